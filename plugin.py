@@ -1,0 +1,110 @@
+"""The plugin object QGIS creates: Processing provider, menu and toolbar.
+
+Everything ``initGui()`` and ``initProcessing()`` add is remembered and removed again by
+``unload()``, so that the Plugin Reloader or a disable/enable cycle leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Callable, Optional
+
+from qgis.core import QgsApplication
+from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtWidgets import QAction, QMenu, QToolBar, QToolButton
+
+from .i18n import install_translator, remove_translator, tr
+from .processing.provider import CompleteCommunityProvider
+from .resources import ICON_PATH
+
+MENU_OBJECT_NAME = "mCompleteCommunityMenu"
+TOOLBAR_OBJECT_NAME = "mCompleteCommunityToolBar"
+
+
+class CompleteCommunityPlugin:
+    """Owns the provider and the GUI entry points for one QGIS session."""
+
+    def __init__(self, iface) -> None:
+        self.iface = iface
+        self.provider: Optional[CompleteCommunityProvider] = None
+        self.menu: Optional[QMenu] = None
+        self.toolbar: Optional[QToolBar] = None
+        self.actions: list[QAction] = []
+        install_translator()
+
+    # Processing -------------------------------------------------------------------------
+
+    def initProcessing(self) -> None:
+        """Register the provider; QGIS calls this also in qgis_process, where there is no GUI."""
+        if self.provider is None:
+            self.provider = CompleteCommunityProvider()
+            QgsApplication.processingRegistry().addProvider(self.provider)
+
+    # GUI -------------------------------------------------------------------------------
+
+    def initGui(self) -> None:
+        self.initProcessing()
+        if self.iface is None or self.menu is not None:
+            return
+        main_window = self.iface.mainWindow()
+        self.menu = QMenu(tr("Complete Community"), main_window)
+        self.menu.setObjectName(MENU_OBJECT_NAME)
+        self.menu.setIcon(QIcon(str(ICON_PATH)))
+        for algorithm in self.provider.algorithms():
+            self._add_action(
+                algorithm.displayName(),
+                algorithm.icon(),
+                partial(self._open_algorithm, algorithm.id()),
+            )
+        menu_bar = main_window.menuBar()
+        menu_bar.insertMenu(self._help_menu_action(menu_bar), self.menu)
+
+        self.toolbar = self.iface.addToolBar(tr("Complete Community"))
+        self.toolbar.setObjectName(TOOLBAR_OBJECT_NAME)
+        button = QToolButton(self.toolbar)
+        button.setMenu(self.menu)
+        button.setPopupMode(QToolButton.InstantPopup)
+        button.setIcon(QIcon(str(ICON_PATH)))
+        button.setToolTip(tr("Complete Community Toolkit"))
+        self.toolbar.addWidget(button)
+
+    def _add_action(self, text: str, icon: QIcon, slot: Callable) -> None:
+        action = QAction(icon, text, self.iface.mainWindow())
+        action.triggered.connect(slot)
+        self.menu.addAction(action)
+        self.actions.append(action)
+
+    @staticmethod
+    def _help_menu_action(menu_bar) -> Optional[QAction]:
+        """The Help menu's action, so our menu goes just before it like other analysis menus."""
+        for action in menu_bar.actions():
+            menu = action.menu()
+            if menu is not None and menu.objectName() == "mHelpMenu":
+                return action
+        return None
+
+    @staticmethod
+    def _open_algorithm(algorithm_id: str, _checked: bool = False) -> None:
+        import processing
+
+        processing.execAlgorithmDialog(algorithm_id)
+
+    # Unload ----------------------------------------------------------------------------
+
+    def unload(self) -> None:
+        for action in self.actions:
+            action.deleteLater()
+        self.actions = []
+        if self.menu is not None:
+            self.menu.menuAction().setVisible(False)
+            self.iface.mainWindow().menuBar().removeAction(self.menu.menuAction())
+            self.menu.deleteLater()
+            self.menu = None
+        if self.toolbar is not None:
+            self.iface.mainWindow().removeToolBar(self.toolbar)
+            self.toolbar.deleteLater()
+            self.toolbar = None
+        if self.provider is not None:
+            QgsApplication.processingRegistry().removeProvider(self.provider)
+            self.provider = None
+        remove_translator()

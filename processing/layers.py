@@ -1,0 +1,201 @@
+"""Turn QGIS feature sources into the plain arrays the domain modules take.
+
+Measurement happens in a projected CRS in metres (the distance convention): geographic input is
+reprojected to the UTM zone of the data, and every other layer is reprojected to the same CRS.
+Geometry problems are collected per feature so the algorithm can report them by id.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+import numpy as np
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsFeature,
+    QgsFeatureRequest,
+    QgsGeometry,
+    QgsProcessingException,
+    QgsProcessingFeatureSource,
+    QgsUnitTypes,
+    QgsWkbTypes,
+)
+
+from ..i18n import tr
+from ..scoring.errors import Cancelled
+from . import compat
+
+WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
+
+
+@dataclass
+class PointsRead:
+    """Representative points of a layer's features, in input order.
+
+    ``xy`` has NaN rows where a feature had no usable geometry; ``features`` keeps the original
+    features (attributes and geometry) when asked for, to copy them into the output.
+    """
+
+    feature_ids: list[int]
+    xy: np.ndarray
+    attributes: dict[str, list[Any]]
+    features: list[QgsFeature] = field(default_factory=list)
+    empty_geometry: list[int] = field(default_factory=list)
+    repaired_geometry: list[int] = field(default_factory=list)
+
+
+def utm_crs_for(longitude: float, latitude: float) -> QgsCoordinateReferenceSystem:
+    """The WGS 84 / UTM zone holding a point (EPSG:326zz north, 327zz south)."""
+    zone = min(max(math.floor((longitude + 180.0) / 6.0) + 1, 1), 60)
+    return QgsCoordinateReferenceSystem(f"EPSG:{(32600 if latitude >= 0 else 32700) + zone}")
+
+
+def measuring_crs(source: QgsProcessingFeatureSource, layer_label: str, context, feedback):
+    """The CRS distances are measured in: the layer's own when projected, else its UTM zone."""
+    crs = source.sourceCrs()
+    if not crs.isValid():
+        raise QgsProcessingException(
+            tr(
+                "Layer '{layer}' has no valid coordinate reference system; set its CRS first."
+            ).format(layer=layer_label)
+        )
+    if not crs.isGeographic() and crs.mapUnits() == QgsUnitTypes.DistanceMeters:
+        return crs
+    extent = source.sourceExtent()
+    if extent.isEmpty() and extent.width() == 0 and extent.height() == 0 and extent.isNull():
+        raise QgsProcessingException(
+            tr("Layer '{layer}' is empty: there is nothing to analyse.").format(layer=layer_label)
+        )
+    to_wgs84 = QgsCoordinateTransform(crs, WGS84, context.transformContext())
+    centre = to_wgs84.transform(extent.center())
+    target = utm_crs_for(centre.x(), centre.y())
+    feedback.pushInfo(
+        tr(
+            "Layer '{layer}' is in {crs}, which is not measured in metres; distances are measured "
+            "in {target} instead."
+        ).format(layer=layer_label, crs=crs.authid() or crs.description(), target=target.authid())
+    )
+    return target
+
+
+def transform_to(source: QgsProcessingFeatureSource, target, layer_label: str, context, feedback):
+    """A transform from the layer's CRS to ``target``; says so when the layer is reprojected."""
+    crs = source.sourceCrs()
+    if not crs.isValid():
+        raise QgsProcessingException(
+            tr(
+                "Layer '{layer}' has no valid coordinate reference system; set its CRS first."
+            ).format(layer=layer_label)
+        )
+    if crs != target:
+        feedback.pushInfo(
+            tr("Layer '{layer}' is reprojected from {source} to {target} for measuring.").format(
+                layer=layer_label, source=crs.authid(), target=target.authid()
+            )
+        )
+    return QgsCoordinateTransform(crs, target, context.transformContext())
+
+
+def _usable_geometry(feature: QgsFeature, transform) -> tuple[Optional[QgsGeometry], bool]:
+    """The feature's geometry in the measuring CRS, repaired if invalid; (None, _) when empty."""
+    geometry = feature.geometry()
+    if geometry is None or geometry.isNull() or geometry.isEmpty():
+        return None, False
+    geometry = QgsGeometry(geometry)
+    if QgsWkbTypes.isCurvedType(geometry.wkbType()):
+        geometry = QgsGeometry(geometry.constGet().segmentize())
+    repaired = False
+    if compat.is_polygon(geometry) and not geometry.isGeosValid():
+        geometry = geometry.makeValid()
+        repaired = True
+        if geometry.isNull() or geometry.isEmpty():
+            return None, repaired
+    geometry.transform(transform)
+    return geometry, repaired
+
+
+def read_points(
+    source: QgsProcessingFeatureSource,
+    transform,
+    feedback,
+    attribute_names: tuple[str, ...] = (),
+    keep_features: bool = False,
+) -> PointsRead:
+    """Representative points: a point itself, a polygon's point on surface, a line's midpoint."""
+    total = max(source.featureCount(), 1)
+    feature_ids: list[int] = []
+    coordinates: list[tuple[float, float]] = []
+    attributes: dict[str, list[Any]] = {name: [] for name in attribute_names}
+    result = PointsRead([], np.empty((0, 2)), attributes)
+    for index, feature in enumerate(source.getFeatures(QgsFeatureRequest())):
+        if feedback.isCanceled():
+            raise Cancelled()
+        geometry, repaired = _usable_geometry(feature, transform)
+        point = None
+        if geometry is not None:
+            surface_point = geometry.pointOnSurface()
+            if not surface_point.isNull():
+                point = surface_point.asPoint()
+        if point is None:
+            result.empty_geometry.append(feature.id())
+            coordinates.append((math.nan, math.nan))
+        else:
+            coordinates.append((point.x(), point.y()))
+        if repaired:
+            result.repaired_geometry.append(feature.id())
+        feature_ids.append(feature.id())
+        for name in attribute_names:
+            attributes[name].append(feature[name])
+        if keep_features:
+            result.features.append(QgsFeature(feature))
+        if index % 1000 == 0:
+            feedback.setProgress(100.0 * index / total)
+    result.feature_ids = feature_ids
+    result.xy = np.asarray(coordinates, dtype=float).reshape(-1, 2)
+    return result
+
+
+def read_lines(source: QgsProcessingFeatureSource, transform, feedback) -> list[np.ndarray]:
+    """Every line part as an (n, 2) array of vertices in the measuring CRS."""
+    parts: list[np.ndarray] = []
+    total = max(source.featureCount(), 1)
+    request = QgsFeatureRequest().setNoAttributes()
+    for index, feature in enumerate(source.getFeatures(request)):
+        if feedback.isCanceled():
+            raise Cancelled()
+        geometry, _ = _usable_geometry(feature, transform)
+        if geometry is None or not compat.is_line(geometry):
+            continue
+        polylines = (
+            geometry.asMultiPolyline() if geometry.isMultipart() else [geometry.asPolyline()]
+        )
+        for polyline in polylines:
+            if len(polyline) >= 2:
+                parts.append(np.array([(point.x(), point.y()) for point in polyline], dtype=float))
+        if index % 5000 == 0:
+            feedback.setProgress(100.0 * index / total)
+    return parts
+
+
+def numeric_or_none(value: Any) -> Optional[float]:
+    """A number from an attribute value, None for NULL or text that is not a number."""
+    if value is None:
+        return None
+    if hasattr(value, "isNull") and value.isNull():  # QVariant NULL on Qt5
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def describe_ids(ids: list[Any], limit: int = 20) -> str:
+    """A short list of feature ids for a message, e.g. ``3, 7, 12 … (+40 more)``."""
+    shown = ", ".join(str(value) for value in ids[:limit])
+    if len(ids) > limit:
+        shown += " " + tr("… (+{count} more)").format(count=len(ids) - limit)
+    return shown

@@ -1,0 +1,33 @@
+"""Errors the domain raises about users' data, carrying a translatable message template.
+
+The domain must not import Qt, so it cannot call ``tr()``. Instead every user-facing message is
+an English template marked with :func:`N_` (so the translation extractor finds it) and filled
+with named values. The QGIS adapters translate the template and then format it, which keeps
+layer, field, feature and row names out of the translated text.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+
+def N_(template: str) -> str:  # noqa: N802 - the conventional gettext no-op marker
+    """Mark ``template`` for translation without translating it here."""
+    return template
+
+
+class DataError(ValueError):
+    """Bad input that the user can fix; the message names what is wrong and where."""
+
+    def __init__(self, template: str, **values: Any) -> None:
+        self.template = template
+        self.values = values
+        super().__init__(self.message())
+
+    def message(self, translate: Callable[[str], str] = lambda text: text) -> str:
+        """The message, with its template passed through ``translate`` before formatting."""
+        return translate(self.template).format(**self.values)
+
+
+class Cancelled(Exception):
+    """The user pressed cancel; the run stops between steps and writes nothing."""

@@ -1,0 +1,101 @@
+"""Shared fixtures: the repository seen as the installed plugin folder ``complete_community``.
+
+The repository root *is* the plugin folder, but a clone may be called anything. A symlink
+``build/plugins/complete_community`` makes it importable under its installed name without
+putting the repository root itself on ``sys.path`` (its ``processing`` package would then shadow
+QGIS's ``processing``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PLUGIN_NAME = "complete_community"
+PLUGINS_DIR = REPO_ROOT / "build" / "plugins"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+def _link_plugin_folder() -> None:
+    PLUGINS_DIR.mkdir(parents=True, exist_ok=True)
+    link = PLUGINS_DIR / PLUGIN_NAME
+    # Relative, so that the same link works on the host and inside the QGIS 3.40 root.
+    if not (link.is_symlink() and os.readlink(link) == "../.."):
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to("../..", target_is_directory=True)
+    if str(PLUGINS_DIR) not in sys.path:
+        sys.path.insert(0, str(PLUGINS_DIR))
+
+
+def _add_qgis_processing_plugin_to_path() -> None:
+    """QGIS's own ``processing`` package sits among QGIS's Python plugins, not in site-packages."""
+    prefix = os.environ.get("QGIS_PREFIX_PATH", "/usr")
+    for candidate in (
+        Path(prefix) / "share/qgis/python/plugins",
+        Path("/usr/share/qgis/python/plugins"),
+    ):
+        if (candidate / "processing").is_dir() and str(candidate) not in sys.path:
+            sys.path.append(str(candidate))
+            return
+
+
+_link_plugin_folder()
+_add_qgis_processing_plugin_to_path()
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """Say which QGIS, Python, numpy and shapely this lane really ran on."""
+    import platform
+
+    import numpy
+    import shapely
+
+    try:
+        from qgis.core import Qgis
+
+        qgis_version = Qgis.QGIS_VERSION
+    except ImportError:  # pure-domain run without QGIS
+        qgis_version = "not importable"
+    try:
+        import scipy
+
+        scipy_version = scipy.__version__
+    except ImportError:
+        scipy_version = "missing"
+    return [
+        f"QGIS {qgis_version}; Python {platform.python_version()}; numpy {numpy.__version__}; "
+        f"shapely {shapely.__version__}; scipy {scipy_version}"
+    ]
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def plugin(qgis_app, qgis_iface, qgis_processing):
+    """The plugin loaded the way QGIS does it: ``classFactory(iface)`` then ``initProcessing()``."""
+    import complete_community
+
+    loaded = complete_community.classFactory(qgis_iface)
+    loaded.initProcessing()
+    yield loaded
+    loaded.unload()
+
+
+@pytest.fixture(scope="session")
+def qgis_process_cli(tmp_path_factory):
+    """``qgis_process`` with the plugin enabled in a throw-away profile (one per session)."""
+    sys.path.insert(0, str(REPO_ROOT / "tools"))
+    from qgis_process_runner import QgisProcess
+
+    runner = QgisProcess(REPO_ROOT, tmp_path_factory.mktemp("qgis_process"))
+    runner.enable_plugin()
+    return runner

@@ -1,0 +1,60 @@
+"""The layout rules of DESIGN.md §3 that a reader relies on to find things."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PLUGIN_FOLDERS = ("processing", "scoring", "ui", "i18n", "resources")
+
+
+def plugin_sources() -> list[Path]:
+    files = [REPO_ROOT / "plugin.py", REPO_ROOT / "__init__.py"]
+    for folder in PLUGIN_FOLDERS:
+        files += sorted((REPO_ROOT / folder).rglob("*.py"))
+    return files
+
+
+def imported_modules(path: Path) -> set[str]:
+    modules = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            modules.add(node.module)
+    return modules
+
+
+def test_domain_modules_do_not_import_qgis_or_qt():
+    offenders = {
+        str(path.relative_to(REPO_ROOT)): sorted(
+            module
+            for module in imported_modules(path)
+            if module.split(".")[0] in {"qgis", "PyQt5", "PyQt6", "processing"}
+        )
+        for path in sorted((REPO_ROOT / "scoring").rglob("*.py"))
+    }
+    assert {path: modules for path, modules in offenders.items() if modules} == {}
+
+
+def test_qt_is_imported_only_through_qgis_pyqt():
+    offenders = [
+        str(path)
+        for path in plugin_sources()
+        if re.search(r"^\s*(from|import)\s+PyQt[56]", path.read_text(encoding="utf-8"), re.M)
+    ]
+    assert offenders == []
+
+
+def test_one_algorithm_per_file_on_the_shared_base():
+    from complete_community.processing.algorithms import ALGORITHM_CLASSES
+    from complete_community.processing.base import BaseAlgorithm
+
+    files = [inspect.getsourcefile(cls) for cls in ALGORITHM_CLASSES]
+    assert len(files) == len(set(files)), "each algorithm has its own file"
+    ids = [cls.ALGORITHM_ID for cls in ALGORITHM_CLASSES]
+    assert len(ids) == len(set(ids))
+    assert all(issubclass(cls, BaseAlgorithm) for cls in ALGORITHM_CLASSES)
