@@ -5,11 +5,771 @@
     <name>CompleteCommunity</name>
     <message>
       <source>Complete Community</source>
-      <translation type="unfinished" />
+      <translation>完整社区</translation>
     </message>
     <message>
       <source>Complete Community Toolkit</source>
+      <translation>完整社区规划工具箱</translation>
+    </message>
+    <message>
+      <source>Facility gap analysis</source>
+      <translation>设施短板分析</translation>
+    </message>
+    <message>
+      <source>Analysis</source>
+      <translation>分析</translation>
+    </message>
+    <message>
+      <source>farther than the snap tolerance from the walking network</source>
+      <translation>与步行网络的距离超过吸附容差</translation>
+    </message>
+    <message>
+      <source>on a part of the walking network not connected to the main network</source>
+      <translation>位于与主网络不连通的步行网络部分上</translation>
+    </message>
+    <message>
+      <source>no usable geometry</source>
+      <translation>没有可用的几何图形</translation>
+    </message>
+    <message>
+      <source>Residential compounds (小区) as polygons or points; a polygon is measured from a point inside it.</source>
+      <translation>居住小区（面或点）；面以其内部一点计算距离。</translation>
+    </message>
+    <message>
+      <source>Field that names each unit in messages and reports; the feature id when empty.</source>
+      <translation>在提示信息和报表中标识各单元的字段；留空时使用要素编号。</translation>
+    </message>
+    <message>
+      <source>Residents per unit, for the population covered and not covered. NULL, zero or negative values are counted and reported.</source>
+      <translation>各单元的居住人口，用于统计覆盖和未覆盖的人口。空值、零和负值会被统计并报告。</translation>
+    </message>
+    <message>
+      <source>Facility points or polygons of every type in one layer.</source>
+      <translation>全部类型的设施点或面，放在一个图层中。</translation>
+    </message>
+    <message>
+      <source>Field holding each facility's type: a code, Chinese or English name, or OSM tag listed among the standard's aliases.</source>
+      <translation>记录设施类型的字段：标准中的代码、中文或英文名称，或标准别名中列出的 OSM 标签。</translation>
+    </message>
+    <message>
+      <source>Walkable lines. Lines join where they share a vertex. Without a network distances are straight-line, and the output says so.</source>
+      <translation>可步行的线。线在共享顶点处相连。不提供网络时按直线距离计算，并在输出中注明。</translation>
+    </message>
+    <message>
+      <source>A facility standard in the built-in format; the built-in default when empty.</source>
+      <translation>与内置格式相同的设施标准文件；留空时使用内置默认标准。</translation>
+    </message>
+    <message>
+      <source>Units and facilities farther than this from every network line are not joined: their distances are NULL and the reason field says why.</source>
+      <translation>与所有网络线的距离都超过此值的单元和设施不接入网络：其距离为空，reason 字段说明原因。</translation>
+    </message>
+    <message>
+      <source>Distances beyond this are not searched and come out NULL.</source>
+      <translation>超过此距离不再搜索，结果为空。</translation>
+    </message>
+    <message>
+      <source>Line vertices closer than this are the same network node.</source>
+      <translation>距离小于此值的线顶点视为同一网络节点。</translation>
+    </message>
+    <message>
+      <source>The units with dist_T, ok_T per facility type T, gaps and n_gaps.</source>
+      <translation>居住单元，含每类设施 T 的 dist_T、ok_T，以及 gaps 和 n_gaps。</translation>
+    </message>
+    <message>
+      <source>One row per facility type: facilities, units and population covered.</source>
+      <translation>每类设施一行：设施数量、覆盖的单元数和人口。</translation>
+    </message>
+    <message>
+      <source>facility type not in the standard: left out</source>
+      <translation>标准中没有此设施类型：未参与计算</translation>
+    </message>
+    <message>
+      <source>Residential units (compounds)</source>
+      <translation>居住单元（小区）</translation>
+    </message>
+    <message>
+      <source>Unit id field</source>
+      <translation>单元编号字段</translation>
+    </message>
+    <message>
+      <source>Population field</source>
+      <translation>人口字段</translation>
+    </message>
+    <message>
+      <source>Facilities</source>
+      <translation>设施</translation>
+    </message>
+    <message>
+      <source>Facility type field</source>
+      <translation>设施类型字段</translation>
+    </message>
+    <message>
+      <source>Walking network</source>
+      <translation>步行网络</translation>
+    </message>
+    <message>
+      <source>Facility standard file</source>
+      <translation>设施标准文件</translation>
+    </message>
+    <message>
+      <source>Snap tolerance (metres)</source>
+      <translation>吸附容差（米）</translation>
+    </message>
+    <message>
+      <source>Search cut-off (metres)</source>
+      <translation>搜索上限（米）</translation>
+    </message>
+    <message>
+      <source>Topology tolerance (metres)</source>
+      <translation>拓扑容差（米）</translation>
+    </message>
+    <message>
+      <source>Units with facility gaps</source>
+      <translation>设施短板单元</translation>
+    </message>
+    <message>
+      <source>Coverage by facility type</source>
+      <translation>设施覆盖统计</translation>
+    </message>
+    <message>
+      <source>Units with gaps</source>
+      <translation>存在短板的单元数</translation>
+    </message>
+    <message>
+      <source>Units analysed</source>
+      <translation>分析的单元数</translation>
+    </message>
+    <message>
+      <source>Distance mode</source>
+      <translation>距离计算方式</translation>
+    </message>
+    <message>
+      <source>No walking network given: distances are straight-line, not walking distances.</source>
+      <translation>未提供步行网络：距离为直线距离，而非步行距离。</translation>
+    </message>
+    <message>
+      <source>No population field: population covered is not computed.</source>
+      <translation>未指定人口字段：不计算覆盖人口。</translation>
+    </message>
+    <message>
+      <source>{count} units have no population (NULL), left out of the population figures: {ids}</source>
+      <translation>{count} 个单元没有人口数据（空值），未计入人口统计：{ids}</translation>
+    </message>
+    <message>
+      <source>{count} units have zero population: {ids}</source>
+      <translation>{count} 个单元人口为零：{ids}</translation>
+    </message>
+    <message>
+      <source>{count} units have a negative population, left out of the population figures: {ids}</source>
+      <translation>{count} 个单元人口为负值，未计入人口统计：{ids}</translation>
+    </message>
+    <message>
+      <source>Facility standard (*.yaml *.yml *.json)</source>
+      <translation>设施标准 (*.yaml *.yml *.json)</translation>
+    </message>
+    <message>
+      <source>Walking network: {nodes} nodes, {edges} edges, {components} connected parts.</source>
+      <translation>步行网络：{nodes} 个节点，{edges} 条边，{components} 个连通部分。</translation>
+    </message>
+    <message>
+      <source>Facility types the standard does not know (field '{field}'), left out: {values}</source>
+      <translation>标准中没有的设施类型（字段“{field}”），未参与计算：{values}</translation>
+    </message>
+    <message>
+      <source>Layer '{layer}' has no usable lines: nothing to walk on.</source>
+      <translation>图层“{layer}”没有可用的线：无法构建步行网络。</translation>
+    </message>
+    <message>
+      <source>(empty) × {count}</source>
+      <translation>（空）× {count}</translation>
+    </message>
+    <message>
+      <source>{count} units {reason}: {ids}</source>
+      <translation>{count} 个单元{reason}：{ids}</translation>
+    </message>
+    <message>
+      <source>{count} facilities {reason} (feature ids): {ids}</source>
+      <translation>{count} 处设施{reason}（要素编号）：{ids}</translation>
+    </message>
+    <message>
+      <source>Cancelled: nothing was written.</source>
+      <translation>已取消：未写入任何结果。</translation>
+    </message>
+    <message>
+      <source>Layer '{layer}' is empty: there is nothing to analyse.</source>
+      <translation>图层“{layer}”为空：没有可分析的内容。</translation>
+    </message>
+    <message>
+      <source>Layer '{layer}' has no field '{field}'.</source>
+      <translation>图层“{layer}”没有字段“{field}”。</translation>
+    </message>
+    <message>
+      <source>Field '{field}' of layer '{layer}' must be numeric, but it is {type}.</source>
+      <translation>图层“{layer}”的字段“{field}”必须是数值型，但它是 {type}。</translation>
+    </message>
+    <message>
+      <source>Layer '{layer}': {count} features without usable geometry were skipped: {ids}</source>
+      <translation>图层“{layer}”：{count} 个要素没有可用的几何图形，已跳过：{ids}</translation>
+    </message>
+    <message>
+      <source>Layer '{layer}': {count} invalid geometries were repaired: {ids}</source>
+      <translation>图层“{layer}”：已修复 {count} 个无效几何图形：{ids}</translation>
+    </message>
+    <message>
+      <source>Layer '{layer}' is in {crs}, which is not measured in metres; distances are measured in {target} instead.</source>
+      <translation>图层“{layer}”的坐标系 {crs} 不以米为单位；改在 {target} 中量算距离。</translation>
+    </message>
+    <message>
+      <source>Layer '{layer}' has no valid coordinate reference system; set its CRS first.</source>
+      <translation>图层“{layer}”没有有效的坐标参考系；请先设置坐标系。</translation>
+    </message>
+    <message>
+      <source>Layer '{layer}' is reprojected from {source} to {target} for measuring.</source>
+      <translation>图层“{layer}”已从 {source} 转换到 {target} 进行量算。</translation>
+    </message>
+    <message>
+      <source>… (+{count} more)</source>
+      <translation>…（另有 {count} 个）</translation>
+    </message>
+    <message>
+      <source>Residential unit {unit_id}: its location has no valid coordinates</source>
+      <translation>居住单元 {unit_id}：位置没有有效坐标</translation>
+    </message>
+    <message>
+      <source>Facility {facility_id}: its location has no valid coordinates</source>
+      <translation>设施 {facility_id}：位置没有有效坐标</translation>
+    </message>
+    <message>
+      <source>The maximum distance must be a positive number of metres, not {value}</source>
+      <translation>搜索上限必须是正的米数，而不是 {value}</translation>
+    </message>
+    <message>
+      <source>The snap tolerance must be a non-negative number of metres, not {value}</source>
+      <translation>吸附容差必须是非负的米数，而不是 {value}</translation>
+    </message>
+    <message>
+      <source>Residential unit {unit_id}: population {value} is negative</source>
+      <translation>居住单元 {unit_id}：人口 {value} 为负值</translation>
+    </message>
+    <message>
+      <source>Facility type {code} appears more than once</source>
+      <translation>设施类型 {code} 出现了不止一次</translation>
+    </message>
+    <message>
+      <source>Facility type {code}: radius {radius} m is not a non-negative number</source>
+      <translation>设施类型 {code}：服务半径 {radius} 米不是非负数</translation>
+    </message>
+    <message>
+      <source>Facility type {code}: its radius of {radius} m is beyond the search cut-off of {max_distance} m, so coverage cannot be judged; raise the maximum distance</source>
+      <translation>设施类型 {code}：服务半径 {radius} 米超过搜索上限 {max_distance} 米，无法判断覆盖情况；请提高搜索上限</translation>
+    </message>
+    <message>
+      <source>Network line {line_id}: a vertex has no valid coordinates</source>
+      <translation>网络线 {line_id}：有顶点没有有效坐标</translation>
+    </message>
+    <message>
+      <source>Network line {line_id}: walking cost factor {value} is not a non-negative number</source>
+      <translation>网络线 {line_id}：步行成本系数 {value} 不是非负数</translation>
+    </message>
+    <message>
+      <source>{tier} unit {unit_id} appears more than once; ids must be unique per tier</source>
       <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{tier} unit {unit_id}: its parent {parent_id} is not one of the {parent_tier} units</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{tier} unit {unit_id}: population is missing</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{tier} unit {unit_id}: population '{value}' is not a number</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{tier} unit {unit_id}: population {value} is negative</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Facility {facility_id} appears more than once; ids must be unique</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Facility {facility_id}: field '{field}' holds '{value}', which is not a number</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Facility {facility_id}: field '{field}' is negative ({value})</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Facility {facility_id}: it is said to lie in {tier} unit {unit_id}, which does not exist</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file} is empty</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}: the file must be a mapping with the fields 'name', 'version', 'notice', 'total', 'grades' and 'categories', got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}: field 'categories' lists no category</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, category {category}: field 'items' lists no item</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, item {item} (category {category}): field 'points' lists no point</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}: field 'grades' lists no grade band</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}: the categories' maximum scores add up to {sum}, but field 'total' is {total}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, category {category}: its items' maximum scores add up to {sum}, but the category's field 'max' is {max}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, item {item} (category {category}): its points' maximum scores add up to {sum}, but the item's field 'max' is {max}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, point {point} (item {item}): field 'method' must be one of {allowed}, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, point {point} (item {item}): field '{field}' does not apply to method '{method}'; the method needs: {needed}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, point {point} (item {item}): field 'indicator' names '{value}', which is not in the indicator catalogue ({known})</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, point {point} (item {item}): field 'indicator' names '{value}', but the facility standard {standard} has no facility type '{code}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, point {point} (item {item}): field 'bands' must list at least one band</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, point {point} (item {item}): field 'bands': band {number} (at least {at_least}) must have a lower threshold than the band before it (at least {previous}); list bands from the highest threshold down</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, point {point} (item {item}): field 'bands': band {number} scores {score}, which must be less than the {previous} of the band before it (a lower threshold earns less)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, point {point} (item {item}): field 'bands': the first (highest) band must score the point's maximum {max}, got {score}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, point {point} (item {item}): field 'bands': band {number} scores {score}; a score cannot be negative</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, point {point} (item {item}): fields 'zero_at' and 'full_at' are both {value}; a line needs two different values</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, grade band {grade}: field 'min' {value} must be lower than the 'min' of the band before it ({previous}); list grade bands from the highest down</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, grade band {grade}: the lowest band must have 'min' 0 so that every total has a grade, got {value}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, grade band {grade}: field 'min' {value} is above the rubric's total {total}, so no community could reach it</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file} was not found</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}: unsupported file type '{suffix}'; use one of {allowed}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file} is not UTF-8 text (undecodable byte at {position})</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file} could not be read: {reason}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}: syntax error at line {line}, column {column}: {problem}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}: syntax error: {problem}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}: key '{key}' appears twice in the same mapping (line {line})</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}: key '{key}' appears twice in the same mapping</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}: required field '{field}' is missing</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, category {category}: required field '{field}' is missing</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, item {item} (category {category}): required field '{field}' is missing</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, point {point} (item {item}): required field '{field}' is missing</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, grade band {grade}: required field '{field}' is missing</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}: unknown field '{field}' (a typo?); allowed fields: {allowed}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, category {category}: unknown field '{field}' (a typo?); allowed fields: {allowed}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, item {item} (category {category}): unknown field '{field}' (a typo?); allowed fields: {allowed}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, point {point} (item {item}): unknown field '{field}' (a typo?); allowed fields: {allowed}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, grade band {grade}: unknown field '{field}' (a typo?); allowed fields: {allowed}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}: field '{field}' must be a mapping of 'key: value' entries, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, category {category}: field '{field}' must be a mapping of 'key: value' entries, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, item {item} (category {category}): field '{field}' must be a mapping of 'key: value' entries, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, point {point} (item {item}): field '{field}' must be a mapping of 'key: value' entries, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, grade band {grade}: field '{field}' must be a mapping of 'key: value' entries, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}: field '{field}' must be a list, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, category {category}: field '{field}' must be a list, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, item {item} (category {category}): field '{field}' must be a list, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, point {point} (item {item}): field '{field}' must be a list, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}: field '{field}' must be non-empty text, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, category {category}: field '{field}' must be non-empty text, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, item {item} (category {category}): field '{field}' must be non-empty text, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, point {point} (item {item}): field '{field}' must be non-empty text, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, grade band {grade}: field '{field}' must be non-empty text, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}: field '{field}' must be a positive number, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, category {category}: field '{field}' must be a positive number, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, item {item} (category {category}): field '{field}' must be a positive number, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, point {point} (item {item}): field '{field}' must be a positive number, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, point {point} (item {item}): field '{field}' must be a number, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, grade band {grade}: field '{field}' must be a number, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, point {point} (item {item}): field '{field}' must be true or false, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, category {category}: field '{field}' must be text without spaces, commas or semicolons, quoted in YAML ('1.10', since 1.10 unquoted is the number 1.1), got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, item {item} (category {category}): field '{field}' must be text without spaces, commas or semicolons, quoted in YAML ('1.10', since 1.10 unquoted is the number 1.1), got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, point {point} (item {item}): field '{field}' must be text without spaces, commas or semicolons, quoted in YAML ('1.10', since 1.10 unquoted is the number 1.1), got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, grade band {grade}: field '{field}' must be text without spaces, commas or semicolons, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, category {category}: id '{value}' appears more than once; category, item and point ids must all differ</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, item {item} (category {category}): id '{value}' appears more than once; category, item and point ids must all differ</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, point {point} (item {item}): id '{value}' appears more than once; category, item and point ids must all differ</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric {file}, grade band {grade}: code '{value}' appears more than once</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Facility standard {file} was not found</source>
+      <translation>设施标准 {file} 不存在</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}: unsupported file type '{suffix}'; use one of {allowed}</source>
+      <translation>设施标准 {file}：不支持的文件类型 '{suffix}'，请使用 {allowed} 之一</translation>
+    </message>
+    <message>
+      <source>Facility standard {file} is not UTF-8 text (undecodable byte at {position})</source>
+      <translation>设施标准 {file} 不是 UTF-8 文本（无法解码的字节位于 {position}）</translation>
+    </message>
+    <message>
+      <source>Facility standard {file} could not be read: {reason}</source>
+      <translation>无法读取设施标准 {file}：{reason}</translation>
+    </message>
+    <message>
+      <source>Facility standard {file} is empty</source>
+      <translation>设施标准 {file} 为空</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}: syntax error at line {line}, column {column}: {problem}</source>
+      <translation>设施标准 {file}：第 {line} 行第 {column} 列语法错误：{problem}</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}: syntax error: {problem}</source>
+      <translation>设施标准 {file}：语法错误：{problem}</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}: key '{key}' appears twice in the same mapping (line {line})</source>
+      <translation>设施标准 {file}：键 '{key}' 在同一映射中出现两次（第 {line} 行）</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}: key '{key}' appears twice in the same mapping</source>
+      <translation>设施标准 {file}：键 '{key}' 在同一映射中出现两次</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}: the file must be a mapping with the fields 'name', 'version', 'notice', 'tiers' and 'types', got '{value}'</source>
+      <translation>设施标准 {file}：文件必须是含 'name'、'version'、'notice'、'tiers' 和 'types' 字段的映射，实际为 '{value}'</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}: field 'types' lists no facility type</source>
+      <translation>设施标准 {file}：字段 'types' 没有列出任何设施类型</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}: field 'tiers' defines no tier</source>
+      <translation>设施标准 {file}：字段 'tiers' 没有定义任何层级</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}: field 'tiers' has unknown tier '{tier}'; allowed tiers: {allowed}</source>
+      <translation>设施标准 {file}：字段 'tiers' 含未知层级 '{tier}'；允许的层级：{allowed}</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}, tier '{tier}': field 'population' has min {min} greater than max {max}</source>
+      <translation>设施标准 {file}，层级 '{tier}'：字段 'population' 的 min {min} 大于 max {max}</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}, type #{index}: the record must be a mapping of fields, got '{value}'</source>
+      <translation>设施标准 {file}，第 #{index} 类：记录必须是字段映射，实际为 '{value}'</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}, type #{index} ({code}): field 'code' must be ASCII snake_case (a lower-case letter, then lower-case letters, digits or '_'), got '{value}'</source>
+      <translation>设施标准 {file}，第 #{index} 类（{code}）：字段 'code' 必须为 ASCII 蛇形命名（小写字母开头，其后为小写字母、数字或 '_'），实际为 '{value}'</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}, type #{index} ({code}): field 'code': '{value}' is already the code of type #{other_index}</source>
+      <translation>设施标准 {file}，第 #{index} 类（{code}）：字段 'code'：'{value}' 已是第 #{other_index} 类的代码</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}, type #{index} ({code}): field 'tier' must be one of the tiers defined in 'tiers' ({allowed}), got '{value}'</source>
+      <translation>设施标准 {file}，第 #{index} 类（{code}）：字段 'tier' 必须是 'tiers' 中定义的层级之一（{allowed}），实际为 '{value}'</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}, type #{index} ({code}): field 'life_circle' must be 5, 10, 15 or 'neighbourhood', got '{value}'</source>
+      <translation>设施标准 {file}，第 #{index} 类（{code}）：字段 'life_circle' 必须为 5、10、15 或 'neighbourhood'，实际为 '{value}'</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}, type #{index} ({code}): field '{field}': '{value}' already means type #{other_index} ({other_code}) through its field '{other_field}'; a name or alias may belong to one type only</source>
+      <translation>设施标准 {file}，第 #{index} 类（{code}）：字段 '{field}'：'{value}' 已通过其字段 '{other_field}' 指向第 #{other_index} 类（{other_code}）；一个名称或别名只能属于一个类型</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}, type #{index} ({code}): field '{field}': '{value}' contains '=' but is not an OSM tag written key=value</source>
+      <translation>设施标准 {file}，第 #{index} 类（{code}）：字段 '{field}'：'{value}' 含 '='，但不是 key=value 形式的 OSM 标签</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}, type #{index} ({code}): field '{field}' must name at least one tag</source>
+      <translation>设施标准 {file}，第 #{index} 类（{code}）：字段 '{field}' 必须至少给出一个标签</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}, type #{index} ({code}): field 'satisfied_by' names '{value}', which is not the code of any type</source>
+      <translation>设施标准 {file}，第 #{index} 类（{code}）：字段 'satisfied_by' 中的 '{value}' 不是任何类型的代码</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}, type #{index} ({code}): field 'satisfied_by' names the type itself</source>
+      <translation>设施标准 {file}，第 #{index} 类（{code}）：字段 'satisfied_by' 指向了类型本身</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}, type #{index} ({code}): field 'satisfied_by' goes round in a circle: {cycle}</source>
+      <translation>设施标准 {file}，第 #{index} 类（{code}）：字段 'satisfied_by' 形成循环：{cycle}</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}, type #{index} ({code}): field 'count' must give exactly one of 'per: unit' and 'per_people: N'</source>
+      <translation>设施标准 {file}，第 #{index} 类（{code}）：字段 'count' 必须且只能给出 'per: unit' 或 'per_people: N' 之一</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}, type #{index} ({code}): field 'count.per' must be 'unit', got '{value}'</source>
+      <translation>设施标准 {file}，第 #{index} 类（{code}）：字段 'count.per' 必须为 'unit'，实际为 '{value}'</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}, type #{index} ({code}): field '{field}' must give 'min_m2', 'per_1000_m2' or both</source>
+      <translation>设施标准 {file}，第 #{index} 类（{code}）：字段 '{field}' 必须给出 'min_m2'、'per_1000_m2' 或两者</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}, type #{index} ({code}): field 'sharing.reach_m' is given but 'sharing.shareable' is false</source>
+      <translation>设施标准 {file}，第 #{index} 类（{code}）：给出了字段 'sharing.reach_m'，但 'sharing.shareable' 为 false</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}: required field '{field}' is missing</source>
+      <translation>设施标准 {file}：缺少必填字段 '{field}'</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}, tier '{tier}': required field '{field}' is missing</source>
+      <translation>设施标准 {file}，层级 '{tier}'：缺少必填字段 '{field}'</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}, type #{index} ({code}): required field '{field}' is missing</source>
+      <translation>设施标准 {file}，第 #{index} 类（{code}）：缺少必填字段 '{field}'</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}: unknown field '{field}' (a typo?); allowed fields: {allowed}</source>
+      <translation>设施标准 {file}：未知字段 '{field}'（拼写错误？）；允许的字段：{allowed}</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}, tier '{tier}': unknown field '{field}' (a typo?); allowed fields: {allowed}</source>
+      <translation>设施标准 {file}，层级 '{tier}'：未知字段 '{field}'（拼写错误？）；允许的字段：{allowed}</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}, type #{index} ({code}): unknown field '{field}' (a typo?); allowed fields: {allowed}</source>
+      <translation>设施标准 {file}，第 #{index} 类（{code}）：未知字段 '{field}'（拼写错误？）；允许的字段：{allowed}</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}: field '{field}' must be a mapping of 'key: value' entries, got '{value}'</source>
+      <translation>设施标准 {file}：字段 '{field}' 必须是由 'key: value' 条目组成的映射，实际为 '{value}'</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}, tier '{tier}': field '{field}' must be a mapping of 'key: value' entries, got '{value}'</source>
+      <translation>设施标准 {file}，层级 '{tier}'：字段 '{field}' 必须是由 'key: value' 条目组成的映射，实际为 '{value}'</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}, type #{index} ({code}): field '{field}' must be a mapping of 'key: value' entries, got '{value}'</source>
+      <translation>设施标准 {file}，第 #{index} 类（{code}）：字段 '{field}' 必须是由 'key: value' 条目组成的映射，实际为 '{value}'</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}: field '{field}' must be a list, got '{value}'</source>
+      <translation>设施标准 {file}：字段 '{field}' 必须是列表，实际为 '{value}'</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}, type #{index} ({code}): field '{field}' must be a list, got '{value}'</source>
+      <translation>设施标准 {file}，第 #{index} 类（{code}）：字段 '{field}' 必须是列表，实际为 '{value}'</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}: field '{field}' must be non-empty text, got '{value}'</source>
+      <translation>设施标准 {file}：字段 '{field}' 必须是非空文本，实际为 '{value}'</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}, tier '{tier}': field '{field}' must be non-empty text, got '{value}'</source>
+      <translation>设施标准 {file}，层级 '{tier}'：字段 '{field}' 必须是非空文本，实际为 '{value}'</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}, type #{index} ({code}): field '{field}' must be non-empty text, got '{value}'</source>
+      <translation>设施标准 {file}，第 #{index} 类（{code}）：字段 '{field}' 必须是非空文本，实际为 '{value}'</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}, tier '{tier}': field '{field}' must be a positive number, got '{value}'</source>
+      <translation>设施标准 {file}，层级 '{tier}'：字段 '{field}' 必须是正数，实际为 '{value}'</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}, type #{index} ({code}): field '{field}' must be a positive number, got '{value}'</source>
+      <translation>设施标准 {file}，第 #{index} 类（{code}）：字段 '{field}' 必须是正数，实际为 '{value}'</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}, type #{index} ({code}): field '{field}' must be a positive whole number, got '{value}'</source>
+      <translation>设施标准 {file}，第 #{index} 类（{code}）：字段 '{field}' 必须是正整数，实际为 '{value}'</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}, type #{index} ({code}): field '{field}' must be true or false, got '{value}'</source>
+      <translation>设施标准 {file}，第 #{index} 类（{code}）：字段 '{field}' 必须为 true 或 false，实际为 '{value}'</translation>
     </message>
   </context>
 </TS>

@@ -1,23 +1,32 @@
 """The small base class every algorithm of the provider stands on.
 
 It supplies what is the same for all of them — fresh instances, translated names, per-language
-help, group, icon, default flags — and the translation of domain errors, so that an algorithm's
-own file holds only its parameters and the calls into ``scoring/``.
+help, group, icon, default flags, parameter help, and turning domain errors and cancelling into
+clear messages — so that an algorithm's own file holds only its parameters and the calls into
+``scoring/``.
 """
 
 from __future__ import annotations
 
-from qgis.core import QgsProcessingAlgorithm, QgsProcessingException
+from typing import Any
+
+from qgis.core import (
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingParameterDefinition,
+)
 from qgis.PyQt.QtGui import QIcon
 
 from ..i18n import current_language, tr
 from ..resources import ICON_PATH, help_html
-from ..scoring.errors import DataError
+from ..scoring.errors import Cancelled, DataError
+from ..scoring.standard import FacilityStandard, load_standard
+from .layers import describe_ids
 
 
 class BaseAlgorithm(QgsProcessingAlgorithm):
-    """Subclasses set ``ALGORITHM_ID``, ``DISPLAY_NAME`` and ``GROUP``; names are English
-    sources passed through ``tr()`` here, so each class states them once."""
+    """Subclasses set ``ALGORITHM_ID``, ``DISPLAY_NAME`` and ``GROUP`` (English sources, which
+    are translated here) and implement :meth:`compute`."""
 
     ALGORITHM_ID = ""
     DISPLAY_NAME = ""
@@ -46,14 +55,111 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
         return QIcon(str(ICON_PATH))
 
     def flags(self):
-        # The defaults already allow batch mode and cancelling; keep them, add nothing that
-        # would take them away.
+        # The defaults already allow batch mode and cancelling; keep them as they are.
         return super().flags()
 
     def tr(self, text: str) -> str:
         return tr(text)
 
+    # Running ---------------------------------------------------------------------------
+
+    def processAlgorithm(self, parameters, context, feedback) -> dict[str, Any]:
+        """Runs :meth:`compute`; bad data and cancelling become messages, never tracebacks."""
+        try:
+            return self.compute(parameters, context, feedback)
+        except DataError as error:
+            raise QgsProcessingException(error.message(tr)) from None
+        except Cancelled:
+            raise QgsProcessingException(tr("Cancelled: nothing was written.")) from None
+
+    def compute(self, parameters, context, feedback) -> dict[str, Any]:
+        raise NotImplementedError
+
+    # Parameters ------------------------------------------------------------------------
+
+    def add_parameter(
+        self, parameter: QgsProcessingParameterDefinition, help_text: str, advanced: bool = False
+    ) -> None:
+        """Add a parameter with its help text (shown as tooltip and in qgis_process help)."""
+        parameter.setHelp(help_text)
+        if advanced:
+            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        self.addParameter(parameter)
+
+    def standard_parameter(self, parameters, name: str, context) -> FacilityStandard:
+        """The facility standard named by a file parameter, the built-in one when empty."""
+        return load_standard(self.parameterAsFile(parameters, name, context) or None)
+
+    def required_source(self, parameters, name: str, context):
+        """A feature source that must exist and hold features."""
+        source = self.parameterAsSource(parameters, name, context)
+        if source is None:
+            raise QgsProcessingException(self.invalidSourceError(parameters, name))
+        if source.featureCount() == 0:
+            raise QgsProcessingException(
+                tr("Layer '{layer}' is empty: there is nothing to analyse.").format(
+                    layer=self.label(source, name)
+                )
+            )
+        return source
+
     @staticmethod
-    def user_error(error: DataError) -> QgsProcessingException:
-        """A domain error as the Processing exception QGIS shows without a traceback."""
-        return QgsProcessingException(error.message(tr))
+    def label(source, parameter_name: str) -> str:
+        """How messages name a layer: its name, or the parameter when it has none."""
+        name = source.sourceName() if source is not None else ""
+        return name or parameter_name
+
+    def check_field(self, source, parameter_name: str, field_name: str, numeric: bool = False):
+        """Refuse a field the layer lacks, or a non-numeric one where numbers are needed."""
+        if not field_name:
+            return
+        index = source.fields().lookupField(field_name)
+        if index < 0:
+            raise QgsProcessingException(
+                tr("Layer '{layer}' has no field '{field}'.").format(
+                    layer=self.label(source, parameter_name), field=field_name
+                )
+            )
+        field = source.fields().at(index)
+        if numeric and not field.isNumeric():
+            raise QgsProcessingException(
+                tr("Field '{field}' of layer '{layer}' must be numeric, but it is {type}.").format(
+                    field=field_name,
+                    layer=self.label(source, parameter_name),
+                    type=field.typeName(),
+                )
+            )
+
+    @staticmethod
+    def feature_names(points, id_field: str) -> list[str]:
+        """Names for features in messages: the id field's value, or ``#fid`` where empty."""
+        if not id_field:
+            return [str(fid) for fid in points.feature_ids]
+        names = []
+        for value, fid in zip(points.attributes[id_field], points.feature_ids):
+            text = "" if value is None else str(value)
+            names.append(f"#{fid}" if text in ("", "NULL") else text)
+        return names
+
+    @staticmethod
+    def report_geometry(points, names: list[str], layer_label: str, feedback) -> None:
+        """List features whose geometry was empty (skipped) or invalid (repaired)."""
+        name_of = dict(zip(points.feature_ids, names))
+        if points.empty_geometry:
+            feedback.pushWarning(
+                tr(
+                    "Layer '{layer}': {count} features without usable geometry were skipped: {ids}"
+                ).format(
+                    layer=layer_label,
+                    count=len(points.empty_geometry),
+                    ids=describe_ids([name_of[fid] for fid in points.empty_geometry]),
+                )
+            )
+        if points.repaired_geometry:
+            feedback.pushInfo(
+                tr("Layer '{layer}': {count} invalid geometries were repaired: {ids}").format(
+                    layer=layer_label,
+                    count=len(points.repaired_geometry),
+                    ids=describe_ids([name_of[fid] for fid in points.repaired_geometry]),
+                )
+            )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 
-def N_(template: str) -> str:  # noqa: N802 - the conventional gettext no-op marker
+def N_(template: str) -> str:
     """Mark ``template`` for translation without translating it here."""
     return template
 
@@ -29,5 +29,5 @@ class DataError(ValueError):
         return translate(self.template).format(**self.values)
 
 
-class Cancelled(Exception):
+class Cancelled(Exception):  # noqa: N818 - a signal, not an error
     """The user pressed cancel; the run stops between steps and writes nothing."""

@@ -100,7 +100,7 @@ def test_provider_lists_its_algorithms(plugin):
         assert flags & algorithm.FlagSupportsBatch
         assert flags & algorithm.FlagCanCancel
         fresh = algorithm.createInstance()
-        assert fresh is not algorithm and fresh.id() == algorithm.id()
+        assert fresh is not algorithm and fresh.name() == algorithm.name()
 
 
 def read_metadata_version():

@@ -43,12 +43,21 @@ def run_facility_gap(cli: QgisProcess) -> Path:
     return gaps
 
 
+def pad(text: str, width: int) -> str:
+    """Left-align ``text`` in ``width`` terminal columns; Chinese characters take two."""
+    import unicodedata
+
+    used = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    return text + " " * max(width - used, 1)
+
+
 def print_coverage(summary_csv: Path) -> None:
     import csv
 
     with summary_csv.open(encoding="utf-8") as handle:
         rows = [row for row in csv.DictReader(handle) if row["type_code"]]
-    print(f"\n{'type':<28}{'radius':>8}{'facilities':>12}{'population covered':>22}{'share':>8}")
+    header = f"{'radius':>7}{'found':>7}{'population covered':>24}{'share':>7}"
+    print(f"\n{pad('facility type', 58)}{header}")
     for row in rows:
         share = row["share_covered"]
         share_text = f"{float(share):.0%}" if share else "–"
@@ -56,8 +65,8 @@ def print_coverage(summary_csv: Path) -> None:
         total = float(row["pop_total"] or 0)
         label = f"{row['name_zh']} {row['type_code']}"
         print(
-            f"{label:<28}{float(row['radius_m']):>7.0f}m{row['n_facilities']:>12}"
-            f"{covered:>12,.0f} / {total:<8,.0f}{share_text:>8}"
+            f"{pad(label, 58)}{float(row['radius_m']):>6.0f}m{row['n_facilities']:>7}"
+            f"{covered:>14,.0f} / {total:<7,.0f}{share_text:>7}"
         )
 
 

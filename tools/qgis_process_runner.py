@@ -68,7 +68,8 @@ class QgisProcess:
 
     def enable_plugin(self) -> subprocess.CompletedProcess:
         result = self.call(["plugins", "enable", PLUGIN_FOLDER_NAME])
-        if result.returncode != 0:
+        already_enabled = "already enabled" in (result.stdout + result.stderr)
+        if result.returncode != 0 and not already_enabled:
             raise RuntimeError(f"qgis_process could not enable the plugin:\n{result.stderr}")
         return result
 

@@ -2,4 +2,6 @@
 
 from __future__ import annotations
 
-ALGORITHM_CLASSES: list = []
+from .facility_gap import FacilityGapAlgorithm
+
+ALGORITHM_CLASSES: list = [FacilityGapAlgorithm]

@@ -1,0 +1,471 @@
+"""``completecommunity:facilitygap`` — which facility types each residential unit lacks on foot.
+
+The algorithm reads the layers, hands plain arrays to :mod:`scoring.gap` and writes the result.
+Nothing is written until the analysis has finished, so an error or a cancel leaves no output.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsFeature,
+    QgsFeatureSink,
+    QgsFields,
+    QgsProcessing,
+    QgsProcessingException,
+    QgsProcessingMultiStepFeedback,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterNumber,
+)
+
+from ...i18n import tr
+from ...scoring.errors import N_
+from ...scoring.gap import FacilitySet, GapResult, PointSet, analyse_gaps
+from ...scoring.network import build_graph
+from ...scoring.population import clean_population
+from .. import compat
+from ..base import BaseAlgorithm
+from ..feedback import DomainFeedback
+from ..layers import (
+    describe_ids,
+    measuring_crs,
+    numeric_or_none,
+    read_lines,
+    read_points,
+    transform_to,
+)
+
+#: Words for the domain's reason codes, written into the ``reason`` field and the log.
+REASON_TEXT = {
+    "not_joined": N_("farther than the snap tolerance from the walking network"),
+    "island": N_("on a part of the walking network not connected to the main network"),
+    "no_geometry": N_("no usable geometry"),
+}
+
+SUMMARY_FIELDS = (
+    ("type_code", "string"),
+    ("name_zh", "string"),
+    ("name_en", "string"),
+    ("radius_m", "double"),
+    ("n_facilities", "int"),
+    ("n_joined", "int"),
+    ("units_total", "int"),
+    ("units_covered", "int"),
+    ("pop_total", "double"),
+    ("pop_covered", "double"),
+    ("pop_not_covered", "double"),
+    ("share_covered", "double"),
+    ("mean_dist", "double"),
+    ("dist_mode", "string"),
+    ("note", "string"),
+)
+
+
+class FacilityGapAlgorithm(BaseAlgorithm):
+    ALGORITHM_ID = "facilitygap"
+    DISPLAY_NAME = "Facility gap analysis"
+    GROUP = "Analysis"
+    GROUP_ID = "analysis"
+
+    UNITS = "UNITS"
+    UNIT_ID_FIELD = "UNIT_ID_FIELD"
+    POPULATION_FIELD = "POPULATION_FIELD"
+    FACILITIES = "FACILITIES"
+    TYPE_FIELD = "TYPE_FIELD"
+    NETWORK = "NETWORK"
+    STANDARD = "STANDARD"
+    SNAP_TOLERANCE = "SNAP_TOLERANCE"
+    MAX_DISTANCE = "MAX_DISTANCE"
+    TOPOLOGY_TOLERANCE = "TOPOLOGY_TOLERANCE"
+    OUTPUT = "OUTPUT"
+    SUMMARY = "SUMMARY"
+
+    def initAlgorithm(self, config=None) -> None:
+        areas_or_points = [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]
+        self.add_parameter(
+            QgsProcessingParameterFeatureSource(
+                self.UNITS, tr("Residential units (compounds)"), areas_or_points
+            ),
+            tr(
+                "Residential compounds (小区) as polygons or points; a polygon is measured from "
+                "a point inside it."
+            ),
+        )
+        self.add_parameter(
+            QgsProcessingParameterField(
+                self.UNIT_ID_FIELD,
+                tr("Unit id field"),
+                parentLayerParameterName=self.UNITS,
+                optional=True,
+            ),
+            tr("Field that names each unit in messages and reports; the feature id when empty."),
+        )
+        self.add_parameter(
+            QgsProcessingParameterField(
+                self.POPULATION_FIELD,
+                tr("Population field"),
+                parentLayerParameterName=self.UNITS,
+                type=QgsProcessingParameterField.Numeric,
+                optional=True,
+            ),
+            tr(
+                "Residents per unit, for the population covered and not covered. NULL, zero or "
+                "negative values are counted and reported."
+            ),
+        )
+        self.add_parameter(
+            QgsProcessingParameterFeatureSource(self.FACILITIES, tr("Facilities"), areas_or_points),
+            tr("Facility points or polygons of every type in one layer."),
+        )
+        self.add_parameter(
+            QgsProcessingParameterField(
+                self.TYPE_FIELD, tr("Facility type field"), parentLayerParameterName=self.FACILITIES
+            ),
+            tr(
+                "Field holding each facility's type: a code, Chinese or English name, or OSM tag "
+                "listed among the standard's aliases."
+            ),
+        )
+        self.add_parameter(
+            QgsProcessingParameterFeatureSource(
+                self.NETWORK, tr("Walking network"), [QgsProcessing.TypeVectorLine], optional=True
+            ),
+            tr(
+                "Walkable lines. Lines join where they share a vertex. Without a network "
+                "distances are straight-line, and the output says so."
+            ),
+        )
+        self.add_parameter(
+            QgsProcessingParameterFile(
+                self.STANDARD,
+                tr("Facility standard file"),
+                optional=True,
+                fileFilter=tr("Facility standard (*.yaml *.yml *.json)"),
+            ),
+            tr("A facility standard in the built-in format; the built-in default when empty."),
+        )
+        self.add_parameter(
+            QgsProcessingParameterNumber(
+                self.SNAP_TOLERANCE,
+                tr("Snap tolerance (metres)"),
+                QgsProcessingParameterNumber.Double,
+                defaultValue=100.0,
+                minValue=0.0,
+            ),
+            tr(
+                "Units and facilities farther than this from every network line are not joined: "
+                "their distances are NULL and the reason field says why."
+            ),
+        )
+        self.add_parameter(
+            QgsProcessingParameterNumber(
+                self.MAX_DISTANCE,
+                tr("Search cut-off (metres)"),
+                QgsProcessingParameterNumber.Double,
+                defaultValue=2000.0,
+                minValue=1.0,
+            ),
+            tr("Distances beyond this are not searched and come out NULL."),
+        )
+        self.add_parameter(
+            QgsProcessingParameterNumber(
+                self.TOPOLOGY_TOLERANCE,
+                tr("Topology tolerance (metres)"),
+                QgsProcessingParameterNumber.Double,
+                defaultValue=0.01,
+                minValue=0.0,
+            ),
+            tr("Line vertices closer than this are the same network node."),
+            advanced=True,
+        )
+        self.add_parameter(
+            QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Units with facility gaps")),
+            tr("The units with dist_T, ok_T per facility type T, gaps and n_gaps."),
+        )
+        self.add_parameter(
+            QgsProcessingParameterFeatureSink(
+                self.SUMMARY, tr("Coverage by facility type"), QgsProcessing.TypeVector
+            ),
+            tr("One row per facility type: facilities, units and population covered."),
+        )
+        self.addOutput(QgsProcessingOutputNumber("UNITS_WITH_GAPS", tr("Units with gaps")))
+        self.addOutput(QgsProcessingOutputNumber("UNITS_TOTAL", tr("Units analysed")))
+        self.addOutput(QgsProcessingOutputString("DISTANCE_MODE", tr("Distance mode")))
+
+    # ---------------------------------------------------------------------------------
+
+    def compute(self, parameters, context, feedback) -> dict[str, Any]:
+        steps = QgsProcessingMultiStepFeedback(5, feedback)
+        standard = self.standard_parameter(parameters, self.STANDARD, context)
+        units = self.required_source(parameters, self.UNITS, context)
+        facilities = self.required_source(parameters, self.FACILITIES, context)
+        network = self.parameterAsSource(parameters, self.NETWORK, context)
+        unit_id_field = self.parameterAsString(parameters, self.UNIT_ID_FIELD, context)
+        population_field = self.parameterAsString(parameters, self.POPULATION_FIELD, context)
+        type_field = self.parameterAsString(parameters, self.TYPE_FIELD, context)
+        self.check_field(units, self.UNITS, unit_id_field)
+        self.check_field(units, self.UNITS, population_field, numeric=True)
+        self.check_field(facilities, self.FACILITIES, type_field)
+
+        crs = measuring_crs(units, self.label(units, self.UNITS), context, feedback)
+        unit_points = read_points(
+            units,
+            transform_to(units, crs, self.label(units, self.UNITS), context, feedback),
+            steps,
+            tuple(name for name in (unit_id_field, population_field) if name),
+            keep_features=True,
+        )
+        unit_ids = self.feature_names(unit_points, unit_id_field)
+        population = self.population(unit_points, population_field, unit_ids, feedback)
+        self.report_geometry(unit_points, unit_ids, self.label(units, self.UNITS), feedback)
+
+        steps.setCurrentStep(1)
+        facility_points = read_points(
+            facilities,
+            transform_to(
+                facilities, crs, self.label(facilities, self.FACILITIES), context, feedback
+            ),
+            steps,
+            (type_field,),
+        )
+        self.report_geometry(
+            facility_points,
+            [str(fid) for fid in facility_points.feature_ids],
+            self.label(facilities, self.FACILITIES),
+            feedback,
+        )
+        codes, unknown = standard.classify(facility_points.attributes[type_field])
+        self.report_unknown_types(unknown, type_field, feedback)
+
+        steps.setCurrentStep(2)
+        graph = self.walking_graph(parameters, network, crs, context, steps, feedback)
+
+        steps.setCurrentStep(3)
+        located = np.isfinite(unit_points.xy).all(axis=1)
+        facility_located = np.isfinite(facility_points.xy).all(axis=1)
+        result = analyse_gaps(
+            PointSet(
+                ids=[unit for unit, ok in zip(unit_ids, located) if ok],
+                xy=unit_points.xy[located],
+                population=population[located],
+            ),
+            FacilitySet(
+                xy=facility_points.xy[facility_located],
+                type_code=[code for code, ok in zip(codes, facility_located) if ok],
+                ids=[fid for fid, ok in zip(facility_points.feature_ids, facility_located) if ok],
+            ),
+            standard.types,
+            graph,
+            snap_tolerance=self.parameterAsDouble(parameters, self.SNAP_TOLERANCE, context),
+            max_distance=self.parameterAsDouble(parameters, self.MAX_DISTANCE, context),
+            feedback=DomainFeedback(steps),
+            satisfied_by={code: standard.satisfiers(code)[1:] for code in standard.codes()},
+        )
+        located_ids = [fid for fid, ok in zip(facility_points.feature_ids, facility_located) if ok]
+        self.report_reasons(result, located_ids, feedback)
+
+        steps.setCurrentStep(4)
+        output_id = self.write_units(parameters, context, units, unit_points, located, result)
+        summary_id = self.write_summary(parameters, context, result, standard, unknown)
+        return {
+            self.OUTPUT: output_id,
+            self.SUMMARY: summary_id,
+            "UNITS_WITH_GAPS": int(np.count_nonzero(result.n_gaps > 0)),
+            "UNITS_TOTAL": len(unit_ids),
+            "DISTANCE_MODE": result.mode,
+        }
+
+    # Reading -----------------------------------------------------------------------------
+
+    def walking_graph(self, parameters, network, crs, context, steps, feedback):
+        """The walking graph of the NETWORK layer, or None (straight-line mode) without one."""
+        if network is None:
+            feedback.pushWarning(
+                tr("No walking network given: distances are straight-line, not walking distances.")
+            )
+            return None
+        label = self.label(network, self.NETWORK)
+        lines = read_lines(network, transform_to(network, crs, label, context, feedback), steps)
+        if not lines:
+            raise QgsProcessingException(
+                tr("Layer '{layer}' has no usable lines: nothing to walk on.").format(layer=label)
+            )
+        tolerance = self.parameterAsDouble(parameters, self.TOPOLOGY_TOLERANCE, context)
+        graph = build_graph(lines, topology_tolerance=tolerance)
+        feedback.pushInfo(
+            tr(
+                "Walking network: {nodes} nodes, {edges} edges, {components} connected parts."
+            ).format(nodes=graph.n_nodes, edges=graph.n_edges, components=graph.n_components)
+        )
+        return graph
+
+    @staticmethod
+    def population(points, population_field, unit_ids, feedback) -> np.ndarray:
+        if not population_field:
+            feedback.pushWarning(tr("No population field: population covered is not computed."))
+            return np.full(len(unit_ids), np.nan)
+        values = [numeric_or_none(value) for value in points.attributes[population_field]]
+        population, report = clean_population(values, unit_ids)
+        for ids, text in (
+            (
+                report.missing,
+                tr(
+                    "{count} units have no population (NULL), left out of the "
+                    "population figures: {ids}"
+                ),
+            ),
+            (report.zero, tr("{count} units have zero population: {ids}")),
+            (
+                report.negative,
+                tr(
+                    "{count} units have a negative population, left out of the "
+                    "population figures: {ids}"
+                ),
+            ),
+        ):
+            if ids:
+                feedback.pushWarning(text.format(count=len(ids), ids=describe_ids(ids)))
+        return population
+
+    @staticmethod
+    def report_unknown_types(unknown: dict[str, int], type_field: str, feedback) -> None:
+        if not unknown:
+            return
+        listing = "; ".join(
+            f"'{value}' × {count}" if value else tr("(empty) × {count}").format(count=count)
+            for value, count in unknown.items()
+        )
+        feedback.pushWarning(
+            tr(
+                "Facility types the standard does not know (field '{field}'), left out: {values}"
+            ).format(field=type_field, values=listing)
+        )
+
+    @staticmethod
+    def report_reasons(result: GapResult, facility_ids, feedback) -> None:
+        for reason, text in REASON_TEXT.items():
+            units = [unit for unit, why in zip(result.unit_ids, result.reason) if why == reason]
+            if units:
+                feedback.pushWarning(
+                    tr("{count} units {reason}: {ids}").format(
+                        count=len(units), reason=tr(text), ids=describe_ids(units)
+                    )
+                )
+        for indices, reason in (
+            (result.facilities_not_joined, "not_joined"),
+            (result.facilities_on_island, "island"),
+        ):
+            if len(indices):
+                feedback.pushWarning(
+                    tr("{count} facilities {reason} (feature ids): {ids}").format(
+                        count=len(indices),
+                        reason=tr(REASON_TEXT[reason]),
+                        ids=describe_ids([facility_ids[index] for index in indices]),
+                    )
+                )
+
+    # Writing -----------------------------------------------------------------------------
+
+    def write_units(self, parameters, context, units, unit_points, located, result) -> str:
+        fields = QgsFields(units.fields())
+        for code in result.codes:
+            fields.append(compat.new_field(f"dist_{code}", "double", 12, 1))
+            fields.append(compat.new_field(f"ok_{code}", "int"))
+        for name, kind in (
+            ("gaps", "string"),
+            ("n_gaps", "int"),
+            ("dist_mode", "string"),
+            ("reason", "string"),
+        ):
+            fields.append(compat.new_field(name, kind))
+        sink, sink_id = self.parameterAsSink(
+            parameters, self.OUTPUT, context, fields, units.wkbType(), units.sourceCrs()
+        )
+        if sink is None:
+            raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
+        position = np.cumsum(located) - 1
+        for index, feature in enumerate(unit_points.features):
+            values = list(feature.attributes())
+            if located[index]:
+                values += self.unit_results(result, int(position[index]))
+            else:
+                values += [None, 0] * len(result.codes)
+                values += [None, None, result.mode, tr(REASON_TEXT["no_geometry"])]
+            output = QgsFeature(fields)
+            output.setGeometry(feature.geometry())
+            output.setAttributes(values)
+            sink.addFeature(output, QgsFeatureSink.FastInsert)
+        return sink_id
+
+    @staticmethod
+    def unit_results(result: GapResult, row: int) -> list:
+        values: list = []
+        for code in result.codes:
+            distance = result.distance[code][row]
+            values.append(None if np.isnan(distance) else round(float(distance), 1))
+            values.append(int(result.ok[code][row]))
+        reason = result.reason[row]
+        values += [
+            result.gaps[row],
+            int(result.n_gaps[row]),
+            result.mode,
+            tr(REASON_TEXT[reason]) if reason else None,
+        ]
+        return values
+
+    def write_summary(self, parameters, context, result, standard, unknown) -> str:
+        fields = QgsFields()
+        for name, kind in SUMMARY_FIELDS:
+            fields.append(compat.new_field(name, kind))
+        sink, sink_id = self.parameterAsSink(
+            parameters,
+            self.SUMMARY,
+            context,
+            fields,
+            compat.NO_GEOMETRY,
+            QgsCoordinateReferenceSystem(),
+        )
+        if sink is None:
+            raise QgsProcessingException(self.invalidSinkError(parameters, self.SUMMARY))
+        for row in result.summary:
+            facility_type = standard.type_by_code(row.code)
+            has_population = row.population_total > 0
+            feature = QgsFeature(fields)
+            feature.setAttributes(
+                [
+                    row.code,
+                    facility_type.name_zh,
+                    facility_type.name_en,
+                    float(row.radius_m),
+                    row.n_facilities,
+                    row.n_facilities_joined,
+                    row.units_total,
+                    row.units_covered,
+                    row.population_total if has_population else None,
+                    row.population_covered if has_population else None,
+                    row.population_total - row.population_covered if has_population else None,
+                    round(row.share_covered, 4) if has_population else None,
+                    None if np.isnan(row.mean_distance) else round(row.mean_distance, 1),
+                    result.mode,
+                    None,
+                ]
+            )
+            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+        for value, count in unknown.items():
+            feature = QgsFeature(fields)
+            attributes = [None] * len(SUMMARY_FIELDS)
+            attributes[1] = value
+            attributes[4] = count
+            attributes[-2] = result.mode
+            attributes[-1] = tr("facility type not in the standard: left out")
+            feature.setAttributes(attributes)
+            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+        return sink_id

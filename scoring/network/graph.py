@@ -1,0 +1,356 @@
+"""The walking network as plain arrays: nodes, edges, costs, components and a CSR adjacency.
+
+Every line vertex is a node; vertices closer than the topology tolerance are one node, so
+lines join where they share a vertex, never where they merely cross (bridges and tunnels keep
+their own levels). Everything is vectorised: a city network of half a million segments must
+build in seconds, so there is no Python object per edge.
+
+The search only ever reads ``edge_cost``. Today that is length times a per-line factor; later it
+can be walking time with slope and stairs (Chongqing is a mountain city) without touching the
+search.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Dict, Optional, Sequence, Tuple
+
+import numpy as np
+
+from ..errors import N_, DataError
+from . import _optional
+
+#: Largest cell index span per axis, so that a cell (ix, iy) packs into one int64 key.
+_MAX_CELLS_PER_AXIS = 2**30
+
+
+@dataclass(eq=False)
+class WalkingGraph:
+    """An undirected walking network.
+
+    Nodes are numbered 0..n-1 and edges 0..m-1. Components are labelled 0..k-1 in the order of
+    their lowest node index; ``main_component`` is the one with the most metres of network (ties:
+    more nodes, then the lower label), -1 when the graph has no edges.
+    """
+
+    node_xy: np.ndarray
+    edge_from: np.ndarray
+    edge_to: np.ndarray
+    edge_length: np.ndarray
+    edge_cost: np.ndarray
+    edge_line: np.ndarray
+    node_component: np.ndarray
+    component_node_count: np.ndarray
+    component_length: np.ndarray
+    main_component: int
+    csr_indptr: np.ndarray = field(repr=False)
+    csr_indices: np.ndarray = field(repr=False)
+    csr_cost: np.ndarray = field(repr=False)
+    # Per-graph caches (e.g. the snapping index), filled on first use.
+    cache: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def n_nodes(self) -> int:
+        return int(self.node_xy.shape[0])
+
+    @property
+    def n_edges(self) -> int:
+        return int(self.edge_from.shape[0])
+
+    @property
+    def n_components(self) -> int:
+        return int(self.component_node_count.shape[0])
+
+    @property
+    def edge_component(self) -> np.ndarray:
+        """Component label of every edge (both ends are in the same component)."""
+        return self.node_component[self.edge_from]
+
+    def with_edge_cost(self, edge_cost: np.ndarray) -> WalkingGraph:
+        """The same network with other per-edge costs (e.g. walking time); the CSR is rebuilt."""
+        cost = np.asarray(edge_cost, dtype=np.float64)
+        if cost.shape != self.edge_length.shape:
+            raise ValueError("edge_cost must have one value per edge")
+        if not np.all(np.isfinite(cost)) or np.any(cost < 0):
+            raise ValueError("edge_cost must be finite and non-negative")
+        indptr, indices, data = _build_csr(self.n_nodes, self.edge_from, self.edge_to, cost)
+        return replace(
+            self, edge_cost=cost, csr_indptr=indptr, csr_indices=indices, csr_cost=data, cache={}
+        )
+
+
+def build_graph(
+    lines: Sequence[np.ndarray],
+    topology_tolerance: float = 0.01,
+    cost_factor: Optional[np.ndarray] = None,
+    line_ids: Optional[Sequence[Any]] = None,
+) -> WalkingGraph:
+    """Build the walking graph from line parts given as Nx2 (or NxK, K>=2) arrays in metres.
+
+    ``cost_factor`` (one per line, default 1) multiplies each segment's length into its cost.
+    ``line_ids`` name the lines in error messages (default: their index).
+    """
+    tolerance = float(topology_tolerance)
+    if not np.isfinite(tolerance) or tolerance < 0:
+        raise ValueError("topology_tolerance must be a finite, non-negative number of metres")
+    coords, vertex_line = _stack_vertices(lines, line_ids)
+    factor = _line_cost_factor(cost_factor, len(lines), line_ids)
+
+    vertex_node, node_xy = _cluster_vertices(coords, tolerance)
+    seg_from, seg_to, seg_line = _segments(vertex_node, vertex_line)
+    node_xy, seg_from, seg_to = _drop_unused_nodes(node_xy, seg_from, seg_to)
+
+    length = np.hypot(*(node_xy[seg_to] - node_xy[seg_from]).T)
+    cost = length * factor[seg_line]
+    component = connected_components(node_xy.shape[0], seg_from, seg_to)
+    node_count, comp_length, main = _component_sizes(component, seg_from, length)
+    indptr, indices, data = _build_csr(node_xy.shape[0], seg_from, seg_to, cost)
+    return WalkingGraph(
+        node_xy=node_xy,
+        edge_from=seg_from,
+        edge_to=seg_to,
+        edge_length=length,
+        edge_cost=cost,
+        edge_line=seg_line,
+        node_component=component,
+        component_node_count=node_count,
+        component_length=comp_length,
+        main_component=main,
+        csr_indptr=indptr,
+        csr_indices=indices,
+        csr_cost=data,
+    )
+
+
+def _line_name(index: int, line_ids: Optional[Sequence[Any]]) -> Any:
+    return index if line_ids is None else line_ids[index]
+
+
+def _stack_vertices(
+    lines: Sequence[np.ndarray], line_ids: Optional[Sequence[Any]]
+) -> Tuple[np.ndarray, np.ndarray]:
+    """All vertices in one (N, 2) array and the index of the line each came from."""
+    if line_ids is not None and len(line_ids) != len(lines):
+        raise ValueError("line_ids must name every line")
+    arrays = [np.asarray(line, dtype=np.float64) for line in lines]
+    for index, array in enumerate(arrays):
+        if array.ndim != 2 or array.shape[1] < 2:
+            raise ValueError(f"line {index} is not an (N, 2) coordinate array")
+    counts = np.fromiter((a.shape[0] for a in arrays), dtype=np.int64, count=len(arrays))
+    if counts.sum() == 0:
+        return np.zeros((0, 2)), np.zeros(0, dtype=np.int64)
+    coords = np.concatenate([a[:, :2] for a in arrays], axis=0) + 0.0  # -0.0 becomes 0.0
+    vertex_line = np.repeat(np.arange(len(arrays), dtype=np.int64), counts)
+    bad = ~np.all(np.isfinite(coords), axis=1)
+    if bad.any():
+        index = int(vertex_line[np.argmax(bad)])
+        raise DataError(
+            N_("Network line {line_id}: a vertex has no valid coordinates"),
+            line_id=_line_name(index, line_ids),
+        )
+    return coords, vertex_line
+
+
+def _line_cost_factor(
+    cost_factor: Optional[np.ndarray], n_lines: int, line_ids: Optional[Sequence[Any]]
+) -> np.ndarray:
+    if cost_factor is None:
+        return np.ones(n_lines)
+    factor = np.asarray(cost_factor, dtype=np.float64).reshape(-1)
+    if factor.shape[0] != n_lines:
+        raise ValueError("cost_factor must have one value per line")
+    bad = ~np.isfinite(factor) | (factor < 0)
+    if bad.any():
+        index = int(np.argmax(bad))
+        raise DataError(
+            N_("Network line {line_id}: walking cost factor {value} is not a non-negative number"),
+            line_id=_line_name(index, line_ids),
+            value=factor[index],
+        )
+    return factor
+
+
+def _cluster_vertices(coords: np.ndarray, tolerance: float) -> Tuple[np.ndarray, np.ndarray]:
+    """Node index of every vertex and the node coordinates.
+
+    Identical coordinates are one point; distinct points closer than ``tolerance`` (chained)
+    are one node, found by comparing only points in the same or adjacent grid cells. The node
+    takes the coordinates of its lowest point in (x, y) order, so the result is deterministic.
+    """
+    point_of_vertex, points = _unique_points(coords)
+    if tolerance > 0 and points.shape[0] > 1:
+        close_a, close_b = _close_pairs(points, tolerance)
+        cluster = connected_components(points.shape[0], close_a, close_b)
+    else:
+        cluster = np.arange(points.shape[0], dtype=np.int64)
+    # Points are sorted, so the first member of each cluster is its lowest point.
+    _, first_member = np.unique(cluster, return_index=True)
+    return cluster[point_of_vertex], points[first_member]
+
+
+def _unique_points(coords: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """Distinct coordinates sorted by (x, y), and the index of each input row among them."""
+    if coords.shape[0] == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros((0, 2))
+    order = np.lexsort((coords[:, 1], coords[:, 0]))
+    ordered = coords[order]
+    is_new = np.ones(order.shape[0], dtype=bool)
+    is_new[1:] = np.any(ordered[1:] != ordered[:-1], axis=1)
+    rank = np.cumsum(is_new) - 1
+    point_of_vertex = np.empty(order.shape[0], dtype=np.int64)
+    point_of_vertex[order] = rank
+    return point_of_vertex, ordered[is_new]
+
+
+def _close_pairs(points: np.ndarray, tolerance: float) -> Tuple[np.ndarray, np.ndarray]:
+    """Index pairs of points at most ``tolerance`` apart (each pair once)."""
+    origin = points.min(axis=0)
+    extent = float(np.max(points.max(axis=0) - origin))
+    cell = max(tolerance, extent / _MAX_CELLS_PER_AXIS)
+    cells = np.floor((points - origin) / cell).astype(np.int64)
+    width = int(cells[:, 1].max()) + 3  # y index shifted by one so that iy - 1 >= 0
+    keys = cells[:, 0] * width + (cells[:, 1] + 1)
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    pairs_a, pairs_b = [], []
+    for dx, dy in ((0, 0), (0, 1), (1, -1), (1, 0), (1, 1)):
+        first, second = _pairs_in_cell(keys + dx * width + dy, sorted_keys, order)
+        if dx == 0 and dy == 0:
+            keep = first < second
+            first, second = first[keep], second[keep]
+        delta = points[first] - points[second]
+        close = np.hypot(delta[:, 0], delta[:, 1]) <= tolerance
+        pairs_a.append(first[close])
+        pairs_b.append(second[close])
+    return np.concatenate(pairs_a), np.concatenate(pairs_b)
+
+
+def _pairs_in_cell(
+    wanted_keys: np.ndarray, sorted_keys: np.ndarray, order: np.ndarray
+) -> Tuple[np.ndarray, np.ndarray]:
+    """Every (i, j) with point j in the cell ``wanted_keys[i]``."""
+    start = np.searchsorted(sorted_keys, wanted_keys, side="left")
+    stop = np.searchsorted(sorted_keys, wanted_keys, side="right")
+    first, slot = expand_ranges(start, stop)
+    return first, order[slot]
+
+
+def expand_ranges(start: np.ndarray, stop: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """For ranges [start[i], stop[i]), the owner ``i`` and the value of every member, flat."""
+    counts = np.maximum(stop - start, 0)
+    owner = np.repeat(np.arange(start.shape[0], dtype=np.int64), counts)
+    total = int(counts.sum())
+    if total == 0:
+        return owner, np.zeros(0, dtype=np.int64)
+    offsets = np.cumsum(counts) - counts
+    within = np.arange(total, dtype=np.int64) - np.repeat(offsets, counts)
+    return owner, start[owner] + within
+
+
+def _segments(
+    vertex_node: np.ndarray, vertex_line: np.ndarray
+) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Consecutive vertex pairs of the same line, without zero-length ones."""
+    if vertex_node.shape[0] < 2:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    same_line = vertex_line[1:] == vertex_line[:-1]
+    seg_from = vertex_node[:-1][same_line]
+    seg_to = vertex_node[1:][same_line]
+    seg_line = vertex_line[:-1][same_line]
+    keep = seg_from != seg_to
+    return seg_from[keep], seg_to[keep], seg_line[keep]
+
+
+def _drop_unused_nodes(
+    node_xy: np.ndarray, seg_from: np.ndarray, seg_to: np.ndarray
+) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Keep only nodes that end an edge (a line collapsed to one point leaves none)."""
+    used = np.zeros(node_xy.shape[0], dtype=bool)
+    used[seg_from] = True
+    used[seg_to] = True
+    new_index = np.cumsum(used) - 1
+    return node_xy[used], new_index[seg_from], new_index[seg_to]
+
+
+def connected_components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Component label per node of the undirected graph with edges (a[i], b[i]).
+
+    Labels are 0..k-1 in the order of each component's lowest node, whichever method ran, so
+    the scipy and the pure-numpy paths give identical arrays.
+    """
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    csgraph = _optional.scipy_csgraph()
+    if csgraph is not None and a.shape[0] > 0:
+        sparse = _optional.scipy_sparse()
+        matrix = sparse.coo_matrix((np.ones(a.shape[0]), (a, b)), shape=(n, n)).tocsr()
+        _, labels = csgraph.connected_components(matrix, directed=False)
+    else:
+        labels = _hook_and_jump(n, np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64))
+    return _label_by_first_member(np.asarray(labels, dtype=np.int64))
+
+
+def _hook_and_jump(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Components without scipy: hook each root to its smallest neighbouring root, then
+    compress paths; every round at least halves the number of trees per component."""
+    parent = np.arange(n, dtype=np.int64)
+    while True:
+        root_a, root_b = parent[a], parent[b]
+        differ = root_a != root_b
+        if not differ.any():
+            return parent
+        high = np.maximum(root_a, root_b)[differ]
+        low = np.minimum(root_a, root_b)[differ]
+        order = np.lexsort((low, high))
+        high, low = high[order], low[order]
+        first = np.ones(high.shape[0], dtype=bool)
+        first[1:] = high[1:] != high[:-1]
+        parent[high[first]] = np.minimum(parent[high[first]], low[first])
+        while True:
+            grand = parent[parent]
+            if np.array_equal(grand, parent):
+                break
+            parent = grand
+
+
+def _label_by_first_member(labels: np.ndarray) -> np.ndarray:
+    _, first_index, inverse = np.unique(labels, return_index=True, return_inverse=True)
+    rank = np.empty(first_index.shape[0], dtype=np.int64)
+    rank[np.argsort(first_index, kind="stable")] = np.arange(first_index.shape[0])
+    return rank[inverse.reshape(-1)]
+
+
+def _component_sizes(
+    component: np.ndarray, seg_from: np.ndarray, length: np.ndarray
+) -> Tuple[np.ndarray, np.ndarray, int]:
+    """Nodes and metres of network per component, and the main one (most metres)."""
+    k = int(component.max(initial=-1)) + 1
+    node_count = np.bincount(component, minlength=k).astype(np.int64)
+    comp_length = np.bincount(component[seg_from], weights=length, minlength=k)
+    if k == 0:
+        return node_count, comp_length, -1
+    # lexsort: last key is primary. Most metres, then most nodes, then lowest label.
+    order = np.lexsort((np.arange(k), -node_count, -comp_length))
+    return node_count, comp_length, int(order[0])
+
+
+def _build_csr(
+    n: int, seg_from: np.ndarray, seg_to: np.ndarray, cost: np.ndarray
+) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Adjacency in both directions, one arc per node pair (the cheapest of parallel edges).
+
+    Indices are int32 because that is what scipy's csgraph works in; zero costs are kept as
+    explicit entries (they are real edges).
+    """
+    src = np.concatenate([seg_from, seg_to])
+    dst = np.concatenate([seg_to, seg_from])
+    arc_cost = np.concatenate([cost, cost])
+    order = np.lexsort((arc_cost, dst, src))
+    src, dst, arc_cost = src[order], dst[order], arc_cost[order]
+    first = np.ones(src.shape[0], dtype=bool)
+    first[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
+    src, dst, arc_cost = src[first], dst[first], arc_cost[first]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
+    return indptr.astype(np.int32), dst.astype(np.int32), np.ascontiguousarray(arc_cost)
