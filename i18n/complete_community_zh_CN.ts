@@ -273,38 +273,182 @@
     </message>
     <message>
       <source>{tier} unit {unit_id} appears more than once; ids must be unique per tier</source>
-      <translation type="unfinished" />
+      <translation>{tier} 单元 {unit_id} 重复出现；同一层级内编号必须唯一</translation>
     </message>
     <message>
       <source>{tier} unit {unit_id}: its parent {parent_id} is not one of the {parent_tier} units</source>
-      <translation type="unfinished" />
+      <translation>{tier} 单元 {unit_id}：其上级 {parent_id} 不在 {parent_tier} 单元中</translation>
     </message>
     <message>
       <source>{tier} unit {unit_id}: population is missing</source>
-      <translation type="unfinished" />
+      <translation>{tier} 单元 {unit_id}：缺少人口</translation>
     </message>
     <message>
       <source>{tier} unit {unit_id}: population '{value}' is not a number</source>
-      <translation type="unfinished" />
+      <translation>{tier} 单元 {unit_id}：人口“{value}”不是数字</translation>
     </message>
     <message>
       <source>{tier} unit {unit_id}: population {value} is negative</source>
-      <translation type="unfinished" />
+      <translation>{tier} 单元 {unit_id}：人口 {value} 为负数</translation>
     </message>
     <message>
       <source>Facility {facility_id} appears more than once; ids must be unique</source>
-      <translation type="unfinished" />
+      <translation>设施 {facility_id} 重复出现；设施编号必须唯一</translation>
     </message>
     <message>
       <source>Facility {facility_id}: field '{field}' holds '{value}', which is not a number</source>
-      <translation type="unfinished" />
+      <translation>设施 {facility_id}：字段“{field}”的值“{value}”不是数字</translation>
     </message>
     <message>
       <source>Facility {facility_id}: field '{field}' is negative ({value})</source>
-      <translation type="unfinished" />
+      <translation>设施 {facility_id}：字段“{field}”为负数（{value}）</translation>
     </message>
     <message>
       <source>Facility {facility_id}: it is said to lie in {tier} unit {unit_id}, which does not exist</source>
+      <translation>设施 {facility_id}：所在的 {tier} 单元 {unit_id} 不存在</translation>
+    </message>
+    <message>
+      <source>Community {community}, point {point}: manual score {score} is outside 0 to the point's maximum {max}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Community {community}, point {point}: manual score '{value}' is not a number</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Community {community}: manual score for point '{point}', which the rubric does not have</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Community {community}, point {point}: the point is computed from indicator '{indicator}' ({method}), so a manual score cannot be given for it</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Community {community}: indicator '{indicator}' must be a number or empty, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Manual score for community '{community}', point {point}: no such community is being scored</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Community {community}, point {point}: more than one manual score is given</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{source}, row {row}: the row must be a mapping of column to value</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{source}, row {row}: column '{column}' is empty or missing</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{source}, row {row}: column 'score' must be a number or empty, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{source}, row {row}: community {community}, point {point}: manual score {score} is outside 0 to the point's maximum {max}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{source}, row {row}: community {community}, point {point} is already scored in row {other}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{source}, row {row}: point '{point}' is not in the rubric; the row is ignored</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{source}, row {row}: point {point} is computed from indicator '{indicator}', not scored by hand; the row is ignored</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{source}, row {row}: community '{community}' is not among the communities scored; the row is ignored</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Reading and writing Excel files needs the Python package 'openpyxl', which this Python lacks. Install it (on Windows: 'python -m pip install openpyxl' in the OSGeo4W Shell; on Linux: the package python3-openpyxl) and restart QGIS.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric workbook {file} was not found</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric workbook {file} could not be read as an .xlsx workbook: {reason}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric workbook {file} could not be written: {reason}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric workbook {file}: sheet '{sheet}' is missing (sheets found: {found})</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric workbook {file}, sheet '{sheet}': column '{column}' is missing</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric workbook {file}, sheet '{sheet}', column {column}: unknown header '{value}'; allowed columns: {allowed}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric workbook {file}, sheet '{sheet}', column {column}: column '{key}' appears twice</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric workbook {file}, sheet '{sheet}', row {row}, column {column} ({key}): must be non-empty text, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric workbook {file}, sheet '{sheet}', row {row}, column {column} ({key}): must be text without spaces; format the cell as Text so that 1.10 stays 1.10; got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric workbook {file}, sheet '{sheet}', row {row}, column {column} ({key}): must be a number, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric workbook {file}, sheet '{sheet}', row {row}, column {column} ({key}): must be TRUE or FALSE (是/否), got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric workbook {file}, sheet '{sheet}', row {row}, column {column} ({key}): bands must be written '&gt;=0.9:3; &gt;=0.6:1' (threshold:score, highest first), got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric workbook {file}, sheet '{sheet}', row {row}, column {column} ({key}): must be one of {allowed}, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric workbook {file}, sheet '{sheet}', row {row}, column {column} ({key}): the cell is empty</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric workbook {file}, sheet '{sheet}', row {row}, column A: unknown field '{value}'; allowed fields: {allowed}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric workbook {file}, sheet '{sheet}', row {row}, column A: field '{value}' appears twice</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric workbook {file}, sheet '{sheet}': field '{field}' is missing</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric workbook {file}, sheet '{sheet}': there are no data rows</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric workbook {file}, sheet '{sheet}', row {row}, column {column} ({key}): '{value}' differs from '{first}' in row {first_row} of the same category</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Rubric workbook {file}, sheet '{sheet}', row {row}, column {column} ({key}): '{value}' differs from '{first}' in row {first_row} of the same item</source>
       <translation type="unfinished" />
     </message>
     <message>
