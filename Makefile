@@ -31,7 +31,7 @@ i18n/%.qm: i18n/%.ts
 translations: system-packages $(QM_FILES)
 
 test: setup
-	@PYTHONSAFEPATH=1 $(VENV)/bin/pytest
+	@PYTHONSAFEPATH=1 $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: venv
 	@$(VENV)/bin/ruff check .
@@ -43,8 +43,8 @@ demo: setup
 package: translations
 	@$(PYTHON_SYSTEM) tools/package.py complete_community.zip
 
-test-qgis340:
-	@tools/qgis340_lane.sh
+test-qgis340: translations
+	@tools/qgis340_lane.sh $(PYTEST_ARGS)
 
 bench: setup
 	@$(PYTHON) bench/run.py

@@ -14,7 +14,7 @@ from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QMenu, QToolBar, QToolButton
 
 from .i18n import install_translator, remove_translator, tr
-from .processing.provider import CompleteCommunityProvider
+from .processing.provider import PROVIDER_ID, CompleteCommunityProvider
 from .resources import ICON_PATH
 
 MENU_OBJECT_NAME = "mCompleteCommunityMenu"
@@ -36,15 +36,18 @@ class CompleteCommunityPlugin:
 
     def initProcessing(self) -> None:
         """Register the provider; QGIS calls this also in qgis_process, where there is no GUI."""
-        if self.provider is None:
+        registry = QgsApplication.processingRegistry()
+        if self.provider is None and registry.providerById(PROVIDER_ID) is None:
+            # Another live instance (a reload in progress) keeps its provider: removing by id
+            # would otherwise delete the provider that instance still holds.
             self.provider = CompleteCommunityProvider()
-            QgsApplication.processingRegistry().addProvider(self.provider)
+            registry.addProvider(self.provider)
 
     # GUI -------------------------------------------------------------------------------
 
     def initGui(self) -> None:
         self.initProcessing()
-        if self.iface is None or self.menu is not None:
+        if self.iface is None or self.menu is not None or self.provider is None:
             return
         main_window = self.iface.mainWindow()
         self.menu = QMenu(tr("Complete Community"), main_window)

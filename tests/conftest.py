@@ -79,7 +79,7 @@ def repo_root() -> Path:
     return REPO_ROOT
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def plugin(qgis_app, qgis_iface, qgis_processing):
     """The plugin loaded the way QGIS does it: ``classFactory(iface)`` then ``initProcessing()``."""
     import complete_community

@@ -141,3 +141,20 @@ def test_package_zip_holds_only_the_plugin_and_loads(repo_root, tmp_path):
     runner = QgisProcess(tmp_path / "unzipped" / "complete_community", tmp_path / "cli")
     runner.enable_plugin()
     assert runner.algorithm_ids(PROVIDER_ID), "the unzipped plugin registers its algorithms"
+
+
+def test_second_instance_does_not_take_the_first_ones_provider(qgis_iface, qgis_processing):
+    import complete_community
+
+    first = complete_community.classFactory(qgis_iface)
+    first.initProcessing()
+    second = complete_community.classFactory(qgis_iface)
+    second.initProcessing()
+    second.unload()
+    try:
+        registered = QgsApplication.processingRegistry().providerById(PROVIDER_ID)
+        assert registered is first.provider
+        assert registered.algorithms(), "the first instance's provider is still alive"
+    finally:
+        first.unload()
+    assert PROVIDER_ID not in _provider_ids()
