@@ -192,6 +192,218 @@
       <translation>{count} 处设施{reason}（要素编号）：{ids}</translation>
     </message>
     <message>
+      <source>Tiered provisioning (district – community – compound)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>districts (片区)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>communities (社区)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>compounds (小区)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Walkable lines, for the distance within which a facility may be shared with a neighbouring unit. Without a network that distance is straight-line.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Units and facilities farther than this from every network line are not joined to it and take part in no sharing (they still count in their own unit).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>When checked, the totals on the unit layers and the numbers of units short consider only the types the standard says must be provided; the long table always lists every type.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Residents per compound. Communities and districts get the sums of their compounds. Give this or the households field.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Households per compound, used when no population field is given.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Population = households × this factor (only with the households field).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The id of the unit of the tier above that each unit belongs to. When empty, each unit belongs to the unit above it overlaps most; units overlapping none are reported.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Facility points or polygons of every type in one layer. A facility lies in the unit that holds its point (a polygon's point on surface).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Field with a unique id per facility for the outputs; the feature id when empty.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>One row per unit and facility type of its tier: required, own, shared and missing counts and areas, status and the facilities used.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>One row per facility and unit it serves: the share of the facility and the floor and land area apportioned to that unit.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Count only mandatory types (应配建) as shortfalls</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Districts (片区)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>District (片区) polygons, the 10/15-minute life circles.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Communities (社区)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Community (社区) polygons.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Compounds (小区)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Residential compound (小区) polygons; they carry the population.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Field with a unique id per unit; it names the unit in every output and message.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Households field</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Persons per household</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Facility id field</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Floor area field (m²)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Land area field (m²)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Capacity field</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Numbers (or text holding plain numbers) per facility; NULL means unknown. Without this field the area is unknown and no area deficit is computed.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Provision by unit and facility type</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Shared facilities</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Districts with shortfalls</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Communities with shortfalls</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Compounds with shortfalls</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The units of one tier with def_T (facilities missing) per type T, the total, the types missing or short of area, population and size flag.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Districts short of a facility</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Communities short of a facility</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Compounds short of a facility</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Give the compounds' population field or their households field.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>District id field on communities</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Community id field on compounds</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{count} {units} overlap several {parents}; each belongs to the one it overlaps most: {ids}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{count} {units} overlap two {parents} equally; the first in the layer was taken, check them: {ids}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{count} pairs of {units} overlap; a facility in both counts for the first one only: {pairs}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{count} {units} are farther than the snap tolerance from the walking network and can share no neighbour's facility: {ids}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{count} facilities lie outside every unit and serve none: {ids}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{count} facilities are of types with no count or area rule (coverage only) and are not counted here: {ids}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Id field of {layer}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Layer '{layer}': feature {fid} has no value in the id field '{field}'.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{count} facilities are farther than the snap tolerance from the walking network and are shared with no other unit: {ids}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{count} {units} belong to none of the {parents}; their population ({population}) is in no higher unit: {ids}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{count} {units} have a population outside the standard's range for their tier (status 规模不符): {ids}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>Cancelled: nothing was written.</source>
       <translation>已取消：未写入任何结果。</translation>
     </message>
@@ -216,12 +428,20 @@
       <translation>图层“{layer}”：已修复 {count} 个无效几何图形：{ids}</translation>
     </message>
     <message>
+      <source>Output '{output}': the folder '{folder}' does not exist.</source>
+      <translation>输出“{output}”：文件夹“{folder}”不存在。</translation>
+    </message>
+    <message>
       <source>Layer '{layer}' is in {crs}, which is not measured in metres; distances are measured in {target} instead.</source>
       <translation>图层“{layer}”的坐标系 {crs} 不以米为单位；改在 {target} 中量算距离。</translation>
     </message>
     <message>
       <source>Layer '{layer}' has no valid coordinate reference system; set its CRS first.</source>
       <translation>图层“{layer}”没有有效的坐标参考系；请先设置坐标系。</translation>
+    </message>
+    <message>
+      <source>Layer '{layer}' is in {crs}, whose metres differ from ground metres by {percent} % here; distances are measured in {target} instead.</source>
+      <translation>图层“{layer}”的坐标系 {crs} 在此处的米与地面实际距离相差 {percent} %；改在 {target} 中量算距离。</translation>
     </message>
     <message>
       <source>Layer '{layer}' is reprojected from {source} to {target} for measuring.</source>
@@ -309,459 +529,423 @@
     </message>
     <message>
       <source>Community {community}, point {point}: manual score {score} is outside 0 to the point's maximum {max}</source>
-      <translation type="unfinished" />
+      <translation>社区 {community}，评分点 {point}：人工评分 {score} 超出 0 至该评分点满分 {max} 的范围</translation>
     </message>
     <message>
       <source>Community {community}, point {point}: manual score '{value}' is not a number</source>
-      <translation type="unfinished" />
+      <translation>社区 {community}，评分点 {point}：人工评分“{value}”不是数字</translation>
     </message>
     <message>
       <source>Community {community}: manual score for point '{point}', which the rubric does not have</source>
-      <translation type="unfinished" />
+      <translation>社区 {community}：给出了评分点“{point}”的人工评分，但评分细则中没有该评分点</translation>
     </message>
     <message>
       <source>Community {community}, point {point}: the point is computed from indicator '{indicator}' ({method}), so a manual score cannot be given for it</source>
-      <translation type="unfinished" />
+      <translation>社区 {community}，评分点 {point}：该评分点由指标“{indicator}”（{method}）计算得出，不能人工评分</translation>
     </message>
     <message>
       <source>Community {community}: indicator '{indicator}' must be a number or empty, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>社区 {community}：指标“{indicator}”必须是数字或为空，实际为“{value}”</translation>
     </message>
     <message>
       <source>Manual score for community '{community}', point {point}: no such community is being scored</source>
-      <translation type="unfinished" />
+      <translation>社区“{community}”评分点 {point} 的人工评分：本次评分的社区中没有该社区</translation>
     </message>
     <message>
       <source>Community {community}, point {point}: more than one manual score is given</source>
-      <translation type="unfinished" />
+      <translation>社区 {community}，评分点 {point}：给出了不止一个人工评分</translation>
     </message>
     <message>
       <source>{source}, row {row}: the row must be a mapping of column to value</source>
-      <translation type="unfinished" />
+      <translation>{source}，第 {row} 行：该行必须是由列名到值的映射</translation>
     </message>
     <message>
       <source>{source}, row {row}: column '{column}' is empty or missing</source>
-      <translation type="unfinished" />
+      <translation>{source}，第 {row} 行：列“{column}”为空或缺失</translation>
     </message>
     <message>
       <source>{source}, row {row}: column 'score' must be a number or empty, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>{source}，第 {row} 行：列“score”必须是数字或为空，实际为“{value}”</translation>
     </message>
     <message>
       <source>{source}, row {row}: community {community}, point {point}: manual score {score} is outside 0 to the point's maximum {max}</source>
-      <translation type="unfinished" />
+      <translation>{source}，第 {row} 行：社区 {community}，评分点 {point}：人工评分 {score} 超出 0 至该评分点满分 {max} 的范围</translation>
     </message>
     <message>
       <source>{source}, row {row}: community {community}, point {point} is already scored in row {other}</source>
-      <translation type="unfinished" />
+      <translation>{source}，第 {row} 行：社区 {community} 的评分点 {point} 已在第 {other} 行评分</translation>
     </message>
     <message>
       <source>{source}, row {row}: point '{point}' is not in the rubric; the row is ignored</source>
-      <translation type="unfinished" />
+      <translation>{source}，第 {row} 行：评分细则中没有评分点“{point}”；已忽略该行</translation>
     </message>
     <message>
       <source>{source}, row {row}: point {point} is computed from indicator '{indicator}', not scored by hand; the row is ignored</source>
-      <translation type="unfinished" />
+      <translation>{source}，第 {row} 行：评分点 {point} 由指标“{indicator}”计算得出，不作人工评分；已忽略该行</translation>
     </message>
     <message>
       <source>{source}, row {row}: community '{community}' is not among the communities scored; the row is ignored</source>
-      <translation type="unfinished" />
+      <translation>{source}，第 {row} 行：社区“{community}”不在本次评分的社区中；已忽略该行</translation>
     </message>
     <message>
       <source>Reading and writing Excel files needs the Python package 'openpyxl', which this Python lacks. Install it (on Windows: 'python -m pip install openpyxl' in the OSGeo4W Shell; on Linux: the package python3-openpyxl) and restart QGIS.</source>
-      <translation type="unfinished" />
+      <translation>读写 Excel 文件需要 Python 包“openpyxl”，而当前 Python 环境中没有。请安装它（Windows：在 OSGeo4W Shell 中运行“python -m pip install openpyxl”；Linux：安装软件包 python3-openpyxl），然后重启 QGIS。</translation>
     </message>
     <message>
       <source>Rubric workbook {file} was not found</source>
-      <translation type="unfinished" />
+      <translation>评分细则工作簿 {file} 不存在</translation>
     </message>
     <message>
       <source>Rubric workbook {file} could not be read as an .xlsx workbook: {reason}</source>
-      <translation type="unfinished" />
+      <translation>无法将评分细则工作簿 {file} 作为 .xlsx 工作簿读取：{reason}</translation>
     </message>
     <message>
       <source>Rubric workbook {file} could not be written: {reason}</source>
-      <translation type="unfinished" />
+      <translation>无法写入评分细则工作簿 {file}：{reason}</translation>
     </message>
     <message>
       <source>Rubric workbook {file}: sheet '{sheet}' is missing (sheets found: {found})</source>
-      <translation type="unfinished" />
+      <translation>评分细则工作簿 {file}：缺少工作表“{sheet}”（现有工作表：{found}）</translation>
     </message>
     <message>
       <source>Rubric workbook {file}, sheet '{sheet}': column '{column}' is missing</source>
-      <translation type="unfinished" />
+      <translation>评分细则工作簿 {file}，工作表“{sheet}”：缺少列“{column}”</translation>
     </message>
     <message>
       <source>Rubric workbook {file}, sheet '{sheet}', column {column}: unknown header '{value}'; allowed columns: {allowed}</source>
-      <translation type="unfinished" />
+      <translation>评分细则工作簿 {file}，工作表“{sheet}”，{column} 列：未知表头“{value}”；允许的列：{allowed}</translation>
     </message>
     <message>
       <source>Rubric workbook {file}, sheet '{sheet}', column {column}: column '{key}' appears twice</source>
-      <translation type="unfinished" />
+      <translation>评分细则工作簿 {file}，工作表“{sheet}”，{column} 列：列“{key}”出现两次</translation>
     </message>
     <message>
       <source>Rubric workbook {file}, sheet '{sheet}', row {row}, column {column} ({key}): must be non-empty text, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则工作簿 {file}，工作表“{sheet}”，第 {row} 行 {column} 列（{key}）：必须是非空文本，实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric workbook {file}, sheet '{sheet}', row {row}, column {column} ({key}): must be text without spaces; format the cell as Text so that 1.10 stays 1.10; got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则工作簿 {file}，工作表“{sheet}”，第 {row} 行 {column} 列（{key}）：必须是不含空格的文本；请将单元格格式设为“文本”，使 1.10 保持为 1.10；实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric workbook {file}, sheet '{sheet}', row {row}, column {column} ({key}): must be a number, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则工作簿 {file}，工作表“{sheet}”，第 {row} 行 {column} 列（{key}）：必须是数字，实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric workbook {file}, sheet '{sheet}', row {row}, column {column} ({key}): must be TRUE or FALSE (是/否), got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则工作簿 {file}，工作表“{sheet}”，第 {row} 行 {column} 列（{key}）：必须为 TRUE 或 FALSE（是/否），实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric workbook {file}, sheet '{sheet}', row {row}, column {column} ({key}): bands must be written '&gt;=0.9:3; &gt;=0.6:1' (threshold:score, highest first), got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则工作簿 {file}，工作表“{sheet}”，第 {row} 行 {column} 列（{key}）：分档须写作“&gt;=0.9:3; &gt;=0.6:1”（阈值:得分，从最高档写起），实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric workbook {file}, sheet '{sheet}', row {row}, column {column} ({key}): must be one of {allowed}, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则工作簿 {file}，工作表“{sheet}”，第 {row} 行 {column} 列（{key}）：必须是 {allowed} 之一，实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric workbook {file}, sheet '{sheet}', row {row}, column {column} ({key}): the cell is empty</source>
-      <translation type="unfinished" />
+      <translation>评分细则工作簿 {file}，工作表“{sheet}”，第 {row} 行 {column} 列（{key}）：单元格为空</translation>
     </message>
     <message>
       <source>Rubric workbook {file}, sheet '{sheet}', row {row}, column A: unknown field '{value}'; allowed fields: {allowed}</source>
-      <translation type="unfinished" />
+      <translation>评分细则工作簿 {file}，工作表“{sheet}”，第 {row} 行 A 列：未知字段“{value}”；允许的字段：{allowed}</translation>
     </message>
     <message>
       <source>Rubric workbook {file}, sheet '{sheet}', row {row}, column A: field '{value}' appears twice</source>
-      <translation type="unfinished" />
+      <translation>评分细则工作簿 {file}，工作表“{sheet}”，第 {row} 行 A 列：字段“{value}”出现两次</translation>
     </message>
     <message>
       <source>Rubric workbook {file}, sheet '{sheet}': field '{field}' is missing</source>
-      <translation type="unfinished" />
+      <translation>评分细则工作簿 {file}，工作表“{sheet}”：缺少字段“{field}”</translation>
     </message>
     <message>
       <source>Rubric workbook {file}, sheet '{sheet}': there are no data rows</source>
-      <translation type="unfinished" />
+      <translation>评分细则工作簿 {file}，工作表“{sheet}”：没有数据行</translation>
     </message>
     <message>
       <source>Rubric workbook {file}, sheet '{sheet}', row {row}, column {column} ({key}): '{value}' differs from '{first}' in row {first_row} of the same category</source>
-      <translation type="unfinished" />
+      <translation>评分细则工作簿 {file}，工作表“{sheet}”，第 {row} 行 {column} 列（{key}）：“{value}”与同一评价类别第 {first_row} 行的“{first}”不一致</translation>
     </message>
     <message>
       <source>Rubric workbook {file}, sheet '{sheet}', row {row}, column {column} ({key}): '{value}' differs from '{first}' in row {first_row} of the same item</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>Rubric {file} is empty</source>
-      <translation type="unfinished" />
+      <translation>评分细则工作簿 {file}，工作表“{sheet}”，第 {row} 行 {column} 列（{key}）：“{value}”与同一评价项第 {first_row} 行的“{first}”不一致</translation>
     </message>
     <message>
       <source>Rubric {file}: the file must be a mapping with the fields 'name', 'version', 'notice', 'total', 'grades' and 'categories', got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}：文件必须是含“name”“version”“notice”“total”“grades”和“categories”字段的映射，实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric {file}: field 'categories' lists no category</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}：字段“categories”未列出任何评价类别</translation>
     </message>
     <message>
       <source>Rubric {file}, category {category}: field 'items' lists no item</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评价类别 {category}：字段“items”未列出任何评价项</translation>
     </message>
     <message>
       <source>Rubric {file}, item {item} (category {category}): field 'points' lists no point</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评价项 {item}（评价类别 {category}）：字段“points”未列出任何评分点</translation>
     </message>
     <message>
       <source>Rubric {file}: field 'grades' lists no grade band</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}：字段“grades”未列出任何等级</translation>
     </message>
     <message>
       <source>Rubric {file}: the categories' maximum scores add up to {sum}, but field 'total' is {total}</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}：各评价类别的满分合计为 {sum}，但字段“total”为 {total}</translation>
     </message>
     <message>
       <source>Rubric {file}, category {category}: its items' maximum scores add up to {sum}, but the category's field 'max' is {max}</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评价类别 {category}：其各评价项的满分合计为 {sum}，但该评价类别的字段“max”为 {max}</translation>
     </message>
     <message>
       <source>Rubric {file}, item {item} (category {category}): its points' maximum scores add up to {sum}, but the item's field 'max' is {max}</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评价项 {item}（评价类别 {category}）：其各评分点的满分合计为 {sum}，但该评价项的字段“max”为 {max}</translation>
     </message>
     <message>
       <source>Rubric {file}, point {point} (item {item}): field 'method' must be one of {allowed}, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评分点 {point}（评价项 {item}）：字段“method”必须是 {allowed} 之一，实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric {file}, point {point} (item {item}): field '{field}' does not apply to method '{method}'; the method needs: {needed}</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评分点 {point}（评价项 {item}）：字段“{field}”不适用于评分方法“{method}”；该方法需要：{needed}</translation>
     </message>
     <message>
       <source>Rubric {file}, point {point} (item {item}): field 'indicator' names '{value}', which is not in the indicator catalogue ({known})</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评分点 {point}（评价项 {item}）：字段“indicator”给出的“{value}”不在指标目录中（{known}）</translation>
     </message>
     <message>
       <source>Rubric {file}, point {point} (item {item}): field 'indicator' names '{value}', but the facility standard {standard} has no facility type '{code}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评分点 {point}（评价项 {item}）：字段“indicator”给出“{value}”，但设施标准 {standard} 中没有设施类型“{code}”</translation>
     </message>
     <message>
       <source>Rubric {file}, point {point} (item {item}): field 'bands' must list at least one band</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评分点 {point}（评价项 {item}）：字段“bands”必须至少列出一档</translation>
     </message>
     <message>
       <source>Rubric {file}, point {point} (item {item}): field 'bands': band {number} (at least {at_least}) must have a lower threshold than the band before it (at least {previous}); list bands from the highest threshold down</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评分点 {point}（评价项 {item}）：字段“bands”：第 {number} 档（不低于 {at_least}）的阈值必须低于前一档（不低于 {previous}）；请按阈值从高到低列出各档</translation>
     </message>
     <message>
       <source>Rubric {file}, point {point} (item {item}): field 'bands': band {number} scores {score}, which must be less than the {previous} of the band before it (a lower threshold earns less)</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评分点 {point}（评价项 {item}）：字段“bands”：第 {number} 档得 {score} 分，必须低于前一档的 {previous} 分（阈值越低，得分越少）</translation>
     </message>
     <message>
       <source>Rubric {file}, point {point} (item {item}): field 'bands': the first (highest) band must score the point's maximum {max}, got {score}</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评分点 {point}（评价项 {item}）：字段“bands”：第一档（最高档）的得分必须等于该评分点的满分 {max}，实际为 {score}</translation>
     </message>
     <message>
       <source>Rubric {file}, point {point} (item {item}): field 'bands': band {number} scores {score}; a score cannot be negative</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评分点 {point}（评价项 {item}）：字段“bands”：第 {number} 档得 {score} 分；得分不能为负</translation>
     </message>
     <message>
       <source>Rubric {file}, point {point} (item {item}): fields 'zero_at' and 'full_at' are both {value}; a line needs two different values</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评分点 {point}（评价项 {item}）：字段“zero_at”和“full_at”均为 {value}；线性评分需要两个不同的值</translation>
     </message>
     <message>
       <source>Rubric {file}, grade band {grade}: field 'min' {value} must be lower than the 'min' of the band before it ({previous}); list grade bands from the highest down</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，等级 {grade}：字段“min”的值 {value} 必须低于前一等级的“min”（{previous}）；请从高到低列出各等级</translation>
     </message>
     <message>
       <source>Rubric {file}, grade band {grade}: the lowest band must have 'min' 0 so that every total has a grade, got {value}</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，等级 {grade}：最低等级的“min”必须为 0，使每个总分都有对应等级，实际为 {value}</translation>
     </message>
     <message>
       <source>Rubric {file}, grade band {grade}: field 'min' {value} is above the rubric's total {total}, so no community could reach it</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>Rubric {file} was not found</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>Rubric {file}: unsupported file type '{suffix}'; use one of {allowed}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>Rubric {file} is not UTF-8 text (undecodable byte at {position})</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>Rubric {file} could not be read: {reason}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>Rubric {file}: syntax error at line {line}, column {column}: {problem}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>Rubric {file}: syntax error: {problem}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>Rubric {file}: key '{key}' appears twice in the same mapping (line {line})</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>Rubric {file}: key '{key}' appears twice in the same mapping</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，等级 {grade}：字段“min”的值 {value} 高于评分细则的总分 {total}，任何社区都无法达到</translation>
     </message>
     <message>
       <source>Rubric {file}: required field '{field}' is missing</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}：缺少必填字段“{field}”</translation>
     </message>
     <message>
       <source>Rubric {file}, category {category}: required field '{field}' is missing</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评价类别 {category}：缺少必填字段“{field}”</translation>
     </message>
     <message>
       <source>Rubric {file}, item {item} (category {category}): required field '{field}' is missing</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评价项 {item}（评价类别 {category}）：缺少必填字段“{field}”</translation>
     </message>
     <message>
       <source>Rubric {file}, point {point} (item {item}): required field '{field}' is missing</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评分点 {point}（评价项 {item}）：缺少必填字段“{field}”</translation>
     </message>
     <message>
       <source>Rubric {file}, grade band {grade}: required field '{field}' is missing</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，等级 {grade}：缺少必填字段“{field}”</translation>
     </message>
     <message>
       <source>Rubric {file}: unknown field '{field}' (a typo?); allowed fields: {allowed}</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}：未知字段“{field}”（拼写错误？）；允许的字段：{allowed}</translation>
     </message>
     <message>
       <source>Rubric {file}, category {category}: unknown field '{field}' (a typo?); allowed fields: {allowed}</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评价类别 {category}：未知字段“{field}”（拼写错误？）；允许的字段：{allowed}</translation>
     </message>
     <message>
       <source>Rubric {file}, item {item} (category {category}): unknown field '{field}' (a typo?); allowed fields: {allowed}</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评价项 {item}（评价类别 {category}）：未知字段“{field}”（拼写错误？）；允许的字段：{allowed}</translation>
     </message>
     <message>
       <source>Rubric {file}, point {point} (item {item}): unknown field '{field}' (a typo?); allowed fields: {allowed}</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评分点 {point}（评价项 {item}）：未知字段“{field}”（拼写错误？）；允许的字段：{allowed}</translation>
     </message>
     <message>
       <source>Rubric {file}, grade band {grade}: unknown field '{field}' (a typo?); allowed fields: {allowed}</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，等级 {grade}：未知字段“{field}”（拼写错误？）；允许的字段：{allowed}</translation>
     </message>
     <message>
       <source>Rubric {file}: field '{field}' must be a mapping of 'key: value' entries, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}：字段“{field}”必须是由“key: value”条目组成的映射，实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric {file}, category {category}: field '{field}' must be a mapping of 'key: value' entries, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评价类别 {category}：字段“{field}”必须是由“key: value”条目组成的映射，实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric {file}, item {item} (category {category}): field '{field}' must be a mapping of 'key: value' entries, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评价项 {item}（评价类别 {category}）：字段“{field}”必须是由“key: value”条目组成的映射，实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric {file}, point {point} (item {item}): field '{field}' must be a mapping of 'key: value' entries, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评分点 {point}（评价项 {item}）：字段“{field}”必须是由“key: value”条目组成的映射，实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric {file}, grade band {grade}: field '{field}' must be a mapping of 'key: value' entries, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，等级 {grade}：字段“{field}”必须是由“key: value”条目组成的映射，实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric {file}: field '{field}' must be a list, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}：字段“{field}”必须是列表，实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric {file}, category {category}: field '{field}' must be a list, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评价类别 {category}：字段“{field}”必须是列表，实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric {file}, item {item} (category {category}): field '{field}' must be a list, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评价项 {item}（评价类别 {category}）：字段“{field}”必须是列表，实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric {file}, point {point} (item {item}): field '{field}' must be a list, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评分点 {point}（评价项 {item}）：字段“{field}”必须是列表，实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric {file}: field '{field}' must be non-empty text, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}：字段“{field}”必须是非空文本，实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric {file}, category {category}: field '{field}' must be non-empty text, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评价类别 {category}：字段“{field}”必须是非空文本，实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric {file}, item {item} (category {category}): field '{field}' must be non-empty text, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评价项 {item}（评价类别 {category}）：字段“{field}”必须是非空文本，实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric {file}, point {point} (item {item}): field '{field}' must be non-empty text, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评分点 {point}（评价项 {item}）：字段“{field}”必须是非空文本，实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric {file}, grade band {grade}: field '{field}' must be non-empty text, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，等级 {grade}：字段“{field}”必须是非空文本，实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric {file}: field '{field}' must be a positive number, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}：字段“{field}”必须是正数，实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric {file}, category {category}: field '{field}' must be a positive number, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评价类别 {category}：字段“{field}”必须是正数，实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric {file}, item {item} (category {category}): field '{field}' must be a positive number, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评价项 {item}（评价类别 {category}）：字段“{field}”必须是正数，实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric {file}, point {point} (item {item}): field '{field}' must be a positive number, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评分点 {point}（评价项 {item}）：字段“{field}”必须是正数，实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric {file}, point {point} (item {item}): field '{field}' must be a number, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评分点 {point}（评价项 {item}）：字段“{field}”必须是数字，实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric {file}, grade band {grade}: field '{field}' must be a number, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，等级 {grade}：字段“{field}”必须是数字，实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric {file}, point {point} (item {item}): field '{field}' must be true or false, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评分点 {point}（评价项 {item}）：字段“{field}”必须为 true 或 false，实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric {file}, category {category}: field '{field}' must be text without spaces, commas or semicolons, quoted in YAML ('1.10', since 1.10 unquoted is the number 1.1), got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评价类别 {category}：字段“{field}”必须是不含空格、逗号或分号的文本，在 YAML 中须加引号（写作 '1.10'，因为不加引号的 1.10 会被读成数字 1.1），实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric {file}, item {item} (category {category}): field '{field}' must be text without spaces, commas or semicolons, quoted in YAML ('1.10', since 1.10 unquoted is the number 1.1), got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评价项 {item}（评价类别 {category}）：字段“{field}”必须是不含空格、逗号或分号的文本，在 YAML 中须加引号（写作 '1.10'，因为不加引号的 1.10 会被读成数字 1.1），实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric {file}, point {point} (item {item}): field '{field}' must be text without spaces, commas or semicolons, quoted in YAML ('1.10', since 1.10 unquoted is the number 1.1), got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评分点 {point}（评价项 {item}）：字段“{field}”必须是不含空格、逗号或分号的文本，在 YAML 中须加引号（写作 '1.10'，因为不加引号的 1.10 会被读成数字 1.1），实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric {file}, grade band {grade}: field '{field}' must be text without spaces, commas or semicolons, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，等级 {grade}：字段“{field}”必须是不含空格、逗号或分号的文本，实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric {file}, category {category}: id '{value}' appears more than once; category, item and point ids must all differ</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评价类别 {category}：编号“{value}”出现了不止一次；评价类别、评价项和评分点的编号必须互不相同</translation>
     </message>
     <message>
       <source>Rubric {file}, item {item} (category {category}): id '{value}' appears more than once; category, item and point ids must all differ</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评价项 {item}（评价类别 {category}）：编号“{value}”出现了不止一次；评价类别、评价项和评分点的编号必须互不相同</translation>
     </message>
     <message>
       <source>Rubric {file}, point {point} (item {item}): id '{value}' appears more than once; category, item and point ids must all differ</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，评分点 {point}（评价项 {item}）：编号“{value}”出现了不止一次；评价类别、评价项和评分点的编号必须互不相同</translation>
     </message>
     <message>
       <source>Rubric {file}, grade band {grade}: code '{value}' appears more than once</source>
-      <translation type="unfinished" />
+      <translation>评分细则 {file}，等级 {grade}：代码“{value}”出现了不止一次</translation>
     </message>
     <message>
-      <source>Facility standard {file} was not found</source>
-      <translation>设施标准 {file} 不存在</translation>
+      <source>Rubric {file} was not found</source>
+      <translation>评分细则 {file} 不存在</translation>
     </message>
     <message>
-      <source>Facility standard {file}: unsupported file type '{suffix}'; use one of {allowed}</source>
-      <translation>设施标准 {file}：不支持的文件类型 '{suffix}'，请使用 {allowed} 之一</translation>
+      <source>Rubric {file}: unsupported file type '{suffix}'; use one of {allowed}</source>
+      <translation>评分细则 {file}：不支持的文件类型“{suffix}”，请使用 {allowed} 之一</translation>
     </message>
     <message>
-      <source>Facility standard {file} is not UTF-8 text (undecodable byte at {position})</source>
-      <translation>设施标准 {file} 不是 UTF-8 文本（无法解码的字节位于 {position}）</translation>
+      <source>Rubric {file} is not UTF-8 text (undecodable byte at {position})</source>
+      <translation>评分细则 {file} 不是 UTF-8 文本（无法解码的字节位于 {position}）</translation>
     </message>
     <message>
-      <source>Facility standard {file} could not be read: {reason}</source>
-      <translation>无法读取设施标准 {file}：{reason}</translation>
+      <source>Rubric {file} could not be read: {reason}</source>
+      <translation>无法读取评分细则 {file}：{reason}</translation>
     </message>
     <message>
-      <source>Facility standard {file} is empty</source>
-      <translation>设施标准 {file} 为空</translation>
+      <source>Rubric {file} is empty</source>
+      <translation>评分细则 {file} 为空</translation>
     </message>
     <message>
-      <source>Facility standard {file}: syntax error at line {line}, column {column}: {problem}</source>
-      <translation>设施标准 {file}：第 {line} 行第 {column} 列语法错误：{problem}</translation>
+      <source>Rubric {file}: syntax error at line {line}, column {column}: {problem}</source>
+      <translation>评分细则 {file}：第 {line} 行第 {column} 列语法错误：{problem}</translation>
     </message>
     <message>
-      <source>Facility standard {file}: syntax error: {problem}</source>
-      <translation>设施标准 {file}：语法错误：{problem}</translation>
+      <source>Rubric {file}: syntax error: {problem}</source>
+      <translation>评分细则 {file}：语法错误：{problem}</translation>
     </message>
     <message>
-      <source>Facility standard {file}: key '{key}' appears twice in the same mapping (line {line})</source>
-      <translation>设施标准 {file}：键 '{key}' 在同一映射中出现两次（第 {line} 行）</translation>
+      <source>Rubric {file}: key '{key}' appears twice in the same mapping (line {line})</source>
+      <translation>评分细则 {file}：键“{key}”在同一映射中出现两次（第 {line} 行）</translation>
     </message>
     <message>
-      <source>Facility standard {file}: key '{key}' appears twice in the same mapping</source>
-      <translation>设施标准 {file}：键 '{key}' 在同一映射中出现两次</translation>
+      <source>Rubric {file}: key '{key}' appears twice in the same mapping</source>
+      <translation>评分细则 {file}：键“{key}”在同一映射中出现两次</translation>
     </message>
     <message>
       <source>Facility standard {file}: the file must be a mapping with the fields 'name', 'version', 'notice', 'tiers' and 'types', got '{value}'</source>
@@ -914,6 +1098,42 @@
     <message>
       <source>Facility standard {file}, type #{index} ({code}): field '{field}' must be true or false, got '{value}'</source>
       <translation>设施标准 {file}，第 #{index} 类（{code}）：字段 '{field}' 必须为 true 或 false，实际为 '{value}'</translation>
+    </message>
+    <message>
+      <source>Facility standard {file} was not found</source>
+      <translation>设施标准 {file} 不存在</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}: unsupported file type '{suffix}'; use one of {allowed}</source>
+      <translation>设施标准 {file}：不支持的文件类型 '{suffix}'，请使用 {allowed} 之一</translation>
+    </message>
+    <message>
+      <source>Facility standard {file} is not UTF-8 text (undecodable byte at {position})</source>
+      <translation>设施标准 {file} 不是 UTF-8 文本（无法解码的字节位于 {position}）</translation>
+    </message>
+    <message>
+      <source>Facility standard {file} could not be read: {reason}</source>
+      <translation>无法读取设施标准 {file}：{reason}</translation>
+    </message>
+    <message>
+      <source>Facility standard {file} is empty</source>
+      <translation>设施标准 {file} 为空</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}: syntax error at line {line}, column {column}: {problem}</source>
+      <translation>设施标准 {file}：第 {line} 行第 {column} 列语法错误：{problem}</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}: syntax error: {problem}</source>
+      <translation>设施标准 {file}：语法错误：{problem}</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}: key '{key}' appears twice in the same mapping (line {line})</source>
+      <translation>设施标准 {file}：键 '{key}' 在同一映射中出现两次（第 {line} 行）</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}: key '{key}' appears twice in the same mapping</source>
+      <translation>设施标准 {file}：键 '{key}' 在同一映射中出现两次</translation>
     </message>
   </context>
 </TS>

@@ -2,8 +2,8 @@
 
 Standards are data, not code (DESIGN §3): planners replace the built-in file with their city's
 rules, so a typo in a hand-edited file must stop the run with a message that names the file,
-the record and the field, rather than silently produce a wrong gap analysis. The schema check is
-hand-written because QGIS installs do not reliably ship ``jsonschema``.
+the record and the field, rather than silently produce a wrong gap analysis. The reading and the
+field checks are those of :mod:`.schema`, worded here for a facility standard.
 
 This module imports neither ``qgis`` nor Qt: the gap engine, the provisioning arithmetic and the
 OpenStreetMap sample builder all read the standard through it.
@@ -11,8 +11,6 @@ OpenStreetMap sample builder all read the standard through it.
 
 from __future__ import annotations
 
-import datetime
-import json
 import math
 import re
 import unicodedata
@@ -21,15 +19,39 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
-import yaml
-
 from .errors import N_, DataError
+from .schema import (
+    DOCUMENT_SUFFIXES,
+    MISSING,
+    NOT_BOOL,
+    NOT_LIST,
+    NOT_MAPPING,
+    NOT_POSITIVE,
+    NOT_TEXT,
+    NOT_WHOLE,
+    UNKNOWN_KEY,
+    DocumentMessages,
+    Where,
+    check_keys,
+    is_present,
+    read_bool,
+    read_document,
+    read_language_pair,
+    read_list,
+    read_mapping,
+    read_positive,
+    read_text,
+    read_text_list,
+    read_version,
+    read_whole,
+    show_value,
+)
 
 TIER_CODES: Tuple[str, ...] = ("district", "community", "neighbourhood")
 LIFE_CIRCLES: Tuple[Union[int, str], ...] = (5, 10, 15, "neighbourhood")
 STANDARDS_DIR = Path(__file__).parent.parent / "resources" / "standards"
 BUILTIN_STANDARD_PATH = STANDARDS_DIR / "facility_standard.yaml"
-SUFFIXES = (".yaml", ".yml", ".json")
+SUFFIXES = DOCUMENT_SUFFIXES
 
 _CODE_PATTERN = re.compile(r"[a-z][a-z0-9_]*\Z")
 _SPACES_AROUND_EQUALS = re.compile(r"\s*=\s*")
@@ -338,21 +360,21 @@ def load_standard(path: Optional[Union[str, Path]] = None) -> FacilityStandard:
     Raises :class:`DataError` naming the file, record and field of the first problem found.
     """
     source = BUILTIN_STANDARD_PATH if path is None or not str(path).strip() else Path(path)
-    return parse_standard(_read_document(source), str(source))
+    return parse_standard(read_document(source, _DOCUMENT_MESSAGES), str(source))
 
 
 def parse_standard(data: Any, file: str = "<memory>") -> FacilityStandard:
     """Validate an already parsed document (nested dicts and lists) and build the standard."""
-    top = _Where(_FILE, file=file)
+    top = _where(_FILE, file=file)
     if data is None:
-        raise DataError(_EMPTY_FILE, file=file)
+        raise DataError(_DOCUMENT_MESSAGES.empty, file=file)
     if not isinstance(data, dict):
-        raise DataError(_ROOT_NOT_MAPPING, file=file, value=_show(data))
-    _check_keys(data, top, ("name", "version", "notice", "tiers", "types"), ())
-    name = _language_pair(data["name"], top, "name")
-    notice = _language_pair(data["notice"], top, "notice")
+        raise DataError(_ROOT_NOT_MAPPING, file=file, value=show_value(data))
+    check_keys(data, top, ("name", "version", "notice", "tiers", "types"), ())
+    name = read_language_pair(data["name"], top, "name")
+    notice = read_language_pair(data["notice"], top, "notice")
     tiers = _parse_tiers(data["tiers"], file)
-    records = _list(data["types"], top, "types")
+    records = read_list(data["types"], top, "types")
     if not records:
         raise DataError(_NO_TYPES, file=file)
     types = tuple(
@@ -362,93 +384,11 @@ def parse_standard(data: Any, file: str = "<memory>") -> FacilityStandard:
     return FacilityStandard(
         name_zh=name["zh"],
         name_en=name["en"],
-        version=_version(data["version"], top),
+        version=read_version(data["version"], top),
         notice=notice,
         tiers=tiers,
         types=types,
         source_path=file,
-    )
-
-
-class _DuplicateKeyError(Exception):
-    def __init__(self, key: Any, line: Optional[int]) -> None:
-        super().__init__(key)
-        self.key = key
-        self.line = line
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, except that a key repeated in one mapping is an error.
-
-    Plain PyYAML keeps the last of two ``radius_m:`` lines without a word; in a hand-edited
-    standard that hides exactly the kind of slip the schema check is there to catch.
-    """
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Dict[Any, Any]:
-        seen: Set[Any] = set()
-        for key_node, _value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                continue
-            key = self.construct_object(key_node, deep=True)
-            try:
-                repeated = key in seen
-            except TypeError:  # an unhashable key: SafeLoader reports it itself
-                continue
-            if repeated:
-                raise _DuplicateKeyError(key, key_node.start_mark.line + 1)
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-def _reject_duplicate_json_keys(pairs: List[Tuple[str, Any]]) -> Dict[str, Any]:
-    result: Dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _DuplicateKeyError(key, None)
-        result[key] = value
-    return result
-
-
-def _read_document(path: Path) -> Any:
-    file = str(path)
-    if not path.is_file():
-        raise DataError(_NOT_FOUND, file=file)
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise DataError(_BAD_SUFFIX, file=file, suffix=path.suffix, allowed=", ".join(SUFFIXES))
-    try:
-        text = path.read_text(encoding="utf-8-sig")  # -sig: Windows editors add a BOM
-    except UnicodeDecodeError as error:
-        raise DataError(_NOT_UTF8, file=file, position=error.start) from error
-    except OSError as error:
-        raise DataError(_UNREADABLE, file=file, reason=error.strerror or str(error)) from error
-    if not text.strip():
-        raise DataError(_EMPTY_FILE, file=file)
-    try:
-        if suffix == ".json":
-            return json.loads(text, object_pairs_hook=_reject_duplicate_json_keys)
-        return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass: no arbitrary objects
-    except _DuplicateKeyError as duplicate:
-        if duplicate.line is None:
-            raise DataError(_DUPLICATE_KEY, file=file, key=_show(duplicate.key)) from None
-        raise DataError(
-            _DUPLICATE_KEY_AT, file=file, key=_show(duplicate.key), line=duplicate.line
-        ) from None
-    except json.JSONDecodeError as error:
-        raise DataError(
-            _SYNTAX, file=file, line=error.lineno, column=error.colno, problem=error.msg
-        ) from None
-    except yaml.YAMLError as error:
-        raise _yaml_syntax_error(error, file) from None
-
-
-def _yaml_syntax_error(error: yaml.YAMLError, file: str) -> DataError:
-    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    problem = getattr(error, "problem", None) or str(error)
-    if mark is None:
-        return DataError(_SYNTAX_NO_LINE, file=file, problem=problem)
-    return DataError(
-        _SYNTAX, file=file, line=mark.line + 1, column=mark.column + 1, problem=problem
     )
 
 
@@ -460,14 +400,14 @@ def _yaml_syntax_error(error: yaml.YAMLError, file: str) -> DataError:
 _FILE, _TIER, _TYPE = "file", "tier", "type"
 
 _TEMPLATES: Dict[str, Dict[str, str]] = {
-    "missing": {
+    MISSING: {
         _FILE: N_("Facility standard {file}: required field '{field}' is missing"),
         _TIER: N_("Facility standard {file}, tier '{tier}': required field '{field}' is missing"),
         _TYPE: N_(
             "Facility standard {file}, type #{index} ({code}): required field '{field}' is missing"
         ),
     },
-    "unknown_key": {
+    UNKNOWN_KEY: {
         _FILE: N_(
             "Facility standard {file}: unknown field '{field}' (a typo?); allowed fields: {allowed}"
         ),
@@ -480,7 +420,7 @@ _TEMPLATES: Dict[str, Dict[str, str]] = {
             "allowed fields: {allowed}"
         ),
     },
-    "not_mapping": {
+    NOT_MAPPING: {
         _FILE: N_(
             "Facility standard {file}: field '{field}' must be a mapping of 'key: value' "
             "entries, got '{value}'"
@@ -494,14 +434,14 @@ _TEMPLATES: Dict[str, Dict[str, str]] = {
             "of 'key: value' entries, got '{value}'"
         ),
     },
-    "not_list": {
+    NOT_LIST: {
         _FILE: N_("Facility standard {file}: field '{field}' must be a list, got '{value}'"),
         _TYPE: N_(
             "Facility standard {file}, type #{index} ({code}): field '{field}' must be a list, "
             "got '{value}'"
         ),
     },
-    "not_text": {
+    NOT_TEXT: {
         _FILE: N_(
             "Facility standard {file}: field '{field}' must be non-empty text, got '{value}'"
         ),
@@ -514,7 +454,7 @@ _TEMPLATES: Dict[str, Dict[str, str]] = {
             "non-empty text, got '{value}'"
         ),
     },
-    "not_positive": {
+    NOT_POSITIVE: {
         _TIER: N_(
             "Facility standard {file}, tier '{tier}': field '{field}' must be a positive number, "
             "got '{value}'"
@@ -524,13 +464,13 @@ _TEMPLATES: Dict[str, Dict[str, str]] = {
             "positive number, got '{value}'"
         ),
     },
-    "not_whole": {
+    NOT_WHOLE: {
         _TYPE: N_(
             "Facility standard {file}, type #{index} ({code}): field '{field}' must be a "
             "positive whole number, got '{value}'"
         ),
     },
-    "not_bool": {
+    NOT_BOOL: {
         _TYPE: N_(
             "Facility standard {file}, type #{index} ({code}): field '{field}' must be true or "
             "false, got '{value}'"
@@ -538,17 +478,21 @@ _TEMPLATES: Dict[str, Dict[str, str]] = {
     },
 }
 
-_NOT_FOUND = N_("Facility standard {file} was not found")
-_BAD_SUFFIX = N_("Facility standard {file}: unsupported file type '{suffix}'; use one of {allowed}")
-_NOT_UTF8 = N_("Facility standard {file} is not UTF-8 text (undecodable byte at {position})")
-_UNREADABLE = N_("Facility standard {file} could not be read: {reason}")
-_EMPTY_FILE = N_("Facility standard {file} is empty")
-_SYNTAX = N_("Facility standard {file}: syntax error at line {line}, column {column}: {problem}")
-_SYNTAX_NO_LINE = N_("Facility standard {file}: syntax error: {problem}")
-_DUPLICATE_KEY_AT = N_(
-    "Facility standard {file}: key '{key}' appears twice in the same mapping (line {line})"
+_DOCUMENT_MESSAGES = DocumentMessages(
+    not_found=N_("Facility standard {file} was not found"),
+    bad_suffix=N_(
+        "Facility standard {file}: unsupported file type '{suffix}'; use one of {allowed}"
+    ),
+    not_utf8=N_("Facility standard {file} is not UTF-8 text (undecodable byte at {position})"),
+    unreadable=N_("Facility standard {file} could not be read: {reason}"),
+    empty=N_("Facility standard {file} is empty"),
+    syntax=N_("Facility standard {file}: syntax error at line {line}, column {column}: {problem}"),
+    syntax_no_line=N_("Facility standard {file}: syntax error: {problem}"),
+    duplicate_key_at=N_(
+        "Facility standard {file}: key '{key}' appears twice in the same mapping (line {line})"
+    ),
+    duplicate_key=N_("Facility standard {file}: key '{key}' appears twice in the same mapping"),
 )
-_DUPLICATE_KEY = N_("Facility standard {file}: key '{key}' appears twice in the same mapping")
 _ROOT_NOT_MAPPING = N_(
     "Facility standard {file}: the file must be a mapping with the fields 'name', 'version', "
     "'notice', 'tiers' and 'types', got '{value}'"
@@ -622,122 +566,9 @@ _REACH_WITHOUT_SHARING = N_(
 )
 
 
-class _Where:
-    """Where a check is looking (the file, a tier or a type record) for its error message."""
-
-    def __init__(self, kind: str, **values: Any) -> None:
-        self.kind = kind
-        self.values = values
-
-    def error(self, check: str, **values: Any) -> DataError:
-        """A generic check's error, worded for this kind of place."""
-        return DataError(_TEMPLATES[check][self.kind], **self.values, **values)
-
-    def custom(self, template: str, **values: Any) -> DataError:
-        return DataError(template, **self.values, **values)
-
-
-# --------------------------------------------------------------------------------------------
-# Field readers: each returns the typed value or raises naming the field
-# --------------------------------------------------------------------------------------------
-
-
-def _show(value: Any) -> str:
-    """A value quoted back to the user, short enough for a message box."""
-    text = "" if value is None else str(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _check_keys(
-    record: Mapping[Any, Any],
-    where: _Where,
-    required: Tuple[str, ...],
-    optional: Tuple[str, ...],
-    prefix: str = "",
-) -> None:
-    """Unknown keys first: a misspelt ``radius`` is better reported as itself than as a missing
-    ``radius_m``, and the message lists the spellings that are allowed."""
-    allowed = required + optional
-    for key in record:
-        if key not in allowed:
-            raise where.error("unknown_key", field=prefix + str(key), allowed=", ".join(allowed))
-    for key in required:
-        if key not in record:
-            raise where.error("missing", field=prefix + key)
-
-
-def _present(record: Mapping[str, Any], key: str) -> bool:
-    """An optional field counts as absent when left empty (``count:`` with nothing after it)."""
-    return record.get(key) is not None
-
-
-def _mapping(value: Any, where: _Where, field_name: str) -> Dict[Any, Any]:
-    if not isinstance(value, dict):
-        raise where.error("not_mapping", field=field_name, value=_show(value))
-    return value
-
-
-def _list(value: Any, where: _Where, field_name: str) -> List[Any]:
-    if not isinstance(value, list):
-        raise where.error("not_list", field=field_name, value=_show(value))
-    return value
-
-
-def _text(value: Any, where: _Where, field_name: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise where.error("not_text", field=field_name, value=_show(value))
-    return value.strip()
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _positive(value: Any, where: _Where, field_name: str) -> float:
-    if not _is_number(value) or value <= 0:
-        raise where.error("not_positive", field=field_name, value=_show(value))
-    return float(value)
-
-
-def _whole(value: Any, where: _Where, field_name: str) -> int:
-    if not _is_number(value) or value <= 0 or not float(value).is_integer():
-        raise where.error("not_whole", field=field_name, value=_show(value))
-    return int(value)
-
-
-def _bool(value: Any, where: _Where, field_name: str) -> bool:
-    if not isinstance(value, bool):
-        raise where.error("not_bool", field=field_name, value=_show(value))
-    return value
-
-
-def _text_list(
-    value: Any, where: _Where, field_name: str, allow_numbers: bool = False
-) -> Tuple[str, ...]:
-    """A list of texts; one text alone is taken as a list of one (``satisfied_by: x``).
-
-    Aliases may be numbers because some cities code facility types numerically (101, 102...).
-    """
-    items = [value] if isinstance(value, str) else _list(value, where, field_name)
-    texts: List[str] = []
-    for number, item in enumerate(items, 1):
-        if allow_numbers and isinstance(item, int) and not isinstance(item, bool):
-            item = str(item)
-        texts.append(_text(item, where, f"{field_name}[{number}]"))
-    return tuple(texts)
-
-
-def _language_pair(value: Any, where: _Where, field_name: str) -> Dict[str, str]:
-    pair = _mapping(value, where, field_name)
-    _check_keys(pair, where, ("zh", "en"), (), prefix=field_name + ".")
-    return {lang: _text(pair[lang], where, f"{field_name}.{lang}") for lang in ("zh", "en")}
-
-
-def _version(value: Any, where: _Where) -> str:
-    """Text, or a number or date that YAML made of an unquoted ``1.0`` or ``2024-01-01``."""
-    if _is_number(value) or isinstance(value, datetime.date):
-        return str(value)
-    return _text(value, where, "version")
+def _where(kind: str, **values: Any) -> Where:
+    """A place in a standard (the file, a tier or a type record), worded by ``_TEMPLATES``."""
+    return Where(_TEMPLATES, kind, **values)
 
 
 # --------------------------------------------------------------------------------------------
@@ -746,39 +577,39 @@ def _version(value: Any, where: _Where) -> str:
 
 
 def _parse_tiers(value: Any, file: str) -> Dict[str, TierRule]:
-    top = _Where(_FILE, file=file)
-    records = _mapping(value, top, "tiers")
+    top = _where(_FILE, file=file)
+    records = read_mapping(value, top, "tiers")
     if not records:
         raise DataError(_NO_TIERS, file=file)
     tiers: Dict[str, TierRule] = {}
     for code, record in records.items():
         if code not in TIER_CODES:
             raise DataError(
-                _UNKNOWN_TIER, file=file, tier=_show(code), allowed=", ".join(TIER_CODES)
+                _UNKNOWN_TIER, file=file, tier=show_value(code), allowed=", ".join(TIER_CODES)
             )
-        tiers[code] = _parse_tier(code, _mapping(record, top, f"tiers.{code}"), file)
+        tiers[code] = _parse_tier(code, read_mapping(record, top, f"tiers.{code}"), file)
     return tiers
 
 
 def _parse_tier(code: str, record: Dict[Any, Any], file: str) -> TierRule:
-    where = _Where(_TIER, file=file, tier=code)
-    _check_keys(record, where, ("name_zh", "name_en", "population", "source"), ("note",))
-    population = _mapping(record["population"], where, "population")
-    _check_keys(population, where, ("min", "max"), (), prefix="population.")
-    low = _positive(population["min"], where, "population.min")
-    high = _positive(population["max"], where, "population.max")
+    where = _where(_TIER, file=file, tier=code)
+    check_keys(record, where, ("name_zh", "name_en", "population", "source"), ("note",))
+    population = read_mapping(record["population"], where, "population")
+    check_keys(population, where, ("min", "max"), (), prefix="population.")
+    low = read_positive(population["min"], where, "population.min")
+    high = read_positive(population["max"], where, "population.max")
     if low > high:
         raise where.custom(
-            _POPULATION_ORDER, min=_show(population["min"]), max=_show(population["max"])
+            _POPULATION_ORDER, min=show_value(population["min"]), max=show_value(population["max"])
         )
     return TierRule(
         code=code,
-        name_zh=_text(record["name_zh"], where, "name_zh"),
-        name_en=_text(record["name_en"], where, "name_en"),
+        name_zh=read_text(record["name_zh"], where, "name_zh"),
+        name_en=read_text(record["name_en"], where, "name_en"),
         population_min=low,
         population_max=high,
-        source=_text(record["source"], where, "source"),
-        note=_text(record["note"], where, "note") if _present(record, "note") else "",
+        source=read_text(record["source"], where, "source"),
+        note=read_text(record["note"], where, "note") if is_present(record, "note") else "",
     )
 
 
@@ -806,99 +637,99 @@ _TYPE_OPTIONAL = (
 
 def _parse_type(record: Any, index: int, file: str, tiers: Mapping[str, TierRule]) -> FacilityType:
     if not isinstance(record, dict):
-        raise DataError(_NOT_A_RECORD, file=file, index=index, value=_show(record))
+        raise DataError(_NOT_A_RECORD, file=file, index=index, value=show_value(record))
     raw_code = record.get("code")
-    where = _Where(_TYPE, file=file, index=index, code=_show(raw_code) if raw_code else "?")
-    _check_keys(record, where, _TYPE_REQUIRED, _TYPE_OPTIONAL)
-    code = _text(raw_code, where, "code")
+    where = _where(_TYPE, file=file, index=index, code=show_value(raw_code) if raw_code else "?")
+    check_keys(record, where, _TYPE_REQUIRED, _TYPE_OPTIONAL)
+    code = read_text(raw_code, where, "code")
     if not _CODE_PATTERN.match(code):
         raise where.custom(_BAD_CODE, value=code)
-    tier = _text(record["tier"], where, "tier")
+    tier = read_text(record["tier"], where, "tier")
     if tier not in tiers:
         raise where.custom(_BAD_TIER, value=tier, allowed=", ".join(tiers))
-    radius_m = _positive(record["radius_m"], where, "radius_m")
+    radius_m = read_positive(record["radius_m"], where, "radius_m")
     return FacilityType(
         code=code,
-        name_zh=_text(record["name_zh"], where, "name_zh"),
-        name_en=_text(record["name_en"], where, "name_en"),
+        name_zh=read_text(record["name_zh"], where, "name_zh"),
+        name_en=read_text(record["name_en"], where, "name_en"),
         tier=tier,
         life_circle=_life_circle(record["life_circle"], where),
         radius_m=radius_m,
-        mandatory=_bool(record["mandatory"], where, "mandatory"),
-        source=_text(record["source"], where, "source"),
-        count=_count_rule(record["count"], where) if _present(record, "count") else None,
+        mandatory=read_bool(record["mandatory"], where, "mandatory"),
+        source=read_text(record["source"], where, "source"),
+        count=_count_rule(record["count"], where) if is_present(record, "count") else None,
         floor_area=_optional_area(record, "floor_area", where),
         land_area=_optional_area(record, "land_area", where),
         sharing=_sharing_rule(record, where, radius_m),
         satisfied_by=_optional_texts(record, "satisfied_by", where),
         aliases=_aliases(record, where),
-        osm_rules=_osm_rules(record["osm_rules"], where) if _present(record, "osm_rules") else (),
-        note=_text(record["note"], where, "note") if _present(record, "note") else "",
+        osm_rules=_osm_rules(record["osm_rules"], where) if is_present(record, "osm_rules") else (),
+        note=read_text(record["note"], where, "note") if is_present(record, "note") else "",
     )
 
 
-def _life_circle(value: Any, where: _Where) -> Union[int, str]:
+def _life_circle(value: Any, where: Where) -> Union[int, str]:
     """5, 10 or 15 minutes, or ``neighbourhood``; "10" written as text is accepted too."""
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value.strip())
     elif isinstance(value, str):
         value = value.strip()
     if isinstance(value, bool) or value not in LIFE_CIRCLES:
-        raise where.custom(_BAD_LIFE_CIRCLE, value=_show(value))
+        raise where.custom(_BAD_LIFE_CIRCLE, value=show_value(value))
     return value
 
 
-def _count_rule(value: Any, where: _Where) -> CountRule:
-    rule = _mapping(value, where, "count")
-    _check_keys(rule, where, (), ("per", "per_people"), prefix="count.")
+def _count_rule(value: Any, where: Where) -> CountRule:
+    rule = read_mapping(value, where, "count")
+    check_keys(rule, where, (), ("per", "per_people"), prefix="count.")
     if ("per" in rule) == ("per_people" in rule):
         raise where.custom(_COUNT_CHOICE)
     if "per" in rule:
         if rule["per"] != "unit":
-            raise where.custom(_BAD_PER, value=_show(rule["per"]))
+            raise where.custom(_BAD_PER, value=show_value(rule["per"]))
         return CountRule(per_unit=True)
-    return CountRule(per_people=_whole(rule["per_people"], where, "count.per_people"))
+    return CountRule(per_people=read_whole(rule["per_people"], where, "count.per_people"))
 
 
-def _optional_area(record: Mapping[str, Any], key: str, where: _Where) -> Optional[AreaRule]:
-    if not _present(record, key):
+def _optional_area(record: Mapping[str, Any], key: str, where: Where) -> Optional[AreaRule]:
+    if not is_present(record, key):
         return None
-    rule = _mapping(record[key], where, key)
-    _check_keys(rule, where, (), ("min_m2", "per_1000_m2"), prefix=key + ".")
-    if not any(_present(rule, part) for part in ("min_m2", "per_1000_m2")):
+    rule = read_mapping(record[key], where, key)
+    check_keys(rule, where, (), ("min_m2", "per_1000_m2"), prefix=key + ".")
+    if not any(is_present(rule, part) for part in ("min_m2", "per_1000_m2")):
         raise where.custom(_EMPTY_AREA, field=key)
     return AreaRule(
-        min_m2=_positive(rule["min_m2"], where, key + ".min_m2") if "min_m2" in rule else None,
+        min_m2=read_positive(rule["min_m2"], where, key + ".min_m2") if "min_m2" in rule else None,
         per_1000_m2=(
-            _positive(rule["per_1000_m2"], where, key + ".per_1000_m2")
+            read_positive(rule["per_1000_m2"], where, key + ".per_1000_m2")
             if "per_1000_m2" in rule
             else None
         ),
     )
 
 
-def _sharing_rule(record: Mapping[str, Any], where: _Where, radius_m: float) -> SharingRule:
+def _sharing_rule(record: Mapping[str, Any], where: Where, radius_m: float) -> SharingRule:
     """Absent means not shareable; a shareable type without ``reach_m`` reaches its radius."""
-    if not _present(record, "sharing"):
+    if not is_present(record, "sharing"):
         return SharingRule()
-    rule = _mapping(record["sharing"], where, "sharing")
-    _check_keys(rule, where, ("shareable",), ("reach_m",), prefix="sharing.")
-    shareable = _bool(rule["shareable"], where, "sharing.shareable")
-    if not _present(rule, "reach_m"):
+    rule = read_mapping(record["sharing"], where, "sharing")
+    check_keys(rule, where, ("shareable",), ("reach_m",), prefix="sharing.")
+    shareable = read_bool(rule["shareable"], where, "sharing.shareable")
+    if not is_present(rule, "reach_m"):
         return SharingRule(shareable, radius_m if shareable else None)
     if not shareable:
         raise where.custom(_REACH_WITHOUT_SHARING)
-    return SharingRule(True, _positive(rule["reach_m"], where, "sharing.reach_m"))
+    return SharingRule(True, read_positive(rule["reach_m"], where, "sharing.reach_m"))
 
 
-def _optional_texts(record: Mapping[str, Any], key: str, where: _Where) -> Tuple[str, ...]:
-    return _text_list(record[key], where, key) if _present(record, key) else ()
+def _optional_texts(record: Mapping[str, Any], key: str, where: Where) -> Tuple[str, ...]:
+    return read_text_list(record[key], where, key) if is_present(record, key) else ()
 
 
-def _aliases(record: Mapping[str, Any], where: _Where) -> Tuple[str, ...]:
-    if not _present(record, "aliases"):
+def _aliases(record: Mapping[str, Any], where: Where) -> Tuple[str, ...]:
+    if not is_present(record, "aliases"):
         return ()
-    aliases = _text_list(record["aliases"], where, "aliases", allow_numbers=True)
+    aliases = read_text_list(record["aliases"], where, "aliases", allow_numbers=True)
     for number, alias in enumerate(aliases, 1):
         label = normalise_label(alias)
         if "=" in label and _split_osm_tag(label) is None:
@@ -906,21 +737,21 @@ def _aliases(record: Mapping[str, Any], where: _Where) -> Tuple[str, ...]:
     return aliases
 
 
-def _osm_rules(value: Any, where: _Where) -> Tuple[OsmRule, ...]:
-    items = _list(value, where, "osm_rules")
+def _osm_rules(value: Any, where: Where) -> Tuple[OsmRule, ...]:
+    items = read_list(value, where, "osm_rules")
     return tuple(_osm_rule(item, where, f"osm_rules[{n}]") for n, item in enumerate(items, 1))
 
 
-def _osm_rule(value: Any, where: _Where, field_name: str) -> OsmRule:
-    rule = _mapping(value, where, field_name)
-    _check_keys(
+def _osm_rule(value: Any, where: Where, field_name: str) -> OsmRule:
+    rule = read_mapping(value, where, field_name)
+    check_keys(
         rule,
         where,
         ("tags",),
         ("name_contains", "name_excludes", "min_area_m2"),
         prefix=field_name + ".",
     )
-    tags = _mapping(rule["tags"], where, field_name + ".tags")
+    tags = read_mapping(rule["tags"], where, field_name + ".tags")
     if not tags:
         raise where.custom(_EMPTY_TAGS, field=field_name + ".tags")
     return OsmRule(
@@ -931,14 +762,14 @@ def _osm_rule(value: Any, where: _Where, field_name: str) -> OsmRule:
         name_contains=_name_parts(rule, "name_contains", where, field_name),
         name_excludes=_name_parts(rule, "name_excludes", where, field_name),
         min_area_m2=(
-            _positive(rule["min_area_m2"], where, field_name + ".min_area_m2")
-            if _present(rule, "min_area_m2")
+            read_positive(rule["min_area_m2"], where, field_name + ".min_area_m2")
+            if is_present(rule, "min_area_m2")
             else None
         ),
     )
 
 
-def _tag_values(value: Any, where: _Where, field_name: str) -> Tuple[str, ...]:
+def _tag_values(value: Any, where: Where, field_name: str) -> Tuple[str, ...]:
     """One value or a list; numbers allowed because YAML reads ``isced:level: 1`` as 1."""
     items = value if isinstance(value, list) else [value]
     values: List[str] = []
@@ -946,16 +777,16 @@ def _tag_values(value: Any, where: _Where, field_name: str) -> Tuple[str, ...]:
         if isinstance(item, int) and not isinstance(item, bool):
             item = str(item)
         name = f"{field_name}[{number}]" if isinstance(value, list) else field_name
-        values.append(normalise_label(_text(item, where, name)))
+        values.append(normalise_label(read_text(item, where, name)))
     return tuple(values)
 
 
 def _name_parts(
-    rule: Mapping[str, Any], key: str, where: _Where, field_name: str
+    rule: Mapping[str, Any], key: str, where: Where, field_name: str
 ) -> Tuple[str, ...]:
-    if not _present(rule, key):
+    if not is_present(rule, key):
         return ()
-    parts = _text_list(rule[key], where, f"{field_name}.{key}")
+    parts = read_text_list(rule[key], where, f"{field_name}.{key}")
     return tuple(normalise_label(part) for part in parts)
 
 
@@ -970,8 +801,8 @@ def _check_across_types(types: Tuple[FacilityType, ...], file: str) -> None:
     _check_satisfiers(types, positions, file)
 
 
-def _type_where(types: Tuple[FacilityType, ...], position: int, file: str) -> _Where:
-    return _Where(_TYPE, file=file, index=position + 1, code=types[position].code)
+def _type_where(types: Tuple[FacilityType, ...], position: int, file: str) -> Where:
+    return _where(_TYPE, file=file, index=position + 1, code=types[position].code)
 
 
 def _check_unique_codes(types: Tuple[FacilityType, ...], file: str) -> Dict[str, int]:
