@@ -180,6 +180,10 @@
       <translation>图层“{layer}”没有可用的线：无法构建步行网络。</translation>
     </message>
     <message>
+      <source>Layer '{layer}' already has result fields ({fields}): they are replaced by the results of this run.</source>
+      <translation>图层“{layer}”已有结果字段（{fields}）：将以本次运行的结果替换。</translation>
+    </message>
+    <message>
       <source>(empty) × {count}</source>
       <translation>（空）× {count}</translation>
     </message>
@@ -193,215 +197,215 @@
     </message>
     <message>
       <source>Tiered provisioning (district – community – compound)</source>
-      <translation type="unfinished" />
+      <translation>分级配置分析（片区–社区–小区）</translation>
     </message>
     <message>
       <source>districts (片区)</source>
-      <translation type="unfinished" />
+      <translation>片区</translation>
     </message>
     <message>
       <source>communities (社区)</source>
-      <translation type="unfinished" />
+      <translation>社区</translation>
     </message>
     <message>
       <source>compounds (小区)</source>
-      <translation type="unfinished" />
+      <translation>小区</translation>
     </message>
     <message>
       <source>Walkable lines, for the distance within which a facility may be shared with a neighbouring unit. Without a network that distance is straight-line.</source>
-      <translation type="unfinished" />
+      <translation>可步行的线，用于计算设施可与相邻单元共享的距离。不提供路网时按直线距离计算。</translation>
     </message>
     <message>
       <source>Units and facilities farther than this from every network line are not joined to it and take part in no sharing (they still count in their own unit).</source>
-      <translation type="unfinished" />
+      <translation>距所有路网线都超过该距离的单元和设施不连入路网，不参与共享（仍计入所在单元）。</translation>
     </message>
     <message>
       <source>When checked, the totals on the unit layers and the numbers of units short consider only the types the standard says must be provided; the long table always lists every type.</source>
-      <translation type="unfinished" />
+      <translation>勾选时，单元图层上的合计和存在短板的单元数只考虑标准规定应配建的类型；长表始终列出所有类型。</translation>
     </message>
     <message>
       <source>Residents per compound. Communities and districts get the sums of their compounds. Give this or the households field.</source>
-      <translation type="unfinished" />
+      <translation>每个小区的居住人口。社区和片区的人口为其所含小区人口之和。请提供该字段或户数字段。</translation>
     </message>
     <message>
       <source>Households per compound, used when no population field is given.</source>
-      <translation type="unfinished" />
+      <translation>每个小区的户数，未提供人口字段时使用。</translation>
     </message>
     <message>
       <source>Population = households × this factor (only with the households field).</source>
-      <translation type="unfinished" />
+      <translation>人口 = 户数 × 该系数（仅在使用户数字段时）。</translation>
     </message>
     <message>
       <source>The id of the unit of the tier above that each unit belongs to. When empty, each unit belongs to the unit above it overlaps most; units overlapping none are reported.</source>
-      <translation type="unfinished" />
+      <translation>每个单元所属上级单元的编号。留空时，每个单元归属于与其重叠面积最大的上级单元；与任何上级单元都不重叠的单元会被报告。</translation>
     </message>
     <message>
       <source>Facility points or polygons of every type in one layer. A facility lies in the unit that holds its point (a polygon's point on surface).</source>
-      <translation type="unfinished" />
+      <translation>所有类型的设施点或面放在一个图层中。设施位于包含其代表点（面取面内点）的单元中。</translation>
     </message>
     <message>
       <source>Field with a unique id per facility for the outputs; the feature id when empty.</source>
-      <translation type="unfinished" />
+      <translation>每处设施唯一编号的字段，用于输出；留空时使用要素编号。</translation>
     </message>
     <message>
       <source>One row per unit and facility type of its tier: required, own, shared and missing counts and areas, status and the facilities used.</source>
-      <translation type="unfinished" />
+      <translation>每个单元与其层级的每类设施一行：要求、自有、共享和缺少的数量与面积，状态以及所用设施。</translation>
     </message>
     <message>
       <source>One row per facility and unit it serves: the share of the facility and the floor and land area apportioned to that unit.</source>
-      <translation type="unfinished" />
+      <translation>每处设施与其服务的每个单元一行：设施的分摊比例以及分摊给该单元的建筑面积和用地面积。</translation>
     </message>
     <message>
       <source>Count only mandatory types (应配建) as shortfalls</source>
-      <translation type="unfinished" />
+      <translation>仅将应配建类型计为短板</translation>
     </message>
     <message>
       <source>Districts (片区)</source>
-      <translation type="unfinished" />
+      <translation>片区</translation>
     </message>
     <message>
       <source>District (片区) polygons, the 10/15-minute life circles.</source>
-      <translation type="unfinished" />
+      <translation>片区面图层，即十分钟、十五分钟生活圈。</translation>
     </message>
     <message>
       <source>Communities (社区)</source>
-      <translation type="unfinished" />
+      <translation>社区</translation>
     </message>
     <message>
       <source>Community (社区) polygons.</source>
-      <translation type="unfinished" />
+      <translation>社区面图层。</translation>
     </message>
     <message>
       <source>Compounds (小区)</source>
-      <translation type="unfinished" />
+      <translation>小区</translation>
     </message>
     <message>
       <source>Residential compound (小区) polygons; they carry the population.</source>
-      <translation type="unfinished" />
+      <translation>小区（居住街坊）面图层，带有人口数据。</translation>
     </message>
     <message>
       <source>Field with a unique id per unit; it names the unit in every output and message.</source>
-      <translation type="unfinished" />
+      <translation>每个单元唯一编号的字段；所有输出和提示信息都用它指称单元。</translation>
     </message>
     <message>
       <source>Households field</source>
-      <translation type="unfinished" />
+      <translation>户数字段</translation>
     </message>
     <message>
       <source>Persons per household</source>
-      <translation type="unfinished" />
+      <translation>户均人口</translation>
     </message>
     <message>
       <source>Facility id field</source>
-      <translation type="unfinished" />
+      <translation>设施编号字段</translation>
     </message>
     <message>
       <source>Floor area field (m²)</source>
-      <translation type="unfinished" />
+      <translation>建筑面积字段（m²）</translation>
     </message>
     <message>
       <source>Land area field (m²)</source>
-      <translation type="unfinished" />
+      <translation>用地面积字段（m²）</translation>
     </message>
     <message>
       <source>Capacity field</source>
-      <translation type="unfinished" />
+      <translation>容量字段</translation>
     </message>
     <message>
       <source>Numbers (or text holding plain numbers) per facility; NULL means unknown. Without this field the area is unknown and no area deficit is computed.</source>
-      <translation type="unfinished" />
+      <translation>每处设施的数值（或仅含数字的文本）；空值表示未知。不提供该字段时面积未知，不计算面积缺口。</translation>
     </message>
     <message>
       <source>Provision by unit and facility type</source>
-      <translation type="unfinished" />
+      <translation>按单元和设施类型的配置情况</translation>
     </message>
     <message>
       <source>Shared facilities</source>
-      <translation type="unfinished" />
+      <translation>共享设施</translation>
     </message>
     <message>
       <source>Districts with shortfalls</source>
-      <translation type="unfinished" />
+      <translation>片区短板</translation>
     </message>
     <message>
       <source>Communities with shortfalls</source>
-      <translation type="unfinished" />
+      <translation>社区短板</translation>
     </message>
     <message>
       <source>Compounds with shortfalls</source>
-      <translation type="unfinished" />
+      <translation>小区短板</translation>
     </message>
     <message>
       <source>The units of one tier with def_T (facilities missing) per type T, the total, the types missing or short of area, population and size flag.</source>
-      <translation type="unfinished" />
+      <translation>某一层级的单元，含每类设施 T 的 def_T（缺少的设施数）、合计、缺项或面积不足的类型、人口和规模标记。</translation>
     </message>
     <message>
       <source>Districts short of a facility</source>
-      <translation type="unfinished" />
+      <translation>存在短板的片区数</translation>
     </message>
     <message>
       <source>Communities short of a facility</source>
-      <translation type="unfinished" />
+      <translation>存在短板的社区数</translation>
     </message>
     <message>
       <source>Compounds short of a facility</source>
-      <translation type="unfinished" />
+      <translation>存在短板的小区数</translation>
     </message>
     <message>
       <source>Give the compounds' population field or their households field.</source>
-      <translation type="unfinished" />
+      <translation>请提供小区的人口字段或户数字段。</translation>
     </message>
     <message>
       <source>District id field on communities</source>
-      <translation type="unfinished" />
+      <translation>社区上的片区编号字段</translation>
     </message>
     <message>
       <source>Community id field on compounds</source>
-      <translation type="unfinished" />
+      <translation>小区上的社区编号字段</translation>
     </message>
     <message>
       <source>{count} {units} overlap several {parents}; each belongs to the one it overlaps most: {ids}</source>
-      <translation type="unfinished" />
+      <translation>{count} 个{units}与多个{parents}重叠，各自归属于重叠面积最大的一个：{ids}</translation>
     </message>
     <message>
       <source>{count} {units} overlap two {parents} equally; the first in the layer was taken, check them: {ids}</source>
-      <translation type="unfinished" />
+      <translation>{count} 个{units}与两个{parents}的重叠面积相等，已取图层中靠前的一个，请核查：{ids}</translation>
     </message>
     <message>
       <source>{count} pairs of {units} overlap; a facility in both counts for the first one only: {pairs}</source>
-      <translation type="unfinished" />
+      <translation>有 {count} 对{units}相互重叠；位于重叠部分的设施只计入其中第一个：{pairs}</translation>
     </message>
     <message>
       <source>{count} {units} are farther than the snap tolerance from the walking network and can share no neighbour's facility: {ids}</source>
-      <translation type="unfinished" />
+      <translation>{count} 个{units}距步行路网超过吸附容差，无法共享相邻单元的设施：{ids}</translation>
     </message>
     <message>
       <source>{count} facilities lie outside every unit and serve none: {ids}</source>
-      <translation type="unfinished" />
+      <translation>{count} 处设施不在任何单元内，也未服务任何单元：{ids}</translation>
     </message>
     <message>
       <source>{count} facilities are of types with no count or area rule (coverage only) and are not counted here: {ids}</source>
-      <translation type="unfinished" />
+      <translation>{count} 处设施的类型没有数量或面积要求（只考核覆盖），此处不计入：{ids}</translation>
     </message>
     <message>
       <source>Id field of {layer}</source>
-      <translation type="unfinished" />
+      <translation>{layer}的编号字段</translation>
     </message>
     <message>
       <source>Layer '{layer}': feature {fid} has no value in the id field '{field}'.</source>
-      <translation type="unfinished" />
+      <translation>图层“{layer}”：要素 {fid} 的编号字段“{field}”为空。</translation>
     </message>
     <message>
       <source>{count} facilities are farther than the snap tolerance from the walking network and are shared with no other unit: {ids}</source>
-      <translation type="unfinished" />
+      <translation>{count} 处设施距步行路网超过吸附容差，不与其他单元共享：{ids}</translation>
     </message>
     <message>
       <source>{count} {units} belong to none of the {parents}; their population ({population}) is in no higher unit: {ids}</source>
-      <translation type="unfinished" />
+      <translation>{count} 个{units}不属于任何{parents}，其人口（{population}）未计入上级单元：{ids}</translation>
     </message>
     <message>
       <source>{count} {units} have a population outside the standard's range for their tier (status 规模不符): {ids}</source>
-      <translation type="unfinished" />
+      <translation>{count} 个{units}的人口超出标准对该层级规定的范围（状态为“规模不符”）：{ids}</translation>
     </message>
     <message>
       <source>Cancelled: nothing was written.</source>

@@ -8,7 +8,9 @@ clear messages — so that an algorithm's own file holds only its parameters and
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from pathlib import Path
+from typing import Any, Optional
 
 from qgis.core import (
     QgsProcessingAlgorithm,
@@ -20,8 +22,9 @@ from qgis.PyQt.QtGui import QIcon
 from ..i18n import current_language, tr
 from ..resources import ICON_PATH, help_html
 from ..scoring.errors import Cancelled, DataError
+from ..scoring.network import build_graph
 from ..scoring.standard import FacilityStandard, load_standard
-from .layers import describe_ids
+from .layers import describe_ids, read_lines, transform_to
 
 
 class BaseAlgorithm(QgsProcessingAlgorithm):
@@ -32,6 +35,8 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
     DISPLAY_NAME = ""
     GROUP = ""
     GROUP_ID = ""
+    NETWORK = "NETWORK"
+    TOPOLOGY_TOLERANCE = "TOPOLOGY_TOLERANCE"
 
     def createInstance(self) -> BaseAlgorithm:
         return type(self)()
@@ -103,6 +108,63 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
             )
         return source
 
+    def check_destinations(self, parameters, names: tuple[str, ...], context) -> None:
+        """Refuse, before any work, an output file whose folder does not exist.
+
+        Found only when its sink is created, such a folder would stop the run after the outputs
+        before it had been written, leaving them behind half a result, and after all the work.
+        """
+        for name in names:
+            path = _file_destination(self.parameterAsOutputLayer(parameters, name, context))
+            if path is not None and not path.parent.is_dir():
+                raise QgsProcessingException(
+                    tr("Output '{output}': the folder '{folder}' does not exist.").format(
+                        output=self.parameterDefinition(name).description(),
+                        folder=str(path.parent),
+                    )
+                )
+
+    def walking_graph(self, parameters, network, crs, context, steps, feedback):
+        """The walking graph of the NETWORK layer, or None (straight-line mode) without one.
+
+        Every algorithm that measures walking distance builds it the same way, with the same
+        messages, from its ``NETWORK`` and ``TOPOLOGY_TOLERANCE`` parameters.
+        """
+        if network is None:
+            feedback.pushWarning(
+                tr("No walking network given: distances are straight-line, not walking distances.")
+            )
+            return None
+        label = self.label(network, self.NETWORK)
+        lines = read_lines(network, transform_to(network, crs, label, context, feedback), steps)
+        if not lines:
+            raise QgsProcessingException(
+                tr("Layer '{layer}' has no usable lines: nothing to walk on.").format(layer=label)
+            )
+        tolerance = self.parameterAsDouble(parameters, self.TOPOLOGY_TOLERANCE, context)
+        graph = build_graph(lines, topology_tolerance=tolerance)
+        feedback.pushInfo(
+            tr(
+                "Walking network: {nodes} nodes, {edges} edges, {components} connected parts."
+            ).format(nodes=graph.n_nodes, edges=graph.n_edges, components=graph.n_components)
+        )
+        return graph
+
+    @staticmethod
+    def report_unknown_types(unknown: dict[str, int], type_field: str, feedback) -> None:
+        """List facility type values the standard does not know, with their counts."""
+        if not unknown:
+            return
+        listing = "; ".join(
+            f"'{value}' × {count}" if value else tr("(empty) × {count}").format(count=count)
+            for value, count in unknown.items()
+        )
+        feedback.pushWarning(
+            tr(
+                "Facility types the standard does not know (field '{field}'), left out: {values}"
+            ).format(field=type_field, values=listing)
+        )
+
     @staticmethod
     def label(source, parameter_name: str) -> str:
         """How messages name a layer: its name, or the parameter when it has none."""
@@ -163,3 +225,11 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
                     ids=describe_ids([name_of[fid] for fid in points.repaired_geometry]),
                 )
             )
+
+
+def _file_destination(destination: str) -> Optional[Path]:
+    """The file an output is written to; None for memory layers and database URIs."""
+    path = destination.split("|", 1)[0]
+    if not path or re.match(r"[A-Za-z][A-Za-z0-9+.-]+:", path):  # memory:, ogr:, postgres://
+        return None  # (a Windows drive, C:, has a one-letter name)
+    return Path(path)

@@ -15,9 +15,11 @@ import numpy as np
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
+    QgsCsException,
     QgsFeature,
     QgsFeatureRequest,
     QgsGeometry,
+    QgsPointXY,
     QgsProcessingException,
     QgsProcessingFeatureSource,
     QgsUnitTypes,
@@ -29,6 +31,19 @@ from ..scoring.errors import Cancelled
 from . import compat
 
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
+#: A projected CRS whose metres are off ground metres by more than this share at the data is
+#: not measured in (UTM is off by at most 0.1 % inside its zone; Web Mercator by 15–20 % in China).
+MAX_SCALE_ERROR = 0.01
+_SCALE_PROBE_M = 500.0
+
+#: Read every feature whatever the Processing setting "Invalid features filtering" says: these
+#: readers repair invalid polygons and list them, rather than stopping or silently dropping.
+try:  # QGIS >= 3.36 moved the flag to Qgis.ProcessingFeatureSourceFlag
+    from qgis.core import Qgis
+
+    _ALL_GEOMETRIES = Qgis.ProcessingFeatureSourceFlag.SkipGeometryValidityChecks
+except AttributeError:
+    _ALL_GEOMETRIES = QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks
 
 
 @dataclass
@@ -54,7 +69,9 @@ def utm_crs_for(longitude: float, latitude: float) -> QgsCoordinateReferenceSyst
 
 
 def measuring_crs(source: QgsProcessingFeatureSource, layer_label: str, context, feedback):
-    """The CRS distances are measured in: the layer's own when projected, else its UTM zone."""
+    """The CRS distances are measured in: the layer's own when its metres are ground metres,
+    else the UTM zone of the data (geographic input, feet, or a projection such as Web
+    Mercator whose metres are stretched — by 15–20 % across China)."""
     crs = source.sourceCrs()
     if not crs.isValid():
         raise QgsProcessingException(
@@ -62,16 +79,38 @@ def measuring_crs(source: QgsProcessingFeatureSource, layer_label: str, context,
                 "Layer '{layer}' has no valid coordinate reference system; set its CRS first."
             ).format(layer=layer_label)
         )
-    if not crs.isGeographic() and crs.mapUnits() == QgsUnitTypes.DistanceMeters:
-        return crs
+    projected_in_metres = not crs.isGeographic() and crs.mapUnits() == QgsUnitTypes.DistanceMeters
     extent = source.sourceExtent()
     if extent.isEmpty() and extent.width() == 0 and extent.height() == 0 and extent.isNull():
+        if projected_in_metres:
+            return crs
         raise QgsProcessingException(
             tr("Layer '{layer}' is empty: there is nothing to analyse.").format(layer=layer_label)
         )
-    to_wgs84 = QgsCoordinateTransform(crs, WGS84, context.transformContext())
-    centre = to_wgs84.transform(extent.center())
+    try:
+        to_wgs84 = QgsCoordinateTransform(crs, WGS84, context.transformContext())
+        centre = to_wgs84.transform(extent.center())
+    except QgsCsException:
+        if projected_in_metres:
+            return crs  # cannot place the data on the globe: trust the layer's own metres
+        raise
     target = utm_crs_for(centre.x(), centre.y())
+    if projected_in_metres:
+        scale = _scale_of(crs, target, centre, context)
+        if scale is None or abs(scale - 1.0) <= MAX_SCALE_ERROR:
+            return crs
+        feedback.pushInfo(
+            tr(
+                "Layer '{layer}' is in {crs}, whose metres differ from ground metres by "
+                "{percent} % here; distances are measured in {target} instead."
+            ).format(
+                layer=layer_label,
+                crs=crs.authid() or crs.description(),
+                percent=round(100.0 * abs(scale - 1.0), 1),
+                target=target.authid(),
+            )
+        )
+        return target
     feedback.pushInfo(
         tr(
             "Layer '{layer}' is in {crs}, which is not measured in metres; distances are measured "
@@ -79,6 +118,25 @@ def measuring_crs(source: QgsProcessingFeatureSource, layer_label: str, context,
         ).format(layer=layer_label, crs=crs.authid() or crs.description(), target=target.authid())
     )
     return target
+
+
+def _scale_of(crs, utm, centre_wgs84, context) -> Optional[float]:
+    """How many of ``crs``'s metres one ground metre (measured in UTM) spans at the data's
+    centre, the larger of east-west and north-south; None when it cannot be worked out."""
+    try:
+        centre = QgsCoordinateTransform(WGS84, utm, context.transformContext()).transform(
+            centre_wgs84
+        )
+        to_crs = QgsCoordinateTransform(utm, crs, context.transformContext())
+        stretch = []
+        for dx, dy in ((_SCALE_PROBE_M, 0.0), (0.0, _SCALE_PROBE_M)):
+            start = to_crs.transform(QgsPointXY(centre.x() - dx, centre.y() - dy))
+            end = to_crs.transform(QgsPointXY(centre.x() + dx, centre.y() + dy))
+            stretch.append(start.distance(end) / (2.0 * _SCALE_PROBE_M))
+    except QgsCsException:
+        return None
+    worst = max(stretch, key=lambda value: abs(value - 1.0))
+    return worst if math.isfinite(worst) and worst > 0 else None
 
 
 def transform_to(source: QgsProcessingFeatureSource, target, layer_label: str, context, feedback):
@@ -130,7 +188,7 @@ def read_points(
     coordinates: list[tuple[float, float]] = []
     attributes: dict[str, list[Any]] = {name: [] for name in attribute_names}
     result = PointsRead([], np.empty((0, 2)), attributes)
-    for index, feature in enumerate(source.getFeatures(QgsFeatureRequest())):
+    for index, feature in enumerate(source.getFeatures(QgsFeatureRequest(), _ALL_GEOMETRIES)):
         if feedback.isCanceled():
             raise Cancelled()
         geometry, repaired = _usable_geometry(feature, transform)
@@ -148,7 +206,7 @@ def read_points(
             result.repaired_geometry.append(feature.id())
         feature_ids.append(feature.id())
         for name in attribute_names:
-            attributes[name].append(feature[name])
+            attributes[name].append(python_value(feature[name]))
         if keep_features:
             result.features.append(QgsFeature(feature))
         if index % 1000 == 0:
@@ -163,7 +221,7 @@ def read_lines(source: QgsProcessingFeatureSource, transform, feedback) -> list[
     parts: list[np.ndarray] = []
     total = max(source.featureCount(), 1)
     request = QgsFeatureRequest().setNoAttributes()
-    for index, feature in enumerate(source.getFeatures(request)):
+    for index, feature in enumerate(source.getFeatures(request, _ALL_GEOMETRIES)):
         if feedback.isCanceled():
             raise Cancelled()
         geometry, _ = _usable_geometry(feature, transform)
@@ -178,6 +236,14 @@ def read_lines(source: QgsProcessingFeatureSource, transform, feedback) -> list[
         if index % 5000 == 0:
             feedback.setProgress(100.0 * index / total)
     return parts
+
+
+def python_value(value: Any) -> Any:
+    """An attribute value as plain Python: None for NULL, which Qt5 builds hand over as a null
+    QVariant (whose text is 'NULL' — it must not pass for a facility type or an id)."""
+    if value is None or (hasattr(value, "isNull") and value.isNull()):
+        return None
+    return value
 
 
 def numeric_or_none(value: Any) -> Optional[float]:
@@ -199,3 +265,11 @@ def describe_ids(ids: list[Any], limit: int = 20) -> str:
     if len(ids) > limit:
         shown += " " + tr("… (+{count} more)").format(count=len(ids) - limit)
     return shown
+
+
+def measured_geometry(feature: QgsFeature, transform) -> Optional[QgsGeometry]:
+    """A feature's geometry in the measuring CRS (curves segmentized, invalid polygons
+    repaired, as :func:`read_points` does); None when it has no usable geometry. For
+    algorithms that need areas or point-in-polygon tests, not only representative points."""
+    geometry, _repaired = _usable_geometry(feature, transform)
+    return geometry

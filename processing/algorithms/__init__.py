@@ -3,5 +3,6 @@
 from __future__ import annotations
 
 from .facility_gap import FacilityGapAlgorithm
+from .tiered_provision import TieredProvisionAlgorithm
 
-ALGORITHM_CLASSES: list = [FacilityGapAlgorithm]
+ALGORITHM_CLASSES: list = [FacilityGapAlgorithm, TieredProvisionAlgorithm]

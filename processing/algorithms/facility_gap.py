@@ -27,9 +27,8 @@ from qgis.core import (
 )
 
 from ...i18n import tr
-from ...scoring.errors import N_
+from ...scoring.errors import N_, Cancelled
 from ...scoring.gap import FacilitySet, GapResult, PointSet, analyse_gaps
-from ...scoring.network import build_graph
 from ...scoring.population import clean_population
 from .. import compat
 from ..base import BaseAlgorithm
@@ -38,7 +37,6 @@ from ..layers import (
     describe_ids,
     measuring_crs,
     numeric_or_none,
-    read_lines,
     read_points,
     transform_to,
 )
@@ -204,6 +202,7 @@ class FacilityGapAlgorithm(BaseAlgorithm):
 
     def compute(self, parameters, context, feedback) -> dict[str, Any]:
         steps = QgsProcessingMultiStepFeedback(5, feedback)
+        self.check_destinations(parameters, (self.OUTPUT, self.SUMMARY), context)
         standard = self.standard_parameter(parameters, self.STANDARD, context)
         units = self.required_source(parameters, self.UNITS, context)
         facilities = self.required_source(parameters, self.FACILITIES, context)
@@ -272,8 +271,12 @@ class FacilityGapAlgorithm(BaseAlgorithm):
         located_ids = [fid for fid, ok in zip(facility_points.feature_ids, facility_located) if ok]
         self.report_reasons(result, located_ids, feedback)
 
+        if feedback.isCanceled():  # the last chance to stop before anything is written
+            raise Cancelled()
         steps.setCurrentStep(4)
-        output_id = self.write_units(parameters, context, units, unit_points, located, result)
+        output_id = self.write_units(
+            parameters, context, units, unit_points, located, result, feedback
+        )
         summary_id = self.write_summary(parameters, context, result, standard, unknown)
         return {
             self.OUTPUT: output_id,
@@ -284,28 +287,6 @@ class FacilityGapAlgorithm(BaseAlgorithm):
         }
 
     # Reading -----------------------------------------------------------------------------
-
-    def walking_graph(self, parameters, network, crs, context, steps, feedback):
-        """The walking graph of the NETWORK layer, or None (straight-line mode) without one."""
-        if network is None:
-            feedback.pushWarning(
-                tr("No walking network given: distances are straight-line, not walking distances.")
-            )
-            return None
-        label = self.label(network, self.NETWORK)
-        lines = read_lines(network, transform_to(network, crs, label, context, feedback), steps)
-        if not lines:
-            raise QgsProcessingException(
-                tr("Layer '{layer}' has no usable lines: nothing to walk on.").format(layer=label)
-            )
-        tolerance = self.parameterAsDouble(parameters, self.TOPOLOGY_TOLERANCE, context)
-        graph = build_graph(lines, topology_tolerance=tolerance)
-        feedback.pushInfo(
-            tr(
-                "Walking network: {nodes} nodes, {edges} edges, {components} connected parts."
-            ).format(nodes=graph.n_nodes, edges=graph.n_edges, components=graph.n_components)
-        )
-        return graph
 
     @staticmethod
     def population(points, population_field, unit_ids, feedback) -> np.ndarray:
@@ -336,20 +317,6 @@ class FacilityGapAlgorithm(BaseAlgorithm):
         return population
 
     @staticmethod
-    def report_unknown_types(unknown: dict[str, int], type_field: str, feedback) -> None:
-        if not unknown:
-            return
-        listing = "; ".join(
-            f"'{value}' × {count}" if value else tr("(empty) × {count}").format(count=count)
-            for value, count in unknown.items()
-        )
-        feedback.pushWarning(
-            tr(
-                "Facility types the standard does not know (field '{field}'), left out: {values}"
-            ).format(field=type_field, values=listing)
-        )
-
-    @staticmethod
     def report_reasons(result: GapResult, facility_ids, feedback) -> None:
         for reason, text in REASON_TEXT.items():
             units = [unit for unit, why in zip(result.unit_ids, result.reason) if why == reason]
@@ -374,18 +341,29 @@ class FacilityGapAlgorithm(BaseAlgorithm):
 
     # Writing -----------------------------------------------------------------------------
 
-    def write_units(self, parameters, context, units, unit_points, located, result) -> str:
-        fields = QgsFields(units.fields())
-        for code in result.codes:
-            fields.append(compat.new_field(f"dist_{code}", "double", 12, 1))
-            fields.append(compat.new_field(f"ok_{code}", "int"))
-        for name, kind in (
-            ("gaps", "string"),
-            ("n_gaps", "int"),
-            ("dist_mode", "string"),
-            ("reason", "string"),
-        ):
-            fields.append(compat.new_field(name, kind))
+    def write_units(
+        self, parameters, context, units, unit_points, located, result, feedback
+    ) -> str:
+        added = [
+            compat.new_field(f"{prefix}_{code}", kind, *size)
+            for code in result.codes
+            for prefix, kind, size in (("dist", "double", (12, 1)), ("ok", "int", ()))
+        ]
+        added += [
+            compat.new_field(name, kind)
+            for name, kind in (
+                ("gaps", "string"),
+                ("n_gaps", "int"),
+                ("dist_mode", "string"),
+                ("reason", "string"),
+            )
+        ]
+        keep = self.kept_input_fields(units, {field.name() for field in added}, feedback)
+        fields = QgsFields()
+        for index in keep:
+            fields.append(units.fields().at(index))
+        for field in added:
+            fields.append(field)
         sink, sink_id = self.parameterAsSink(
             parameters, self.OUTPUT, context, fields, units.wkbType(), units.sourceCrs()
         )
@@ -393,7 +371,8 @@ class FacilityGapAlgorithm(BaseAlgorithm):
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
         position = np.cumsum(located) - 1
         for index, feature in enumerate(unit_points.features):
-            values = list(feature.attributes())
+            attributes = feature.attributes()
+            values = [attributes[kept] for kept in keep]
             if located[index]:
                 values += self.unit_results(result, int(position[index]))
             else:
@@ -404,6 +383,29 @@ class FacilityGapAlgorithm(BaseAlgorithm):
             output.setAttributes(values)
             sink.addFeature(output, QgsFeatureSink.FastInsert)
         return sink_id
+
+    def kept_input_fields(self, units, result_names: set, feedback) -> list:
+        """Indices of the input fields to copy: all but those named like a result field.
+
+        Running again on an earlier output (a planning scenario) must replace its dist_T, ok_T
+        and gaps, not keep the old values beside silently dropped new ones. Names are compared
+        without case because GeoPackage and Shapefile fields are case-insensitive.
+        """
+        taken = {name.lower() for name in result_names}
+        keep, replaced = [], []
+        for index, field in enumerate(units.fields()):
+            (replaced if field.name().lower() in taken else keep).append(index)
+        if replaced:
+            feedback.pushInfo(
+                tr(
+                    "Layer '{layer}' already has result fields ({fields}): they are replaced "
+                    "by the results of this run."
+                ).format(
+                    layer=self.label(units, self.UNITS),
+                    fields=", ".join(units.fields().at(index).name() for index in replaced),
+                )
+            )
+        return keep
 
     @staticmethod
     def unit_results(result: GapResult, row: int) -> list:
