@@ -546,11 +546,11 @@ def test_nanjing_sample_through_qgis_process(qgis_process_cli, tmp_path):
 def test_pairs_within_and_spread_groups_match_brute_force(plugin, monkeypatch, use_scipy):
     import numpy as np
 
-    from complete_community.processing.algorithms.tiered_provision import (
+    from complete_community.scoring.network import _optional
+    from complete_community.scoring.network.reach import (
         pairs_within,
         spread_groups,
     )
-    from complete_community.scoring.network import _optional
 
     monkeypatch.setattr(_optional, "USE_SCIPY", use_scipy)
     rng = np.random.default_rng(7)
