@@ -12,6 +12,54 @@
       <translation>完整社区规划工具箱</translation>
     </message>
     <message>
+      <source>Export rubric to Excel</source>
+      <translation>导出评价细则为 Excel</translation>
+    </message>
+    <message>
+      <source>Evaluation</source>
+      <translation>评价</translation>
+    </message>
+    <message>
+      <source>The rubric to write out; the built-in rubric when empty.</source>
+      <translation>要写出的评价细则；为空时写出内置评价细则。</translation>
+    </message>
+    <message>
+      <source>The .xlsx to write: one sheet of scoring points, one of grade bands and one with the rubric's name, version, notice and total.</source>
+      <translation>要写出的 .xlsx 文件：一个评分点工作表、一个等级工作表，以及一个包含评价细则名称、版本、说明和总分的工作表。</translation>
+    </message>
+    <message>
+      <source>Rubric file</source>
+      <translation>评价细则文件</translation>
+    </message>
+    <message>
+      <source>Rubric workbook</source>
+      <translation>评价细则工作簿</translation>
+    </message>
+    <message>
+      <source>Excel workbook (*.xlsx)</source>
+      <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+      <source>Scoring points written</source>
+      <translation>写出的评分点数</translation>
+    </message>
+    <message>
+      <source>Rubric (*.yaml *.yml *.json *.xlsx)</source>
+      <translation>评价细则 (*.yaml *.yml *.json *.xlsx)</translation>
+    </message>
+    <message>
+      <source>Wrote {file}: {categories} categories, {items} items, {points} scoring points, {total} points in all.</source>
+      <translation>已写出 {file}：{categories} 个大类、{items} 个项目、{points} 个评分点，满分 {total} 分。</translation>
+    </message>
+    <message>
+      <source>Output '{output}': the file must end in .xlsx, got '{file}'.</source>
+      <translation>输出“{output}”：文件名必须以 .xlsx 结尾，实际为“{file}”。</translation>
+    </message>
+    <message>
+      <source>Output '{output}': the folder '{folder}' does not exist.</source>
+      <translation>输出“{output}”：文件夹“{folder}”不存在。</translation>
+    </message>
+    <message>
       <source>Facility gap analysis</source>
       <translation>设施短板分析</translation>
     </message>
@@ -144,10 +192,6 @@
       <translation>距离计算方式</translation>
     </message>
     <message>
-      <source>No walking network given: distances are straight-line, not walking distances.</source>
-      <translation>未提供步行网络：距离为直线距离，而非步行距离。</translation>
-    </message>
-    <message>
       <source>No population field: population covered is not computed.</source>
       <translation>未指定人口字段：不计算覆盖人口。</translation>
     </message>
@@ -168,24 +212,8 @@
       <translation>设施标准 (*.yaml *.yml *.json)</translation>
     </message>
     <message>
-      <source>Walking network: {nodes} nodes, {edges} edges, {components} connected parts.</source>
-      <translation>步行网络：{nodes} 个节点，{edges} 条边，{components} 个连通部分。</translation>
-    </message>
-    <message>
-      <source>Facility types the standard does not know (field '{field}'), left out: {values}</source>
-      <translation>标准中没有的设施类型（字段“{field}”），未参与计算：{values}</translation>
-    </message>
-    <message>
-      <source>Layer '{layer}' has no usable lines: nothing to walk on.</source>
-      <translation>图层“{layer}”没有可用的线：无法构建步行网络。</translation>
-    </message>
-    <message>
       <source>Layer '{layer}' already has result fields ({fields}): they are replaced by the results of this run.</source>
       <translation>图层“{layer}”已有结果字段（{fields}）：将以本次运行的结果替换。</translation>
-    </message>
-    <message>
-      <source>(empty) × {count}</source>
-      <translation>（空）× {count}</translation>
     </message>
     <message>
       <source>{count} units {reason}: {ids}</source>
@@ -194,6 +222,178 @@
     <message>
       <source>{count} facilities {reason} (feature ids): {ids}</source>
       <translation>{count} 处设施{reason}（要素编号）：{ids}</translation>
+    </message>
+    <message>
+      <source>Rubric scoring</source>
+      <translation>评价细则评分</translation>
+    </message>
+    <message>
+      <source>A table (CSV, Excel sheet, GeoPackage table …) with the columns community_id, point_id, score and optionally evidence, assessor, date. An empty score means not scored yet (待评).</source>
+      <translation>表格（CSV、Excel 工作表、GeoPackage 表等），包含列 community_id、point_id、score，可选 evidence、assessor、date。得分为空表示尚未评分（待评）。</translation>
+    </message>
+    <message>
+      <source>A rubric in the built-in format (YAML, JSON or Excel); the built-in when empty.</source>
+      <translation>内置格式的评价细则（YAML、JSON 或 Excel）；为空时使用内置评价细则。</translation>
+    </message>
+    <message>
+      <source>The facility standard the analyses used; the rubric's facility types are checked against it. The built-in default when empty.</source>
+      <translation>分析所用的设施标准，用于核对评价细则中的设施类型；为空时使用内置默认标准。</translation>
+    </message>
+    <message>
+      <source>One row per community and scoring point: maximum, score (NULL while 待评 or without data), status, method, the indicator and its value, evidence.</source>
+      <translation>每个社区每个评分点一行：满分、得分（待评或无数据时为 NULL）、状态、评分方法、所用指标及其数值、佐证材料。</translation>
+    </message>
+    <message>
+      <source>The communities with a subtotal per category (cat_&lt;id&gt;), total, upper bound, grade, provisional flag and the number of open points.</source>
+      <translation>社区图层，含各大类小计（cat_&lt;编号&gt;）、总分、最高可能得分、等级、暂定标记和未评评分点数。</translation>
+    </message>
+    <message>
+      <source>Community (社区) polygons; every community is scored.</source>
+      <translation>社区面图层；每个社区都会被评分。</translation>
+    </message>
+    <message>
+      <source>Field with a unique id per community; the analyses' outputs and the manual scores name communities by it.</source>
+      <translation>每个社区唯一编号的字段；分析结果和人工评分表都用它指代社区。</translation>
+    </message>
+    <message>
+      <source>Field with the community's name, copied into the outputs.</source>
+      <translation>社区名称字段，会写入输出。</translation>
+    </message>
+    <message>
+      <source>The units output of the facility gap analysis, with ok_T per facility type T; gives the coverage indicators (coverage_T).</source>
+      <translation>设施短板分析输出的单元图层，每类设施 T 有 ok_T 字段；提供覆盖率指标（coverage_T）。</translation>
+    </message>
+    <message>
+      <source>The table 'Provision by unit and facility type' of tiered provisioning; gives the has_, count_deficit_, area_deficit_ and status_ok_ indicators, population, population_in_range and types_short.</source>
+      <translation>分级配置分析输出的“按单元和设施类型的配置情况”表；提供 has_、count_deficit_、area_deficit_、status_ok_ 指标以及 population、population_in_range 和 types_short。</translation>
+    </message>
+    <message>
+      <source>Manual scores</source>
+      <translation>人工评分</translation>
+    </message>
+    <message>
+      <source>Scores by scoring point</source>
+      <translation>按评分点的得分</translation>
+    </message>
+    <message>
+      <source>Community scores</source>
+      <translation>社区得分</translation>
+    </message>
+    <message>
+      <source>Communities scored</source>
+      <translation>已评分社区数</translation>
+    </message>
+    <message>
+      <source>Mean total score</source>
+      <translation>平均总分</translation>
+    </message>
+    <message>
+      <source>Communities with a provisional total</source>
+      <translation>总分暂定的社区数</translation>
+    </message>
+    <message>
+      <source>Communities (社区)</source>
+      <translation>社区</translation>
+    </message>
+    <message>
+      <source>Community id field</source>
+      <translation>社区编号字段</translation>
+    </message>
+    <message>
+      <source>Community name field</source>
+      <translation>社区名称字段</translation>
+    </message>
+    <message>
+      <source>Facility gap result (units)</source>
+      <translation>设施短板分析结果（单元）</translation>
+    </message>
+    <message>
+      <source>Compound id field</source>
+      <translation>小区编号字段</translation>
+    </message>
+    <message>
+      <source>Names compounds in messages; the feature id when empty.</source>
+      <translation>用于在提示信息中指代小区；为空时使用要素编号。</translation>
+    </message>
+    <message>
+      <source>Community id field on the gap result</source>
+      <translation>短板结果中的社区编号字段</translation>
+    </message>
+    <message>
+      <source>The community each compound belongs to. When empty, each compound belongs to the community polygon holding its point (a polygon's point on surface).</source>
+      <translation>每个小区所属的社区。为空时，小区归属于包含其点位（面取面内点）的社区面。</translation>
+    </message>
+    <message>
+      <source>Population field on the gap result</source>
+      <translation>短板结果中的人口字段</translation>
+    </message>
+    <message>
+      <source>Residents per compound, to weight coverage; needed with the gap result.</source>
+      <translation>每个小区的人口，用于覆盖率加权；给出短板结果时必填。</translation>
+    </message>
+    <message>
+      <source>Provision table</source>
+      <translation>设施配置表</translation>
+    </message>
+    <message>
+      <source>{count} compounds of layer '{layer}' lie in no community, left out: {ids}</source>
+      <translation>图层“{layer}”中有 {count} 个小区不在任何社区内，已排除：{ids}</translation>
+    </message>
+    <message>
+      <source>{count} compounds of layer '{layer}' have no population, left out of coverage: {ids}</source>
+      <translation>图层“{layer}”中有 {count} 个小区没有人口，不计入覆盖率：{ids}</translation>
+    </message>
+    <message>
+      <source>{count} compounds of layer '{layer}' belong to communities that are not being scored, left out: {ids}</source>
+      <translation>图层“{layer}”中有 {count} 个小区属于未参与评分的社区，已排除：{ids}</translation>
+    </message>
+    <message>
+      <source>{count} communities have no compound in layer '{layer}'; their coverage points have no data: {ids}</source>
+      <translation>有 {count} 个社区在图层“{layer}”中没有小区，其覆盖率评分点为无数据：{ids}</translation>
+    </message>
+    <message>
+      <source>{count} communities scored, mean total {mean}; {provisional} have a provisional total (points still 待评 or without data).</source>
+      <translation>已为 {count} 个社区评分，平均总分 {mean}；其中 {provisional} 个社区总分暂定（仍有待评或无数据的评分点）。</translation>
+    </message>
+    <message>
+      <source>Give the population field of layer '{layer}': coverage is weighted by the residents of each compound.</source>
+      <translation>请给出图层“{layer}”的人口字段：覆盖率按各小区人口加权。</translation>
+    </message>
+    <message>
+      <source>Layer '{layer}' has no ok_T and dist_T fields: give the units output of the facility gap analysis.</source>
+      <translation>图层“{layer}”没有 ok_T 和 dist_T 字段：请给出设施短板分析输出的单元图层。</translation>
+    </message>
+    <message>
+      <source>Table '{layer}' has no column '{column}'; a manual-score table has the columns {columns}.</source>
+      <translation>表“{layer}”没有“{column}”列；人工评分表应包含以下列：{columns}。</translation>
+    </message>
+    <message>
+      <source>The inputs do not give {count} indicators the rubric reads, so their points have no data and every total is provisional: {names}. Coverage comes from the facility gap result, the other indicators from the provision table.</source>
+      <translation>输入数据无法提供评价细则用到的 {count} 个指标，相应评分点为无数据，所有总分均为暂定：{names}。覆盖率指标来自设施短板分析结果，其他指标来自设施配置表。</translation>
+    </message>
+    <message>
+      <source>{count} communities are not in the provision table '{layer}'; their provision points have no data: {ids}</source>
+      <translation>有 {count} 个社区不在设施配置表“{layer}”中，其配置类评分点为无数据：{ids}</translation>
+    </message>
+    <message>
+      <source>The provision table '{layer}' has {count} communities that are not being scored: {ids}</source>
+      <translation>设施配置表“{layer}”中有 {count} 个社区未参与评分：{ids}</translation>
+    </message>
+    <message>
+      <source>Layer '{layer}': feature {fid} has no value in the id field '{field}'.</source>
+      <translation>图层“{layer}”：要素 {fid} 的编号字段“{field}”为空。</translation>
+    </message>
+    <message>
+      <source>Layer '{layer}' has no valid coordinate reference system; set its CRS first.</source>
+      <translation>图层“{layer}”没有有效的坐标参考系；请先设置坐标系。</translation>
+    </message>
+    <message>
+      <source>{count} rows of the manual scores are ignored:</source>
+      <translation>人工评分中有 {count} 行被忽略：</translation>
+    </message>
+    <message>
+      <source>… (+{count} more)</source>
+      <translation>…（另有 {count} 个）</translation>
     </message>
     <message>
       <source>Tiered provisioning (district – community – compound)</source>
@@ -266,10 +466,6 @@
     <message>
       <source>District (片区) polygons, the 10/15-minute life circles.</source>
       <translation>片区面图层，即十分钟、十五分钟生活圈。</translation>
-    </message>
-    <message>
-      <source>Communities (社区)</source>
-      <translation>社区</translation>
     </message>
     <message>
       <source>Community (社区) polygons.</source>
@@ -392,10 +588,6 @@
       <translation>{layer}的编号字段</translation>
     </message>
     <message>
-      <source>Layer '{layer}': feature {fid} has no value in the id field '{field}'.</source>
-      <translation>图层“{layer}”：要素 {fid} 的编号字段“{field}”为空。</translation>
-    </message>
-    <message>
       <source>{count} facilities are farther than the snap tolerance from the walking network and are shared with no other unit: {ids}</source>
       <translation>{count} 处设施距步行路网超过吸附容差，不与其他单元共享：{ids}</translation>
     </message>
@@ -408,12 +600,28 @@
       <translation>{count} 个{units}的人口超出标准对该层级规定的范围（状态为“规模不符”）：{ids}</translation>
     </message>
     <message>
+      <source>No walking network given: distances are straight-line, not walking distances.</source>
+      <translation>未提供步行网络：距离为直线距离，而非步行距离。</translation>
+    </message>
+    <message>
       <source>Cancelled: nothing was written.</source>
       <translation>已取消：未写入任何结果。</translation>
     </message>
     <message>
+      <source>Walking network: {nodes} nodes, {edges} edges, {components} connected parts.</source>
+      <translation>步行网络：{nodes} 个节点，{edges} 条边，{components} 个连通部分。</translation>
+    </message>
+    <message>
+      <source>Facility types the standard does not know (field '{field}'), left out: {values}</source>
+      <translation>标准中没有的设施类型（字段“{field}”），未参与计算：{values}</translation>
+    </message>
+    <message>
       <source>Layer '{layer}' is empty: there is nothing to analyse.</source>
       <translation>图层“{layer}”为空：没有可分析的内容。</translation>
+    </message>
+    <message>
+      <source>Layer '{layer}' is unchanged since an earlier run: reused the walking network built earlier.</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>Layer '{layer}' has no field '{field}'.</source>
@@ -432,16 +640,16 @@
       <translation>图层“{layer}”：已修复 {count} 个无效几何图形：{ids}</translation>
     </message>
     <message>
-      <source>Output '{output}': the folder '{folder}' does not exist.</source>
-      <translation>输出“{output}”：文件夹“{folder}”不存在。</translation>
+      <source>Layer '{layer}' has no usable lines: nothing to walk on.</source>
+      <translation>图层“{layer}”没有可用的线：无法构建步行网络。</translation>
+    </message>
+    <message>
+      <source>(empty) × {count}</source>
+      <translation>（空）× {count}</translation>
     </message>
     <message>
       <source>Layer '{layer}' is in {crs}, which is not measured in metres; distances are measured in {target} instead.</source>
       <translation>图层“{layer}”的坐标系 {crs} 不以米为单位；改在 {target} 中量算距离。</translation>
-    </message>
-    <message>
-      <source>Layer '{layer}' has no valid coordinate reference system; set its CRS first.</source>
-      <translation>图层“{layer}”没有有效的坐标参考系；请先设置坐标系。</translation>
     </message>
     <message>
       <source>Layer '{layer}' is in {crs}, whose metres differ from ground metres by {percent} % here; distances are measured in {target} instead.</source>
@@ -450,10 +658,6 @@
     <message>
       <source>Layer '{layer}' is reprojected from {source} to {target} for measuring.</source>
       <translation>图层“{layer}”已从 {source} 转换到 {target} 进行量算。</translation>
-    </message>
-    <message>
-      <source>… (+{count} more)</source>
-      <translation>…（另有 {count} 个）</translation>
     </message>
     <message>
       <source>Residential unit {unit_id}: its location has no valid coordinates</source>
@@ -494,6 +698,266 @@
     <message>
       <source>Network line {line_id}: walking cost factor {value} is not a non-negative number</source>
       <translation>网络线 {line_id}：步行成本系数 {value} 不是非负数</translation>
+    </message>
+    <message>
+      <source>Reading and writing Excel files needs the Python package 'openpyxl', which this Python lacks. Install it (on Windows: 'python -m pip install openpyxl' in the OSGeo4W Shell; on Linux: the package python3-openpyxl) and restart QGIS.</source>
+      <translation>读写 Excel 文件需要 Python 包“openpyxl”，而当前 Python 环境中没有。请安装它（Windows：在 OSGeo4W Shell 中运行“python -m pip install openpyxl”；Linux：安装软件包 python3-openpyxl），然后重启 QGIS。</translation>
+    </message>
+    <message>
+      <source>Projects workbook {file} was not found</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Projects workbook {file} could not be read as an .xlsx workbook: {reason}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Projects workbook {file} could not be written: {reason}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file}, sheet '{sheet}': column '{column}' is missing</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file}, sheet '{sheet}', column {column}: unknown header '{value}'; allowed columns: {allowed}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file}, sheet '{sheet}', column {column}: column '{key}' appears twice</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} (id): project id '{value}' is already used in row {other}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} ({field}): x and y must both be given or both be empty</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file}, sheet '{sheet}': there are no project rows</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Coordinate reference system '{crs}' is not in the built-in table (EPSG {known}); pass its WKT definition as well</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Coordinate reference system '{crs}' must be written like EPSG:32650 (an authority, a colon and a number)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Coordinate reference system '{crs}': its WKT definition is empty</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Plan store {file} was not found</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{file} is not a plan store: it is not a GeoPackage (not even an SQLite database). The file was left unchanged</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{file} is not a plan store: it is an SQLite database but not a GeoPackage. The file was left unchanged</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{file} is not a plan store: it is a GeoPackage without the plan tables (no '{table}' table of format '{format}'). The file was left unchanged</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Plan store {file} could not be read: {reason}. The file was left unchanged</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Plan store {file}: the schema version '{version}' in table plan_meta is not a whole number of 1 or more. The file was left unchanged</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Plan store {file} was written by a newer version of the plugin (schema version {version}; this version reads up to {supported}). Update the plugin. The file was left unchanged</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Plan store {file} was written by an older version of the plugin (schema version {version}) and must be upgraded, but the file is read-only. Make it writable, or open a writable copy. The file was left unchanged</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Plan store {file}: the backup copy {backup} could not be written before the upgrade ({reason}). The file was left unchanged</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Plan store {file}: the upgrade from schema version {version} failed ({reason}). The file was left as it was; a backup copy is at {backup}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Plan store {file}: table plan_info has no row; the file is damaged</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Plan store {file} is read-only, so nothing was saved. Your entries are kept: save them to a writable copy, or make the file writable and save again</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Plan store {file}: saving failed ({reason}). The file was left as it was before the save, and your entries are kept</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Plan store {file} already exists; open it, or choose another file name</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Plan store {file}: the file name must end in .gpkg</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Plan store {file} could not be created: {reason}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Plan store {file} could not be copied to {target}: {reason}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Plan store {file}: its coordinate reference system is {crs}; it cannot be changed to {other}, because the project locations are stored in it</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Plan store {file}, table '{table}', record {record}: the location could not be read ({reason})</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Projects without a location cannot be added as facilities: {records}. Pick their locations on the map first, or leave them out</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Unknown project status '{value}'; the statuses are {allowed}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Table '{table}', record {record}: saved twice in one save (the same {fields}); keep one</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Table '{table}', record {record}: field '{field}' is required but empty</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Table '{table}', record {record}: field '{field}' must be a number, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Table '{table}', record {record}: field '{field}' must be a number greater than 0, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Table '{table}', record {record}: field '{field}' must be a year from {min} to {max}, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Table '{table}', record {record}: field '{field}' ({value}) must not be earlier than field '{other}' ({other_value})</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Table '{table}', record {record}: field '{field}' must be one of {allowed}; got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Table '{table}', record {record}: field '{field}': '{value}' is not a facility type of the standard '{standard}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Table '{table}', record {record}: field '{field}' must be a facility type code (lower-case letters, digits and _, starting with a letter), got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Table '{table}', record {record}: field '{field}' must be a point or a polygon with finite coordinates, got {value}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Table '{table}', record {record}: field '{field}' is not a valid polygon: {reason}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Table '{table}', record {record}: field '{field}' must be from 0 to the point's maximum {max}, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Table '{table}', record {record}: field '{field}' must be a number of 0 or more, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Table '{table}', record {record}: field '{field}': the rubric has no scoring point '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Table '{table}', record {record}: field '{field}': point '{value}' is computed from indicator '{indicator}', so it is not scored by hand</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Table '{table}', record {record}: field '{field}' must be a date written YYYY-MM-DD, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} ({field}): the cell is empty</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} ({field}): must be a number, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} ({field}): must be a number greater than 0, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} ({field}): must be a year from {min} to {max}, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} ({field}): {value} must not be earlier than {other} ({other_value})</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} ({field}): must be one of {allowed}; got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} ({field}): '{value}' is not a facility type of the standard '{standard}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} ({field}): must be a facility type code (lower-case letters, digits and _, starting with a letter), got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} ({field}): must be a point or a polygon with finite coordinates, got {value}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} ({field}): not a valid polygon: {reason}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} ({field}): must be from 0 to the point's maximum {max}, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} ({field}): must be a number of 0 or more, got '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} ({field}): the rubric has no scoring point '{value}'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} ({field}): point '{value}' is computed from indicator '{indicator}', so it is not scored by hand</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} ({field}): must be a date written YYYY-MM-DD, got '{value}'</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>{tier} unit {unit_id} appears more than once; ids must be unique per tier</source>
@@ -592,10 +1056,6 @@
       <translation>{source}，第 {row} 行：社区“{community}”不在本次评分的社区中；已忽略该行</translation>
     </message>
     <message>
-      <source>Reading and writing Excel files needs the Python package 'openpyxl', which this Python lacks. Install it (on Windows: 'python -m pip install openpyxl' in the OSGeo4W Shell; on Linux: the package python3-openpyxl) and restart QGIS.</source>
-      <translation>读写 Excel 文件需要 Python 包“openpyxl”，而当前 Python 环境中没有。请安装它（Windows：在 OSGeo4W Shell 中运行“python -m pip install openpyxl”；Linux：安装软件包 python3-openpyxl），然后重启 QGIS。</translation>
-    </message>
-    <message>
       <source>Rubric workbook {file} was not found</source>
       <translation>评分细则工作簿 {file} 不存在</translation>
     </message>
@@ -674,6 +1134,50 @@
     <message>
       <source>Rubric workbook {file}, sheet '{sheet}', row {row}, column {column} ({key}): '{value}' differs from '{first}' in row {first_row} of the same item</source>
       <translation>评分细则工作簿 {file}，工作表“{sheet}”，第 {row} 行 {column} 列（{key}）：“{value}”与同一评价项第 {first_row} 行的“{first}”不一致</translation>
+    </message>
+    <message>
+      <source>{source}: column '{column}' is missing; give the provision table (OUTPUT_TABLE) of completecommunity:tieredprovision</source>
+      <translation>{source}：缺少“{column}”列；请给出 completecommunity:tieredprovision 输出的配置表（OUTPUT_TABLE）</translation>
+    </message>
+    <message>
+      <source>{source}, row {row}: column '{column}' is empty</source>
+      <translation>{source}，第 {row} 行：“{column}”列为空</translation>
+    </message>
+    <message>
+      <source>{source}, row {row}: column '{column}' must be a number, got '{value}'</source>
+      <translation>{source}，第 {row} 行：“{column}”列必须是数字，实际为“{value}”</translation>
+    </message>
+    <message>
+      <source>{source}, row {row}: column 'tier' must be one of {allowed}, got '{value}'</source>
+      <translation>{source}，第 {row} 行：“tier”列必须是 {allowed} 之一，实际为“{value}”</translation>
+    </message>
+    <message>
+      <source>{source}, row {row}: column 'provision_status' must be one of {allowed}, got '{value}'</source>
+      <translation>{source}，第 {row} 行：“provision_status”列必须是 {allowed} 之一，实际为“{value}”</translation>
+    </message>
+    <message>
+      <source>{source}, row {row}: unit {unit} and facility type {code} are already in row {other}</source>
+      <translation>{source}，第 {row} 行：单元 {unit} 的设施类型 {code} 已在第 {other} 行出现</translation>
+    </message>
+    <message>
+      <source>{source}, row {row}: facility type {code} is at tier {tier} here but at tier {other} in row {other_row}</source>
+      <translation>{source}，第 {row} 行：设施类型 {code} 在此处属于层级 {tier}，但在第 {other_row} 行属于层级 {other}</translation>
+    </message>
+    <message>
+      <source>Community {community} appears more than once; ids must be unique</source>
+      <translation>社区 {community} 出现了不止一次；编号必须唯一</translation>
+    </message>
+    <message>
+      <source>Compound {compound}: field '{field}' must be a number, got '{value}'</source>
+      <translation>小区 {compound}：字段“{field}”必须是数字，实际为“{value}”</translation>
+    </message>
+    <message>
+      <source>Compound {compound}: field '{field}' must be 1, 0 or empty, got '{value}'</source>
+      <translation>小区 {compound}：字段“{field}”必须是 1、0 或空，实际为“{value}”</translation>
+    </message>
+    <message>
+      <source>Community {community}: the number of planned projects must be a number, got '{value}'</source>
+      <translation>社区 {community}：规划项目数必须是数字，实际为“{value}”</translation>
     </message>
     <message>
       <source>Rubric {file}: the file must be a mapping with the fields 'name', 'version', 'notice', 'total', 'grades' and 'categories', got '{value}'</source>
@@ -1138,6 +1642,58 @@
     <message>
       <source>Facility standard {file}: key '{key}' appears twice in the same mapping</source>
       <translation>设施标准 {file}：键 '{key}' 在同一映射中出现两次</translation>
+    </message>
+    <message>
+      <source>Workbook language '{language}' is not supported; use 'zh' (Chinese) or 'en'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file}: the file name must end in .xlsx</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file} cannot be written: the folder {folder} does not exist</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file} already exists; choose another file name or allow it to be replaced</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file} cannot be written: a folder of that name exists</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file} cannot be replaced: {reason}. Close it in Excel or another program, or check that it is not read-only; the existing file is left as it was</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file} could not be written: {reason}. Nothing was changed; check that the folder is writable and has free space</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file} could not be put in place: {reason}. The existing file is left as it was</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Sheet '{sheet}' would have {count} rows, more than an Excel sheet holds ({limit}); split the workbook by district</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Splitting the workbook by '{split}' is not possible; split by 'district' or give the ids of the communities whose evaluation sheets to write</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Community '{community}' is chosen for an evaluation sheet but is not among the communities scored</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Community '{community}' is scored twice; each community may appear once in the workbook</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Community '{community}' has no result for point {point} of the rubric '{rubric}'; score the communities with the rubric the workbook is written with</source>
+      <translation type="unfinished" />
     </message>
   </context>
 </TS>

@@ -1,8 +1,10 @@
 """``make demo``: the main job on the bundled Nanjing sample, headless through ``qgis_process``.
 
 Enables the plugin in a throw-away profile, runs the facility gap analysis and the tiered
-provisioning on ``sample/nanjing_xuanwu.gpkg``, and prints per facility type the population
-covered and per tier the units short of a mandatory facility.
+provisioning on ``sample/nanjing_xuanwu.gpkg``, scores every community against the built-in
+rubric from their outputs, and exports that rubric to Excel. Prints per facility type the
+population covered, per tier the units short of a mandatory facility, and per community its
+total and grade.
 """
 
 from __future__ import annotations
@@ -79,6 +81,72 @@ def run_tiered_provision(cli: QgisProcess) -> dict:
     return answer.get("results", answer)
 
 
+def run_rubric_score(cli: QgisProcess, gaps: Path, provision: Path) -> dict:
+    outputs = {
+        "OUTPUT": OUTPUT_DIR / "scores.gpkg",
+        "OUTPUT_TABLE": OUTPUT_DIR / "scores_points.csv",
+    }
+    for path in outputs.values():
+        path.unlink(missing_ok=True)
+    result, answer = cli.run_json(
+        f"{PROVIDER_ID}:rubricscore",
+        {
+            "COMMUNITIES": f"{SAMPLE}|layername=communities",
+            "COMMUNITY_ID_FIELD": "community_id",
+            "COMMUNITY_NAME_FIELD": "name",
+            "GAPS": str(gaps),
+            "GAP_ID_FIELD": "compound_id",
+            "GAP_COMMUNITY_FIELD": "community_id",
+            "GAP_POPULATION_FIELD": "population",
+            "PROVISION": str(provision),
+            **{name: str(path) for name, path in outputs.items()},
+        },
+    )
+    if result.returncode != 0 or answer is None:
+        sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
+        raise SystemExit("The rubric scoring failed (see above).")
+    return answer.get("results", answer)
+
+
+def export_rubric(cli: QgisProcess) -> Path:
+    workbook = OUTPUT_DIR / "rubric.xlsx"
+    workbook.unlink(missing_ok=True)
+    result, answer = cli.run_json(f"{PROVIDER_ID}:exportrubric", {"OUTPUT": str(workbook)})
+    if result.returncode != 0 or answer is None:
+        sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
+        raise SystemExit("Exporting the rubric failed (see above).")
+    return workbook
+
+
+def print_scores(scores_gpkg: Path, results: dict) -> None:
+    """Each community's total and grade from the scores layer (read with sqlite3: a GeoPackage
+    is SQLite, and the demo's own Python need not import QGIS)."""
+    import sqlite3
+
+    with sqlite3.connect(str(scores_gpkg)) as connection:
+        table = connection.execute(
+            "SELECT table_name FROM gpkg_contents WHERE data_type = 'features'"
+        ).fetchone()[0]
+        rows = connection.execute(
+            f"SELECT community_id, community_name, total, upper_bound, grade_zh, provisional, "
+            f'n_pending, n_no_data, vetoed_by FROM "{table}" ORDER BY community_id'
+        ).fetchall()
+    print("\nRubric scores (built-in template rubric; * = provisional, manual points 待评):")
+    print(f"  {pad('community', 26)}{'total':>7}  {'up to':>6}  grade   open points")
+    for uid, name, total, upper, grade, provisional, pending, no_data, vetoed in rows:
+        mark = "*" if provisional else " "
+        veto = f"  一票否决 {vetoed}" if vetoed else ""
+        label = f"{uid} {name or ''}"
+        print(
+            f"  {pad(label, 26)}{total:>6.1f}{mark}  {upper:>6.1f}  "
+            f"{pad(grade, 8)}{pending} 待评, {no_data} no data{veto}"
+        )
+    print(
+        f"  {results.get('COMMUNITIES_SCORED')} communities, mean total "
+        f"{results.get('MEAN_TOTAL'):.1f}, {results.get('N_PROVISIONAL')} provisional"
+    )
+
+
 def pad(text: str, width: int) -> str:
     """Left-align ``text`` in ``width`` terminal columns; Chinese characters take two."""
     import unicodedata
@@ -126,7 +194,11 @@ def main() -> int:
         ("小区 compounds", "COMPOUNDS_SHORT"),
     ):
         print(f"  {pad(label, 20)}{provision.get(key)}")
-    print(f"\nWrote {gaps.relative_to(REPO_ROOT)}, gap_summary.csv and provision_*.gpkg/.csv")
+    scores = run_rubric_score(cli, gaps, OUTPUT_DIR / "provision.csv")
+    print_scores(OUTPUT_DIR / "scores.gpkg", scores)
+    workbook = export_rubric(cli)
+    print(f"\nWrote {gaps.relative_to(REPO_ROOT)}, gap_summary.csv, provision_*.gpkg/.csv,")
+    print(f"scores.gpkg, scores_points.csv and {workbook.name} (the built-in rubric, to edit)")
     print(f"in {OUTPUT_DIR.relative_to(REPO_ROOT)}/")
     return 0
 

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from .export_rubric import ExportRubricAlgorithm
 from .facility_gap import FacilityGapAlgorithm
+from .rubric_score import RubricScoreAlgorithm
 from .tiered_provision import TieredProvisionAlgorithm
 
-ALGORITHM_CLASSES: list = [FacilityGapAlgorithm, TieredProvisionAlgorithm]
+ALGORITHM_CLASSES: list = [
+    FacilityGapAlgorithm,
+    TieredProvisionAlgorithm,
+    RubricScoreAlgorithm,
+    ExportRubricAlgorithm,
+]

@@ -3,6 +3,7 @@
 - :mod:`.model` — the rubric (categories -> items -> points, grade bands), loading, validation;
 - :mod:`.rules` — the rule kinds of computed points (threshold, linear, yes/no, deduction);
 - :mod:`.indicators` — the catalogue of indicators a rubric may name;
+- :mod:`.indicator_values` — those indicators worked out per community from the analysis outputs;
 - :mod:`.evaluate` — scoring communities, manual scores;
 - :mod:`.excel` — the rubric as an editable .xlsx workbook (needs openpyxl).
 
@@ -29,6 +30,14 @@ from .evaluate import (
     summarise,
 )
 from .excel import read_rubric_xlsx, write_rubric_xlsx
+from .indicator_values import (
+    PROVISION_COLUMNS,
+    GapRow,
+    IndicatorTable,
+    ProvisionRecord,
+    compute_indicators,
+    read_provision_rows,
+)
 from .indicators import CATALOGUE, IndicatorSpec, find_indicator, indicator_names
 from .model import (
     BUILTIN_RUBRIC_PATH,
@@ -59,6 +68,7 @@ __all__ = [
     "CATALOGUE",
     "MANUAL_COLUMNS",
     "METHODS",
+    "PROVISION_COLUMNS",
     "STATUS_NO_DATA",
     "STATUS_PENDING",
     "STATUS_SCORED",
@@ -67,8 +77,10 @@ __all__ = [
     "Category",
     "CommunityScore",
     "DeductionRule",
+    "GapRow",
     "GradeBand",
     "IndicatorSpec",
+    "IndicatorTable",
     "Item",
     "LinearRule",
     "ManualRule",
@@ -76,6 +88,7 @@ __all__ = [
     "ManualTable",
     "PointPlace",
     "PointResult",
+    "ProvisionRecord",
     "Rubric",
     "Rule",
     "ScoreSummary",
@@ -84,11 +97,13 @@ __all__ = [
     "ThresholdRule",
     "YesNoRule",
     "community_key",
+    "compute_indicators",
     "find_indicator",
     "indicator_names",
     "load_rubric",
     "parse_rubric",
     "read_manual_scores",
+    "read_provision_rows",
     "read_rubric_xlsx",
     "score_all",
     "score_community",

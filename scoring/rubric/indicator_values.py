@@ -1,0 +1,544 @@
+"""The catalogue's indicators worked out per community from the analysis outputs.
+
+The scoring algorithm is given what ``facilitygap`` and ``tieredprovision`` wrote (a layer of
+compounds with ``ok_<code>`` per facility type, and the long provision table) and needs one
+number per community and indicator. This module does that arithmetic on plain rows, exactly
+as :mod:`.indicators` describes each indicator, so that the rules are read and tested without
+QGIS and so that a later scenario run (planned projects added) reuses them unchanged.
+
+A value that cannot be known is ``None`` (the point is then *no data*, never a silent 0): a
+community without compounds has no coverage, a community missing from the provision table has
+none of its indicators, an area deficit with a facility of unknown area is unknown.
+
+Tables arrive from GeoPackage (typed) or CSV (every cell text), so numbers are accepted as
+numbers or numeric text; anything else stops the run with a message naming the row, compound
+and column.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+from ..errors import N_, DataError
+from ..provision.model import (
+    COMMUNITY,
+    DISTRICT,
+    NEIGHBOURHOOD,
+    SIZE_IN_RANGE,
+    STATUS_AREA_SHORT,
+    STATUS_MISSING,
+    STATUS_OK,
+    STATUS_OK_SHARED,
+    STATUS_SIZE_MISMATCH,
+)
+from ..schema import show_value
+from .evaluate import community_key
+
+#: Provision statuses that count as provided (达标, 共享达标).
+OK_STATUSES = (STATUS_OK, STATUS_OK_SHARED)
+_KNOWN_STATUSES = (*OK_STATUSES, STATUS_AREA_SHORT, STATUS_MISSING, STATUS_SIZE_MISMATCH)
+_TIERS = (DISTRICT, COMMUNITY, NEIGHBOURHOOD)
+
+#: The columns of the ``tieredprovision`` long table (``OUTPUT_TABLE``) read here.
+PROVISION_COLUMNS: Tuple[str, ...] = (
+    "tier",
+    "unit_id",
+    "parent_id",
+    "population",
+    "type_code",
+    "mandatory",
+    "own_count",
+    "shared_count",
+    "deficit_count",
+    "req_floor_area",
+    "deficit_floor_area",
+    "req_land_area",
+    "deficit_land_area",
+    "provision_status",
+    "size_flag",
+)
+_REQUIRED_NUMBERS = ("population", "mandatory", "own_count", "shared_count", "deficit_count")
+_OPTIONAL_NUMBERS = ("req_floor_area", "deficit_floor_area", "req_land_area", "deficit_land_area")
+
+_MISSING_COLUMN = N_(
+    "{source}: column '{column}' is missing; give the provision table (OUTPUT_TABLE) of "
+    "completecommunity:tieredprovision"
+)
+_CELL_EMPTY = N_("{source}, row {row}: column '{column}' is empty")
+_CELL_NOT_NUMBER = N_("{source}, row {row}: column '{column}' must be a number, got '{value}'")
+_BAD_TIER = N_("{source}, row {row}: column 'tier' must be one of {allowed}, got '{value}'")
+_BAD_STATUS = N_(
+    "{source}, row {row}: column 'provision_status' must be one of {allowed}, got '{value}'"
+)
+_DUPLICATE_ROW = N_(
+    "{source}, row {row}: unit {unit} and facility type {code} are already in row {other}"
+)
+_TYPE_TWO_TIERS = N_(
+    "{source}, row {row}: facility type {code} is at tier {tier} here but at tier {other} in "
+    "row {other_row}"
+)
+_DUPLICATE_COMMUNITY = N_("Community {community} appears more than once; ids must be unique")
+_GAP_NOT_NUMBER = N_("Compound {compound}: field '{field}' must be a number, got '{value}'")
+_GAP_NOT_FLAG = N_("Compound {compound}: field '{field}' must be 1, 0 or empty, got '{value}'")
+_PROJECTS_NOT_NUMBER = N_(
+    "Community {community}: the number of planned projects must be a number, got '{value}'"
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Inputs
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GapRow:
+    """One compound of the ``facilitygap`` output: the community it belongs to, its population
+    and ``ok_<code>`` per facility type (1, 0 or None), keyed by type code."""
+
+    compound_id: Any
+    community_id: Any
+    population: Any
+    ok: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class ProvisionRecord:
+    """One row of the ``tieredprovision`` long table, typed. Areas are None where the type has
+    no such rule, or where it has one but a facility's area is unknown (deficit only)."""
+
+    row: int
+    tier: str
+    unit_id: str
+    parent_id: str
+    population: float
+    type_code: str
+    mandatory: bool
+    own_count: float
+    shared_count: float
+    deficit_count: float
+    req_floor_area: Optional[float]
+    deficit_floor_area: Optional[float]
+    req_land_area: Optional[float]
+    deficit_land_area: Optional[float]
+    provision_status: str
+    size_flag: str
+
+    @property
+    def area_deficit(self) -> Optional[float]:
+        """The floor-area deficit; the land-area one for a type with only a land-area rule."""
+        if self.req_floor_area is not None:
+            return self.deficit_floor_area
+        if self.req_land_area is not None:
+            return self.deficit_land_area
+        return None
+
+    @property
+    def provided(self) -> bool:
+        """达标 or 共享达标 by the arithmetic, whatever the unit's size (规模不符)."""
+        return self.provision_status in OK_STATUSES
+
+
+@dataclass(frozen=True)
+class IndicatorTable:
+    """Indicator values per community (keyed by the ids given, in their order) and what did
+    not fit: ids are as the inputs spell them.
+
+    - ``available``: the indicator names computed (every community has each, maybe None);
+    - ``unassigned_compounds``: compounds of the gap rows with no community;
+    - ``compounds_elsewhere``: per community id not among those scored, its compounds;
+    - ``compounds_without_population``: compounds left out of coverage (no or negative
+      population);
+    - ``communities_without_compounds``: communities with no gap row (their coverage is None);
+    - ``communities_not_in_provision``: communities with no row in the provision table;
+    - ``provision_communities_unknown``: community units of the provision table not scored.
+    """
+
+    values: Dict[Any, Dict[str, Optional[float]]]
+    available: Tuple[str, ...] = ()
+    unassigned_compounds: Tuple[str, ...] = ()
+    compounds_elsewhere: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
+    compounds_without_population: Tuple[str, ...] = ()
+    communities_without_compounds: Tuple[str, ...] = ()
+    communities_not_in_provision: Tuple[str, ...] = ()
+    provision_communities_unknown: Tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------------------------
+# Reading the provision table
+# --------------------------------------------------------------------------------------------
+
+
+def read_provision_rows(
+    rows: Iterable[Mapping[str, Any]],
+    source: str = "Provision table",
+    columns: Optional[Iterable[str]] = None,
+) -> List[ProvisionRecord]:
+    """Typed records from the rows of the ``tieredprovision`` long table (rows from 1).
+
+    Each row maps column names (at least :data:`PROVISION_COLUMNS`) to values; numbers may be
+    numeric text and empty cells None or "". A missing column, an unknown tier or status, a
+    cell that is not a number, a unit and type given twice or a type at two tiers raises
+    :class:`DataError` naming the row and column. ``columns``, the table's column names, are
+    checked first, so that a wrong table is refused even when it has no rows.
+    """
+    if columns is not None:
+        present = set(columns)
+        for column in PROVISION_COLUMNS:
+            if column not in present:
+                raise DataError(_MISSING_COLUMN, source=source, column=column)
+    records: List[ProvisionRecord] = []
+    seen: Dict[Tuple[str, str, str], int] = {}
+    tier_of: Dict[str, Tuple[str, int]] = {}
+    for number, row in enumerate(rows, 1):
+        for column in PROVISION_COLUMNS:
+            if column not in row:
+                raise DataError(_MISSING_COLUMN, source=source, column=column)
+        record = _provision_record(row, number, source)
+        key = (record.tier, record.unit_id, record.type_code)
+        if key in seen:
+            raise DataError(
+                _DUPLICATE_ROW,
+                source=source,
+                row=number,
+                unit=record.unit_id,
+                code=record.type_code,
+                other=seen[key],
+            )
+        seen[key] = number
+        earlier = tier_of.setdefault(record.type_code, (record.tier, number))
+        if earlier[0] != record.tier:
+            raise DataError(
+                _TYPE_TWO_TIERS,
+                source=source,
+                row=number,
+                code=record.type_code,
+                tier=record.tier,
+                other=earlier[0],
+                other_row=earlier[1],
+            )
+        records.append(record)
+    return records
+
+
+def _provision_record(row: Mapping[str, Any], number: int, source: str) -> ProvisionRecord:
+    tier = _text(row["tier"])
+    if tier not in _TIERS:
+        raise DataError(
+            _BAD_TIER, source=source, row=number, allowed=", ".join(_TIERS), value=show_value(tier)
+        )
+    status = _text(row["provision_status"])
+    if status not in _KNOWN_STATUSES:
+        raise DataError(
+            _BAD_STATUS,
+            source=source,
+            row=number,
+            allowed=", ".join(_KNOWN_STATUSES),
+            value=show_value(status),
+        )
+    for column in ("unit_id", "type_code"):
+        if not community_key(row[column]):
+            raise DataError(_CELL_EMPTY, source=source, row=number, column=column)
+    numbers: Dict[str, Optional[float]] = {}
+    for column in _REQUIRED_NUMBERS + _OPTIONAL_NUMBERS:
+        value = _table_number(row[column], source, number, column)
+        if value is None and column in _REQUIRED_NUMBERS:
+            raise DataError(_CELL_EMPTY, source=source, row=number, column=column)
+        numbers[column] = value
+    return ProvisionRecord(
+        row=number,
+        tier=tier,
+        unit_id=community_key(row["unit_id"]),
+        parent_id=community_key(row["parent_id"]),
+        population=numbers["population"],  # type: ignore[arg-type]
+        type_code=community_key(row["type_code"]),
+        mandatory=bool(numbers["mandatory"]),
+        own_count=numbers["own_count"],  # type: ignore[arg-type]
+        shared_count=numbers["shared_count"],  # type: ignore[arg-type]
+        deficit_count=numbers["deficit_count"],  # type: ignore[arg-type]
+        req_floor_area=numbers["req_floor_area"],
+        deficit_floor_area=numbers["deficit_floor_area"],
+        req_land_area=numbers["req_land_area"],
+        deficit_land_area=numbers["deficit_land_area"],
+        provision_status=status,
+        size_flag=_text(row["size_flag"]),
+    )
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _number(value: Any) -> Optional[float]:
+    """A float from a number or numeric text, None for empty; ValueError for anything else."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        return float(value)
+    number = float(value.strip() if isinstance(value, str) else value)
+    if math.isinf(number):
+        raise ValueError(value)
+    return None if math.isnan(number) else number
+
+
+def _table_number(value: Any, source: str, row: int, column: str) -> Optional[float]:
+    try:
+        return _number(value)
+    except (TypeError, ValueError):
+        raise DataError(
+            _CELL_NOT_NUMBER, source=source, row=row, column=column, value=show_value(value)
+        ) from None
+
+
+# --------------------------------------------------------------------------------------------
+# The indicators
+# --------------------------------------------------------------------------------------------
+
+
+def compute_indicators(
+    community_ids: Sequence[Any],
+    gap_rows: Iterable[GapRow] = (),
+    provision_rows: Iterable[ProvisionRecord] = (),
+    community_range: Optional[Tuple[float, float]] = None,
+    planned_projects: Optional[Mapping[Any, Any]] = None,
+) -> IndicatorTable:
+    """Every indicator the inputs allow, for each of ``community_ids``.
+
+    - From ``gap_rows``: ``coverage_<code>`` for every code found in their ``ok`` mappings.
+    - From ``provision_rows``: ``has_``, ``count_deficit_``, ``area_deficit_`` and
+      ``status_ok_<code>`` for every type in the table, ``population``,
+      ``population_in_range`` and ``types_short``.
+    - ``population`` without a provision table: the compounds' sum from the gap rows (None
+      when any of them lacks a population); ``population_in_range`` without one: the
+      population against ``community_range`` (min, max), when given.
+    - ``planned_projects`` (community id -> number of projects), when given; 0 for
+      communities it does not name.
+
+    Communities are matched by id as text (101, 101.0 and "101" are one community).
+    """
+    keys = _community_keys(community_ids)
+    values: Dict[Any, Dict[str, Optional[float]]] = {community: {} for community in keys.values()}
+    gaps = _Coverage(keys)
+    for row in gap_rows:
+        gaps.add(row)
+    for key, community in keys.items():
+        values[community].update(gaps.coverage(key))
+    records = list(provision_rows)
+    provision = _Provision(records)
+    for key, community in keys.items():
+        values[community].update(provision.indicators(key))
+        if gaps.n_rows:
+            _add_population(values[community], gaps.population(key), community_range)
+    if planned_projects is not None:
+        _add_projects(values, keys, planned_projects)
+    available = tuple(next(iter(values.values())).keys()) if values else ()
+    in_provision = provision.communities()
+    return IndicatorTable(
+        values=values,
+        available=available,
+        unassigned_compounds=tuple(gaps.unassigned),
+        compounds_elsewhere={key: tuple(ids) for key, ids in gaps.elsewhere.items()},
+        compounds_without_population=tuple(gaps.without_population),
+        communities_without_compounds=tuple(key for key in keys if key not in gaps.members),
+        communities_not_in_provision=(
+            tuple(key for key in keys if key not in in_provision) if records else ()
+        ),
+        provision_communities_unknown=tuple(
+            key for key in provision.community_units() if key not in keys
+        ),
+    )
+
+
+def _community_keys(community_ids: Sequence[Any]) -> Dict[str, Any]:
+    keys: Dict[str, Any] = {}
+    for community in community_ids:
+        key = community_key(community)
+        if key in keys:
+            raise DataError(_DUPLICATE_COMMUNITY, community=show_value(community))
+        keys[key] = community
+    return keys
+
+
+def _add_population(
+    values: Dict[str, Optional[float]],
+    gap_population: Optional[float],
+    community_range: Optional[Tuple[float, float]],
+) -> None:
+    """Fill ``population`` and ``population_in_range`` where the provision table did not:
+    the compounds' sum, and that sum against the standard's range for a community."""
+    if values.get("population") is None:
+        values["population"] = gap_population
+    if values.get("population_in_range") is None and community_range is not None:
+        population = values["population"]
+        low, high = community_range
+        values["population_in_range"] = (
+            None if population is None else float(low <= population <= high)
+        )
+
+
+def _add_projects(
+    values: Dict[Any, Dict[str, Optional[float]]],
+    keys: Dict[str, Any],
+    planned_projects: Mapping[Any, Any],
+) -> None:
+    counts: Dict[str, float] = {}
+    for community, count in planned_projects.items():
+        try:
+            number = _number(count)
+        except (TypeError, ValueError):
+            number = None
+        if number is None:
+            raise DataError(
+                _PROJECTS_NOT_NUMBER, community=show_value(community), value=show_value(count)
+            )
+        counts[community_key(community)] = number
+    for key, community in keys.items():
+        values[community]["planned_projects"] = counts.get(key, 0.0)
+
+
+class _Coverage:
+    """Population-weighted coverage per community and type from the compounds' ok flags."""
+
+    def __init__(self, keys: Mapping[str, Any]) -> None:
+        self.keys = keys
+        self.n_rows = 0
+        self.codes: Dict[str, None] = {}
+        self.members: Dict[str, List[Tuple[Optional[float], Dict[str, Optional[float]]]]] = {}
+        self.unassigned: List[str] = []
+        self.elsewhere: Dict[str, List[str]] = {}
+        self.without_population: List[str] = []
+
+    def add(self, row: GapRow) -> None:
+        self.n_rows += 1
+        compound = show_value(row.compound_id)
+        for code in row.ok:
+            self.codes.setdefault(code, None)
+        key = community_key(row.community_id)
+        if not key:
+            self.unassigned.append(compound)
+            return
+        if key not in self.keys:
+            self.elsewhere.setdefault(key, []).append(compound)
+            return
+        population = _gap_population(row.population, compound)
+        if population is None:
+            self.without_population.append(compound)
+        flags = {code: _gap_flag(value, compound, code) for code, value in row.ok.items()}
+        self.members.setdefault(key, []).append((population, flags))
+
+    def coverage(self, key: str) -> Dict[str, Optional[float]]:
+        members = self.members.get(key, [])
+        result: Dict[str, Optional[float]] = {}
+        for code in self.codes:
+            weighed = [
+                (population, flags.get(code))
+                for population, flags in members
+                if population is not None and flags.get(code) is not None
+            ]
+            total = math.fsum(population for population, _ in weighed)
+            covered = math.fsum(population for population, ok in weighed if ok)
+            result["coverage_" + code] = covered / total if total > 0 else None
+        return result
+
+    def population(self, key: str) -> Optional[float]:
+        """The compounds' sum; None without compounds or when any lacks a population."""
+        members = self.members.get(key)
+        if not members or any(population is None for population, _ in members):
+            return None
+        return math.fsum(population for population, _ in members)  # type: ignore[misc]
+
+
+def _gap_population(value: Any, compound: str) -> Optional[float]:
+    """A compound's population; None for NULL and negative (left out, as facilitygap does)."""
+    try:
+        number = _number(value)
+    except (TypeError, ValueError):
+        raise DataError(
+            _GAP_NOT_NUMBER, compound=compound, field="population", value=show_value(value)
+        ) from None
+    return None if number is None or number < 0 else number
+
+
+def _gap_flag(value: Any, compound: str, code: str) -> Optional[float]:
+    try:
+        number = _number(value)
+    except (TypeError, ValueError):
+        number = -1.0
+    if number is not None and number not in (0.0, 1.0):
+        raise DataError(
+            _GAP_NOT_FLAG, compound=compound, field="ok_" + code, value=show_value(value)
+        )
+    return number
+
+
+class _Provision:
+    """The provision table indexed for one community at a time: its own rows, its compounds'
+    rows and its district's rows, by facility type."""
+
+    def __init__(self, records: Sequence[ProvisionRecord]) -> None:
+        self.tier_of: Dict[str, str] = {}
+        self.mandatory: Dict[str, bool] = {}
+        self.by_unit: Dict[Tuple[str, str], Dict[str, ProvisionRecord]] = {}
+        self.compounds: Dict[str, Dict[str, List[ProvisionRecord]]] = {}
+        for record in records:
+            self.tier_of.setdefault(record.type_code, record.tier)
+            self.mandatory.setdefault(record.type_code, record.mandatory)
+            self.by_unit.setdefault((record.tier, record.unit_id), {})[record.type_code] = record
+            if record.tier == NEIGHBOURHOOD and record.parent_id:
+                of_community = self.compounds.setdefault(record.parent_id, {})
+                of_community.setdefault(record.type_code, []).append(record)
+
+    def community_units(self) -> List[str]:
+        return [unit for tier, unit in self.by_unit if tier == COMMUNITY]
+
+    def communities(self) -> set:
+        return set(self.community_units()) | set(self.compounds)
+
+    def indicators(self, key: str) -> Dict[str, Optional[float]]:
+        if not self.tier_of:
+            return {}
+        own = self.by_unit.get((COMMUNITY, key), {})
+        district = next((record.parent_id for record in own.values() if record.parent_id), "")
+        rows_by_tier = {
+            COMMUNITY: {code: [record] for code, record in own.items()},
+            DISTRICT: {
+                code: [record]
+                for code, record in self.by_unit.get((DISTRICT, district), {}).items()
+            },
+            NEIGHBOURHOOD: self.compounds.get(key, {}),
+        }
+        result: Dict[str, Optional[float]] = {}
+        short = 0
+        for code, tier in self.tier_of.items():
+            rows = rows_by_tier[tier].get(code, [])
+            result.update(_type_indicators(code, rows))
+            if rows and tier != DISTRICT and self.mandatory[code]:
+                short += not all(record.provided for record in rows)
+        assessed = bool(own or rows_by_tier[NEIGHBOURHOOD])
+        first = next(iter(own.values()), None)
+        result["population"] = first.population if first is not None else None
+        result["population_in_range"] = (
+            float(first.size_flag == SIZE_IN_RANGE) if first is not None else None
+        )
+        result["types_short"] = float(short) if assessed else None
+        return result
+
+
+def _type_indicators(code: str, rows: Sequence[ProvisionRecord]) -> Dict[str, Optional[float]]:
+    """has_, count_deficit_, area_deficit_ and status_ok_ of one type over ``rows`` (the
+    community's own row, its district's, or one per compound); all None without rows."""
+    if not rows:
+        return {
+            "has_" + code: None,
+            "count_deficit_" + code: None,
+            "area_deficit_" + code: None,
+            "status_ok_" + code: None,
+        }
+    areas = [record.area_deficit for record in rows]
+    return {
+        "has_" + code: float(any(r.own_count + r.shared_count >= 1 for r in rows)),
+        "count_deficit_" + code: math.fsum(record.deficit_count for record in rows),
+        "area_deficit_" + code: None if None in areas else math.fsum(areas),  # type: ignore
+        "status_ok_" + code: float(all(record.provided for record in rows)),
+    }
