@@ -705,259 +705,259 @@
     </message>
     <message>
       <source>Projects workbook {file} was not found</source>
-      <translation type="unfinished" />
+      <translation>项目库工作簿 {file} 不存在</translation>
     </message>
     <message>
       <source>Projects workbook {file} could not be read as an .xlsx workbook: {reason}</source>
-      <translation type="unfinished" />
+      <translation>项目库工作簿 {file} 无法作为 .xlsx 工作簿读取：{reason}</translation>
     </message>
     <message>
       <source>Projects workbook {file} could not be written: {reason}</source>
-      <translation type="unfinished" />
+      <translation>项目库工作簿 {file} 无法写入：{reason}</translation>
     </message>
     <message>
       <source>Workbook {file}, sheet '{sheet}': column '{column}' is missing</source>
-      <translation type="unfinished" />
+      <translation>工作簿 {file}，工作表“{sheet}”：缺少“{column}”列</translation>
     </message>
     <message>
       <source>Workbook {file}, sheet '{sheet}', column {column}: unknown header '{value}'; allowed columns: {allowed}</source>
-      <translation type="unfinished" />
+      <translation>工作簿 {file}，工作表“{sheet}”，{column} 列：未知表头“{value}”；允许的列：{allowed}</translation>
     </message>
     <message>
       <source>Workbook {file}, sheet '{sheet}', column {column}: column '{key}' appears twice</source>
-      <translation type="unfinished" />
+      <translation>工作簿 {file}，工作表“{sheet}”，{column} 列：“{key}”列出现两次</translation>
     </message>
     <message>
       <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} (id): project id '{value}' is already used in row {other}</source>
-      <translation type="unfinished" />
+      <translation>工作簿 {file}，工作表“{sheet}”，第 {row} 行 {column} 列（id）：项目编号“{value}”已在第 {other} 行使用</translation>
     </message>
     <message>
       <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} ({field}): x and y must both be given or both be empty</source>
-      <translation type="unfinished" />
+      <translation>工作簿 {file}，工作表“{sheet}”，第 {row} 行 {column} 列（{field}）：x 与 y 必须同时填写或同时留空</translation>
     </message>
     <message>
       <source>Workbook {file}, sheet '{sheet}': there are no project rows</source>
-      <translation type="unfinished" />
+      <translation>工作簿 {file}，工作表“{sheet}”：没有项目数据行</translation>
     </message>
     <message>
       <source>Coordinate reference system '{crs}' is not in the built-in table (EPSG {known}); pass its WKT definition as well</source>
-      <translation type="unfinished" />
+      <translation>坐标参照系“{crs}”不在内置列表中（EPSG {known}）；请同时提供其 WKT 定义</translation>
     </message>
     <message>
       <source>Coordinate reference system '{crs}' must be written like EPSG:32650 (an authority, a colon and a number)</source>
-      <translation type="unfinished" />
+      <translation>坐标参照系“{crs}”须写作 EPSG:32650 的形式（机构名、冒号和编号）</translation>
     </message>
     <message>
       <source>Coordinate reference system '{crs}': its WKT definition is empty</source>
-      <translation type="unfinished" />
+      <translation>坐标参照系“{crs}”：其 WKT 定义为空</translation>
     </message>
     <message>
       <source>Plan store {file} was not found</source>
-      <translation type="unfinished" />
+      <translation>规划数据库 {file} 不存在</translation>
     </message>
     <message>
       <source>{file} is not a plan store: it is not a GeoPackage (not even an SQLite database). The file was left unchanged</source>
-      <translation type="unfinished" />
+      <translation>{file} 不是规划数据库：它不是 GeoPackage（甚至不是 SQLite 数据库）。文件未作任何改动</translation>
     </message>
     <message>
       <source>{file} is not a plan store: it is an SQLite database but not a GeoPackage. The file was left unchanged</source>
-      <translation type="unfinished" />
+      <translation>{file} 不是规划数据库：它是 SQLite 数据库，但不是 GeoPackage。文件未作任何改动</translation>
     </message>
     <message>
       <source>{file} is not a plan store: it is a GeoPackage without the plan tables (no '{table}' table of format '{format}'). The file was left unchanged</source>
-      <translation type="unfinished" />
+      <translation>{file} 不是规划数据库：它是 GeoPackage，但没有规划数据表（没有格式为“{format}”的“{table}”表）。文件未作任何改动</translation>
     </message>
     <message>
       <source>Plan store {file} could not be read: {reason}. The file was left unchanged</source>
-      <translation type="unfinished" />
+      <translation>规划数据库 {file} 无法读取：{reason}。文件未作任何改动</translation>
     </message>
     <message>
       <source>Plan store {file}: the schema version '{version}' in table plan_meta is not a whole number of 1 or more. The file was left unchanged</source>
-      <translation type="unfinished" />
+      <translation>规划数据库 {file}：plan_meta 表中的结构版本“{version}”不是大于等于 1 的整数。文件未作任何改动</translation>
     </message>
     <message>
       <source>Plan store {file} was written by a newer version of the plugin (schema version {version}; this version reads up to {supported}). Update the plugin. The file was left unchanged</source>
-      <translation type="unfinished" />
+      <translation>规划数据库 {file} 由更新版本的插件写入（结构版本 {version}；本版本最高只能读取 {supported}）。请升级插件。文件未作任何改动</translation>
     </message>
     <message>
       <source>Plan store {file} was written by an older version of the plugin (schema version {version}) and must be upgraded, but the file is read-only. Make it writable, or open a writable copy. The file was left unchanged</source>
-      <translation type="unfinished" />
+      <translation>规划数据库 {file} 由旧版本插件写入（结构版本 {version}），需要升级，但文件为只读。请将其设为可写，或打开一个可写的副本。文件未作任何改动</translation>
     </message>
     <message>
       <source>Plan store {file}: the backup copy {backup} could not be written before the upgrade ({reason}). The file was left unchanged</source>
-      <translation type="unfinished" />
+      <translation>规划数据库 {file}：升级前无法写入备份副本 {backup}（{reason}）。文件未作任何改动</translation>
     </message>
     <message>
       <source>Plan store {file}: the upgrade from schema version {version} failed ({reason}). The file was left as it was; a backup copy is at {backup}</source>
-      <translation type="unfinished" />
+      <translation>规划数据库 {file}：从结构版本 {version} 升级失败（{reason}）。文件保持原样；备份副本位于 {backup}</translation>
     </message>
     <message>
       <source>Plan store {file}: table plan_info has no row; the file is damaged</source>
-      <translation type="unfinished" />
+      <translation>规划数据库 {file}：plan_info 表中没有记录，文件已损坏</translation>
     </message>
     <message>
       <source>Plan store {file} is read-only, so nothing was saved. Your entries are kept: save them to a writable copy, or make the file writable and save again</source>
-      <translation type="unfinished" />
+      <translation>规划数据库 {file} 为只读，未保存任何内容。您录入的数据仍然保留：请保存到一个可写的副本，或将文件设为可写后再次保存</translation>
     </message>
     <message>
       <source>Plan store {file}: saving failed ({reason}). The file was left as it was before the save, and your entries are kept</source>
-      <translation type="unfinished" />
+      <translation>规划数据库 {file}：保存失败（{reason}）。文件保持保存前的状态，您录入的数据仍然保留</translation>
     </message>
     <message>
       <source>Plan store {file} already exists; open it, or choose another file name</source>
-      <translation type="unfinished" />
+      <translation>规划数据库 {file} 已存在；请打开它，或另选文件名</translation>
     </message>
     <message>
       <source>Plan store {file}: the file name must end in .gpkg</source>
-      <translation type="unfinished" />
+      <translation>规划数据库 {file}：文件名必须以 .gpkg 结尾</translation>
     </message>
     <message>
       <source>Plan store {file} could not be created: {reason}</source>
-      <translation type="unfinished" />
+      <translation>无法创建规划数据库 {file}：{reason}</translation>
     </message>
     <message>
       <source>Plan store {file} could not be copied to {target}: {reason}</source>
-      <translation type="unfinished" />
+      <translation>无法将规划数据库 {file} 复制到 {target}：{reason}</translation>
     </message>
     <message>
       <source>Plan store {file}: its coordinate reference system is {crs}; it cannot be changed to {other}, because the project locations are stored in it</source>
-      <translation type="unfinished" />
+      <translation>规划数据库 {file}：其坐标参照系为 {crs}，不能改为 {other}，因为项目位置是以该坐标系存储的</translation>
     </message>
     <message>
       <source>Plan store {file}, table '{table}', record {record}: the location could not be read ({reason})</source>
-      <translation type="unfinished" />
+      <translation>规划数据库 {file}，表“{table}”，记录 {record}：无法读取位置（{reason}）</translation>
     </message>
     <message>
       <source>Projects without a location cannot be added as facilities: {records}. Pick their locations on the map first, or leave them out</source>
-      <translation type="unfinished" />
+      <translation>没有位置的项目无法作为设施加入：{records}。请先在地图上选取其位置，或不纳入这些项目</translation>
     </message>
     <message>
       <source>Unknown project status '{value}'; the statuses are {allowed}</source>
-      <translation type="unfinished" />
+      <translation>未知的项目状态“{value}”；可用状态为 {allowed}</translation>
     </message>
     <message>
       <source>Table '{table}', record {record}: saved twice in one save (the same {fields}); keep one</source>
-      <translation type="unfinished" />
+      <translation>表“{table}”，记录 {record}：在一次保存中出现两次（{fields} 相同）；请只保留一条</translation>
     </message>
     <message>
       <source>Table '{table}', record {record}: field '{field}' is required but empty</source>
-      <translation type="unfinished" />
+      <translation>表“{table}”，记录 {record}：字段“{field}”为必填项，但为空</translation>
     </message>
     <message>
       <source>Table '{table}', record {record}: field '{field}' must be a number, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>表“{table}”，记录 {record}：字段“{field}”必须是数字，实际为“{value}”</translation>
     </message>
     <message>
       <source>Table '{table}', record {record}: field '{field}' must be a number greater than 0, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>表“{table}”，记录 {record}：字段“{field}”必须是大于 0 的数字，实际为“{value}”</translation>
     </message>
     <message>
       <source>Table '{table}', record {record}: field '{field}' must be a year from {min} to {max}, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>表“{table}”，记录 {record}：字段“{field}”必须是 {min} 至 {max} 之间的年份，实际为“{value}”</translation>
     </message>
     <message>
       <source>Table '{table}', record {record}: field '{field}' ({value}) must not be earlier than field '{other}' ({other_value})</source>
-      <translation type="unfinished" />
+      <translation>表“{table}”，记录 {record}：字段“{field}”（{value}）不得早于字段“{other}”（{other_value}）</translation>
     </message>
     <message>
       <source>Table '{table}', record {record}: field '{field}' must be one of {allowed}; got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>表“{table}”，记录 {record}：字段“{field}”必须是 {allowed} 之一；实际为“{value}”</translation>
     </message>
     <message>
       <source>Table '{table}', record {record}: field '{field}': '{value}' is not a facility type of the standard '{standard}'</source>
-      <translation type="unfinished" />
+      <translation>表“{table}”，记录 {record}：字段“{field}”：“{value}”不是标准“{standard}”中的设施类型</translation>
     </message>
     <message>
       <source>Table '{table}', record {record}: field '{field}' must be a facility type code (lower-case letters, digits and _, starting with a letter), got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>表“{table}”，记录 {record}：字段“{field}”必须是设施类型代码（小写字母、数字和 _，以字母开头），实际为“{value}”</translation>
     </message>
     <message>
       <source>Table '{table}', record {record}: field '{field}' must be a point or a polygon with finite coordinates, got {value}</source>
-      <translation type="unfinished" />
+      <translation>表“{table}”，记录 {record}：字段“{field}”必须是坐标为有限数值的点或面，实际为 {value}</translation>
     </message>
     <message>
       <source>Table '{table}', record {record}: field '{field}' is not a valid polygon: {reason}</source>
-      <translation type="unfinished" />
+      <translation>表“{table}”，记录 {record}：字段“{field}”不是有效的面：{reason}</translation>
     </message>
     <message>
       <source>Table '{table}', record {record}: field '{field}' must be from 0 to the point's maximum {max}, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>表“{table}”，记录 {record}：字段“{field}”必须在 0 至该评分点满分 {max} 之间，实际为“{value}”</translation>
     </message>
     <message>
       <source>Table '{table}', record {record}: field '{field}' must be a number of 0 or more, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>表“{table}”，记录 {record}：字段“{field}”必须是大于等于 0 的数字，实际为“{value}”</translation>
     </message>
     <message>
       <source>Table '{table}', record {record}: field '{field}': the rubric has no scoring point '{value}'</source>
-      <translation type="unfinished" />
+      <translation>表“{table}”，记录 {record}：字段“{field}”：评分细则中没有评分点“{value}”</translation>
     </message>
     <message>
       <source>Table '{table}', record {record}: field '{field}': point '{value}' is computed from indicator '{indicator}', so it is not scored by hand</source>
-      <translation type="unfinished" />
+      <translation>表“{table}”，记录 {record}：字段“{field}”：评分点“{value}”由指标“{indicator}”自动计算，不能人工评分</translation>
     </message>
     <message>
       <source>Table '{table}', record {record}: field '{field}' must be a date written YYYY-MM-DD, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>表“{table}”，记录 {record}：字段“{field}”必须是 YYYY-MM-DD 格式的日期，实际为“{value}”</translation>
     </message>
     <message>
       <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} ({field}): the cell is empty</source>
-      <translation type="unfinished" />
+      <translation>工作簿 {file}，工作表“{sheet}”，第 {row} 行 {column} 列（{field}）：单元格为空</translation>
     </message>
     <message>
       <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} ({field}): must be a number, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>工作簿 {file}，工作表“{sheet}”，第 {row} 行 {column} 列（{field}）：必须是数字，实际为“{value}”</translation>
     </message>
     <message>
       <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} ({field}): must be a number greater than 0, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>工作簿 {file}，工作表“{sheet}”，第 {row} 行 {column} 列（{field}）：必须是大于 0 的数字，实际为“{value}”</translation>
     </message>
     <message>
       <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} ({field}): must be a year from {min} to {max}, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>工作簿 {file}，工作表“{sheet}”，第 {row} 行 {column} 列（{field}）：必须是 {min} 至 {max} 之间的年份，实际为“{value}”</translation>
     </message>
     <message>
       <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} ({field}): {value} must not be earlier than {other} ({other_value})</source>
-      <translation type="unfinished" />
+      <translation>工作簿 {file}，工作表“{sheet}”，第 {row} 行 {column} 列（{field}）：{value} 不得早于 {other}（{other_value}）</translation>
     </message>
     <message>
       <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} ({field}): must be one of {allowed}; got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>工作簿 {file}，工作表“{sheet}”，第 {row} 行 {column} 列（{field}）：必须是 {allowed} 之一；实际为“{value}”</translation>
     </message>
     <message>
       <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} ({field}): '{value}' is not a facility type of the standard '{standard}'</source>
-      <translation type="unfinished" />
+      <translation>工作簿 {file}，工作表“{sheet}”，第 {row} 行 {column} 列（{field}）：“{value}”不是标准“{standard}”中的设施类型</translation>
     </message>
     <message>
       <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} ({field}): must be a facility type code (lower-case letters, digits and _, starting with a letter), got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>工作簿 {file}，工作表“{sheet}”，第 {row} 行 {column} 列（{field}）：必须是设施类型代码（小写字母、数字和 _，以字母开头），实际为“{value}”</translation>
     </message>
     <message>
       <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} ({field}): must be a point or a polygon with finite coordinates, got {value}</source>
-      <translation type="unfinished" />
+      <translation>工作簿 {file}，工作表“{sheet}”，第 {row} 行 {column} 列（{field}）：必须是坐标为有限数值的点或面，实际为 {value}</translation>
     </message>
     <message>
       <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} ({field}): not a valid polygon: {reason}</source>
-      <translation type="unfinished" />
+      <translation>工作簿 {file}，工作表“{sheet}”，第 {row} 行 {column} 列（{field}）：不是有效的面：{reason}</translation>
     </message>
     <message>
       <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} ({field}): must be from 0 to the point's maximum {max}, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>工作簿 {file}，工作表“{sheet}”，第 {row} 行 {column} 列（{field}）：必须在 0 至该评分点满分 {max} 之间，实际为“{value}”</translation>
     </message>
     <message>
       <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} ({field}): must be a number of 0 or more, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>工作簿 {file}，工作表“{sheet}”，第 {row} 行 {column} 列（{field}）：必须是大于等于 0 的数字，实际为“{value}”</translation>
     </message>
     <message>
       <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} ({field}): the rubric has no scoring point '{value}'</source>
-      <translation type="unfinished" />
+      <translation>工作簿 {file}，工作表“{sheet}”，第 {row} 行 {column} 列（{field}）：评分细则中没有评分点“{value}”</translation>
     </message>
     <message>
       <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} ({field}): point '{value}' is computed from indicator '{indicator}', so it is not scored by hand</source>
-      <translation type="unfinished" />
+      <translation>工作簿 {file}，工作表“{sheet}”，第 {row} 行 {column} 列（{field}）：评分点“{value}”由指标“{indicator}”自动计算，不能人工评分</translation>
     </message>
     <message>
       <source>Workbook {file}, sheet '{sheet}', row {row}, column {column} ({field}): must be a date written YYYY-MM-DD, got '{value}'</source>
-      <translation type="unfinished" />
+      <translation>工作簿 {file}，工作表“{sheet}”，第 {row} 行 {column} 列（{field}）：必须是 YYYY-MM-DD 格式的日期，实际为“{value}”</translation>
     </message>
     <message>
       <source>{tier} unit {unit_id} appears more than once; ids must be unique per tier</source>
@@ -1645,6 +1645,46 @@
     </message>
     <message>
       <source>Workbook language '{language}' is not supported; use 'zh' (Chinese) or 'en'</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file} was not found</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file} could not be read as an .xlsx workbook: {reason}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file} has no evaluation sheets written by this toolkit (their hidden columns community_id and point_id are missing)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file}, sheet '{sheet}', cell {cell} (community {community}, point {point}): the manual score '{value}' is not a number</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file}, sheet '{sheet}', cell {cell} (community {community}, point {point}): the manual score {value} is outside 0 to the point's maximum {max}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file}: community {community}, point {point} is scored in sheet '{sheet}' cell {cell} and again in sheet '{other}' cell {other_cell}; keep one of them</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file}, sheet '{sheet}', cell {cell} (community {community}, point {point}): the computed score was changed from {written} to {found}; computed scores are not read back, so the change is ignored</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file}, sheet '{sheet}', cell {cell} (community {community}): the formula {written} was replaced by '{found}'; it is not read back</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file}, sheet '{sheet}', cell {cell} (community {community}): point '{point}' is not in the rubric; the row is ignored</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook {file}, sheet '{sheet}', cell {cell} (community {community}, point {point}): the form was written with the point scored '{written}' but the rubric scores it '{found}'; the cell is ignored</source>
       <translation type="unfinished" />
     </message>
     <message>
