@@ -212,6 +212,10 @@
       <translation>设施标准 (*.yaml *.yml *.json)</translation>
     </message>
     <message>
+      <source>Layer '{layer}' is unchanged since an earlier run: its features were not read again.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>Layer '{layer}' already has result fields ({fields}): they are replaced by the results of this run.</source>
       <translation>图层“{layer}”已有结果字段（{fields}）：将以本次运行的结果替换。</translation>
     </message>
@@ -222,6 +226,118 @@
     <message>
       <source>{count} facilities {reason} (feature ids): {ids}</source>
       <translation>{count} 处设施{reason}（要素编号）：{ids}</translation>
+    </message>
+    <message>
+      <source>Plan store {file}: its coordinate reference system '{crs}' is not known to QGIS, so the project locations cannot be placed</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Plan scenario (before / after)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Units with facility gaps after the plan</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The units as the facility gap analysis writes them (dist_T, ok_T, gaps, n_gaps), with the plan's projects counted as facilities.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Coverage by facility type after the plan</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>One row per facility type, with the plan's projects counted as facilities.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The special plan's GeoPackage, as made by the Plan data dialog.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Projects in these statuses are added as facilities. The default adds planned, under construction and completed projects, not the reserve.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Without this, a project of a chosen status that has no location stops the run (leaving it out would understate what the plan fixes).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>One row per unit and facility type whose distance the plan shortens: distance and ok before and after, and gap_closed = 1 where the gap is closed.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>One row per facility type: units and population covered before and after.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Plan store</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Project statuses to add</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Leave out projects without a location</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Gaps closed by the plan</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Coverage before and after the plan</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Gaps closed (unit × facility type)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Units with at least one gap closed</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Residents of units with a gap closed</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Units with gaps before the plan</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Projects added as facilities</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Plan store (*.gpkg)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Plan store {file}: {count} projects of the statuses {statuses} are added.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Plan store {file} was upgraded from schema version {version}; a backup copy is at {backup}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Projects whose location cannot be reprojected to {crs}: {projects}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Projects whose facility type the standard does not know, left out: {projects}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Projects without a location, left out: {projects}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{count} projects {reason}: {ids}</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>Rubric scoring</source>
@@ -701,7 +817,7 @@
     </message>
     <message>
       <source>Reading and writing Excel files needs the Python package 'openpyxl', which this Python lacks. Install it (on Windows: 'python -m pip install openpyxl' in the OSGeo4W Shell; on Linux: the package python3-openpyxl) and restart QGIS.</source>
-      <translation>读写 Excel 文件需要 Python 包“openpyxl”，而当前 Python 环境中没有。请安装它（Windows：在 OSGeo4W Shell 中运行“python -m pip install openpyxl”；Linux：安装软件包 python3-openpyxl），然后重启 QGIS。</translation>
+      <translation>读写 Excel 文件需要 Python 包“openpyxl”，当前 Python 中没有安装。请安装（Windows：在 OSGeo4W Shell 中运行“python -m pip install openpyxl”；Linux：安装软件包 python3-openpyxl）后重启 QGIS。</translation>
     </message>
     <message>
       <source>Projects workbook {file} was not found</source>
@@ -1644,95 +1760,151 @@
       <translation>设施标准 {file}：键 '{key}' 在同一映射中出现两次</translation>
     </message>
     <message>
-      <source>Workbook language '{language}' is not supported; use 'zh' (Chinese) or 'en'</source>
-      <translation type="unfinished" />
+      <source>Workbook language '{language}' is not supported; use 'zh' (Chinese) or 'en' (English)</source>
+      <translation>不支持工作簿语言“{language}”；请使用“zh”（中文）或“en”（英文）</translation>
     </message>
     <message>
       <source>Workbook {file} was not found</source>
-      <translation type="unfinished" />
+      <translation>找不到工作簿 {file}</translation>
     </message>
     <message>
       <source>Workbook {file} could not be read as an .xlsx workbook: {reason}</source>
-      <translation type="unfinished" />
+      <translation>无法将 {file} 作为 .xlsx 工作簿读取：{reason}</translation>
     </message>
     <message>
       <source>Workbook {file} has no evaluation sheets written by this toolkit (their hidden columns community_id and point_id are missing)</source>
-      <translation type="unfinished" />
+      <translation>工作簿 {file} 中没有本工具箱生成的评价表（缺少隐藏列 community_id 和 point_id）</translation>
     </message>
     <message>
       <source>Workbook {file}, sheet '{sheet}', cell {cell} (community {community}, point {point}): the manual score '{value}' is not a number</source>
-      <translation type="unfinished" />
+      <translation>工作簿 {file}，工作表“{sheet}”，单元格 {cell}（社区 {community}，评分点 {point}）：人工评分“{value}”不是数字</translation>
     </message>
     <message>
       <source>Workbook {file}, sheet '{sheet}', cell {cell} (community {community}, point {point}): the manual score {value} is outside 0 to the point's maximum {max}</source>
-      <translation type="unfinished" />
+      <translation>工作簿 {file}，工作表“{sheet}”，单元格 {cell}（社区 {community}，评分点 {point}）：人工评分 {value} 超出 0 至该评分点满分 {max} 的范围</translation>
     </message>
     <message>
       <source>Workbook {file}: community {community}, point {point} is scored in sheet '{sheet}' cell {cell} and again in sheet '{other}' cell {other_cell}; keep one of them</source>
-      <translation type="unfinished" />
+      <translation>工作簿 {file}：社区 {community} 的评分点 {point} 在工作表“{sheet}”单元格 {cell} 和工作表“{other}”单元格 {other_cell} 中重复评分；请只保留一处</translation>
     </message>
     <message>
       <source>Workbook {file}, sheet '{sheet}', cell {cell} (community {community}, point {point}): the computed score was changed from {written} to {found}; computed scores are not read back, so the change is ignored</source>
-      <translation type="unfinished" />
+      <translation>工作簿 {file}，工作表“{sheet}”，单元格 {cell}（社区 {community}，评分点 {point}）：自动计算的得分由 {written} 被改为 {found}；自动计算的得分不会读回，此修改已忽略</translation>
     </message>
     <message>
       <source>Workbook {file}, sheet '{sheet}', cell {cell} (community {community}): the formula {written} was replaced by '{found}'; it is not read back</source>
-      <translation type="unfinished" />
+      <translation>工作簿 {file}，工作表“{sheet}”，单元格 {cell}（社区 {community}）：公式 {written} 被替换为“{found}”；该单元格不会读回</translation>
     </message>
     <message>
       <source>Workbook {file}, sheet '{sheet}', cell {cell} (community {community}): point '{point}' is not in the rubric; the row is ignored</source>
-      <translation type="unfinished" />
+      <translation>工作簿 {file}，工作表“{sheet}”，单元格 {cell}（社区 {community}）：评分细则中没有评分点“{point}”；该行已忽略</translation>
     </message>
     <message>
       <source>Workbook {file}, sheet '{sheet}', cell {cell} (community {community}, point {point}): the form was written with the point scored '{written}' but the rubric scores it '{found}'; the cell is ignored</source>
-      <translation type="unfinished" />
+      <translation>工作簿 {file}，工作表“{sheet}”，单元格 {cell}（社区 {community}，评分点 {point}）：评价表生成时该评分点的评分方式为“{written}”，而当前评分细则为“{found}”；该单元格已忽略</translation>
     </message>
     <message>
       <source>Workbook {file}: the file name must end in .xlsx</source>
-      <translation type="unfinished" />
+      <translation>工作簿 {file}：文件名必须以 .xlsx 结尾</translation>
     </message>
     <message>
       <source>Workbook {file} cannot be written: the folder {folder} does not exist</source>
-      <translation type="unfinished" />
+      <translation>无法写入工作簿 {file}：文件夹 {folder} 不存在</translation>
     </message>
     <message>
       <source>Workbook {file} already exists; choose another file name or allow it to be replaced</source>
-      <translation type="unfinished" />
+      <translation>工作簿 {file} 已存在；请另选文件名，或允许覆盖该文件</translation>
     </message>
     <message>
       <source>Workbook {file} cannot be written: a folder of that name exists</source>
-      <translation type="unfinished" />
+      <translation>无法写入工作簿 {file}：已存在同名文件夹</translation>
     </message>
     <message>
       <source>Workbook {file} cannot be replaced: {reason}. Close it in Excel or another program, or check that it is not read-only; the existing file is left as it was</source>
-      <translation type="unfinished" />
+      <translation>无法替换工作簿 {file}：{reason}。请在 Excel 或其他程序中关闭该文件，或检查它是否为只读；原文件保持不变</translation>
     </message>
     <message>
       <source>Workbook {file} could not be written: {reason}. Nothing was changed; check that the folder is writable and has free space</source>
-      <translation type="unfinished" />
+      <translation>无法写入工作簿 {file}：{reason}。未做任何更改；请检查文件夹是否可写、磁盘空间是否充足</translation>
     </message>
     <message>
       <source>Workbook {file} could not be put in place: {reason}. The existing file is left as it was</source>
-      <translation type="unfinished" />
+      <translation>无法将工作簿 {file} 放到目标位置：{reason}。原文件保持不变</translation>
     </message>
     <message>
       <source>Sheet '{sheet}' would have {count} rows, more than an Excel sheet holds ({limit}); split the workbook by district</source>
-      <translation type="unfinished" />
+      <translation>工作表“{sheet}”将有 {count} 行，超过 Excel 工作表的上限（{limit} 行）；请按片区拆分工作簿</translation>
     </message>
     <message>
       <source>Splitting the workbook by '{split}' is not possible; split by 'district' or give the ids of the communities whose evaluation sheets to write</source>
-      <translation type="unfinished" />
+      <translation>无法按“{split}”拆分工作簿；请按“district”（片区）拆分，或给出需要生成评价表的社区编号</translation>
     </message>
     <message>
       <source>Community '{community}' is chosen for an evaluation sheet but is not among the communities scored</source>
-      <translation type="unfinished" />
+      <translation>选择为其生成评价表的社区“{community}”不在已评分的社区中</translation>
     </message>
     <message>
       <source>Community '{community}' is scored twice; each community may appear once in the workbook</source>
-      <translation type="unfinished" />
+      <translation>社区“{community}”被评分了两次；每个社区在工作簿中只能出现一次</translation>
     </message>
     <message>
       <source>Community '{community}' has no result for point {point} of the rubric '{rubric}'; score the communities with the rubric the workbook is written with</source>
+      <translation>社区“{community}”缺少评价细则“{rubric}”中评分点 {point} 的结果；请使用与导出工作簿相同的评价细则为社区评分</translation>
+    </message>
+    <message>
+      <source>Save plan data</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>There are unsaved changes. Save them before closing?</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Open plan store</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Save a copy of the plan store</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Plan store {file} is read-only, so nothing was saved; your entries are kept. Save them to a writable copy?</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>not located</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Pick on map</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Click the project's location on the map canvas.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>From selected feature</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Use the point on surface of the feature selected in this layer (a community or compound).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>e.g. 2025</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>a number greater than 0</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Polygon ({area} m²)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Point {x}, {y}</source>
       <translation type="unfinished" />
     </message>
   </context>

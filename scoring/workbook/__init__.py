@@ -1,0 +1,62 @@
+"""The evaluation workbook (.xlsx) a city receives, and reading its filled-in forms back.
+
+- :mod:`.data` — the plain records a workbook is written from (:class:`WorkbookData` ...);
+- :mod:`.writer` — :func:`write_workbooks`: one workbook, one per 片区, or forms for chosen
+  communities only, written safely (:mod:`.safe_save`);
+- :mod:`.sheets`, :mod:`.layout`, :mod:`.cells` — the sheets, the evaluation form's layout and
+  formulas, cells and styles;
+- :mod:`.names` — sheet and file names valid for any community name;
+- :mod:`.labels` — the workbook's words in Chinese and English;
+- :mod:`.reader` — :func:`read_manual_scores_from_workbook`, the round trip.
+
+Nothing here imports ``qgis``; openpyxl is imported only when a workbook is written or read, and
+its absence is reported as a :class:`..errors.DataError` saying what to install.
+"""
+
+from __future__ import annotations
+
+from .data import (
+    CommunityInfo,
+    DeficitRow,
+    GapRow,
+    WorkbookData,
+    WorkbookMetadata,
+    deficit_rows_from_provision,
+)
+from .labels import LABELS, check_language
+from .names import SheetNames, file_part, is_valid_sheet_name, sheet_name
+from .reader import (
+    EDITED_FORMULA,
+    EDITED_SCORE,
+    METHOD_CHANGED,
+    UNKNOWN_POINT,
+    EditedCell,
+    WorkbookManualScores,
+    read_manual_scores_from_workbook,
+)
+from .writer import SPLIT_BY_DISTRICT, write_workbook, write_workbooks
+
+__all__ = [
+    "EDITED_FORMULA",
+    "EDITED_SCORE",
+    "LABELS",
+    "METHOD_CHANGED",
+    "SPLIT_BY_DISTRICT",
+    "UNKNOWN_POINT",
+    "CommunityInfo",
+    "DeficitRow",
+    "EditedCell",
+    "GapRow",
+    "SheetNames",
+    "WorkbookData",
+    "WorkbookManualScores",
+    "WorkbookMetadata",
+    "check_language",
+    "deficit_rows_from_provision",
+    "file_part",
+    "is_valid_sheet_name",
+    "read_manual_scores_from_workbook",
+    "sheet_name",
+    "write_workbook",
+    "write_workbooks",
+]

@@ -1,0 +1,292 @@
+"""The workbook's words in Chinese and English, in one table.
+
+These are domain words (sheet names, column headers, the labels of an evaluation form) that a
+design institute hands to a city government, not interface strings: they are chosen by the
+workbook's ``language``, not by the QGIS locale, so a Chinese workbook can be written from an
+English QGIS and the other way round. Keeping them in one table keeps the two languages in step
+and lets the reader recognise a column in either language.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Mapping, Tuple
+
+from ..errors import N_, DataError
+from ..provision.model import STATUS_LABELS
+
+ZH = "zh"
+EN = "en"
+
+_BAD_LANGUAGE = N_(
+    "Workbook language '{language}' is not supported; use 'zh' (Chinese) or 'en' (English)"
+)
+
+#: key -> (Chinese, English).
+LABELS: Dict[str, Tuple[str, str]] = {
+    # Sheets
+    "sheet_summary": ("汇总表", "Summary"),
+    "sheet_gaps": ("短板清单", "Gap list"),
+    "sheet_deficits": ("配置缺口", "Provision deficits"),
+    "sheet_projects": ("项目库", "Project list"),
+    "sheet_about": ("说明", "About"),
+    # Titles
+    "title_summary": ("完整社区评价汇总表", "Complete community evaluation: summary"),
+    "title_evaluation": ("完整社区评价表", "Complete community evaluation form"),
+    "title_gaps": ("设施短板清单", "Facility gap list"),
+    "title_deficits": ("分级配置缺口清单", "Tiered provision deficits"),
+    "title_projects": ("完整社区建设项目库", "Complete community project list"),
+    "title_about": ("工作簿说明", "About this workbook"),
+    # Summary
+    "col_no": ("序号", "No."),
+    "col_community_id": ("社区编号", "Community ID"),
+    "col_community": ("社区名称", "Community"),
+    "col_district": ("所属片区", "District"),
+    "col_total": ("总分", "Total"),
+    "col_grade": ("等级", "Grade"),
+    "col_rank": ("排名", "Rank"),
+    "col_open": ("待评项数", "Points open"),
+    "col_provisional": ("暂定", "Provisional"),
+    "col_veto": ("一票否决", "Veto"),
+    "summary_subtitle": (
+        "评价细则：{rubric}（版本 {version}）　评价日期：{date}　社区数：{count}",
+        "Rubric: {rubric} (version {version})   Date: {date}   Communities: {count}",
+    ),
+    "summary_scope": ("范围：{scope}", "Scope: {scope}"),
+    "stat_mean": ("平均分", "Mean total"),
+    "stat_grade_count": ("{grade}（≥{min}分）社区数", "{grade} (>= {min}) communities"),
+    "stat_provisional": ("暂定（有待评项）社区数", "Provisional communities (points open)"),
+    "stat_heading": ("统计", "Statistics"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "max_suffix": ("（{max}分）", " ({max})"),
+    # Evaluation sheet: header block
+    "eval_community": ("社区名称", "Community"),
+    "eval_district": ("所属片区", "District"),
+    "eval_community_id": ("社区编号", "Community ID"),
+    "eval_rubric": ("评价细则", "Rubric"),
+    "eval_date": ("评价日期", "Date"),
+    "eval_result": ("结果", "Result"),
+    "eval_total": ("总分", "Total"),
+    "eval_grade": ("等级", "Grade"),
+    "eval_open": ("待评项数", "Points open"),
+    "eval_assessor": ("评分人", "Assessor"),
+    "eval_score_date": ("评分日期", "Date scored"),
+    "eval_provisional": ("暂定", "provisional"),
+    "eval_final": ("确定", "final"),
+    "rubric_version": ("{name}（版本 {version}）", "{name} (version {version})"),
+    "eval_note": (
+        "填表说明：黄色单元格为人工评分项，请填写得分（0 至该评分点满分）和评分依据，并在上方填写"
+        "评分人和评分日期；其余得分由分析结果自动计算，请勿修改。项目得分、类别得分、总分和等级"
+        "为公式，随人工评分自动更新。得分为空的评分点为待评（或无数据），总分为暂定。",
+        "How to fill in: yellow cells are scored by hand: enter the score (0 to the point's "
+        "maximum) and its basis, and the assessor and date above. Other scores are computed from "
+        "the analysis; do not change them. Item, category and total scores and the grade are "
+        "formulas and update as manual scores are entered. An empty score is still open (or has "
+        "no data), which makes the total provisional.",
+    ),
+    # Evaluation sheet: table
+    "col_category": ("类别", "Category"),
+    "col_item": ("项目", "Item"),
+    "col_point_no": ("编号", "No."),
+    "col_point": ("评分点", "Scoring point"),
+    "col_max": ("满分", "Max"),
+    "col_score": ("得分", "Score"),
+    "col_method": ("评分方式", "Method"),
+    "col_indicator": ("指标值", "Indicator value"),
+    "col_evidence": ("佐证材料", "Evidence required"),
+    "col_notes": ("评分依据 / 备注", "Basis / notes"),
+    "col_item_score": ("项目得分", "Item score"),
+    "col_category_score": ("类别得分", "Category score"),
+    "row_total": ("合计", "Total"),
+    "row_grade": ("评价等级", "Grade"),
+    "veto_suffix": ("（一票否决）", " (veto)"),
+    # Around the number of open points in a formula: 暂定：尚有 3 个评分点待评
+    "provisional_prefix": ("暂定：尚有 ", "Provisional: "),
+    "provisional_suffix": (" 个评分点待评", " points still open"),
+    "no_data": ("无数据：{indicator}", "no data: {indicator}"),
+    "validation_title": ("人工评分", "Manual score"),
+    "validation_prompt": ("请填写 0 至 {max} 之间的得分", "Enter a score from 0 to {max}"),
+    "validation_error": (
+        "得分必须是 0 至 {max} 之间的数字",
+        "The score must be a number from 0 to {max}",
+    ),
+    # Gap list
+    "gaps_note": (
+        "各小区到最近一处该类设施的步行距离超出服务半径的记录；距离为空表示在搜索范围内不可达。",
+        "Compounds whose walking distance to the nearest facility of the type exceeds the "
+        "type's radius; an empty distance means none is reachable within the search limit.",
+    ),
+    "filtered_total": ("筛选合计", "Filtered total"),
+    "col_unit_id": ("小区编号", "Compound ID"),
+    "col_unit_name": ("小区名称", "Compound"),
+    "col_type": ("设施类型", "Facility type"),
+    "col_type_code": ("类型代码", "Type code"),
+    "col_distance": ("最近距离（米）", "Nearest (m)"),
+    "col_radius": ("服务半径（米）", "Radius (m)"),
+    "col_covered": ("半径内", "Within radius"),
+    "col_affected": ("受影响人口", "People affected"),
+    "col_remark": ("说明", "Remark"),
+    "unreachable": ("搜索范围内不可达", "none within reach"),
+    "none_rows": ("（无）", "(none)"),
+    # Provision deficits
+    "deficits_note": (
+        "按片区—社区—小区分级核算：应配为标准要求，现有含自有及相邻单元共享（共享面积按人口分摊），"
+        "缺口为应配减现有。",
+        "Tiered provisioning (district - community - compound): required by the standard, "
+        "existing including facilities shared from neighbouring units (shared areas apportioned "
+        "by population), deficit = required - existing.",
+    ),
+    "col_tier": ("层级", "Tier"),
+    "col_unit": ("单元编号", "Unit ID"),
+    "col_unit_label": ("单元名称", "Unit"),
+    "col_required_count": ("应配数量", "Required count"),
+    "col_existing_count": ("现有数量", "Existing count"),
+    "col_deficit_count": ("缺口数量", "Count deficit"),
+    "col_required_floor": ("应配建筑面积（m²）", "Required floor area (m²)"),
+    "col_existing_floor": ("现有建筑面积（m²）", "Existing floor area (m²)"),
+    "col_deficit_floor": ("建筑面积缺口（m²）", "Floor area deficit (m²)"),
+    "col_required_land": ("应配用地面积（m²）", "Required land area (m²)"),
+    "col_existing_land": ("现有用地面积（m²）", "Existing land area (m²)"),
+    "col_deficit_land": ("用地面积缺口（m²）", "Land area deficit (m²)"),
+    "col_status": ("配置状态", "Status"),
+    "tier_district": ("片区", "District"),
+    "tier_community": ("社区", "Community"),
+    "tier_neighbourhood": ("小区", "Compound"),
+    # Projects
+    "projects_note": ("共 {count} 个项目", "{count} projects"),
+    "project_project_id": ("项目编号", "Project ID"),
+    "project_name": ("项目名称", "Project"),
+    "project_community": ("所属社区", "Community"),
+    "project_community_id": ("社区编号", "Community ID"),
+    "project_district": ("所属片区", "District"),
+    "project_type": ("项目类型", "Type"),
+    "project_category": ("项目类别", "Category"),
+    "project_facility_type": ("设施类型", "Facility type"),
+    "project_status": ("项目状态", "Status"),
+    "project_year": ("年度", "Year"),
+    "project_start": ("开工时间", "Start"),
+    "project_end": ("完工时间", "Completion"),
+    "project_investment": ("投资（万元）", "Investment (10k CNY)"),
+    "project_floor_area": ("建筑面积（m²）", "Floor area (m²)"),
+    "project_land_area": ("用地面积（m²）", "Land area (m²)"),
+    "project_owner": ("责任单位", "Responsible body"),
+    "project_notes": ("备注", "Notes"),
+    # About
+    "about_item": ("项目", "Item"),
+    "about_value": ("内容", "Value"),
+    "about_title": ("名称", "Title"),
+    "about_scope": ("范围", "Scope"),
+    "about_rubric": ("评价细则", "Rubric"),
+    "about_rubric_notice": ("评价细则说明", "Rubric notice"),
+    "about_grades": ("等级划分", "Grades"),
+    "about_grade_band": ("{grade}：总分 ≥ {min}", "{grade}: total >= {min}"),
+    "about_structure": (
+        "{categories} 大类、{items} 项、{points} 个评分点，满分 {total} 分",
+        "{categories} categories, {items} items, {points} scoring points, {total} points in all",
+    ),
+    "about_standard": ("设施配置标准", "Facility standard"),
+    "about_sources": ("数据来源", "Data sources"),
+    "about_parameters": ("分析参数", "Parameters"),
+    "about_date": ("生成日期", "Date"),
+    "about_plugin": ("生成工具", "Made with"),
+    "about_plugin_value": (
+        "完整社区规划工具箱（QGIS 插件）{version}",
+        "Complete Community Toolkit (QGIS plugin) {version}",
+    ),
+    "about_notes": ("备注", "Notes"),
+    "about_how": ("填表说明", "How to fill in"),
+    "about_how_text": (
+        "各社区评价表中黄色单元格为人工评分项；填写后可由工具箱读回，作为评分算法的人工评分输入"
+        "（按隐藏列中的社区编号和评分点编号匹配，请勿删除隐藏列）。修改自动计算的得分不会被读回，"
+        "读回时会逐一列出。",
+        "Yellow cells of each community's evaluation form are scored by hand; the toolkit reads "
+        "them back as the manual-score input of the scoring algorithm (matched on the community "
+        "and point ids in the hidden columns: do not delete them). Changes to computed scores "
+        "are not read back; they are listed when the workbook is read.",
+    ),
+    "no_district": ("未分片区", "no district"),
+    "all_communities": ("全部社区", "all communities"),
+    "footer_page": ("第 &P 页，共 &N 页", "Page &P of &N"),
+}
+
+#: The words of each rubric method on the evaluation form.
+METHOD_LABELS: Dict[str, Tuple[str, str]] = {
+    "threshold": ("分档计分", "Bands"),
+    "linear": ("线性计分", "Linear"),
+    "yes_no": ("有无判定", "Yes / no"),
+    "deduction": ("扣分计分", "Deduction"),
+    "manual": ("人工评分", "Manual"),
+}
+
+#: Project columns with known words; other keys of a project row are shown as written.
+PROJECT_KEYS = (
+    "project_id",
+    "name",
+    "community",
+    "community_id",
+    "district",
+    "type",
+    "category",
+    "facility_type",
+    "status",
+    "year",
+    "start",
+    "end",
+    "investment",
+    "floor_area",
+    "land_area",
+    "owner",
+    "notes",
+)
+
+
+def check_language(language: Any) -> str:
+    """``"zh"`` for Chinese (``zh``, ``zh_CN`` ...), ``"en"`` for English; else DataError."""
+    text = str(language or ZH).strip().lower().replace("-", "_")
+    if text.startswith(ZH):
+        return ZH
+    if text.startswith(EN):
+        return EN
+    raise DataError(_BAD_LANGUAGE, language=str(language))
+
+
+def label(key: str, language: str, **values: Any) -> str:
+    """The word for ``key`` in ``language`` (already checked), filled with ``values``."""
+    zh, en = LABELS[key]
+    text = zh if language == ZH else en
+    return text.format(**values) if values else text
+
+
+def both(key: str) -> Tuple[str, str]:
+    """The Chinese and English words for ``key``: the reader accepts either."""
+    return LABELS[key]
+
+
+def method_label(method: str, language: str) -> str:
+    zh, en = METHOD_LABELS.get(method, (method, method))
+    return zh if language == ZH else en
+
+
+def status_label(status: str, language: str) -> str:
+    """A provision status code (``missing``) in words; text that is not a code as given."""
+    words: Mapping[str, str] = STATUS_LABELS.get(status, {})
+    return words.get(language, status)
+
+
+def tier_label(tier: str, language: str) -> str:
+    key = "tier_" + str(tier)
+    return label(key, language) if key in LABELS else str(tier)
+
+
+def project_label(key: str, language: str) -> str:
+    name = "project_" + key
+    return label(name, language) if key in PROJECT_KEYS else key
+
+
+def localized(value: Any, language: str) -> str:
+    """Text that may be given in both languages (a rubric ``Bilingual``) in ``language``."""
+    if value is None:
+        return ""
+    if hasattr(value, "zh") and hasattr(value, "en"):
+        return value.zh if language == ZH else value.en
+    return str(value)

@@ -1,0 +1,398 @@
+"""Writing the evaluation workbook: one file, one per 片区, or forms for chosen communities only.
+
+The sheets are, in order: 汇总表 (summary), 短板清单 (gap list), 配置缺口 (provision deficits),
+项目库 (projects, when given), 说明 (about), then one 评价表 per community, named after it. The
+list sheets come before the forms so that a city's 2,000 forms do not bury them.
+
+Nothing is written until every target has been checked (see :mod:`.safe_save`); every workbook
+of a run is completed in a temporary file before any is moved into place, so cancelling or an
+error leaves no file behind and no old file changed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Protocol, Sequence, Tuple, Union
+
+from ..errors import N_, Cancelled, DataError
+from ..rubric import CommunityScore, PointResult, community_key
+from ..schema import show_value
+from . import safe_save
+from .cells import require_openpyxl
+from .data import CommunityInfo, WorkbookData
+from .labels import check_language, label
+from .names import FileParts, SheetNames
+
+SPLIT_BY_DISTRICT = "district"
+
+_BAD_SPLIT = N_(
+    "Splitting the workbook by '{split}' is not possible; split by 'district' or give the ids "
+    "of the communities whose evaluation sheets to write"
+)
+_UNKNOWN_CHOSEN = N_(
+    "Community '{community}' is chosen for an evaluation sheet but is not among the communities "
+    "scored"
+)
+_DUPLICATE_COMMUNITY = N_(
+    "Community '{community}' is scored twice; each community may appear once in the workbook"
+)
+_MISSING_POINT = N_(
+    "Community '{community}' has no result for point {point} of the rubric '{rubric}'; score "
+    "the communities with the rubric the workbook is written with"
+)
+
+
+class Progress(Protocol):
+    """The slice of a Processing feedback the domain uses."""
+
+    def set_progress(self, fraction: float) -> None: ...
+
+    def is_cancelled(self) -> bool: ...
+
+
+@dataclass
+class _Community:
+    score: CommunityScore
+    key: str
+    name: str
+    district: str
+    results: Dict[str, PointResult]
+
+
+@dataclass
+class _Plan:
+    """One workbook to write: its file, the communities it lists and those it has forms for."""
+
+    path: Path
+    communities: List[_Community]
+    with_sheets: Optional[set]  # community keys with a form; None = all listed
+    gaps: Optional[list]
+    deficits: Optional[list]
+    projects: Optional[list]
+    scope: str
+
+    def sheet_count(self) -> int:
+        forms = len(self.communities) if self.with_sheets is None else len(self.with_sheets)
+        lists = sum(rows is not None for rows in (self.gaps, self.deficits, self.projects))
+        return 2 + lists + forms
+
+
+def write_workbook(
+    data: WorkbookData,
+    target: Union[str, Path],
+    overwrite: bool = False,
+    feedback: Optional[Progress] = None,
+) -> Path:
+    """Write one workbook with every community; return its path (``.xlsx`` added if missing)."""
+    return write_workbooks(data, target, None, overwrite, feedback)[0]
+
+
+def write_workbooks(
+    data: WorkbookData,
+    target: Union[str, Path],
+    split_by: Union[None, str, Sequence[Any]] = None,
+    overwrite: bool = False,
+    feedback: Optional[Progress] = None,
+) -> List[Path]:
+    """Write the evaluation workbook(s) and return the paths written.
+
+    ``split_by``:
+      - None: one workbook at ``target`` with every community;
+      - ``"district"``: one workbook per 片区 next to ``target``, named ``<stem>_<片区>.xlsx``
+        (communities without a 片区 go to ``<stem>_未分片区.xlsx``); each has its communities,
+        and the gap, deficit and project rows of its 片区;
+      - a list of community ids: one workbook at ``target`` whose summary and lists cover every
+        community, with evaluation forms only for the communities chosen.
+
+    An existing file is replaced only with ``overwrite``. Raises :class:`DataError` for input or
+    files that cannot be used (nothing is written then) and :class:`Cancelled` when ``feedback``
+    says so between sheets (nothing is left behind).
+    """
+    language = check_language(data.language)
+    require_openpyxl()
+    path = safe_save.xlsx_path(target)
+    communities = _communities(data, language)
+    plans = _plans(data, communities, path, split_by, language)
+    safe_save.check_targets([plan.path for plan in plans], overwrite)
+    # One step per sheet, one per workbook saved, one for moving them into place.
+    total_steps = sum(plan.sheet_count() + 1 for plan in plans) + 1
+    done = [0]
+
+    def check_cancel() -> None:
+        if feedback is not None and feedback.is_cancelled():
+            raise Cancelled()
+
+    def step() -> None:
+        """Between sheets: stop if cancelled, else move the progress bar on by one sheet."""
+        check_cancel()
+        if feedback is not None:
+            feedback.set_progress(done[0] / total_steps)
+        done[0] += 1
+
+    pending: List[Tuple[Path, Path]] = []
+    try:
+        for plan in plans:
+            workbook = _build(data, plan, language, step, check_cancel)
+            try:
+                step()
+                pending.append((safe_save.save_temporary(workbook, plan.path), plan.path))
+            finally:
+                _release(workbook)
+        step()
+        safe_save.move_into_place(pending)
+    except BaseException:
+        safe_save.discard([temporary for temporary, _target in pending])
+        raise
+    if feedback is not None:
+        feedback.set_progress(1.0)
+    return [plan.path for plan in plans]
+
+
+# --------------------------------------------------------------------------------------------
+# Communities and plans
+# --------------------------------------------------------------------------------------------
+
+
+def _communities(data: WorkbookData, language: str) -> List[_Community]:
+    infos: Dict[str, CommunityInfo] = {}
+    for info in data.communities:
+        infos.setdefault(community_key(info.id), info)
+    result: List[_Community] = []
+    seen = set()
+    rubric_name = data.rubric.name.get(language)
+    for score in data.scores:
+        key = community_key(score.community_id)
+        if key in seen:
+            raise DataError(_DUPLICATE_COMMUNITY, community=show_value(key))
+        seen.add(key)
+        results = {point.point_id: point for point in score.points}
+        for point in data.rubric.points():
+            if point.id not in results:
+                raise DataError(
+                    _MISSING_POINT, community=show_value(key), point=point.id, rubric=rubric_name
+                )
+        info = infos.get(key)
+        name = (info.name if info is not None else "") or key
+        district = (info.district if info is not None else "") or ""
+        result.append(_Community(score, key, str(name), str(district), results))
+    return result
+
+
+def _plans(
+    data: WorkbookData,
+    communities: List[_Community],
+    path: Path,
+    split_by: Union[None, str, Sequence[Any]],
+    language: str,
+) -> List[_Plan]:
+    if split_by is None:
+        return [
+            _Plan(
+                path,
+                communities,
+                None,
+                _list(data.gaps),
+                _list(data.deficits),
+                _list(data.projects),
+                "",
+            )
+        ]
+    if isinstance(split_by, str):
+        if split_by.strip().lower() != SPLIT_BY_DISTRICT:
+            raise DataError(_BAD_SPLIT, split=split_by)
+        return _district_plans(data, communities, path, language)
+    chosen = {community_key(value) for value in split_by}
+    known = {community.key for community in communities}
+    unknown = sorted(chosen - known)
+    if unknown:
+        raise DataError(_UNKNOWN_CHOSEN, community=show_value(unknown[0]))
+    scope = label("all_communities", language)
+    return [
+        _Plan(
+            path,
+            communities,
+            chosen,
+            _list(data.gaps),
+            _list(data.deficits),
+            _list(data.projects),
+            scope,
+        )
+    ]
+
+
+def _list(rows: Optional[Sequence[Any]]) -> Optional[list]:
+    return None if rows is None else list(rows)
+
+
+def _district_plans(
+    data: WorkbookData, communities: List[_Community], path: Path, language: str
+) -> List[_Plan]:
+    """One plan per 片区 in order of first appearance; rows go with their community's 片区."""
+    district_of_key = {community.key: community.district for community in communities}
+    order: List[str] = []
+    members: Dict[str, List[_Community]] = {}
+    for community in communities:
+        if community.district not in members:
+            order.append(community.district)
+            members[community.district] = []
+        members[community.district].append(community)
+
+    def district_of(community_id: Any, district: Any) -> str:
+        if district:
+            return str(district)
+        return district_of_key.get(community_key(community_id), "")
+
+    def grouped(rows: Optional[Sequence[Any]], key: Callable[[Any], str]) -> Dict[str, list]:
+        groups: Dict[str, list] = {}
+        for row in rows or ():
+            groups.setdefault(key(row), []).append(row)
+        return groups
+
+    gaps = grouped(data.gaps, lambda row: district_of(row.community_id, row.district))
+    deficits = grouped(data.deficits, lambda row: district_of(row.community_id, row.district))
+    projects = grouped(
+        data.projects, lambda row: district_of(row.get("community_id"), row.get("district"))
+    )
+    for district in list(gaps) + list(deficits) + list(projects):
+        if district not in members:
+            order.append(district)
+            members[district] = []
+    parts = FileParts()
+    plans = []
+    unassigned = label("no_district", language)
+    for district in order:
+        part = parts.claim(district or unassigned)
+        plans.append(
+            _Plan(
+                path.with_name(f"{path.stem}_{part}{path.suffix}"),
+                members[district],
+                None,
+                None if data.gaps is None else gaps.get(district, []),
+                None if data.deficits is None else deficits.get(district, []),
+                None if data.projects is None else projects.get(district, []),
+                district or unassigned,
+            )
+        )
+    if not plans:  # nothing to split: still one (empty) workbook, so the run has an output
+        plans.append(
+            _Plan(path, [], None, _list(data.gaps), _list(data.deficits), _list(data.projects), "")
+        )
+    return plans
+
+
+# --------------------------------------------------------------------------------------------
+# Building one workbook
+# --------------------------------------------------------------------------------------------
+
+
+def _build(
+    data: WorkbookData,
+    plan: _Plan,
+    language: str,
+    step: Callable[[], None],
+    check_cancel: Callable[[], None],
+) -> Any:
+    from openpyxl import Workbook
+    from openpyxl.workbook.properties import CalcProperties
+
+    from . import sheets
+    from .cells import Styles
+    from .layout import evaluation_layout
+
+    workbook = Workbook(write_only=True)
+    try:
+        workbook.calculation = CalcProperties(fullCalcOnLoad=True)
+        titles = {
+            key: label("sheet_" + key, language)
+            for key in ("summary", "gaps", "deficits", "projects", "about")
+        }
+        names = SheetNames(titles.values())
+        entries = []
+        for community in plan.communities:
+            with_sheet = plan.with_sheets is None or community.key in plan.with_sheets
+            sheet_name = names.claim(community.name, fallback=community.key) if with_sheet else None
+            entries.append(
+                sheets.CommunityEntry(
+                    score=community.score,
+                    key=community.key,
+                    name=community.name,
+                    district=community.district,
+                    sheet=sheet_name,
+                    results=community.results,
+                )
+            )
+        # Styles belong to the workbook; openpyxl makes cells (and so styles) on a sheet.
+        styles = Styles(workbook.create_sheet("styles"), language)
+        workbook.remove(workbook["styles"])
+        context = sheets.Context(
+            rubric=data.rubric,
+            layout=evaluation_layout(data.rubric),
+            styles=styles,
+            language=language,
+            metadata=data.metadata,
+            scope=plan.scope,
+        )
+        _write_sheets(workbook, context, titles, entries, plan, step, check_cancel)
+    except BaseException:
+        _release(workbook)
+        raise
+    return workbook
+
+
+def _write_sheets(
+    workbook: Any,
+    context: Any,
+    titles: Dict[str, str],
+    entries: List[Any],
+    plan: _Plan,
+    step: Callable[[], None],
+    check_cancel: Callable[[], None],
+) -> None:
+    from . import sheets
+
+    district_of = {entry.key: (entry.name, entry.district) for entry in entries}
+
+    def community_of(community_id: Any) -> Tuple[str, str]:
+        if community_id is None:
+            return "", ""
+        key = community_key(community_id)
+        return district_of.get(key, (key, ""))
+
+    step()
+    sheets.write_summary(workbook, titles["summary"], context, entries)
+    if plan.gaps is not None:
+        step()
+        sheets.write_gaps(workbook, titles["gaps"], context, plan.gaps, community_of, check_cancel)
+    if plan.deficits is not None:
+        step()
+        sheets.write_deficits(
+            workbook, titles["deficits"], context, plan.deficits, community_of, check_cancel
+        )
+    if plan.projects is not None:
+        step()
+        sheets.write_projects(workbook, titles["projects"], context, plan.projects)
+    step()
+    sheets.write_about(workbook, titles["about"], context)
+    for entry in entries:
+        if entry.sheet is not None:
+            step()
+            sheets.write_evaluation(workbook, context, entry)
+
+
+def _release(workbook: Any) -> None:
+    """Close the streamed sheets' temporary files of a workbook that will not be saved (or has
+    been): write-only sheets stream to files in the system's temporary folder."""
+    for sheet in list(getattr(workbook, "_sheets", ())):
+        writer = getattr(sheet, "_writer", None)
+        if writer is None:
+            continue
+        for closing in (getattr(sheet, "_rows", None), writer):
+            # Best effort: a sheet that was saved is closed already.
+            with contextlib.suppress(Exception):
+                if closing is not None:
+                    closing.close()
+        out = getattr(writer, "out", None)
+        if isinstance(out, str):
+            safe_save.remove_quietly(Path(out))
