@@ -11,7 +11,7 @@ from typing import Callable, Optional
 
 from qgis.core import QgsApplication
 from qgis.PyQt.QtGui import QIcon
-from qgis.PyQt.QtWidgets import QAction, QMenu, QToolBar, QToolButton
+from qgis.PyQt.QtWidgets import QAction, QDialog, QMenu, QToolBar, QToolButton
 
 from .i18n import install_translator, remove_translator, tr
 from .processing.provider import PROVIDER_ID, CompleteCommunityProvider
@@ -30,6 +30,7 @@ class CompleteCommunityPlugin:
         self.menu: Optional[QMenu] = None
         self.toolbar: Optional[QToolBar] = None
         self.actions: list[QAction] = []
+        self.dialogs: dict[str, QDialog] = {}
         install_translator()
 
     # Processing -------------------------------------------------------------------------
@@ -59,6 +60,12 @@ class CompleteCommunityPlugin:
                 algorithm.icon(),
                 partial(self._open_algorithm, algorithm.id()),
             )
+        self.menu.addSeparator()
+        for key, text in (
+            ("plan_data", tr("Plan data (专项规划数据)…")),
+            ("manual_scores", tr("Manual scores (人工评分)…")),
+        ):
+            self._add_action(text, QIcon(str(ICON_PATH)), partial(self.show_dialog, key))
         menu_bar = main_window.menuBar()
         menu_bar.insertMenu(self._help_menu_action(menu_bar), self.menu)
 
@@ -92,9 +99,40 @@ class CompleteCommunityPlugin:
 
         processing.execAlgorithmDialog(algorithm_id)
 
+    def show_dialog(self, key: str, _checked: bool = False) -> QDialog:
+        """Show the plan data or manual scores dialog: non-modal, one of each, kept when closed
+        so that it opens again as it was left. The manual scores dialog starts on the store the
+        plan data dialog has open."""
+        dialog = self.dialogs.get(key)
+        if dialog is None:
+            dialog = self._new_dialog(key)
+            self.dialogs[key] = dialog
+        if key == "manual_scores" and dialog.store is None:
+            plan = self.dialogs.get("plan_data")
+            if plan is not None and plan.store is not None:
+                dialog.open_path(plan.store.path)
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+    def _new_dialog(self, key: str) -> QDialog:
+        parent = self.iface.mainWindow() if self.iface is not None else None
+        if key == "plan_data":
+            from .ui.plan_data_dialog import PlanDataDialog
+
+            return PlanDataDialog(self.iface, parent)
+        from .ui.manual_scores_dialog import ManualScoresDialog
+
+        return ManualScoresDialog(self.iface, parent)
+
     # Unload ----------------------------------------------------------------------------
 
     def unload(self) -> None:
+        for dialog in self.dialogs.values():
+            dialog.hide()
+            dialog.deleteLater()
+        self.dialogs = {}
         for action in self.actions:
             action.deleteLater()
         self.actions = []

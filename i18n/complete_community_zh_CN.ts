@@ -12,6 +12,14 @@
       <translation>完整社区规划工具箱</translation>
     </message>
     <message>
+      <source>Plan data (专项规划数据)…</source>
+      <translation>专项规划数据…</translation>
+    </message>
+    <message>
+      <source>Manual scores (人工评分)…</source>
+      <translation>人工评分…</translation>
+    </message>
+    <message>
       <source>Export rubric to Excel</source>
       <translation>导出评价细则为 Excel</translation>
     </message>
@@ -213,7 +221,7 @@
     </message>
     <message>
       <source>Layer '{layer}' is unchanged since an earlier run: its features were not read again.</source>
-      <translation type="unfinished" />
+      <translation>图层“{layer}”自上次运行以来未改变：未重新读取其要素。</translation>
     </message>
     <message>
       <source>Layer '{layer}' already has result fields ({fields}): they are replaced by the results of this run.</source>
@@ -229,131 +237,119 @@
     </message>
     <message>
       <source>Plan store {file}: its coordinate reference system '{crs}' is not known to QGIS, so the project locations cannot be placed</source>
-      <translation type="unfinished" />
+      <translation>规划数据库 {file}：其坐标参照系“{crs}”QGIS 无法识别，项目位置无法定位</translation>
     </message>
     <message>
       <source>Plan scenario (before / after)</source>
-      <translation type="unfinished" />
+      <translation>规划情景（实施前后对比）</translation>
     </message>
     <message>
       <source>Units with facility gaps after the plan</source>
-      <translation type="unfinished" />
+      <translation>规划实施后的小区设施短板</translation>
     </message>
     <message>
       <source>The units as the facility gap analysis writes them (dist_T, ok_T, gaps, n_gaps), with the plan's projects counted as facilities.</source>
-      <translation type="unfinished" />
+      <translation>与设施短板分析输出相同的小区图层（dist_T、ok_T、gaps、n_gaps），规划项目计为设施。</translation>
     </message>
     <message>
       <source>Coverage by facility type after the plan</source>
-      <translation type="unfinished" />
+      <translation>规划实施后各类设施覆盖情况</translation>
     </message>
     <message>
       <source>One row per facility type, with the plan's projects counted as facilities.</source>
-      <translation type="unfinished" />
+      <translation>每类设施一行，规划项目计为设施。</translation>
     </message>
     <message>
       <source>The special plan's GeoPackage, as made by the Plan data dialog.</source>
-      <translation type="unfinished" />
+      <translation>专项规划数据库（GeoPackage），由“专项规划数据”对话框创建。</translation>
     </message>
     <message>
       <source>Projects in these statuses are added as facilities. The default adds planned, under construction and completed projects, not the reserve.</source>
-      <translation type="unfinished" />
+      <translation>处于所选状态的项目作为设施加入分析。默认加入计划、在建和完工项目，不含储备项目。</translation>
     </message>
     <message>
       <source>Without this, a project of a chosen status that has no location stops the run (leaving it out would understate what the plan fixes).</source>
-      <translation type="unfinished" />
+      <translation>不勾选时，所选状态中没有位置的项目会使运行停止（略去它会低估规划的成效）。</translation>
     </message>
     <message>
       <source>One row per unit and facility type whose distance the plan shortens: distance and ok before and after, and gap_closed = 1 where the gap is closed.</source>
-      <translation type="unfinished" />
+      <translation>规划缩短了距离的每个小区与设施类型一行：实施前后的距离与是否达标，短板补齐时 gap_closed = 1。</translation>
     </message>
     <message>
       <source>One row per facility type: units and population covered before and after.</source>
-      <translation type="unfinished" />
+      <translation>每类设施一行：实施前后覆盖的小区数与人口。</translation>
     </message>
     <message>
       <source>Plan store</source>
-      <translation type="unfinished" />
+      <translation>规划数据库</translation>
     </message>
     <message>
       <source>Project statuses to add</source>
-      <translation type="unfinished" />
+      <translation>加入分析的项目状态</translation>
     </message>
     <message>
       <source>Leave out projects without a location</source>
-      <translation type="unfinished" />
+      <translation>略去没有位置的项目</translation>
     </message>
     <message>
       <source>Gaps closed by the plan</source>
-      <translation type="unfinished" />
+      <translation>规划补齐的短板</translation>
     </message>
     <message>
       <source>Coverage before and after the plan</source>
-      <translation type="unfinished" />
+      <translation>规划实施前后的覆盖情况</translation>
     </message>
     <message>
       <source>Gaps closed (unit × facility type)</source>
-      <translation type="unfinished" />
+      <translation>补齐的短板数（小区 × 设施类型）</translation>
     </message>
     <message>
       <source>Units with at least one gap closed</source>
-      <translation type="unfinished" />
+      <translation>至少补齐一项短板的小区数</translation>
     </message>
     <message>
       <source>Residents of units with a gap closed</source>
-      <translation type="unfinished" />
+      <translation>补齐短板的小区人口</translation>
     </message>
     <message>
       <source>Units with gaps before the plan</source>
-      <translation type="unfinished" />
+      <translation>规划实施前有短板的小区数</translation>
     </message>
     <message>
       <source>Projects added as facilities</source>
-      <translation type="unfinished" />
+      <translation>作为设施加入的项目数</translation>
     </message>
     <message>
       <source>Plan store (*.gpkg)</source>
-      <translation type="unfinished" />
+      <translation>规划数据库 (*.gpkg)</translation>
     </message>
     <message>
       <source>Plan store {file}: {count} projects of the statuses {statuses} are added.</source>
-      <translation type="unfinished" />
+      <translation>规划数据库 {file}：加入状态为 {statuses} 的项目 {count} 个。</translation>
     </message>
     <message>
       <source>Plan store {file} was upgraded from schema version {version}; a backup copy is at {backup}.</source>
-      <translation type="unfinished" />
+      <translation>规划数据库 {file} 已从结构版本 {version} 升级；备份副本位于 {backup}。</translation>
     </message>
     <message>
       <source>Projects whose location cannot be reprojected to {crs}: {projects}</source>
-      <translation type="unfinished" />
+      <translation>位置无法投影到 {crs} 的项目：{projects}</translation>
     </message>
     <message>
       <source>Projects whose facility type the standard does not know, left out: {projects}</source>
-      <translation type="unfinished" />
+      <translation>设施类型不在标准中的项目（已略去）：{projects}</translation>
     </message>
     <message>
       <source>Projects without a location, left out: {projects}</source>
-      <translation type="unfinished" />
+      <translation>没有位置的项目（已略去）：{projects}</translation>
     </message>
     <message>
       <source>{count} projects {reason}: {ids}</source>
-      <translation type="unfinished" />
+      <translation>{count} 个项目{reason}：{ids}</translation>
     </message>
     <message>
       <source>Rubric scoring</source>
       <translation>评价细则评分</translation>
-    </message>
-    <message>
-      <source>A table (CSV, Excel sheet, GeoPackage table …) with the columns community_id, point_id, score and optionally evidence, assessor, date. An empty score means not scored yet (待评).</source>
-      <translation>表格（CSV、Excel 工作表、GeoPackage 表等），包含列 community_id、point_id、score，可选 evidence、assessor、date。得分为空表示尚未评分（待评）。</translation>
-    </message>
-    <message>
-      <source>A rubric in the built-in format (YAML, JSON or Excel); the built-in when empty.</source>
-      <translation>内置格式的评价细则（YAML、JSON 或 Excel）；为空时使用内置评价细则。</translation>
-    </message>
-    <message>
-      <source>The facility standard the analyses used; the rubric's facility types are checked against it. The built-in default when empty.</source>
-      <translation>分析所用的设施标准，用于核对评价细则中的设施类型；为空时使用内置默认标准。</translation>
     </message>
     <message>
       <source>One row per community and scoring point: maximum, score (NULL while 待评 or without data), status, method, the indicator and its value, evidence.</source>
@@ -362,30 +358,6 @@
     <message>
       <source>The communities with a subtotal per category (cat_&lt;id&gt;), total, upper bound, grade, provisional flag and the number of open points.</source>
       <translation>社区图层，含各大类小计（cat_&lt;编号&gt;）、总分、最高可能得分、等级、暂定标记和未评评分点数。</translation>
-    </message>
-    <message>
-      <source>Community (社区) polygons; every community is scored.</source>
-      <translation>社区面图层；每个社区都会被评分。</translation>
-    </message>
-    <message>
-      <source>Field with a unique id per community; the analyses' outputs and the manual scores name communities by it.</source>
-      <translation>每个社区唯一编号的字段；分析结果和人工评分表都用它指代社区。</translation>
-    </message>
-    <message>
-      <source>Field with the community's name, copied into the outputs.</source>
-      <translation>社区名称字段，会写入输出。</translation>
-    </message>
-    <message>
-      <source>The units output of the facility gap analysis, with ok_T per facility type T; gives the coverage indicators (coverage_T).</source>
-      <translation>设施短板分析输出的单元图层，每类设施 T 有 ok_T 字段；提供覆盖率指标（coverage_T）。</translation>
-    </message>
-    <message>
-      <source>The table 'Provision by unit and facility type' of tiered provisioning; gives the has_, count_deficit_, area_deficit_ and status_ok_ indicators, population, population_in_range and types_short.</source>
-      <translation>分级配置分析输出的“按单元和设施类型的配置情况”表；提供 has_、count_deficit_、area_deficit_、status_ok_ 指标以及 population、population_in_range 和 types_short。</translation>
-    </message>
-    <message>
-      <source>Manual scores</source>
-      <translation>人工评分</translation>
     </message>
     <message>
       <source>Scores by scoring point</source>
@@ -408,108 +380,8 @@
       <translation>总分暂定的社区数</translation>
     </message>
     <message>
-      <source>Communities (社区)</source>
-      <translation>社区</translation>
-    </message>
-    <message>
-      <source>Community id field</source>
-      <translation>社区编号字段</translation>
-    </message>
-    <message>
-      <source>Community name field</source>
-      <translation>社区名称字段</translation>
-    </message>
-    <message>
-      <source>Facility gap result (units)</source>
-      <translation>设施短板分析结果（单元）</translation>
-    </message>
-    <message>
-      <source>Compound id field</source>
-      <translation>小区编号字段</translation>
-    </message>
-    <message>
-      <source>Names compounds in messages; the feature id when empty.</source>
-      <translation>用于在提示信息中指代小区；为空时使用要素编号。</translation>
-    </message>
-    <message>
-      <source>Community id field on the gap result</source>
-      <translation>短板结果中的社区编号字段</translation>
-    </message>
-    <message>
-      <source>The community each compound belongs to. When empty, each compound belongs to the community polygon holding its point (a polygon's point on surface).</source>
-      <translation>每个小区所属的社区。为空时，小区归属于包含其点位（面取面内点）的社区面。</translation>
-    </message>
-    <message>
-      <source>Population field on the gap result</source>
-      <translation>短板结果中的人口字段</translation>
-    </message>
-    <message>
-      <source>Residents per compound, to weight coverage; needed with the gap result.</source>
-      <translation>每个小区的人口，用于覆盖率加权；给出短板结果时必填。</translation>
-    </message>
-    <message>
-      <source>Provision table</source>
-      <translation>设施配置表</translation>
-    </message>
-    <message>
-      <source>{count} compounds of layer '{layer}' lie in no community, left out: {ids}</source>
-      <translation>图层“{layer}”中有 {count} 个小区不在任何社区内，已排除：{ids}</translation>
-    </message>
-    <message>
-      <source>{count} compounds of layer '{layer}' have no population, left out of coverage: {ids}</source>
-      <translation>图层“{layer}”中有 {count} 个小区没有人口，不计入覆盖率：{ids}</translation>
-    </message>
-    <message>
-      <source>{count} compounds of layer '{layer}' belong to communities that are not being scored, left out: {ids}</source>
-      <translation>图层“{layer}”中有 {count} 个小区属于未参与评分的社区，已排除：{ids}</translation>
-    </message>
-    <message>
-      <source>{count} communities have no compound in layer '{layer}'; their coverage points have no data: {ids}</source>
-      <translation>有 {count} 个社区在图层“{layer}”中没有小区，其覆盖率评分点为无数据：{ids}</translation>
-    </message>
-    <message>
       <source>{count} communities scored, mean total {mean}; {provisional} have a provisional total (points still 待评 or without data).</source>
       <translation>已为 {count} 个社区评分，平均总分 {mean}；其中 {provisional} 个社区总分暂定（仍有待评或无数据的评分点）。</translation>
-    </message>
-    <message>
-      <source>Give the population field of layer '{layer}': coverage is weighted by the residents of each compound.</source>
-      <translation>请给出图层“{layer}”的人口字段：覆盖率按各小区人口加权。</translation>
-    </message>
-    <message>
-      <source>Layer '{layer}' has no ok_T and dist_T fields: give the units output of the facility gap analysis.</source>
-      <translation>图层“{layer}”没有 ok_T 和 dist_T 字段：请给出设施短板分析输出的单元图层。</translation>
-    </message>
-    <message>
-      <source>Table '{layer}' has no column '{column}'; a manual-score table has the columns {columns}.</source>
-      <translation>表“{layer}”没有“{column}”列；人工评分表应包含以下列：{columns}。</translation>
-    </message>
-    <message>
-      <source>The inputs do not give {count} indicators the rubric reads, so their points have no data and every total is provisional: {names}. Coverage comes from the facility gap result, the other indicators from the provision table.</source>
-      <translation>输入数据无法提供评价细则用到的 {count} 个指标，相应评分点为无数据，所有总分均为暂定：{names}。覆盖率指标来自设施短板分析结果，其他指标来自设施配置表。</translation>
-    </message>
-    <message>
-      <source>{count} communities are not in the provision table '{layer}'; their provision points have no data: {ids}</source>
-      <translation>有 {count} 个社区不在设施配置表“{layer}”中，其配置类评分点为无数据：{ids}</translation>
-    </message>
-    <message>
-      <source>The provision table '{layer}' has {count} communities that are not being scored: {ids}</source>
-      <translation>设施配置表“{layer}”中有 {count} 个社区未参与评分：{ids}</translation>
-    </message>
-    <message>
-      <source>Layer '{layer}': feature {fid} has no value in the id field '{field}'.</source>
-      <translation>图层“{layer}”：要素 {fid} 的编号字段“{field}”为空。</translation>
-    </message>
-    <message>
-      <source>Layer '{layer}' has no valid coordinate reference system; set its CRS first.</source>
-      <translation>图层“{layer}”没有有效的坐标参考系；请先设置坐标系。</translation>
-    </message>
-    <message>
-      <source>{count} rows of the manual scores are ignored:</source>
-      <translation>人工评分中有 {count} 行被忽略：</translation>
-    </message>
-    <message>
-      <source>… (+{count} more)</source>
-      <translation>…（另有 {count} 个）</translation>
     </message>
     <message>
       <source>Tiered provisioning (district – community – compound)</source>
@@ -582,6 +454,10 @@
     <message>
       <source>District (片区) polygons, the 10/15-minute life circles.</source>
       <translation>片区面图层，即十分钟、十五分钟生活圈。</translation>
+    </message>
+    <message>
+      <source>Communities (社区)</source>
+      <translation>社区</translation>
     </message>
     <message>
       <source>Community (社区) polygons.</source>
@@ -704,6 +580,10 @@
       <translation>{layer}的编号字段</translation>
     </message>
     <message>
+      <source>Layer '{layer}': feature {fid} has no value in the id field '{field}'.</source>
+      <translation>图层“{layer}”：要素 {fid} 的编号字段“{field}”为空。</translation>
+    </message>
+    <message>
       <source>{count} facilities are farther than the snap tolerance from the walking network and are shared with no other unit: {ids}</source>
       <translation>{count} 处设施距步行路网超过吸附容差，不与其他单元共享：{ids}</translation>
     </message>
@@ -737,7 +617,7 @@
     </message>
     <message>
       <source>Layer '{layer}' is unchanged since an earlier run: reused the walking network built earlier.</source>
-      <translation type="unfinished" />
+      <translation>图层“{layer}”自上次运行以来未改变：沿用之前构建的步行网络。</translation>
     </message>
     <message>
       <source>Layer '{layer}' has no field '{field}'.</source>
@@ -762,6 +642,142 @@
     <message>
       <source>(empty) × {count}</source>
       <translation>（空）× {count}</translation>
+    </message>
+    <message>
+      <source>A table (CSV, Excel sheet, GeoPackage table …) with the columns community_id, point_id, score and optionally evidence, assessor, date. An empty score means not scored yet (待评). An evaluation workbook written by 'Export evaluation workbook' whose yellow manual cells were filled in is read as well.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>A rubric in the built-in format (YAML, JSON or Excel); the built-in when empty.</source>
+      <translation>内置格式的评价细则（YAML、JSON 或 Excel）；为空时使用内置评价细则。</translation>
+    </message>
+    <message>
+      <source>The facility standard the analyses used; the rubric's facility types are checked against it. The built-in default when empty.</source>
+      <translation>分析所用的设施标准，用于核对评价细则中的设施类型；为空时使用内置默认标准。</translation>
+    </message>
+    <message>
+      <source>Community (社区) polygons; every community is scored.</source>
+      <translation>社区面图层；每个社区都会被评分。</translation>
+    </message>
+    <message>
+      <source>Field with a unique id per community; the analyses' outputs and the manual scores name communities by it.</source>
+      <translation>每个社区唯一编号的字段；分析结果和人工评分表都用它指代社区。</translation>
+    </message>
+    <message>
+      <source>Field with the community's name, copied into the outputs.</source>
+      <translation>社区名称字段，会写入输出。</translation>
+    </message>
+    <message>
+      <source>The units output of the facility gap analysis, with ok_T per facility type T; gives the coverage indicators (coverage_T).</source>
+      <translation>设施短板分析输出的单元图层，每类设施 T 有 ok_T 字段；提供覆盖率指标（coverage_T）。</translation>
+    </message>
+    <message>
+      <source>The table 'Provision by unit and facility type' of tiered provisioning; gives the has_, count_deficit_, area_deficit_ and status_ok_ indicators, population, population_in_range and types_short.</source>
+      <translation>分级配置分析输出的“按单元和设施类型的配置情况”表；提供 has_、count_deficit_、area_deficit_、status_ok_ 指标以及 population、population_in_range 和 types_short。</translation>
+    </message>
+    <message>
+      <source>Manual scores</source>
+      <translation>人工评分</translation>
+    </message>
+    <message>
+      <source>Community id field</source>
+      <translation>社区编号字段</translation>
+    </message>
+    <message>
+      <source>Community name field</source>
+      <translation>社区名称字段</translation>
+    </message>
+    <message>
+      <source>Facility gap result (units)</source>
+      <translation>设施短板分析结果（单元）</translation>
+    </message>
+    <message>
+      <source>Compound id field</source>
+      <translation>小区编号字段</translation>
+    </message>
+    <message>
+      <source>Names compounds in messages; the feature id when empty.</source>
+      <translation>用于在提示信息中指代小区；为空时使用要素编号。</translation>
+    </message>
+    <message>
+      <source>Community id field on the gap result</source>
+      <translation>短板结果中的社区编号字段</translation>
+    </message>
+    <message>
+      <source>The community each compound belongs to. When empty, each compound belongs to the community polygon holding its point (a polygon's point on surface).</source>
+      <translation>每个小区所属的社区。为空时，小区归属于包含其点位（面取面内点）的社区面。</translation>
+    </message>
+    <message>
+      <source>Population field on the gap result</source>
+      <translation>短板结果中的人口字段</translation>
+    </message>
+    <message>
+      <source>Residents per compound, to weight coverage; needed with the gap result.</source>
+      <translation>每个小区的人口，用于覆盖率加权；给出短板结果时必填。</translation>
+    </message>
+    <message>
+      <source>Provision table</source>
+      <translation>设施配置表</translation>
+    </message>
+    <message>
+      <source>{count} compounds of layer '{layer}' lie in no community, left out: {ids}</source>
+      <translation>图层“{layer}”中有 {count} 个小区不在任何社区内，已排除：{ids}</translation>
+    </message>
+    <message>
+      <source>{count} compounds of layer '{layer}' have no population, left out of coverage: {ids}</source>
+      <translation>图层“{layer}”中有 {count} 个小区没有人口，不计入覆盖率：{ids}</translation>
+    </message>
+    <message>
+      <source>{count} compounds of layer '{layer}' belong to communities that are not being scored, left out: {ids}</source>
+      <translation>图层“{layer}”中有 {count} 个小区属于未参与评分的社区，已排除：{ids}</translation>
+    </message>
+    <message>
+      <source>{count} communities have no compound in layer '{layer}'; their coverage points have no data: {ids}</source>
+      <translation>有 {count} 个社区在图层“{layer}”中没有小区，其覆盖率评分点为无数据：{ids}</translation>
+    </message>
+    <message>
+      <source>Manual scores read from the evaluation forms of workbook {file}: {count}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Give the population field of layer '{layer}': coverage is weighted by the residents of each compound.</source>
+      <translation>请给出图层“{layer}”的人口字段：覆盖率按各小区人口加权。</translation>
+    </message>
+    <message>
+      <source>Layer '{layer}' has no ok_T and dist_T fields: give the units output of the facility gap analysis.</source>
+      <translation>图层“{layer}”没有 ok_T 和 dist_T 字段：请给出设施短板分析输出的单元图层。</translation>
+    </message>
+    <message>
+      <source>{count} rows of the manual scores are ignored:</source>
+      <translation>人工评分中有 {count} 行被忽略：</translation>
+    </message>
+    <message>
+      <source>{count} cells of the workbook were changed but are not read back:</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Table '{layer}' has no column '{column}'; a manual-score table has the columns {columns}.</source>
+      <translation>表“{layer}”没有“{column}”列；人工评分表应包含以下列：{columns}。</translation>
+    </message>
+    <message>
+      <source>… (+{count} more)</source>
+      <translation>…（另有 {count} 个）</translation>
+    </message>
+    <message>
+      <source>The inputs do not give {count} indicators the rubric reads, so their points have no data and every total is provisional: {names}. Coverage comes from the facility gap result, the other indicators from the provision table.</source>
+      <translation>输入数据无法提供评价细则用到的 {count} 个指标，相应评分点为无数据，所有总分均为暂定：{names}。覆盖率指标来自设施短板分析结果，其他指标来自设施配置表。</translation>
+    </message>
+    <message>
+      <source>{count} communities are not in the provision table '{layer}'; their provision points have no data: {ids}</source>
+      <translation>有 {count} 个社区不在设施配置表“{layer}”中，其配置类评分点为无数据：{ids}</translation>
+    </message>
+    <message>
+      <source>The provision table '{layer}' has {count} communities that are not being scored: {ids}</source>
+      <translation>设施配置表“{layer}”中有 {count} 个社区未参与评分：{ids}</translation>
+    </message>
+    <message>
+      <source>Layer '{layer}' has no valid coordinate reference system; set its CRS first.</source>
+      <translation>图层“{layer}”没有有效的坐标参考系；请先设置坐标系。</translation>
     </message>
     <message>
       <source>Layer '{layer}' is in {crs}, which is not measured in metres; distances are measured in {target} instead.</source>
@@ -1853,59 +1869,279 @@
     </message>
     <message>
       <source>Save plan data</source>
-      <translation type="unfinished" />
+      <translation>保存规划数据</translation>
     </message>
     <message>
       <source>There are unsaved changes. Save them before closing?</source>
-      <translation type="unfinished" />
+      <translation>有尚未保存的修改。关闭前保存吗？</translation>
     </message>
     <message>
       <source>Open plan store</source>
-      <translation type="unfinished" />
+      <translation>打开规划数据库</translation>
     </message>
     <message>
       <source>Save a copy of the plan store</source>
-      <translation type="unfinished" />
+      <translation>将规划数据库另存为副本</translation>
     </message>
     <message>
       <source>Plan store {file} is read-only, so nothing was saved; your entries are kept. Save them to a writable copy?</source>
-      <translation type="unfinished" />
+      <translation>规划数据库 {file} 为只读，未保存任何内容；已录入的数据仍保留。保存到一个可写的副本吗？</translation>
+    </message>
+    <message>
+      <source>Pending (待评)</source>
+      <translation>待评</translation>
+    </message>
+    <message>
+      <source>Manual scores (人工评分)</source>
+      <translation>人工评分</translation>
+    </message>
+    <message>
+      <source>Open…</source>
+      <translation>打开…</translation>
+    </message>
+    <message>
+      <source>Filled in for every score you enter here.</source>
+      <translation>在此录入的每项得分都会填上该值。</translation>
+    </message>
+    <message>
+      <source>Plan store:</source>
+      <translation>规划数据库：</translation>
+    </message>
+    <message>
+      <source>Community:</source>
+      <translation>社区：</translation>
+    </message>
+    <message>
+      <source>from layer:</source>
+      <translation>来自图层：</translation>
+    </message>
+    <message>
+      <source>Assessor:</source>
+      <translation>评分人：</translation>
+    </message>
+    <message>
+      <source>Date:</source>
+      <translation>日期：</translation>
+    </message>
+    <message>
+      <source>Category</source>
+      <translation>类别</translation>
+    </message>
+    <message>
+      <source>Item</source>
+      <translation>项目</translation>
+    </message>
+    <message>
+      <source>Scoring point</source>
+      <translation>评分点</translation>
+    </message>
+    <message>
+      <source>Max</source>
+      <translation>满分</translation>
+    </message>
+    <message>
+      <source>Scored</source>
+      <translation>已评</translation>
+    </message>
+    <message>
+      <source>(none)</source>
+      <translation>（无）</translation>
+    </message>
+    <message>
+      <source>Choose a community.</source>
+      <translation>请选择社区。</translation>
+    </message>
+    <message>
+      <source>Open a plan store first.</source>
+      <translation>请先打开规划数据库。</translation>
+    </message>
+    <message>
+      <source>Nothing to save.</source>
+      <translation>没有需要保存的内容。</translation>
+    </message>
+    <message>
+      <source>Nothing was saved; your entries are kept.</source>
+      <translation>未保存任何内容；已录入的数据仍保留。</translation>
+    </message>
+    <message>
+      <source>Saved to {file}.</source>
+      <translation>已保存到 {file}。</translation>
+    </message>
+    <message>
+      <source>Community {community}: {scored} of {total} manual points scored, {pending} 待评.</source>
+      <translation>社区 {community}：{total} 个人工评分点中已评 {scored} 个，待评 {pending} 个。</translation>
+    </message>
+    <message>
+      <source>Not saved: {reason}</source>
+      <translation>未保存：{reason}</translation>
+    </message>
+    <message>
+      <source>Evidence: {evidence}</source>
+      <translation>佐证材料：{evidence}</translation>
+    </message>
+    <message>
+      <source>Plan data (专项规划数据)</source>
+      <translation>专项规划数据</translation>
+    </message>
+    <message>
+      <source>New…</source>
+      <translation>新建…</translation>
+    </message>
+    <message>
+      <source>Create a plan store (GeoPackage) from the entries here.</source>
+      <translation>用此处录入的内容新建规划数据库（GeoPackage）。</translation>
+    </message>
+    <message>
+      <source>Plan information</source>
+      <translation>规划信息</translation>
+    </message>
+    <message>
+      <source>The CRS project locations are stored in; fixed once the store is created.</source>
+      <translation>项目位置所用的坐标参照系；数据库创建后不可更改。</translation>
+    </message>
+    <message>
+      <source>Projects</source>
+      <translation>项目</translation>
+    </message>
+    <message>
+      <source>Add project</source>
+      <translation>添加项目</translation>
+    </message>
+    <message>
+      <source>Delete project</source>
+      <translation>删除项目</translation>
+    </message>
+    <message>
+      <source>Import .xlsx…</source>
+      <translation>导入 .xlsx…</translation>
+    </message>
+    <message>
+      <source>Export .xlsx…</source>
+      <translation>导出 .xlsx…</translation>
+    </message>
+    <message>
+      <source>Add projects to map</source>
+      <translation>将项目加入地图</translation>
+    </message>
+    <message>
+      <source>New plan store</source>
+      <translation>新建规划数据库</translation>
+    </message>
+    <message>
+      <source>Click the project's location on the map.</source>
+      <translation>请在地图上点击项目位置。</translation>
+    </message>
+    <message>
+      <source>Location picked on the map.</source>
+      <translation>已在地图上选取位置。</translation>
+    </message>
+    <message>
+      <source>Location taken from the selected feature.</source>
+      <translation>已取所选要素的位置。</translation>
+    </message>
+    <message>
+      <source>Import projects</source>
+      <translation>导入项目</translation>
+    </message>
+    <message>
+      <source>Export projects</source>
+      <translation>导出项目</translation>
+    </message>
+    <message>
+      <source>All communities</source>
+      <translation>全部社区</translation>
+    </message>
+    <message>
+      <source>Status:</source>
+      <translation>状态：</translation>
+    </message>
+    <message>
+      <source>All statuses</source>
+      <translation>全部状态</translation>
+    </message>
+    <message>
+      <source>Choose the coordinate reference system of the plan first.</source>
+      <translation>请先选择规划的坐标参照系。</translation>
+    </message>
+    <message>
+      <source>(none: enter the plan, then New… or Save)</source>
+      <translation>（尚无：录入规划后点“新建…”或“保存”）</translation>
+    </message>
+    <message>
+      <source>The clicked point could not be placed in the plan's CRS.</source>
+      <translation>点击的位置无法转换到规划的坐标参照系。</translation>
+    </message>
+    <message>
+      <source>Select exactly one feature (a community or compound) in the chosen layer.</source>
+      <translation>请在所选图层中只选中一个要素（社区或小区）。</translation>
+    </message>
+    <message>
+      <source>The selected feature has no usable location.</source>
+      <translation>所选要素没有可用的位置。</translation>
+    </message>
+    <message>
+      <source>Save the plan to a store first.</source>
+      <translation>请先将规划保存到数据库。</translation>
+    </message>
+    <message>
+      <source>Plan projects (points)</source>
+      <translation>规划项目（点）</translation>
+    </message>
+    <message>
+      <source>Plan projects (areas)</source>
+      <translation>规划项目（面）</translation>
+    </message>
+    <message>
+      <source>The map shows the projects as saved; save to show your latest entries.</source>
+      <translation>地图显示的是已保存的项目；保存后才会显示最新录入。</translation>
+    </message>
+    <message>
+      <source>Created plan store {file}.</source>
+      <translation>已新建规划数据库 {file}。</translation>
+    </message>
+    <message>
+      <source>{count} projects read from {file}; save to keep them.</source>
+      <translation>已从 {file} 读入 {count} 个项目；保存后生效。</translation>
+    </message>
+    <message>
+      <source>Projects exported to {file}.</source>
+      <translation>项目已导出到 {file}。</translation>
     </message>
     <message>
       <source>not located</source>
-      <translation type="unfinished" />
+      <translation>未定位</translation>
     </message>
     <message>
       <source>Pick on map</source>
-      <translation type="unfinished" />
+      <translation>在地图上选取</translation>
     </message>
     <message>
       <source>Click the project's location on the map canvas.</source>
-      <translation type="unfinished" />
+      <translation>在地图画布上点击项目位置。</translation>
     </message>
     <message>
       <source>From selected feature</source>
-      <translation type="unfinished" />
+      <translation>取自所选要素</translation>
     </message>
     <message>
       <source>Use the point on surface of the feature selected in this layer (a community or compound).</source>
-      <translation type="unfinished" />
+      <translation>使用此图层中所选要素（社区或小区）的面内点。</translation>
     </message>
     <message>
       <source>e.g. 2025</source>
-      <translation type="unfinished" />
+      <translation>例如 2025</translation>
     </message>
     <message>
       <source>a number greater than 0</source>
-      <translation type="unfinished" />
+      <translation>大于 0 的数</translation>
     </message>
     <message>
       <source>Polygon ({area} m²)</source>
-      <translation type="unfinished" />
+      <translation>面（{area} m²）</translation>
     </message>
     <message>
       <source>Point {x}, {y}</source>
-      <translation type="unfinished" />
+      <translation>点 {x}, {y}</translation>
     </message>
   </context>
 </TS>

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .export_rubric import ExportRubricAlgorithm
 from .facility_gap import FacilityGapAlgorithm
+from .plan_scenario import PlanScenarioAlgorithm
 from .rubric_score import RubricScoreAlgorithm
 from .tiered_provision import TieredProvisionAlgorithm
 
@@ -12,4 +13,5 @@ ALGORITHM_CLASSES: list = [
     TieredProvisionAlgorithm,
     RubricScoreAlgorithm,
     ExportRubricAlgorithm,
+    PlanScenarioAlgorithm,
 ]

@@ -1,0 +1,621 @@
+"""``completecommunity:planscenario`` — what the special plan fixes: gaps before and after it.
+
+The scenario is the facility gap analysis run twice on the same units, network and standard:
+once with the existing facilities, once with the plan's projects (of the chosen statuses)
+added as facilities at their locations (a polygon project at its point on surface, as the
+distance convention says). It therefore takes every ``facilitygap`` parameter and writes the
+``facilitygap`` outputs for the state *after* the plan — the same fields, so that the result
+can go wherever a gap result goes (``rubricscore`` with it as GAPS gives the scores after the
+plan) — plus two comparisons: the gaps the plan closes per unit and type, and the coverage
+before and after per type.
+
+Why an algorithm of its own rather than a PROJECTS input on ``facilitygap``: the comparison
+needs both runs on one graph in one place, and a model or script asking "what does the plan
+fix" gets one call with one set of outputs to read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Optional, Sequence
+
+import numpy as np
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsCsException,
+    QgsFeature,
+    QgsFeatureSink,
+    QgsFields,
+    QgsPointXY,
+    QgsProcessing,
+    QgsProcessingException,
+    QgsProcessingMultiStepFeedback,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFile,
+)
+
+from ...i18n import current_language, tr
+from ...scoring.errors import N_, Cancelled, DataError
+from ...scoring.gap import FacilitySet, GapResult, PointSet, analyse_gaps
+from ...scoring.plan import STATUSES, PlannedFacility, PlanStore
+from .. import compat
+from ..feedback import DomainFeedback
+from ..layers import describe_ids, measuring_crs, read_points, transform_to
+from .facility_gap import REASON_TEXT, FacilityGapAlgorithm
+
+#: Statuses added by default: everything decided (计划, 在建, 完工), not the reserve (储备).
+DEFAULT_STATUSES = (1, 2, 3)
+
+CHANGE_FIELDS = (
+    ("unit_id", "string"),
+    ("type_code", "string"),
+    ("name_zh", "string"),
+    ("name_en", "string"),
+    ("radius_m", "double"),
+    ("dist_before", "double"),
+    ("dist_after", "double"),
+    ("ok_before", "int"),
+    ("ok_after", "int"),
+    ("gap_closed", "int"),
+    ("population", "double"),
+)
+
+COMPARISON_FIELDS = (
+    ("type_code", "string"),
+    ("name_zh", "string"),
+    ("name_en", "string"),
+    ("radius_m", "double"),
+    ("n_projects", "int"),
+    ("units_covered_before", "int"),
+    ("units_covered_after", "int"),
+    ("gaps_closed", "int"),
+    ("pop_covered_before", "double"),
+    ("pop_covered_after", "double"),
+    ("pop_gained", "double"),
+    ("share_before", "double"),
+    ("share_after", "double"),
+)
+
+_BAD_STORE_CRS = N_(
+    "Plan store {file}: its coordinate reference system '{crs}' is not known to QGIS, so the "
+    "project locations cannot be placed"
+)
+
+
+# --------------------------------------------------------------------------------------------
+# The comparison (plain numpy, no QGIS): what changed between two gap results
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitTypeChange:
+    """A unit and facility type whose distance the plan shortens (``row`` indexes the units)."""
+
+    row: int
+    code: str
+    dist_before: float
+    dist_after: float
+    ok_before: int
+    ok_after: int
+
+    @property
+    def gap_closed(self) -> bool:
+        return self.ok_before == 0 and self.ok_after == 1
+
+
+@dataclass(frozen=True)
+class TypeComparison:
+    """Coverage of one facility type before and after the plan."""
+
+    code: str
+    radius_m: float
+    n_projects: int
+    units_covered_before: int
+    units_covered_after: int
+    population_covered_before: float
+    population_covered_after: float
+    population_total: float
+
+    @property
+    def gaps_closed(self) -> int:
+        return self.units_covered_after - self.units_covered_before
+
+    @property
+    def population_gained(self) -> float:
+        return self.population_covered_after - self.population_covered_before
+
+
+def unit_type_changes(before: GapResult, after: GapResult) -> list[UnitTypeChange]:
+    """Every (unit, type) whose nearest distance got shorter or whose gap closed, by unit.
+
+    Adding facilities can only shorten distances, so "changed" means shorter, or reachable
+    where nothing was within the cut-off before.
+    """
+    changes = []
+    for code in before.codes:
+        old, new = before.distance[code], after.distance[code]
+        shorter = np.isfinite(new) & (~np.isfinite(old) | (new < old))
+        closed = (before.ok[code] == 0) & (after.ok[code] == 1)
+        for row in np.flatnonzero(shorter | closed).tolist():
+            changes.append(
+                UnitTypeChange(
+                    row=row,
+                    code=code,
+                    dist_before=float(old[row]),
+                    dist_after=float(new[row]),
+                    ok_before=int(before.ok[code][row]),
+                    ok_after=int(after.ok[code][row]),
+                )
+            )
+    changes.sort(key=lambda change: (change.row, before.codes.index(change.code)))
+    return changes
+
+
+def type_comparisons(
+    before: GapResult, after: GapResult, projects_per_type: dict[str, int]
+) -> list[TypeComparison]:
+    """Per facility type of the standard, in standard order: units and people covered."""
+    return [
+        TypeComparison(
+            code=old.code,
+            radius_m=old.radius_m,
+            n_projects=projects_per_type.get(old.code, 0),
+            units_covered_before=old.units_covered,
+            units_covered_after=new.units_covered,
+            population_covered_before=old.population_covered,
+            population_covered_after=new.population_covered,
+            population_total=old.population_total,
+        )
+        for old, new in zip(before.summary, after.summary)
+    ]
+
+
+def population_of_rows(rows: set, population: np.ndarray) -> float:
+    """Residents of the given unit rows (unknown populations count as none)."""
+    values = population[sorted(rows)] if rows else np.zeros(0)
+    return float(np.nansum(values))
+
+
+# --------------------------------------------------------------------------------------------
+# The algorithm
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Inputs:
+    """What both runs share: units (located ones), existing facilities, graph, settings."""
+
+    units: Any
+    unit_points: Any
+    unit_ids: list
+    located: np.ndarray
+    population: np.ndarray
+    facility_xy: np.ndarray
+    facility_codes: list
+    facility_ids: list
+    unknown: dict
+    crs: Any
+
+
+class PlanScenarioAlgorithm(FacilityGapAlgorithm):
+    """The facility gap analysis with the plan's projects added, and the difference they make.
+
+    It extends ``facilitygap``: the same inputs, its OUTPUT and SUMMARY (for the state after
+    the plan), and the plan store, statuses and comparison outputs on top.
+    """
+
+    ALGORITHM_ID = "planscenario"
+    DISPLAY_NAME = "Plan scenario (before / after)"
+    GROUP = "Analysis"
+    GROUP_ID = "analysis"
+
+    PLAN_STORE = "PLAN_STORE"
+    STATUSES = "STATUSES"
+    SKIP_UNLOCATED = "SKIP_UNLOCATED"
+    CHANGES = "CHANGES"
+    COMPARISON = "COMPARISON"
+
+    def initAlgorithm(self, config=None) -> None:
+        super().initAlgorithm(config)
+        self._describe_output(
+            self.OUTPUT,
+            tr("Units with facility gaps after the plan"),
+            tr(
+                "The units as the facility gap analysis writes them (dist_T, ok_T, gaps, "
+                "n_gaps), with the plan's projects counted as facilities."
+            ),
+        )
+        self._describe_output(
+            self.SUMMARY,
+            tr("Coverage by facility type after the plan"),
+            tr("One row per facility type, with the plan's projects counted as facilities."),
+        )
+        self.add_parameter(
+            QgsProcessingParameterFile(
+                self.PLAN_STORE,
+                tr("Plan store"),
+                fileFilter=tr("Plan store (*.gpkg)"),
+            ),
+            tr("The special plan's GeoPackage, as made by the Plan data dialog."),
+        )
+        self.add_parameter(
+            QgsProcessingParameterEnum(
+                self.STATUSES,
+                tr("Project statuses to add"),
+                options=[self._status_option(choice) for choice in STATUSES],
+                allowMultiple=True,
+                defaultValue=list(DEFAULT_STATUSES),
+            ),
+            tr(
+                "Projects in these statuses are added as facilities. The default adds planned, "
+                "under construction and completed projects, not the reserve."
+            ),
+        )
+        self.add_parameter(
+            QgsProcessingParameterBoolean(
+                self.SKIP_UNLOCATED, tr("Leave out projects without a location"), False
+            ),
+            tr(
+                "Without this, a project of a chosen status that has no location stops the run "
+                "(leaving it out would understate what the plan fixes)."
+            ),
+            advanced=True,
+        )
+        self.add_parameter(
+            QgsProcessingParameterFeatureSink(
+                self.CHANGES, tr("Gaps closed by the plan"), QgsProcessing.TypeVectorAnyGeometry
+            ),
+            tr(
+                "One row per unit and facility type whose distance the plan shortens: distance "
+                "and ok before and after, and gap_closed = 1 where the gap is closed."
+            ),
+        )
+        self.add_parameter(
+            QgsProcessingParameterFeatureSink(
+                self.COMPARISON,
+                tr("Coverage before and after the plan"),
+                QgsProcessing.TypeVector,
+            ),
+            tr("One row per facility type: units and population covered before and after."),
+        )
+        for name, description in (
+            ("GAPS_CLOSED", tr("Gaps closed (unit × facility type)")),
+            ("UNITS_IMPROVED", tr("Units with at least one gap closed")),
+            ("POPULATION_NEWLY_COVERED", tr("Residents of units with a gap closed")),
+            ("UNITS_WITH_GAPS_BEFORE", tr("Units with gaps before the plan")),
+            ("PROJECTS_ADDED", tr("Projects added as facilities")),
+        ):
+            self.addOutput(QgsProcessingOutputNumber(name, description))
+
+    def _describe_output(self, name: str, description: str, help_text: str) -> None:
+        definition = self.parameterDefinition(name)
+        definition.setDescription(description)
+        definition.setHelp(help_text)
+
+    @staticmethod
+    def _status_option(choice) -> str:
+        return f"{choice.label(current_language())} ({choice.code})"
+
+    # ---------------------------------------------------------------------------------
+
+    def compute(self, parameters, context, feedback) -> dict[str, Any]:
+        steps = QgsProcessingMultiStepFeedback(6, feedback)
+        sinks = (self.OUTPUT, self.SUMMARY, self.CHANGES, self.COMPARISON)
+        self.check_destinations(parameters, sinks, context)
+        standard = self.standard_parameter(parameters, self.STANDARD, context)
+        store, planned = self.planned_facilities(parameters, context, feedback)
+        inputs = self.read_inputs(parameters, context, standard, steps, feedback)
+
+        steps.setCurrentStep(2)
+        network = self.parameterAsSource(parameters, self.NETWORK, context)
+        graph = self.walking_graph(parameters, network, inputs.crs, context, steps, feedback)
+        project_xy = self.project_points(planned, store, inputs.crs, context)
+        project_codes = self.project_codes(planned, standard, feedback)
+
+        units = PointSet(
+            ids=[unit for unit, ok in zip(inputs.unit_ids, inputs.located) if ok],
+            xy=inputs.unit_points.xy[inputs.located],
+            population=inputs.population[inputs.located],
+        )
+        settings = {
+            "types": standard.types,
+            "graph": graph,
+            "snap_tolerance": self.parameterAsDouble(parameters, self.SNAP_TOLERANCE, context),
+            "max_distance": self.parameterAsDouble(parameters, self.MAX_DISTANCE, context),
+            "satisfied_by": {code: standard.satisfiers(code)[1:] for code in standard.codes()},
+        }
+        steps.setCurrentStep(3)
+        existing = FacilitySet(inputs.facility_xy, inputs.facility_codes, inputs.facility_ids)
+        before = analyse_gaps(units, existing, feedback=DomainFeedback(steps), **settings)
+        self.report_reasons(before, inputs.facility_ids, feedback)
+
+        steps.setCurrentStep(4)
+        with_plan = FacilitySet(
+            np.vstack([inputs.facility_xy, project_xy]),
+            list(inputs.facility_codes) + project_codes,
+            list(inputs.facility_ids) + [project_name(facility) for facility in planned],
+        )
+        after = analyse_gaps(units, with_plan, feedback=DomainFeedback(steps), **settings)
+        self.report_projects_off_network(after, len(inputs.facility_ids), planned, feedback)
+
+        if feedback.isCanceled():  # the last chance to stop before anything is written
+            raise Cancelled()
+        steps.setCurrentStep(5)
+        return self.write_outputs(
+            parameters, context, feedback, inputs, standard, before, after, project_codes
+        )
+
+    # Reading -----------------------------------------------------------------------------
+
+    def planned_facilities(self, parameters, context, feedback):
+        """The store and its projects of the chosen statuses, as facilities (store CRS)."""
+        path = self.parameterAsFile(parameters, self.PLAN_STORE, context)
+        store = PlanStore.open(path)
+        if store.upgraded_from is not None:
+            feedback.pushInfo(
+                tr(
+                    "Plan store {file} was upgraded from schema version {version}; a backup "
+                    "copy is at {backup}."
+                ).format(file=path, version=store.upgraded_from, backup=str(store.backup_path))
+            )
+        indices = self.parameterAsEnums(parameters, self.STATUSES, context)
+        statuses = [STATUSES[index].code for index in indices]
+        skip = self.parameterAsBoolean(parameters, self.SKIP_UNLOCATED, context)
+        planned = store.projects_as_facilities(statuses, skip_unlocated=skip)
+        if skip:
+            unlocated = [
+                project.record for project in store.projects(statuses=statuses)
+                if project.geometry is None
+            ]  # fmt: skip
+            if unlocated:
+                feedback.pushWarning(
+                    tr("Projects without a location, left out: {projects}").format(
+                        projects=describe_ids(unlocated)
+                    )
+                )
+        feedback.pushInfo(
+            tr("Plan store {file}: {count} projects of the statuses {statuses} are added.").format(
+                file=path, count=len(planned), statuses=", ".join(statuses) or "-"
+            )
+        )
+        return store, planned
+
+    def read_inputs(self, parameters, context, standard, steps, feedback) -> _Inputs:
+        """Units and existing facilities, read as the facility gap analysis reads them."""
+        units = self.required_source(parameters, self.UNITS, context)
+        facilities = self.required_source(parameters, self.FACILITIES, context)
+        unit_id_field = self.parameterAsString(parameters, self.UNIT_ID_FIELD, context)
+        population_field = self.parameterAsString(parameters, self.POPULATION_FIELD, context)
+        type_field = self.parameterAsString(parameters, self.TYPE_FIELD, context)
+        self.check_field(units, self.UNITS, unit_id_field)
+        self.check_field(units, self.UNITS, population_field, numeric=True)
+        self.check_field(facilities, self.FACILITIES, type_field)
+
+        units_label = self.label(units, self.UNITS)
+        crs = measuring_crs(units, units_label, context, feedback)
+        unit_points = read_points(
+            units,
+            transform_to(units, crs, units_label, context, feedback),
+            steps,
+            tuple(name for name in (unit_id_field, population_field) if name),
+            keep_features=True,
+        )
+        unit_ids = self.feature_names(unit_points, unit_id_field)
+        population = self.population(unit_points, population_field, unit_ids, feedback)
+        self.report_geometry(unit_points, unit_ids, units_label, feedback)
+
+        steps.setCurrentStep(1)
+        facilities_label = self.label(facilities, self.FACILITIES)
+        facility_points = read_points(
+            facilities,
+            transform_to(facilities, crs, facilities_label, context, feedback),
+            steps,
+            (type_field,),
+        )
+        self.report_geometry(
+            facility_points,
+            [str(fid) for fid in facility_points.feature_ids],
+            facilities_label,
+            feedback,
+        )
+        codes, unknown = standard.classify(facility_points.attributes[type_field])
+        self.report_unknown_types(unknown, type_field, feedback)
+        located = np.isfinite(facility_points.xy).all(axis=1)
+        return _Inputs(
+            units=units,
+            unit_points=unit_points,
+            unit_ids=unit_ids,
+            located=np.isfinite(unit_points.xy).all(axis=1),
+            population=population,
+            facility_xy=facility_points.xy[located].reshape(-1, 2),
+            facility_codes=[code for code, ok in zip(codes, located) if ok],
+            facility_ids=[fid for fid, ok in zip(facility_points.feature_ids, located) if ok],
+            unknown=unknown,
+            crs=crs,
+        )
+
+    @staticmethod
+    def project_points(planned: Sequence[PlannedFacility], store, crs, context) -> np.ndarray:
+        """The projects' points, from the store's CRS into the measuring CRS."""
+        store_crs = QgsCoordinateReferenceSystem(store.crs)
+        if not store_crs.isValid():
+            raise DataError(_BAD_STORE_CRS, file=str(store.path), crs=store.crs)
+        transform = QgsCoordinateTransform(store_crs, crs, context.transformContext())
+        points = np.empty((len(planned), 2))
+        for row, facility in enumerate(planned):
+            try:
+                point = transform.transform(QgsPointXY(facility.x, facility.y))
+            except QgsCsException:
+                point = QgsPointXY(float("nan"), float("nan"))
+            points[row] = (point.x(), point.y())
+        finite = np.isfinite(points).all(axis=1)
+        bad = [project_name(facility) for facility, ok in zip(planned, finite.tolist()) if not ok]
+        if bad:
+            raise QgsProcessingException(
+                tr("Projects whose location cannot be reprojected to {crs}: {projects}").format(
+                    crs=crs.authid(), projects=describe_ids(bad)
+                )
+            )
+        return points
+
+    @staticmethod
+    def project_codes(planned, standard, feedback) -> list[Optional[str]]:
+        """Each project's type code; codes the run's standard does not know are left out."""
+        codes: list[Optional[str]] = []
+        unknown: list[str] = []
+        for facility in planned:
+            code = standard.match_type(facility.type_code)
+            codes.append(code)
+            if code is None:
+                unknown.append(f"{project_name(facility)} ({facility.type_code})")
+        if unknown:
+            feedback.pushWarning(
+                tr(
+                    "Projects whose facility type the standard does not know, left out: {projects}"
+                ).format(projects=describe_ids(unknown))
+            )
+        return codes
+
+    @staticmethod
+    def report_projects_off_network(after: GapResult, n_existing: int, planned, feedback) -> None:
+        """Projects that could not join the walking network close no gap: say which."""
+        for indices, reason in (
+            (after.facilities_not_joined, "not_joined"),
+            (after.facilities_on_island, "island"),
+        ):
+            names = [
+                project_name(planned[index - n_existing])
+                for index in indices
+                if index >= n_existing
+            ]
+            if names:
+                feedback.pushWarning(
+                    tr("{count} projects {reason}: {ids}").format(
+                        count=len(names), reason=tr(REASON_TEXT[reason]), ids=describe_ids(names)
+                    )
+                )
+
+    # Writing -----------------------------------------------------------------------------
+
+    def write_outputs(
+        self, parameters, context, feedback, inputs, standard, before, after, project_codes
+    ) -> dict[str, Any]:
+        output_id = self.write_units(
+            parameters, context, inputs.units, inputs.unit_points, inputs.located, after, feedback
+        )
+        summary_id = self.write_summary(parameters, context, after, standard, inputs.unknown)
+        changes = unit_type_changes(before, after)
+        changes_id = self.write_changes(parameters, context, inputs, standard, changes)
+        per_type: dict[str, int] = {}
+        for code in project_codes:
+            if code is not None:
+                per_type[code] = per_type.get(code, 0) + 1
+        comparisons = type_comparisons(before, after, per_type)
+        comparison_id = self.write_comparison(parameters, context, standard, comparisons)
+        improved = {change.row for change in changes if change.gap_closed}
+        population = inputs.population[inputs.located]
+        return {
+            self.OUTPUT: output_id,
+            self.SUMMARY: summary_id,
+            self.CHANGES: changes_id,
+            self.COMPARISON: comparison_id,
+            "GAPS_CLOSED": sum(1 for change in changes if change.gap_closed),
+            "UNITS_IMPROVED": len(improved),
+            "POPULATION_NEWLY_COVERED": population_of_rows(improved, population),
+            "UNITS_WITH_GAPS_BEFORE": int(np.count_nonzero(before.n_gaps > 0)),
+            "UNITS_WITH_GAPS": int(np.count_nonzero(after.n_gaps > 0)),
+            "UNITS_TOTAL": len(inputs.unit_ids),
+            "DISTANCE_MODE": after.mode,
+            "PROJECTS_ADDED": sum(1 for code in project_codes if code is not None),
+        }
+
+    def _sink(self, parameters, name, context, field_specs, wkb_type, crs):
+        fields = QgsFields()
+        for field_name, kind in field_specs:
+            fields.append(compat.new_field(field_name, kind))
+        sink, sink_id = self.parameterAsSink(parameters, name, context, fields, wkb_type, crs)
+        if sink is None:
+            raise QgsProcessingException(self.invalidSinkError(parameters, name))
+        return fields, sink, sink_id
+
+    def write_changes(self, parameters, context, inputs, standard, changes) -> str:
+        units = inputs.units
+        fields, sink, sink_id = self._sink(
+            parameters, self.CHANGES, context, CHANGE_FIELDS, units.wkbType(), units.sourceCrs()
+        )
+        feature_of_row = np.flatnonzero(inputs.located)
+        population = inputs.population[inputs.located]
+        for change in changes:
+            index = int(feature_of_row[change.row])
+            kind = standard.type_by_code(change.code)
+            people = population[change.row]
+            feature = QgsFeature(fields)
+            feature.setGeometry(inputs.unit_points.features[index].geometry())
+            feature.setAttributes(
+                [
+                    str(inputs.unit_ids[index]),
+                    change.code,
+                    kind.name_zh,
+                    kind.name_en,
+                    float(kind.radius_m),
+                    _metres(change.dist_before),
+                    _metres(change.dist_after),
+                    change.ok_before,
+                    change.ok_after,
+                    int(change.gap_closed),
+                    None if np.isnan(people) else float(people),
+                ]
+            )
+            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+        return sink_id
+
+    def write_comparison(self, parameters, context, standard, comparisons) -> str:
+        fields, sink, sink_id = self._sink(
+            parameters,
+            self.COMPARISON,
+            context,
+            COMPARISON_FIELDS,
+            compat.NO_GEOMETRY,
+            QgsCoordinateReferenceSystem(),
+        )
+        for row in comparisons:
+            kind = standard.type_by_code(row.code)
+            known = row.population_total > 0
+            feature = QgsFeature(fields)
+            feature.setAttributes(
+                [
+                    row.code,
+                    kind.name_zh,
+                    kind.name_en,
+                    float(row.radius_m),
+                    row.n_projects,
+                    row.units_covered_before,
+                    row.units_covered_after,
+                    row.gaps_closed,
+                    row.population_covered_before if known else None,
+                    row.population_covered_after if known else None,
+                    row.population_gained if known else None,
+                    round(row.population_covered_before / row.population_total, 4)
+                    if known
+                    else None,
+                    round(row.population_covered_after / row.population_total, 4)
+                    if known
+                    else None,
+                ]
+            )
+            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+        return sink_id
+
+
+def project_name(facility: PlannedFacility) -> str:
+    """How messages name a project: its name, or its id while it has none."""
+    return facility.name.strip() or facility.id
+
+
+def _metres(value: float) -> Optional[float]:
+    """A distance for a field: rounded to 0.1 m as ``facilitygap`` writes it, NULL for NaN."""
+    return None if np.isnan(value) else round(float(value), 1)

@@ -1,0 +1,236 @@
+"""What both plan dialogs share: messages, marking invalid fields, coded-value combo boxes,
+opening a store, saving it safely (a read-only file is saved to a copy) and the question
+asked before unsaved entries would be lost.
+
+Qt comes only through ``qgis.PyQt`` and enums are written fully scoped
+(``QMessageBox.StandardButton.Save``), the spelling both PyQt5 and PyQt6 accept.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Optional, Sequence, Tuple
+
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtWidgets import QApplication, QComboBox, QFileDialog, QMessageBox, QWidget
+
+from ..i18n import current_language, tr
+from ..scoring.errors import DataError
+from ..scoring.plan import PlanStore, field_spec
+
+#: Style of a field whose entry is refused; the message names the field as well.
+INVALID_STYLE = "border: 1px solid #c62828; background-color: #fdecea;"
+PLAN_STORE_FILTER = "GeoPackage (*.gpkg)"
+WORKBOOK_FILTER = "Excel (*.xlsx)"
+
+
+def locale() -> str:
+    """``zh_CN`` or ``en``: the language labels of records and codes are shown in."""
+    return current_language()
+
+
+def field_label(table: str, key: str) -> str:
+    """The label of a field in the user's language (``Floor area (m²)``), the key if unknown."""
+    try:
+        return field_spec(table, key).label(locale())
+    except KeyError:
+        return key
+
+
+def error_text(error: DataError, table: Optional[str] = None) -> str:
+    """A domain error in the user's language, fields named by their labels, not their keys."""
+    values = dict(error.values)
+    table = table or values.get("table")
+    if table:
+        for name in ("field", "other"):
+            if isinstance(values.get(name), str):
+                values[name] = field_label(table, values[name])
+    try:
+        return tr(error.template).format(**values)
+    except (KeyError, IndexError, ValueError):
+        return error.message(tr)
+
+
+def mark_invalid(widget: QWidget, message: Optional[str]) -> None:
+    """Highlight ``widget`` with ``message`` as its tooltip, or clear the mark (None).
+
+    The dynamic property ``invalid`` says the same for scripts and tests.
+    """
+    widget.setProperty("invalid", bool(message))
+    widget.setStyleSheet(INVALID_STYLE if message else "")
+    widget.setToolTip(message or "")
+
+
+class CodeComboBox(QComboBox):
+    """A combo box of coded values: shows labels, hands back the stored code ('' for none)."""
+
+    def set_items(self, items: Sequence[Tuple[str, str]], empty: Optional[str] = None) -> None:
+        """``items`` as (code, label); ``empty`` adds a first entry meaning "no value"."""
+        current = self.code()
+        self.blockSignals(True)
+        self.clear()
+        if empty is not None:
+            self.addItem(empty, "")
+        for code, label in items:
+            self.addItem(label, code)
+        self.blockSignals(False)
+        self.set_code(current)
+
+    def code(self) -> str:
+        data = self.currentData()
+        return "" if data is None else str(data)
+
+    def set_code(self, code: Optional[str]) -> None:
+        """Select ``code``; an unknown code is added (shown as itself) rather than lost."""
+        code = code or ""
+        index = self.findData(code)
+        if index < 0 and code:
+            self.addItem(code, code)
+            index = self.count() - 1
+        self.blockSignals(True)
+        self.setCurrentIndex(max(index, 0))
+        self.blockSignals(False)
+
+
+def layer_filters(*kinds: str):
+    """Map layer combo box filters (``"PointLayer"``, ``"PolygonLayer"`` …) spelled for QGIS
+    3.22 (QgsMapLayerProxyModel) and for QGIS >= 3.34 (Qgis.LayerFilters), where the old
+    spelling is deprecated."""
+    try:
+        from qgis.core import Qgis
+
+        flags = [getattr(Qgis.LayerFilter, kind) for kind in kinds]
+        combined = flags[0]
+        for flag in flags[1:]:
+            combined = combined | flag
+        return Qgis.LayerFilters(combined)
+    except AttributeError:
+        from qgis.core import QgsMapLayerProxyModel
+
+        combined = 0
+        for kind in kinds:
+            combined = combined | getattr(QgsMapLayerProxyModel, kind)
+        return combined
+
+
+def type_items(standard) -> list:
+    """(code, label) per facility type of the standard: ``幼儿园 (kindergarten)``."""
+    return [(kind.code, f"{kind.display_name(locale())} ({kind.code})") for kind in standard.types]
+
+
+def choice_items(choices) -> list:
+    return [(choice.code, choice.label(locale())) for choice in choices]
+
+
+class WaitCursor:
+    """The busy cursor while a workbook is read or written (a few seconds at most)."""
+
+    def __enter__(self) -> WaitCursor:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        QApplication.restoreOverrideCursor()
+
+
+# --------------------------------------------------------------------------------------------
+# Files and messages
+# --------------------------------------------------------------------------------------------
+
+
+def ask_open_file(parent: QWidget, title: str, file_filter: str) -> Optional[Path]:
+    path, _selected = QFileDialog.getOpenFileName(parent, title, "", file_filter)
+    return Path(path) if path else None
+
+
+def ask_save_file(parent: QWidget, title: str, file_filter: str, suffix: str) -> Optional[Path]:
+    """A file name to write, with ``suffix`` added when the user typed none."""
+    path, _selected = QFileDialog.getSaveFileName(parent, title, "", file_filter)
+    if not path:
+        return None
+    target = Path(path)
+    return target if target.suffix.lower() == suffix else target.with_name(target.name + suffix)
+
+
+def show_error(parent: QWidget, title: str, text: str) -> None:
+    QMessageBox.warning(parent, title, text)
+
+
+def open_store(parent: QWidget, path: Path, standard, rubric) -> Optional[PlanStore]:
+    """Open the store at ``path``; a message says why not, or that it was upgraded."""
+    try:
+        store = PlanStore.open(path, standard=standard, rubric=rubric)
+    except DataError as error:
+        show_error(parent, tr("Open plan store"), error_text(error))
+        return None
+    if store.upgraded_from is not None:
+        QMessageBox.information(
+            parent,
+            tr("Open plan store"),
+            tr(
+                "Plan store {file} was upgraded from schema version {version}; a backup copy "
+                "is at {backup}."
+            ).format(file=str(path), version=store.upgraded_from, backup=str(store.backup_path)),
+        )
+    return store
+
+
+def save_changes(parent: QWidget, store: PlanStore, changes) -> Optional[PlanStore]:
+    """Save ``changes`` in one transaction; the store they went to, or None (nothing saved).
+
+    A read-only file is not written: the user is offered a writable copy and the changes go
+    there. Whatever happens, the caller still holds every entry.
+    """
+    title = tr("Save plan data")
+    if store.read_only:
+        answer = QMessageBox.question(
+            parent,
+            title,
+            tr(
+                "Plan store {file} is read-only, so nothing was saved; your entries are kept. "
+                "Save them to a writable copy?"
+            ).format(file=str(store.path)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return None
+        target = ask_save_file(
+            parent, tr("Save a copy of the plan store"), PLAN_STORE_FILTER, ".gpkg"
+        )
+        if target is None:
+            return None
+        try:
+            store = store.save_copy(target, overwrite=target.exists())
+        except DataError as error:
+            show_error(parent, title, error_text(error))
+            return None
+    try:
+        store.save(changes)
+    except DataError as error:
+        show_error(parent, title, error_text(error))
+        return None
+    return store
+
+
+def confirm_close(
+    parent: QWidget, dirty: bool, save: Callable[[], bool], discard: Callable[[], None]
+) -> bool:
+    """Whether a dialog may close: asks Save / Discard / Cancel when entries are unsaved."""
+    if not dirty:
+        return True
+    answer = QMessageBox.question(
+        parent,
+        parent.windowTitle(),
+        tr("There are unsaved changes. Save them before closing?"),
+        QMessageBox.StandardButton.Save
+        | QMessageBox.StandardButton.Discard
+        | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Save,
+    )
+    if answer == QMessageBox.StandardButton.Save:
+        return save()
+    if answer == QMessageBox.StandardButton.Discard:
+        discard()
+        return True
+    return False
