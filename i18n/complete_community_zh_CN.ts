@@ -68,6 +68,170 @@
       <translation>输出“{output}”：文件夹“{folder}”不存在。</translation>
     </message>
     <message>
+      <source>Export evaluation workbook</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Optional: the districts, to show their names instead of their ids. Their id field holds the values of the district id field on communities.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Optional: a plan store GeoPackage made by the plan dialogs; its projects make the 项目库 sheet. Without it the sheet is left out.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Heads every sheet, e.g. the city or district evaluated (南京市玄武区).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The language of the sheets and their headings: 0 Chinese, 1 English.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>0: one workbook. 1: one per district, named after the output file and the district (needs the district id field). 2: one workbook whose summary and lists cover every community, with evaluation sheets only for the communities listed in 'Chosen communities'.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Community ids separated by commas, for evaluation sheets of those only (2).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>When unchecked, an existing file of the same name is left alone and the run stops saying so.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The .xlsx to write. Split by district, one file per district is written next to it, named &lt;name&gt;_&lt;district&gt;.xlsx.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Districts (片区)</source>
+      <translation>片区</translation>
+    </message>
+    <message>
+      <source>District id field</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The id of each district, as the communities name it.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>District name field</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The name of each district, shown in the workbook.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Compound name field on the gap result</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The name of each compound, shown in the gap list next to its id.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Plan store (projects)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Title</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbook language</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbooks</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Chosen communities</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Replace an existing workbook</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Evaluation workbook</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Workbooks written</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Communities scored</source>
+      <translation>已评分社区数</translation>
+    </message>
+    <message>
+      <source>Mean total score</source>
+      <translation>平均总分</translation>
+    </message>
+    <message>
+      <source>Communities with a provisional total</source>
+      <translation>总分暂定的社区数</translation>
+    </message>
+    <message>
+      <source>Plan store (*.gpkg)</source>
+      <translation>规划数据库 (*.gpkg)</translation>
+    </message>
+    <message>
+      <source>{count} communities scored, mean total {mean}; {provisional} have a provisional total (points still 待评 or without data).</source>
+      <translation>已为 {count} 个社区评分，平均总分 {mean}；其中 {provisional} 个社区总分暂定（仍有待评或无数据的评分点）。</translation>
+    </message>
+    <message>
+      <source>Give the district id field on communities to write one workbook per district.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Give the ids of the communities whose evaluation sheets to write in 'Chosen communities', separated by commas.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Wrote {count} workbooks: {files}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The 片区 each community belongs to: groups the summary and the lists, and names the workbooks when they are split by district.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Chinese (中文)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>English</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>One workbook with every community</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>One workbook per district (片区)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>One workbook, evaluation sheets only for the chosen communities</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Give the id field of layer '{layer}' to name the districts.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The plan store {file} was upgraded to the current format; the old file was kept as {backup}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>District id field on communities</source>
+      <translation>社区上的片区编号字段</translation>
+    </message>
+    <message>
       <source>Facility gap analysis</source>
       <translation>设施短板分析</translation>
     </message>
@@ -320,10 +484,6 @@
       <translation>作为设施加入的项目数</translation>
     </message>
     <message>
-      <source>Plan store (*.gpkg)</source>
-      <translation>规划数据库 (*.gpkg)</translation>
-    </message>
-    <message>
       <source>Plan store {file}: {count} projects of the statuses {statuses} are added.</source>
       <translation>规划数据库 {file}：加入状态为 {statuses} 的项目 {count} 个。</translation>
     </message>
@@ -366,22 +526,6 @@
     <message>
       <source>Community scores</source>
       <translation>社区得分</translation>
-    </message>
-    <message>
-      <source>Communities scored</source>
-      <translation>已评分社区数</translation>
-    </message>
-    <message>
-      <source>Mean total score</source>
-      <translation>平均总分</translation>
-    </message>
-    <message>
-      <source>Communities with a provisional total</source>
-      <translation>总分暂定的社区数</translation>
-    </message>
-    <message>
-      <source>{count} communities scored, mean total {mean}; {provisional} have a provisional total (points still 待评 or without data).</source>
-      <translation>已为 {count} 个社区评分，平均总分 {mean}；其中 {provisional} 个社区总分暂定（仍有待评或无数据的评分点）。</translation>
     </message>
     <message>
       <source>Tiered provisioning (district – community – compound)</source>
@@ -446,10 +590,6 @@
     <message>
       <source>Count only mandatory types (应配建) as shortfalls</source>
       <translation>仅将应配建类型计为短板</translation>
-    </message>
-    <message>
-      <source>Districts (片区)</source>
-      <translation>片区</translation>
     </message>
     <message>
       <source>District (片区) polygons, the 10/15-minute life circles.</source>
@@ -542,10 +682,6 @@
     <message>
       <source>Give the compounds' population field or their households field.</source>
       <translation>请提供小区的人口字段或户数字段。</translation>
-    </message>
-    <message>
-      <source>District id field on communities</source>
-      <translation>社区上的片区编号字段</translation>
     </message>
     <message>
       <source>Community id field on compounds</source>
@@ -790,6 +926,18 @@
     <message>
       <source>Layer '{layer}' is reprojected from {source} to {target} for measuring.</source>
       <translation>图层“{layer}”已从 {source} 转换到 {target} 进行量算。</translation>
+    </message>
+    <message>
+      <source>Compound name field</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Complete community evaluation</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The model file {file} could not be read.</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>Residential unit {unit_id}: its location has no valid coordinates</source>
@@ -2142,6 +2290,10 @@
     <message>
       <source>Point {x}, {y}</source>
       <translation>点 {x}, {y}</translation>
+    </message>
+    <message>
+      <source>A table (CSV, Excel sheet, GeoPackage table …) with the columns community_id, point_id, score and optionally evidence, assessor, date. An empty score means not scored yet (待评).</source>
+      <translation type="vanished">包含 community_id、point_id、score 列（可选 evidence、assessor、date 列）的表格（CSV、Excel 工作表、GeoPackage 表等）。得分为空表示尚未评分（待评）。</translation>
     </message>
   </context>
 </TS>

@@ -5,6 +5,7 @@ algorithm base class translates, and it does not exist for Qt6; this small extra
 code with ``ast`` instead and understands exactly the project's conventions:
 
 - ``tr("...")`` / ``self.tr("...")`` calls and ``N_("...")`` markers;
+- strings that left the code keep their translation, marked ``vanished``;
 - class attributes listed in ``TRANSLATED_ATTRIBUTES`` (``DISPLAY_NAME``, ``GROUP`` ...).
 
 Usage:
@@ -82,7 +83,7 @@ def read_translations(ts_file: Path) -> dict[str, str]:
     for message in ElementTree.parse(ts_file).getroot().iter("message"):
         source = message.findtext("source") or ""
         translation = message.find("translation")
-        if translation is None or translation.get("type") in {"unfinished", "obsolete"}:
+        if translation is None or translation.get("type") == "unfinished":
             continue
         if translation.text:
             translations[source] = translation.text
@@ -101,6 +102,13 @@ def write_ts(ts_file: Path, language: str, sources: list[str], translations: dic
             translation.text = translations[source]
         else:
             translation.set("type", "unfinished")
+    # Strings no longer in the code keep their translation, marked vanished (lrelease leaves
+    # them out): a string that comes back, or a branch that still uses it, finds it again.
+    for source in sorted(set(translations) - set(sources)):
+        message = ElementTree.SubElement(context, "message")
+        ElementTree.SubElement(message, "source").text = source
+        vanished = ElementTree.SubElement(message, "translation", type="vanished")
+        vanished.text = translations[source]
     ElementTree.indent(root) if hasattr(ElementTree, "indent") else None
     body = ElementTree.tostring(root, encoding="unicode")
     ts_file.write_text(
