@@ -69,39 +69,39 @@
     </message>
     <message>
       <source>Export evaluation workbook</source>
-      <translation type="unfinished" />
+      <translation>导出评价工作簿</translation>
     </message>
     <message>
       <source>Optional: the districts, to show their names instead of their ids. Their id field holds the values of the district id field on communities.</source>
-      <translation type="unfinished" />
+      <translation>可选：片区图层，用于显示片区名称而非编号。其编号字段的值与社区上的片区编号字段一致。</translation>
     </message>
     <message>
       <source>Optional: a plan store GeoPackage made by the plan dialogs; its projects make the 项目库 sheet. Without it the sheet is left out.</source>
-      <translation type="unfinished" />
+      <translation>可选：用规划数据对话框建立的规划数据库 GeoPackage，其中的项目写入项目库工作表。不给时不生成该表。</translation>
     </message>
     <message>
       <source>Heads every sheet, e.g. the city or district evaluated (南京市玄武区).</source>
-      <translation type="unfinished" />
+      <translation>写在每张工作表的表头，例如所评价的城市或区（南京市玄武区）。</translation>
     </message>
     <message>
       <source>The language of the sheets and their headings: 0 Chinese, 1 English.</source>
-      <translation type="unfinished" />
+      <translation>工作表及其标题的语言：0 中文，1 英文。</translation>
     </message>
     <message>
       <source>0: one workbook. 1: one per district, named after the output file and the district (needs the district id field). 2: one workbook whose summary and lists cover every community, with evaluation sheets only for the communities listed in 'Chosen communities'.</source>
-      <translation type="unfinished" />
+      <translation>0：一个工作簿。1：每个片区一个工作簿，按输出文件名和片区命名（需要片区编号字段）。2：一个工作簿，汇总表和清单包含全部社区，只为“指定社区”中列出的社区生成评价表。</translation>
     </message>
     <message>
       <source>Community ids separated by commas, for evaluation sheets of those only (2).</source>
-      <translation type="unfinished" />
+      <translation>以逗号分隔的社区编号，只为这些社区生成评价表（选项 2）。</translation>
     </message>
     <message>
       <source>When unchecked, an existing file of the same name is left alone and the run stops saying so.</source>
-      <translation type="unfinished" />
+      <translation>不勾选时，同名的已有文件保持不变，运行停止并给出提示。</translation>
     </message>
     <message>
       <source>The .xlsx to write. Split by district, one file per district is written next to it, named &lt;name&gt;_&lt;district&gt;.xlsx.</source>
-      <translation type="unfinished" />
+      <translation>要写出的 .xlsx 文件。按片区拆分时，在其旁边为每个片区写出一个文件，命名为 &lt;文件名&gt;_&lt;片区&gt;.xlsx。</translation>
     </message>
     <message>
       <source>Districts (片区)</source>
@@ -109,59 +109,59 @@
     </message>
     <message>
       <source>District id field</source>
-      <translation type="unfinished" />
+      <translation>片区编号字段</translation>
     </message>
     <message>
       <source>The id of each district, as the communities name it.</source>
-      <translation type="unfinished" />
+      <translation>各片区的编号，与社区上记录的片区编号一致。</translation>
     </message>
     <message>
       <source>District name field</source>
-      <translation type="unfinished" />
+      <translation>片区名称字段</translation>
     </message>
     <message>
       <source>The name of each district, shown in the workbook.</source>
-      <translation type="unfinished" />
+      <translation>各片区的名称，写入工作簿。</translation>
     </message>
     <message>
       <source>Compound name field on the gap result</source>
-      <translation type="unfinished" />
+      <translation>短板结果中的小区名称字段</translation>
     </message>
     <message>
       <source>The name of each compound, shown in the gap list next to its id.</source>
-      <translation type="unfinished" />
+      <translation>各小区的名称，在短板清单中与小区编号并列显示。</translation>
     </message>
     <message>
       <source>Plan store (projects)</source>
-      <translation type="unfinished" />
+      <translation>规划数据库（项目）</translation>
     </message>
     <message>
       <source>Title</source>
-      <translation type="unfinished" />
+      <translation>标题</translation>
     </message>
     <message>
       <source>Workbook language</source>
-      <translation type="unfinished" />
+      <translation>工作簿语言</translation>
     </message>
     <message>
       <source>Workbooks</source>
-      <translation type="unfinished" />
+      <translation>工作簿</translation>
     </message>
     <message>
       <source>Chosen communities</source>
-      <translation type="unfinished" />
+      <translation>指定社区</translation>
     </message>
     <message>
       <source>Replace an existing workbook</source>
-      <translation type="unfinished" />
+      <translation>替换已有工作簿</translation>
     </message>
     <message>
       <source>Evaluation workbook</source>
-      <translation type="unfinished" />
+      <translation>评价工作簿</translation>
     </message>
     <message>
       <source>Workbooks written</source>
-      <translation type="unfinished" />
+      <translation>已写出的工作簿</translation>
     </message>
     <message>
       <source>Communities scored</source>
@@ -185,47 +185,47 @@
     </message>
     <message>
       <source>Give the district id field on communities to write one workbook per district.</source>
-      <translation type="unfinished" />
+      <translation>要按片区分别写出工作簿，请给出社区上的片区编号字段。</translation>
     </message>
     <message>
       <source>Give the ids of the communities whose evaluation sheets to write in 'Chosen communities', separated by commas.</source>
-      <translation type="unfinished" />
+      <translation>请在“指定社区”中给出要生成评价表的社区编号，以逗号分隔。</translation>
     </message>
     <message>
       <source>Wrote {count} workbooks: {files}</source>
-      <translation type="unfinished" />
+      <translation>已写出 {count} 个工作簿：{files}</translation>
     </message>
     <message>
       <source>The 片区 each community belongs to: groups the summary and the lists, and names the workbooks when they are split by district.</source>
-      <translation type="unfinished" />
+      <translation>各社区所属的片区：用于汇总表和清单的分组，按片区拆分时用于工作簿命名。</translation>
     </message>
     <message>
       <source>Chinese (中文)</source>
-      <translation type="unfinished" />
+      <translation>中文</translation>
     </message>
     <message>
       <source>English</source>
-      <translation type="unfinished" />
+      <translation>英文</translation>
     </message>
     <message>
       <source>One workbook with every community</source>
-      <translation type="unfinished" />
+      <translation>一个工作簿，包含全部社区</translation>
     </message>
     <message>
       <source>One workbook per district (片区)</source>
-      <translation type="unfinished" />
+      <translation>每个片区一个工作簿</translation>
     </message>
     <message>
       <source>One workbook, evaluation sheets only for the chosen communities</source>
-      <translation type="unfinished" />
+      <translation>一个工作簿，只为指定社区生成评价表</translation>
     </message>
     <message>
       <source>Give the id field of layer '{layer}' to name the districts.</source>
-      <translation type="unfinished" />
+      <translation>要显示片区名称，请给出图层“{layer}”的编号字段。</translation>
     </message>
     <message>
       <source>The plan store {file} was upgraded to the current format; the old file was kept as {backup}.</source>
-      <translation type="unfinished" />
+      <translation>规划数据库 {file} 已升级为当前格式；旧文件保留为 {backup}。</translation>
     </message>
     <message>
       <source>District id field on communities</source>
@@ -781,7 +781,7 @@
     </message>
     <message>
       <source>A table (CSV, Excel sheet, GeoPackage table …) with the columns community_id, point_id, score and optionally evidence, assessor, date. An empty score means not scored yet (待评). An evaluation workbook written by 'Export evaluation workbook' whose yellow manual cells were filled in is read as well.</source>
-      <translation type="unfinished" />
+      <translation>包含 community_id、point_id、score 列（可选 evidence、assessor、date 列）的表格（CSV、Excel 工作表、GeoPackage 表……）。得分为空表示尚未评分（待评）。也可以是“导出评价工作簿”写出、黄色人工评分单元格已填写的工作簿。</translation>
     </message>
     <message>
       <source>A rubric in the built-in format (YAML, JSON or Excel); the built-in when empty.</source>
@@ -873,7 +873,7 @@
     </message>
     <message>
       <source>Manual scores read from the evaluation forms of workbook {file}: {count}.</source>
-      <translation type="unfinished" />
+      <translation>从工作簿 {file} 的评价表读入人工评分 {count} 项。</translation>
     </message>
     <message>
       <source>Give the population field of layer '{layer}': coverage is weighted by the residents of each compound.</source>
@@ -889,7 +889,7 @@
     </message>
     <message>
       <source>{count} cells of the workbook were changed but are not read back:</source>
-      <translation type="unfinished" />
+      <translation>工作簿中有 {count} 个单元格被改动，但不会读入：</translation>
     </message>
     <message>
       <source>Table '{layer}' has no column '{column}'; a manual-score table has the columns {columns}.</source>
@@ -929,15 +929,15 @@
     </message>
     <message>
       <source>Compound name field</source>
-      <translation type="unfinished" />
+      <translation>小区名称字段</translation>
     </message>
     <message>
       <source>Complete community evaluation</source>
-      <translation type="unfinished" />
+      <translation>完整社区评价全流程</translation>
     </message>
     <message>
       <source>The model file {file} could not be read.</source>
-      <translation type="unfinished" />
+      <translation>无法读取模型文件 {file}。</translation>
     </message>
     <message>
       <source>Residential unit {unit_id}: its location has no valid coordinates</source>

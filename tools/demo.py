@@ -1,10 +1,12 @@
-"""``make demo``: the main job on the bundled Nanjing sample, headless through ``qgis_process``.
+"""``make demo``: the whole evaluation on the bundled Nanjing sample, headless, in one run.
 
-Enables the plugin in a throw-away profile, runs the facility gap analysis and the tiered
-provisioning on ``sample/nanjing_xuanwu.gpkg``, scores every community against the built-in
-rubric from their outputs, and exports that rubric to Excel. Prints per facility type the
-population covered, per tier the units short of a mandatory facility, and per community its
-total and grade.
+Enables the plugin in a throw-away profile and runs the shipped model
+``completecommunity:completecommunityevaluation`` through ``qgis_process`` on
+``sample/nanjing_xuanwu.gpkg``: facility gap analysis, tiered provisioning, rubric scoring and
+the evaluation workbook. Writes ``output/demo/evaluation.xlsx`` with the gap layer, the
+coverage summary, the provision table and layers and the community scores next to it; prints
+per facility type the population covered, per community its total and grade, and a short
+summary. Also exports the built-in rubric to Excel, as the starting point for a city's own.
 """
 
 from __future__ import annotations
@@ -20,91 +22,53 @@ from qgis_process_runner import QgisProcess  # noqa: E402
 SAMPLE = REPO_ROOT / "sample" / "nanjing_xuanwu.gpkg"
 OUTPUT_DIR = REPO_ROOT / "output" / "demo"
 PROVIDER_ID = "completecommunity"
+MODEL_ID = f"{PROVIDER_ID}:completecommunityevaluation"
+
+#: The model's outputs (model output name -> file); the workbook is replaced in place.
+MODEL_OUTPUTS = {
+    "exportworkbook:WORKBOOK": OUTPUT_DIR / "evaluation.xlsx",
+    "facilitygap:GAPS": OUTPUT_DIR / "gaps.gpkg",
+    "facilitygap:GAP_SUMMARY": OUTPUT_DIR / "gap_summary.csv",
+    "tieredprovision:PROVISION": OUTPUT_DIR / "provision.csv",
+    "tieredprovision:COMMUNITY_SHORTFALLS": OUTPUT_DIR / "provision_communities.gpkg",
+    "rubricscore:SCORES": OUTPUT_DIR / "scores.gpkg",
+}
 
 
-def run_facility_gap(cli: QgisProcess) -> Path:
-    gaps = OUTPUT_DIR / "gaps.gpkg"
-    for stale in (gaps, OUTPUT_DIR / "gap_summary.csv"):
-        stale.unlink(missing_ok=True)
+def run_model(cli: QgisProcess) -> dict:
+    """The whole chain on the sample; field inputs are given (qgis_process does not fill in
+    the defaults of field parameters)."""
+    for name, path in MODEL_OUTPUTS.items():
+        if name != "exportworkbook:WORKBOOK":
+            path.unlink(missing_ok=True)
+    layer = f"{SAMPLE}|layername={{}}".format
     result, answer = cli.run_json(
-        f"{PROVIDER_ID}:facilitygap",
+        MODEL_ID,
         {
-            "UNITS": f"{SAMPLE}|layername=compounds",
-            "UNIT_ID_FIELD": "compound_id",
-            "POPULATION_FIELD": "population",
-            "FACILITIES": f"{SAMPLE}|layername=facilities",
-            "TYPE_FIELD": "类型",
-            "NETWORK": f"{SAMPLE}|layername=roads",
-            "SNAP_TOLERANCE": 150,
-            "OUTPUT": f"{gaps}",
-            "SUMMARY": f"{OUTPUT_DIR / 'gap_summary.csv'}",
-        },
-    )
-    if result.returncode != 0 or answer is None:
-        sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
-        raise SystemExit("The facility gap analysis failed (see above).")
-    return gaps
-
-
-def run_tiered_provision(cli: QgisProcess) -> dict:
-    outputs = {
-        "OUTPUT_TABLE": OUTPUT_DIR / "provision.csv",
-        "SHARING": OUTPUT_DIR / "provision_sharing.csv",
-        "DISTRICTS_OUTPUT": OUTPUT_DIR / "provision_districts.gpkg",
-        "COMMUNITIES_OUTPUT": OUTPUT_DIR / "provision_communities.gpkg",
-        "COMPOUNDS_OUTPUT": OUTPUT_DIR / "provision_compounds.gpkg",
-    }
-    for path in outputs.values():
-        path.unlink(missing_ok=True)
-    result, answer = cli.run_json(
-        f"{PROVIDER_ID}:tieredprovision",
-        {
-            "DISTRICTS": f"{SAMPLE}|layername=districts",
-            "DISTRICT_ID_FIELD": "district_id",
-            "COMMUNITIES": f"{SAMPLE}|layername=communities",
-            "COMMUNITY_ID_FIELD": "community_id",
-            "COMMUNITY_DISTRICT_FIELD": "district_id",
-            "COMPOUNDS": f"{SAMPLE}|layername=compounds",
+            "COMPOUNDS": layer("compounds"),
             "COMPOUND_ID_FIELD": "compound_id",
-            "COMPOUND_COMMUNITY_FIELD": "community_id",
+            "COMPOUND_NAME_FIELD": "name",
             "POPULATION_FIELD": "population",
-            "FACILITIES": f"{SAMPLE}|layername=facilities",
-            "TYPE_FIELD": "类型",
-            "NETWORK": f"{SAMPLE}|layername=roads",
-            "SNAP_TOLERANCE": 150,
-            **{name: str(path) for name, path in outputs.items()},
-        },
-    )
-    if result.returncode != 0 or answer is None:
-        sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
-        raise SystemExit("The tiered provisioning failed (see above).")
-    return answer.get("results", answer)
-
-
-def run_rubric_score(cli: QgisProcess, gaps: Path, provision: Path) -> dict:
-    outputs = {
-        "OUTPUT": OUTPUT_DIR / "scores.gpkg",
-        "OUTPUT_TABLE": OUTPUT_DIR / "scores_points.csv",
-    }
-    for path in outputs.values():
-        path.unlink(missing_ok=True)
-    result, answer = cli.run_json(
-        f"{PROVIDER_ID}:rubricscore",
-        {
-            "COMMUNITIES": f"{SAMPLE}|layername=communities",
+            "COMPOUND_COMMUNITY_FIELD": "community_id",
+            "COMMUNITIES": layer("communities"),
             "COMMUNITY_ID_FIELD": "community_id",
             "COMMUNITY_NAME_FIELD": "name",
-            "GAPS": str(gaps),
-            "GAP_ID_FIELD": "compound_id",
-            "GAP_COMMUNITY_FIELD": "community_id",
-            "GAP_POPULATION_FIELD": "population",
-            "PROVISION": str(provision),
-            **{name: str(path) for name, path in outputs.items()},
+            "COMMUNITY_DISTRICT_FIELD": "district_id",
+            "DISTRICTS": layer("districts"),
+            "DISTRICT_ID_FIELD": "district_id",
+            "DISTRICT_NAME_FIELD": "name",
+            "FACILITIES": layer("facilities"),
+            "TYPE_FIELD": "类型",
+            "NETWORK": layer("roads"),
+            "SNAP_TOLERANCE": 150,
+            "TITLE": "南京市玄武区（示例）",
+            "OVERWRITE": 1,
+            **{name: str(path) for name, path in MODEL_OUTPUTS.items()},
         },
     )
     if result.returncode != 0 or answer is None:
         sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
-        raise SystemExit("The rubric scoring failed (see above).")
+        raise SystemExit("The evaluation model failed (see above).")
     return answer.get("results", answer)
 
 
@@ -118,10 +82,12 @@ def export_rubric(cli: QgisProcess) -> Path:
     return workbook
 
 
-def print_scores(scores_gpkg: Path, results: dict) -> None:
-    """Each community's total and grade from the scores layer (read with sqlite3: a GeoPackage
-    is SQLite, and the demo's own Python need not import QGIS)."""
+def print_scores(scores_gpkg: Path) -> None:
+    """Each community's total and grade from the scores layer, then how many reached each
+    grade (read with sqlite3: a GeoPackage is SQLite, and the demo's own Python need not
+    import QGIS)."""
     import sqlite3
+    from collections import Counter
 
     with sqlite3.connect(str(scores_gpkg)) as connection:
         table = connection.execute(
@@ -141,9 +107,15 @@ def print_scores(scores_gpkg: Path, results: dict) -> None:
             f"  {pad(label, 26)}{total:>6.1f}{mark}  {upper:>6.1f}  "
             f"{pad(grade, 8)}{pending} 待评, {no_data} no data{veto}"
         )
+    if not rows:
+        return
+    mean = sum(row[2] for row in rows) / len(rows)
+    grades = Counter(row[4] for row in rows)
+    provisional = sum(1 for row in rows if row[5])
     print(
-        f"  {results.get('COMMUNITIES_SCORED')} communities, mean total "
-        f"{results.get('MEAN_TOTAL'):.1f}, {results.get('N_PROVISIONAL')} provisional"
+        f"  {len(rows)} communities, mean total {mean:.1f}; grades: "
+        + ", ".join(f"{grade} {count}" for grade, count in grades.most_common())
+        + f"; {provisional} provisional (manual points still to be filled in)"
     )
 
 
@@ -184,22 +156,21 @@ def main() -> int:
         print(f"  {algorithm_id}")
     if not SAMPLE.exists():
         raise SystemExit(f"Sample data missing: {SAMPLE}")
-    gaps = run_facility_gap(cli)
-    print_coverage(OUTPUT_DIR / "gap_summary.csv")
-    provision = run_tiered_provision(cli)
-    print("\nUnits short of at least one mandatory facility (tiered provisioning):")
-    for label, key in (
-        ("片区 districts", "DISTRICTS_SHORT"),
-        ("社区 communities", "COMMUNITIES_SHORT"),
-        ("小区 compounds", "COMPOUNDS_SHORT"),
-    ):
-        print(f"  {pad(label, 20)}{provision.get(key)}")
-    scores = run_rubric_score(cli, gaps, OUTPUT_DIR / "provision.csv")
-    print_scores(OUTPUT_DIR / "scores.gpkg", scores)
-    workbook = export_rubric(cli)
-    print(f"\nWrote {gaps.relative_to(REPO_ROOT)}, gap_summary.csv, provision_*.gpkg/.csv,")
-    print(f"scores.gpkg, scores_points.csv and {workbook.name} (the built-in rubric, to edit)")
-    print(f"in {OUTPUT_DIR.relative_to(REPO_ROOT)}/")
+    print(f"\nRunning {MODEL_ID} (gap analysis -> provisioning -> scoring -> workbook) ...")
+    run_model(cli)
+    print_coverage(MODEL_OUTPUTS["facilitygap:GAP_SUMMARY"])
+    print_scores(MODEL_OUTPUTS["rubricscore:SCORES"])
+    rubric = export_rubric(cli)
+    workbook = MODEL_OUTPUTS["exportworkbook:WORKBOOK"]
+    print(f"\nThe evaluation workbook: {workbook.relative_to(REPO_ROOT)}")
+    print("  (汇总表 summary, 短板清单 gap list, 配置缺口 provision deficits, 说明 about, and one")
+    print("  评价表 per community: fill in the yellow manual cells and read them back as the")
+    print("  MANUAL_SCORES of completecommunity:rubricscore)")
+    print(f"Layers and tables in {OUTPUT_DIR.relative_to(REPO_ROOT)}/:")
+    for name, path in MODEL_OUTPUTS.items():
+        if path != workbook:
+            print(f"  {pad(path.name, 30)}{name}")
+    print(f"  {pad(rubric.name, 30)}the built-in rubric, to edit")
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .export_rubric import ExportRubricAlgorithm
+from .export_workbook import ExportWorkbookAlgorithm
 from .facility_gap import FacilityGapAlgorithm
 from .plan_scenario import PlanScenarioAlgorithm
 from .rubric_score import RubricScoreAlgorithm
@@ -13,5 +14,6 @@ ALGORITHM_CLASSES: list = [
     TieredProvisionAlgorithm,
     RubricScoreAlgorithm,
     ExportRubricAlgorithm,
+    ExportWorkbookAlgorithm,
     PlanScenarioAlgorithm,
 ]

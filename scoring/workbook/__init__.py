@@ -32,6 +32,7 @@ from .reader import (
     UNKNOWN_POINT,
     EditedCell,
     WorkbookManualScores,
+    is_evaluation_workbook,
     read_manual_scores_from_workbook,
 )
 from .writer import SPLIT_BY_DISTRICT, write_workbook, write_workbooks
@@ -54,6 +55,7 @@ __all__ = [
     "check_language",
     "deficit_rows_from_provision",
     "file_part",
+    "is_evaluation_workbook",
     "is_valid_sheet_name",
     "read_manual_scores_from_workbook",
     "sheet_name",

@@ -146,6 +146,32 @@ def read_manual_scores_from_workbook(
     return WorkbookManualScores(reading.scores, reading.edited)
 
 
+def is_evaluation_workbook(path: Union[str, Path]) -> bool:
+    """Whether ``path`` is an .xlsx with at least one evaluation form written by this toolkit
+    (a sheet whose table header has every hidden key column the writer puts there).
+
+    Lets a caller that is given "a table of manual scores" tell a filled-in workbook from a
+    plain sheet of scores in an .xlsx (columns community_id, point_id, score ...), which is
+    read as a table. A file that is not an .xlsx workbook is not one.
+    """
+    openpyxl = require_openpyxl()
+    if not Path(path).is_file():
+        return False
+    try:
+        workbook = _open(openpyxl, str(path), data_only=False)
+    except DataError:
+        return False
+    try:
+        for sheet in workbook.worksheets:
+            for cells in sheet.iter_rows(max_row=_HEADER_SEARCH_ROWS, values_only=True):
+                texts = {_text(value) for value in cells}
+                if all(key in texts for key in HIDDEN_COLUMNS):
+                    return True
+    finally:
+        workbook.close()
+    return False
+
+
 def _open(openpyxl: Any, file: str, data_only: bool) -> Any:
     try:
         return openpyxl.load_workbook(file, read_only=True, data_only=data_only)

@@ -1,0 +1,629 @@
+"""``completecommunity:exportworkbook`` — the evaluation workbook (.xlsx) a city receives.
+
+The communities are scored exactly as ``rubricscore`` scores them, from the same inputs (the
+shared :class:`..community_scoring.CommunityScoringAlgorithm`), rather than read back from its
+output table: the workbook needs every point's result with its indicator and evidence, and the
+gap and provision results for its lists anyway, so scoring again from those keeps the forms and
+the lists consistent by construction. The rows read are handed as plain records to
+:func:`scoring.workbook.write_workbooks`, which writes the summary, the lists, the about sheet
+and one evaluation form per community, safely (a temporary file moved into place when
+complete).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingException,
+    QgsProcessingMultiStepFeedback,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterString,
+)
+
+from ...i18n import tr
+from ...resources import plugin_version
+from ...scoring.errors import Cancelled
+from ...scoring.plan import FUNDING_SOURCES, PROJECTS, STATUSES, PlanStore, choice_label, field_spec
+from ...scoring.provision import COMMUNITY, DISTRICT, NEIGHBOURHOOD, STATUS_LABELS, ProvisionRow
+from ...scoring.rubric import Bilingual, ProvisionRecord, community_key
+from ...scoring.rubric.rules import format_number
+from ...scoring.standard import FacilityStandard
+from ...scoring.workbook import (
+    SPLIT_BY_DISTRICT,
+    CommunityInfo,
+    DeficitRow,
+    GapRow,
+    WorkbookData,
+    WorkbookMetadata,
+    deficit_rows_from_provision,
+    safe_save,
+    write_workbooks,
+)
+from ..community_scoring import CommunityScoringAlgorithm, Evaluation, GapsRead, plain
+from ..feedback import DomainFeedback
+from ..layers import numeric_or_none
+
+LANGUAGES = ("zh", "en")
+SPLIT_NONE, SPLIT_DISTRICT, SPLIT_CHOSEN = 0, 1, 2
+
+#: How the 说明 sheet names each input, in the workbook's language (not the QGIS locale).
+SOURCE_WORDS: Dict[str, Dict[str, str]] = {
+    "communities": {"zh": "社区", "en": "Communities"},
+    "districts": {"zh": "片区", "en": "Districts"},
+    "gaps": {"zh": "设施短板分析结果", "en": "Facility gap result"},
+    "provision": {"zh": "分级配置结果", "en": "Tiered provision table"},
+    "manual": {"zh": "人工评分", "en": "Manual scores"},
+    "projects": {"zh": "规划项目库", "en": "Plan store"},
+    "rubric": {"zh": "评价细则文件", "en": "Rubric file"},
+    "standard": {"zh": "设施标准文件", "en": "Facility standard file"},
+    "builtin": {"zh": "内置", "en": "built-in"},
+}
+
+
+class ExportWorkbookAlgorithm(CommunityScoringAlgorithm):
+    ALGORITHM_ID = "exportworkbook"
+    DISPLAY_NAME = "Export evaluation workbook"
+    GROUP = "Evaluation"
+    GROUP_ID = "evaluation"
+
+    COMMUNITY_DISTRICT_FIELD = "COMMUNITY_DISTRICT_FIELD"
+    DISTRICTS = "DISTRICTS"
+    DISTRICT_ID_FIELD = "DISTRICT_ID_FIELD"
+    DISTRICT_NAME_FIELD = "DISTRICT_NAME_FIELD"
+    GAP_NAME_FIELD = "GAP_NAME_FIELD"
+    PROJECTS = "PROJECTS"
+    TITLE = "TITLE"
+    LANGUAGE = "LANGUAGE"
+    SPLIT_BY = "SPLIT_BY"
+    COMMUNITY_IDS = "COMMUNITY_IDS"
+    OVERWRITE = "OVERWRITE"
+    OUTPUT = "OUTPUT"
+    FILES = "FILES"
+    COMMUNITIES_SCORED = "COMMUNITIES_SCORED"
+    MEAN_TOTAL = "MEAN_TOTAL"
+    N_PROVISIONAL = "N_PROVISIONAL"
+
+    def initAlgorithm(self, config=None) -> None:
+        self.add_scoring_parameters(
+            after_communities=[
+                (
+                    QgsProcessingParameterField(
+                        self.COMMUNITY_DISTRICT_FIELD,
+                        tr("District id field on communities"),
+                        parentLayerParameterName=self.COMMUNITIES,
+                        optional=True,
+                    ),
+                    tr(
+                        "The 片区 each community belongs to: groups the summary and the lists, and "
+                        "names the workbooks when they are split by district."
+                    ),
+                )
+            ]
+        )
+        self._naming_parameters()
+        self._workbook_parameters()
+
+    def _naming_parameters(self) -> None:
+        self.add_parameter(
+            QgsProcessingParameterFeatureSource(
+                self.DISTRICTS,
+                tr("Districts (片区)"),
+                [QgsProcessing.TypeVector],
+                optional=True,
+            ),
+            tr(
+                "Optional: the districts, to show their names instead of their ids. Their id "
+                "field holds the values of the district id field on communities."
+            ),
+        )
+        for name, title, parent, help_text in (
+            (
+                self.DISTRICT_ID_FIELD,
+                tr("District id field"),
+                self.DISTRICTS,
+                tr("The id of each district, as the communities name it."),
+            ),
+            (
+                self.DISTRICT_NAME_FIELD,
+                tr("District name field"),
+                self.DISTRICTS,
+                tr("The name of each district, shown in the workbook."),
+            ),
+            (
+                self.GAP_NAME_FIELD,
+                tr("Compound name field on the gap result"),
+                self.GAPS,
+                tr("The name of each compound, shown in the gap list next to its id."),
+            ),
+        ):
+            self.add_parameter(
+                QgsProcessingParameterField(
+                    name, title, parentLayerParameterName=parent, optional=True
+                ),
+                help_text,
+            )
+        self.add_parameter(
+            QgsProcessingParameterFile(
+                self.PROJECTS,
+                tr("Plan store (projects)"),
+                optional=True,
+                fileFilter=tr("Plan store (*.gpkg)"),
+            ),
+            tr(
+                "Optional: a plan store GeoPackage made by the plan dialogs; its projects make "
+                "the 项目库 sheet. Without it the sheet is left out."
+            ),
+        )
+
+    def _workbook_parameters(self) -> None:
+        self.add_parameter(
+            QgsProcessingParameterString(self.TITLE, tr("Title"), optional=True),
+            tr("Heads every sheet, e.g. the city or district evaluated (南京市玄武区)."),
+        )
+        self.add_parameter(
+            QgsProcessingParameterEnum(
+                self.LANGUAGE,
+                tr("Workbook language"),
+                options=[tr("Chinese (中文)"), tr("English")],
+                defaultValue=0,
+            ),
+            tr("The language of the sheets and their headings: 0 Chinese, 1 English."),
+        )
+        self.add_parameter(
+            QgsProcessingParameterEnum(
+                self.SPLIT_BY,
+                tr("Workbooks"),
+                options=[
+                    tr("One workbook with every community"),
+                    tr("One workbook per district (片区)"),
+                    tr("One workbook, evaluation sheets only for the chosen communities"),
+                ],
+                defaultValue=SPLIT_NONE,
+            ),
+            tr(
+                "0: one workbook. 1: one per district, named after the output file and the "
+                "district (needs the district id field). 2: one workbook whose summary and lists "
+                "cover every community, with evaluation sheets only for the communities listed "
+                "in 'Chosen communities'."
+            ),
+        )
+        self.add_parameter(
+            QgsProcessingParameterString(
+                self.COMMUNITY_IDS, tr("Chosen communities"), optional=True
+            ),
+            tr("Community ids separated by commas, for evaluation sheets of those only (2)."),
+        )
+        self.add_parameter(
+            QgsProcessingParameterBoolean(
+                self.OVERWRITE, tr("Replace an existing workbook"), defaultValue=False
+            ),
+            tr(
+                "When unchecked, an existing file of the same name is left alone and the run "
+                "stops saying so."
+            ),
+        )
+        self.add_parameter(
+            QgsProcessingParameterFileDestination(
+                self.OUTPUT, tr("Evaluation workbook"), tr("Excel workbook (*.xlsx)")
+            ),
+            tr(
+                "The .xlsx to write. Split by district, one file per district is written next "
+                "to it, named <name>_<district>.xlsx."
+            ),
+        )
+        self.addOutput(QgsProcessingOutputString(self.FILES, tr("Workbooks written")))
+        self.addOutput(QgsProcessingOutputNumber(self.COMMUNITIES_SCORED, tr("Communities scored")))
+        self.addOutput(QgsProcessingOutputNumber(self.MEAN_TOTAL, tr("Mean total score")))
+        self.addOutput(
+            QgsProcessingOutputNumber(
+                self.N_PROVISIONAL, tr("Communities with a provisional total")
+            )
+        )
+
+    # ---------------------------------------------------------------------------------
+
+    def compute(self, parameters, context, feedback) -> dict[str, Any]:
+        steps = QgsProcessingMultiStepFeedback(self.EVALUATION_STEPS + 1, feedback)
+        target = safe_save.xlsx_path(self.parameterAsFileOutput(parameters, self.OUTPUT, context))
+        split_by = self.split_choice(parameters, context)
+        overwrite = self.parameterAsBool(parameters, self.OVERWRITE, context)
+        self.check_target(target, split_by, overwrite)
+        district_field = self.parameterAsString(parameters, self.COMMUNITY_DISTRICT_FIELD, context)
+        name_field = self.parameterAsString(parameters, self.GAP_NAME_FIELD, context)
+        evaluation = self.evaluate(
+            parameters,
+            context,
+            steps,
+            feedback,
+            community_fields=(district_field,) if district_field else (),
+            gap_name_field=name_field,
+        )
+        language = LANGUAGES[self.parameterAsEnum(parameters, self.LANGUAGE, context)]
+        data = self.workbook_data(
+            parameters, context, evaluation, district_field, language, feedback
+        )
+        if feedback.isCanceled():
+            raise Cancelled()
+        steps.setCurrentStep(self.EVALUATION_STEPS)
+        written = self.write(data, target, split_by, overwrite, steps)
+        summary = evaluation.summary
+        feedback.pushInfo(
+            tr(
+                "{count} communities scored, mean total {mean}; {provisional} have a provisional "
+                "total (points still 待评 or without data)."
+            ).format(
+                count=summary.n_communities,
+                mean=format_number(summary.mean_total),
+                provisional=summary.n_provisional,
+            )
+        )
+        return {
+            self.OUTPUT: str(written[0]),
+            self.FILES: ";".join(str(path) for path in written),
+            self.COMMUNITIES_SCORED: summary.n_communities,
+            self.MEAN_TOTAL: summary.mean_total,
+            self.N_PROVISIONAL: summary.n_provisional,
+        }
+
+    @staticmethod
+    def check_target(target: Path, split_by, overwrite: bool) -> None:
+        """Refuse, before the work rather than after it, a target that may not or cannot be
+        replaced, or whose folder is missing. Split by district, the files are named after the
+        districts, known only once the communities are read: then only the folder is checked
+        here (the writer checks every file before writing any)."""
+        if split_by != SPLIT_BY_DISTRICT or not target.parent.is_dir():
+            safe_save.check_targets([target], overwrite)
+
+    def split_choice(self, parameters, context):
+        """What ``write_workbooks`` is given as ``split_by``."""
+        choice = self.parameterAsEnum(parameters, self.SPLIT_BY, context)
+        if choice == SPLIT_DISTRICT:
+            if not self.parameterAsString(parameters, self.COMMUNITY_DISTRICT_FIELD, context):
+                raise QgsProcessingException(
+                    tr(
+                        "Give the district id field on communities to write one workbook per "
+                        "district."
+                    )
+                )
+            return SPLIT_BY_DISTRICT
+        if choice == SPLIT_CHOSEN:
+            chosen = split_ids(self.parameterAsString(parameters, self.COMMUNITY_IDS, context))
+            if not chosen:
+                raise QgsProcessingException(
+                    tr(
+                        "Give the ids of the communities whose evaluation sheets to write in "
+                        "'Chosen communities', separated by commas."
+                    )
+                )
+            return chosen
+        return None
+
+    def write(self, data: WorkbookData, target: Path, split_by, overwrite: bool, steps) -> list:
+        written = write_workbooks(data, target, split_by, overwrite, DomainFeedback(steps))
+        steps.pushInfo(
+            tr("Wrote {count} workbooks: {files}").format(
+                count=len(written), files=", ".join(str(path) for path in written)
+            )
+        )
+        return written
+
+    # The workbook's records ------------------------------------------------------------
+
+    def workbook_data(
+        self,
+        parameters,
+        context,
+        evaluation: Evaluation,
+        district_field: str,
+        language: str,
+        feedback,
+    ) -> WorkbookData:
+        communities = evaluation.communities
+        district_names = self.read_district_names(parameters, context)
+
+        def district_name(district_id: Any) -> str:
+            key = community_key(district_id)
+            return district_names.get(key, key)
+
+        districts = (
+            communities.attributes[district_field]
+            if district_field
+            else [None] * len(communities.ids)
+        )
+        infos = [
+            CommunityInfo(uid, name or "", district_name(district) if district is not None else "")
+            for uid, name, district in zip(communities.ids, communities.names, districts)
+        ]
+        standard = evaluation.standard
+        names = {
+            COMMUNITY: {info.id: info.name for info in infos},
+            DISTRICT: district_names,
+            NEIGHBOURHOOD: compound_names(evaluation.gaps),
+        }
+        return WorkbookData(
+            rubric=evaluation.rubric,
+            scores=evaluation.scores,
+            communities=infos,
+            gaps=None if evaluation.gaps is None else gap_list(evaluation.gaps, standard),
+            deficits=(
+                None
+                if evaluation.provision is None
+                else deficit_list(
+                    evaluation.provision_rows or [],
+                    evaluation.provision,
+                    standard,
+                    names,
+                    district_name,
+                )
+            ),
+            projects=self.read_projects(parameters, context, infos, standard, language, feedback),
+            metadata=self.metadata(parameters, context, standard, language),
+            language=language,
+        )
+
+    def read_district_names(self, parameters, context) -> Dict[str, str]:
+        """District id (as text) -> name, from the districts layer and its name field when
+        given; without them districts are shown by their ids."""
+        source = self.parameterAsSource(parameters, self.DISTRICTS, context)
+        name_field = self.parameterAsString(parameters, self.DISTRICT_NAME_FIELD, context)
+        if source is None or not name_field:
+            return {}
+        id_field = self.parameterAsString(parameters, self.DISTRICT_ID_FIELD, context)
+        if not id_field:
+            raise QgsProcessingException(
+                tr("Give the id field of layer '{layer}' to name the districts.").format(
+                    layer=self.label(source, self.DISTRICTS)
+                )
+            )
+        self.check_field(source, self.DISTRICTS, id_field)
+        self.check_field(source, self.DISTRICTS, name_field)
+        names: Dict[str, str] = {}
+        for feature in source.getFeatures():
+            key = community_key(plain(feature[id_field]))
+            name = plain(feature[name_field])
+            if key and name is not None and str(name).strip():
+                names.setdefault(key, str(name).strip())
+        return names
+
+    def read_projects(
+        self,
+        parameters,
+        context,
+        infos: List[CommunityInfo],
+        standard: FacilityStandard,
+        language: str,
+        feedback,
+    ) -> Optional[List[Dict[str, Any]]]:
+        path = self.parameterAsFile(parameters, self.PROJECTS, context)
+        if not path:
+            return None
+        store = PlanStore.open(path, standard=standard)
+        if store.upgraded_from is not None:
+            feedback.pushInfo(
+                tr(
+                    "The plan store {file} was upgraded to the current format; the old file was "
+                    "kept as {backup}."
+                ).format(file=str(store.path), backup=str(store.backup_path))
+            )
+        by_id = {community_key(info.id): info for info in infos}
+        return [project_row(project, by_id, standard, language) for project in store.projects()]
+
+    def metadata(
+        self, parameters, context, standard: FacilityStandard, language: str
+    ) -> WorkbookMetadata:
+        sources: Dict[str, str] = {}
+        for key, name in (
+            ("communities", self.COMMUNITIES),
+            ("districts", self.DISTRICTS),
+            ("gaps", self.GAPS),
+            ("provision", self.PROVISION),
+            ("manual", self.MANUAL_SCORES),
+        ):
+            described = self.describe_layer(parameters, name, context)
+            if described:
+                sources[SOURCE_WORDS[key][language]] = described
+        for key, name in (
+            ("projects", self.PROJECTS),
+            ("rubric", self.RUBRIC),
+            ("standard", self.STANDARD),
+        ):
+            path = self.parameterAsFile(parameters, name, context)
+            if path or key != "projects":
+                sources[SOURCE_WORDS[key][language]] = path or SOURCE_WORDS["builtin"][language]
+        return WorkbookMetadata(
+            title=self.parameterAsString(parameters, self.TITLE, context).strip(),
+            standard_name=Bilingual(standard.name_zh, standard.name_en),
+            standard_version=standard.version,
+            data_sources=sources,
+            parameters=self.parameters_used(parameters, context, language),
+            plugin_version=plugin_version(),
+        )
+
+    def describe_layer(self, parameters, name: str, context) -> str:
+        """A layer input as the 说明 sheet lists it: its name and where it comes from."""
+        if parameters.get(name) in (None, ""):
+            return ""
+        layer = self.parameterAsVectorLayer(parameters, name, context)
+        if layer is None:
+            return ""
+        if layer.providerType() == "memory":
+            return layer.name()
+        source = layer.publicSource()
+        return source if layer.name() in ("", source) else f"{layer.name()} ({source})"
+
+    def parameters_used(self, parameters, context, language: str) -> Dict[str, Any]:
+        used: Dict[str, Any] = {}
+        for name in (
+            self.COMMUNITY_ID_FIELD,
+            self.COMMUNITY_NAME_FIELD,
+            self.COMMUNITY_DISTRICT_FIELD,
+            self.GAP_ID_FIELD,
+            self.GAP_COMMUNITY_FIELD,
+            self.GAP_POPULATION_FIELD,
+            self.GAP_NAME_FIELD,
+            self.DISTRICT_ID_FIELD,
+            self.DISTRICT_NAME_FIELD,
+        ):
+            value = self.parameterAsString(parameters, name, context)
+            if value:
+                used[name] = value
+        used[self.LANGUAGE] = language
+        split = self.parameterAsEnum(parameters, self.SPLIT_BY, context)
+        used[self.SPLIT_BY] = ("one", SPLIT_BY_DISTRICT, "chosen")[split]
+        if split == SPLIT_CHOSEN:
+            used[self.COMMUNITY_IDS] = split_ids(
+                self.parameterAsString(parameters, self.COMMUNITY_IDS, context)
+            )
+        return used
+
+
+# --------------------------------------------------------------------------------------------
+# Rows of the lists, from what was read
+# --------------------------------------------------------------------------------------------
+
+
+def split_ids(text: str) -> List[str]:
+    """Ids typed as one text: separated by commas or semicolons (either width) or new lines."""
+    for separator in ("，", ";", "；", "\n"):
+        text = (text or "").replace(separator, ",")
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def type_name(standard: FacilityStandard, code: str) -> Any:
+    """A type's name in both languages; the code itself for a type the standard lacks."""
+    if code in standard.codes():
+        facility_type = standard.type_by_code(code)
+        return Bilingual(facility_type.name_zh, facility_type.name_en)
+    return code
+
+
+def compound_names(gaps: Optional[GapsRead]) -> Dict[str, str]:
+    if gaps is None:
+        return {}
+    return {community_key(uid): name for uid, name in zip(gaps.compound_ids, gaps.names) if name}
+
+
+def gap_list(gaps: GapsRead, standard: FacilityStandard) -> List[GapRow]:
+    """短板清单: every compound and facility type of the standard it is not covered for (the
+    nearest one beyond the type's radius, or none reachable)."""
+    known = [code for code in gaps.codes if code in standard.codes()]
+    rows: List[GapRow] = []
+    for index, compound in enumerate(gaps.compound_ids):
+        for code in known:
+            facility_type = standard.type_by_code(code)
+            row = GapRow(
+                unit_id=compound,
+                unit_name=gaps.names[index] or "",
+                type_code=code,
+                type_name=Bilingual(facility_type.name_zh, facility_type.name_en),
+                distance_m=numeric_or_none(gaps.distances[code][index]),
+                radius_m=facility_type.radius_m,
+                population=numeric_or_none(gaps.population[index]),
+                community_id=gaps.community_ids[index],
+            )
+            if not row.covered:
+                rows.append(row)
+    return rows
+
+
+def deficit_list(
+    raw_rows: Sequence[Mapping[str, Any]],
+    records: Sequence[ProvisionRecord],
+    standard: FacilityStandard,
+    names: Mapping[str, Mapping[str, str]],
+    district_name: Callable[[Any], str],
+) -> List[DeficitRow]:
+    """配置缺口: the units short of a facility, district tier first; each unit named from its
+    own tier's names (ids of different tiers may look alike)."""
+    rows = [provision_row(raw, record) for raw, record in zip(raw_rows, records)]
+    result: List[DeficitRow] = []
+    for tier in (DISTRICT, COMMUNITY, NEIGHBOURHOOD):
+        tier_names = names.get(tier, {})
+        result += deficit_rows_from_provision(
+            (row for row in rows if row.tier == tier),
+            type_name=lambda code: type_name(standard, code),
+            unit_name=lambda unit_id, known=tier_names: known.get(community_key(unit_id), ""),
+            district_name=district_name,
+        )
+    return result
+
+
+def provision_row(raw: Mapping[str, Any], record: ProvisionRecord) -> ProvisionRow:
+    """A row of the provision table as the provisioning domain's record; the columns the
+    indicators do not read (required count, existing areas, the status shown) are read here
+    and are None when the table lacks them."""
+    status = str(raw.get("status") or "").strip()
+    if status not in STATUS_LABELS:
+        status = record.provision_status
+    required = numeric_or_none(raw.get("required_count"))
+    return ProvisionRow(
+        tier=record.tier,
+        unit_id=record.unit_id,
+        parent_id=record.parent_id or None,
+        population=record.population,
+        type_code=record.type_code,
+        mandatory=record.mandatory,
+        required_count=None if required is None else round(required),
+        own_count=_count(record.own_count),
+        shared_count=_count(record.shared_count),
+        deficit_count=_count(record.deficit_count),
+        required_floor_area=record.req_floor_area,
+        existing_floor_area=numeric_or_none(raw.get("exist_floor_area")),
+        deficit_floor_area=record.deficit_floor_area,
+        required_land_area=record.req_land_area,
+        existing_land_area=numeric_or_none(raw.get("exist_land_area")),
+        deficit_land_area=record.deficit_land_area,
+        existing_capacity=None,
+        status=status,
+        provision_status=record.provision_status,
+        size_flag=record.size_flag,
+        flags=(),
+        own_facility_ids=(),
+        shared_facility_ids=(),
+    )
+
+
+def _count(value: float) -> int:
+    return 0 if value is None or math.isnan(value) else round(value)
+
+
+def project_row(
+    project: Any,
+    communities: Mapping[str, CommunityInfo],
+    standard: FacilityStandard,
+    language: str,
+) -> Dict[str, Any]:
+    """One project of the plan store as a 项目库 row: known keys get the sheet's words, codes
+    their labels in the workbook's language."""
+    info = communities.get(community_key(project.community_id))
+    facility = type_name(standard, project.type_code)
+    return {
+        "project_id": project.id,
+        "name": project.name,
+        "community_id": project.community_id,
+        "community": info.name if info is not None else "",
+        "district": info.district if info is not None else "",
+        "facility_type": facility.get(language) if isinstance(facility, Bilingual) else facility,
+        "category": project.category,
+        "status": choice_label(STATUSES, project.status, language),
+        "start": project.start_year,
+        "end": project.end_year,
+        "investment": project.investment_wan,
+        "floor_area": project.floor_area,
+        "land_area": project.land_area,
+        field_spec(PROJECTS, "funding_source").label(language): choice_label(
+            FUNDING_SOURCES, project.funding_source, language
+        ),
+        "notes": project.notes,
+    }

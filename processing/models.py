@@ -1,0 +1,121 @@
+"""The Processing models the provider ships (``resources/models/*.model3``), as its algorithms.
+
+A model is a chain of the provider's own algorithms saved by the graphical modeler's file
+format; ``tools/build_model.py`` writes it. Loaded as is, a model is named and grouped by
+the text inside the file, in one language. :class:`PackagedModel` gives it a stable
+algorithm id, a translated name, the provider's group, icon and per-language help, and
+translates the descriptions of its inputs and outputs, so that it sits in the toolbox like the
+algorithms next to it.
+"""
+
+from __future__ import annotations
+
+from typing import List, NamedTuple
+
+from qgis.core import Qgis, QgsMessageLog, QgsProcessingException, QgsProcessingModelAlgorithm
+from qgis.PyQt.QtGui import QIcon
+
+from ..i18n import current_language, tr
+from ..resources import ICON_PATH, RESOURCES_DIR, help_html
+from ..scoring.errors import N_
+
+MODELS_DIR = RESOURCES_DIR / "models"
+
+
+class ModelSpec(NamedTuple):
+    file: str
+    name: str  # the algorithm id within the provider
+    display_name: str  # English source, translated
+    group: str
+    group_id: str
+
+
+PACKAGED_MODELS = (
+    ModelSpec(
+        "complete_community_evaluation.model3",
+        "completecommunityevaluation",
+        N_("Complete community evaluation"),
+        N_("Evaluation"),
+        "evaluation",
+    ),
+)
+
+#: Descriptions written into the models by tools/build_model.py that no algorithm uses too,
+#: marked here so that the translation tools collect them (the others are the algorithms').
+MODEL_TEXTS = (N_("Compound name field"),)
+
+
+class PackagedModel(QgsProcessingModelAlgorithm):
+    """A shipped model: the file's chain of steps, the provider's name, group, icon, help."""
+
+    def __init__(self, spec: ModelSpec) -> None:
+        super().__init__()
+        self.spec = spec
+        path = MODELS_DIR / spec.file
+        if not self.fromFile(str(path)):
+            raise QgsProcessingException(
+                tr("The model file {file} could not be read.").format(file=str(path))
+            )
+        self._translate_texts()
+
+    def _translate_texts(self) -> None:
+        """Inputs and outputs described in the user's language (the file holds English)."""
+        for definition in self.parameterDefinitions():
+            if definition.isDestination() and definition.defaultValue() is not None:
+                # An output with a default (temporary) need not be given: qgis_process and
+                # batch mode otherwise ask for every output of every step.
+                definition.setFlags(definition.flags() | definition.FlagOptional)
+            definition.setDescription(tr(definition.description()))
+            if definition.help():
+                definition.setHelp(tr(definition.help()))
+            if definition.type() == "enum":
+                definition.setOptions([tr(option) for option in definition.options()])
+
+    def processAlgorithm(self, parameters, context, feedback):
+        """Run the steps with the defaults of the inputs not given, as an algorithm reads
+        them (a model by itself passes nothing on for them), and outputs not given written to
+        temporary files (a step cannot run without them)."""
+        given = dict(parameters)
+        for definition in self.parameterDefinitions():
+            name, default = definition.name(), definition.defaultValue()
+            if default is None or default == "":
+                continue
+            if name not in given or (definition.isDestination() and given[name] in (None, "")):
+                given[name] = default
+        return super().processAlgorithm(given, context, feedback)
+
+    def createInstance(self) -> PackagedModel:
+        return PackagedModel(self.spec)
+
+    def name(self) -> str:
+        return self.spec.name
+
+    def displayName(self) -> str:
+        return tr(self.spec.display_name)
+
+    def group(self) -> str:
+        return tr(self.spec.group)
+
+    def groupId(self) -> str:
+        return self.spec.group_id
+
+    def shortHelpString(self) -> str:
+        return help_html(self.spec.name, current_language())
+
+    def icon(self) -> QIcon:
+        return QIcon(str(ICON_PATH))
+
+    def svgIconPath(self) -> str:
+        return str(ICON_PATH)
+
+
+def packaged_models() -> List[PackagedModel]:
+    """One algorithm per shipped model file; a model that cannot be read is logged and left
+    out, so that it cannot take the provider's algorithms down with it."""
+    models = []
+    for spec in PACKAGED_MODELS:
+        try:
+            models.append(PackagedModel(spec))
+        except QgsProcessingException as error:
+            QgsMessageLog.logMessage(str(error), tr("Complete Community"), Qgis.Warning)
+    return models
