@@ -136,6 +136,30 @@
       <translation>规划数据库（项目）</translation>
     </message>
     <message>
+      <source>Plan scenario: coverage before and after</source>
+      <translation>规划情景：实施前后的覆盖情况</translation>
+    </message>
+    <message>
+      <source>Optional: the output 'Coverage before and after the plan' of the plan scenario. With the gaps closed below, it makes the 规划前后对比 sheet.</source>
+      <translation>可选：规划情景的输出“规划实施前后的覆盖情况”。与下面的“规划补齐的短板”一起生成规划前后对比工作表。</translation>
+    </message>
+    <message>
+      <source>Plan scenario: gaps closed</source>
+      <translation>规划情景：规划补齐的短板</translation>
+    </message>
+    <message>
+      <source>Optional: the output 'Gaps closed by the plan' of the plan scenario: the compounds the plan brings nearer, listed on the 规划前后对比 sheet.</source>
+      <translation>可选：规划情景的输出“规划补齐的短板”：规划使设施更近的小区，列在规划前后对比工作表中。</translation>
+    </message>
+    <message>
+      <source>Plan scenario: units with facility gaps after the plan</source>
+      <translation>规划情景：规划实施后的小区设施短板</translation>
+    </message>
+    <message>
+      <source>Optional: the units output of the plan scenario. The communities are scored again with it in place of the facility gap result (same fields, same manual scores), and the sheet shows each community's total before and after.</source>
+      <translation>可选：规划情景的单元输出。以它代替设施短板结果再评分一次（字段和人工评分不变），工作表列出各社区规划前后的总分。</translation>
+    </message>
+    <message>
       <source>Title</source>
       <translation>标题</translation>
     </message>
@@ -174,6 +198,14 @@
     <message>
       <source>Communities with a provisional total</source>
       <translation>总分暂定的社区数</translation>
+    </message>
+    <message>
+      <source>Give both outputs of the plan scenario, 'Coverage before and after the plan' and 'Gaps closed by the plan', to write the 规划前后对比 sheet.</source>
+      <translation>请同时给出规划情景的两个输出“规划实施前后的覆盖情况”和“规划补齐的短板”，才能生成规划前后对比工作表。</translation>
+    </message>
+    <message>
+      <source>Give the facility gap result as well as the units after the plan: the score change compares the two.</source>
+      <translation>给出规划实施后的单元时，请同时给出设施短板结果：得分变化是两者的比较。</translation>
     </message>
     <message>
       <source>Plan store (*.gpkg)</source>
@@ -230,6 +262,10 @@
     <message>
       <source>District id field on communities</source>
       <translation>社区上的片区编号字段</translation>
+    </message>
+    <message>
+      <source>Table '{layer}' given as {parameter} has no field '{field}': give the output of the plan scenario (completecommunity:planscenario).</source>
+      <translation>作为 {parameter} 给出的表“{layer}”没有字段“{field}”：请给出规划情景（completecommunity:planscenario）的输出。</translation>
     </message>
     <message>
       <source>Facility gap analysis</source>

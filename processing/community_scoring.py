@@ -170,6 +170,23 @@ class Evaluation:
     summary: ScoreSummary
 
 
+def indicator_table(
+    standard: FacilityStandard,
+    communities: Communities,
+    gaps: Optional[GapsRead],
+    provision: Optional[List[ProvisionRecord]],
+) -> IndicatorTable:
+    """The communities' indicators from what was read (also used to score them again with
+    another gap result, e.g. the one after the plan)."""
+    tier = standard.tiers.get("community")
+    return compute_indicators(
+        communities.ids,
+        gaps.rows() if gaps is not None else (),
+        provision or (),
+        community_range=None if tier is None else (tier.population_min, tier.population_max),
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # The algorithm base
 # --------------------------------------------------------------------------------------------
@@ -357,13 +374,7 @@ class CommunityScoringAlgorithm(BaseAlgorithm):
         gaps = self.read_gaps(parameters, context, communities, steps, gap_name_field)
         steps.setCurrentStep(2)
         provision_rows, provision = self.read_provision(parameters, context, steps)
-        tier = standard.tiers.get("community")
-        table = compute_indicators(
-            communities.ids,
-            gaps.rows() if gaps is not None else (),
-            provision or (),
-            community_range=None if tier is None else (tier.population_min, tier.population_max),
-        )
+        table = indicator_table(standard, communities, gaps, provision)
         self.report_indicators(parameters, context, table, rubric, gaps, provision, feedback)
 
         steps.setCurrentStep(3)

@@ -697,3 +697,145 @@ def test_the_model_speaks_the_users_language(plugin):
     finally:
         install_translator("en")
     assert registry.createAlgorithmById(MODEL).displayName() == "Complete community evaluation"
+
+
+# --------------------------------------------------------------------------------------------
+# 规划前后对比: the plan scenario's outputs
+# --------------------------------------------------------------------------------------------
+
+
+def scenario_outputs(analyses, folder: Path) -> Dict[str, Any]:
+    """The plan scenario on the sample with one planned kindergarten at the point of a compound
+    that lacks one (the hand-checked case of tests/test_plan_scenario.py), written to files."""
+    from shapely.geometry import Point
+
+    import processing
+    from complete_community.scoring.plan import Changes, PlanInfo, PlanStore, Project
+
+    gaps = records(analyses["GAPS"])
+    chosen = sorted(
+        row["compound_id"]
+        for row in gaps
+        if row["ok_kindergarten"] == 0 and row.get("reason") is None
+    )[0]
+    compounds = QgsVectorLayer(layer_of("compounds"), "compounds", "ogr")
+    feature = next(f for f in compounds.getFeatures() if f["compound_id"] == chosen)
+    point = feature.geometry().pointOnSurface().asPoint()
+    store = PlanStore.create(folder / "plan.gpkg", PlanInfo(name="幼儿园补短板"), "EPSG:32650")
+    store.save(
+        Changes(
+            projects=(
+                Project.new(
+                    "P1",
+                    "新建幼儿园",
+                    "kindergarten",
+                    "planned",
+                    geometry=Point(point.x(), point.y()),
+                ),
+            )
+        )
+    )
+    outputs = {
+        name: str(folder / f"{name.lower()}.gpkg") for name in ("OUTPUT", "CHANGES", "COMPARISON")
+    }
+    processing.run(
+        "completecommunity:planscenario",
+        {
+            "UNITS": layer_of("compounds"),
+            "UNIT_ID_FIELD": "compound_id",
+            "POPULATION_FIELD": "population",
+            "FACILITIES": layer_of("facilities"),
+            "TYPE_FIELD": "类型",
+            "NETWORK": layer_of("roads"),
+            "SNAP_TOLERANCE": 150,
+            "PLAN_STORE": str(store.path),
+            "SUMMARY": "TEMPORARY_OUTPUT",
+            **outputs,
+        },
+        feedback=Log(),
+    )
+    return {"chosen": chosen, "gaps": gaps, **outputs}
+
+
+def scenario_table(sheet, heading: str) -> List[tuple]:
+    """The numbered rows under the section heading starting with ``heading``."""
+    rows = [tuple(row) for row in sheet.iter_rows(values_only=True)]
+    start = next(n for n, row in enumerate(rows) if str(row[0] or "").startswith(heading))
+    table = []
+    for row in rows[start + 2 :]:
+        if not isinstance(row[0], int):
+            break
+        table.append(row)
+    return table
+
+
+def test_plan_scenario_makes_the_before_and_after_sheet(plugin, analyses, tmp_path):
+    scenario = scenario_outputs(analyses, tmp_path)
+    changes = records(scenario["CHANGES"])
+    closed = [row for row in changes if row["gap_closed"] == 1]
+    assert scenario["chosen"] in {row["unit_id"] for row in closed}
+    population = {row["compound_id"]: row["population"] for row in scenario["gaps"]}
+    gained = sum(population[row["unit_id"]] for row in closed)
+    kindergarten = next(
+        row for row in records(scenario["COMPARISON"]) if row["type_code"] == "kindergarten"
+    )
+
+    target = tmp_path / "evaluation.xlsx"
+    export(
+        analyses,
+        target,
+        SCENARIO_COMPARISON=scenario["COMPARISON"],
+        SCENARIO_CHANGES=scenario["CHANGES"],
+        GAPS_AFTER=scenario["OUTPUT"],
+    )
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames[:5] == ["汇总表", "短板清单", "配置缺口", "规划前后对比", "说明"]
+    sheet = book["规划前后对比"]
+
+    types = {row[2]: row for row in scenario_table(sheet, "一、")}
+    row = types["kindergarten"]
+    assert row[1] == "幼儿园" and row[3] == 300 and row[4] == 1  # one project added
+    assert row[8] == pytest.approx(kindergarten["pop_covered_before"])
+    assert row[10] == pytest.approx(gained) and gained > 0  # the people of the gaps closed
+    assert row[7] == len(closed)
+    assert all(
+        other[4] == 0 and other[10] == 0 for code, other in types.items() if code != "kindergarten"
+    )
+
+    listed = {(row[3], row[5]): row for row in scenario_table(sheet, "三、")}
+    assert len(listed) == len(changes)
+    chosen = listed[(scenario["chosen"], "幼儿园")]
+    community = next(
+        r["community_id"] for r in scenario["gaps"] if r["compound_id"] == scenario["chosen"]
+    )
+    assert chosen[2] == sample_names()[community] and chosen[9] == "是"
+    assert chosen[10] == population[scenario["chosen"]]
+
+    # The scores after the plan are rubricscore's with the gap result after the plan.
+    before = {r["community_id"]: r["total"] for r in records(score(analyses)["OUTPUT"])}
+    after = {
+        r["community_id"]: r["total"]
+        for r in records(score(analyses, GAPS=scenario["OUTPUT"])["OUTPUT"])
+    }
+    scores = {row[1]: row for row in scenario_table(sheet, "二、")}
+    assert set(scores) == set(before)
+    for community_id, row in scores.items():
+        assert row[4:7] == (
+            pytest.approx(before[community_id]),
+            pytest.approx(after[community_id]),
+            pytest.approx(after[community_id] - before[community_id]),
+        )
+
+
+def test_plan_scenario_tables_are_checked(plugin, analyses, tmp_path):
+    scenario = scenario_outputs(analyses, tmp_path)
+    with pytest.raises(QgsProcessingException, match=r"no field 'n_projects'.*planscenario"):
+        export(
+            analyses,
+            tmp_path / "a.xlsx",
+            SCENARIO_COMPARISON=scenario["CHANGES"],
+            SCENARIO_CHANGES=scenario["CHANGES"],
+        )
+    with pytest.raises(QgsProcessingException, match="Give both outputs"):
+        export(analyses, tmp_path / "b.xlsx", SCENARIO_CHANGES=scenario["CHANGES"])
+    assert not (tmp_path / "a.xlsx").exists() and not (tmp_path / "b.xlsx").exists()

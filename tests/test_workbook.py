@@ -29,6 +29,9 @@ from complete_community.scoring.workbook import (
     CommunityInfo,
     DeficitRow,
     GapRow,
+    ScenarioChangeRow,
+    ScenarioData,
+    ScenarioTypeRow,
     SheetNames,
     WorkbookData,
     WorkbookMetadata,
@@ -981,3 +984,137 @@ def test_libreoffice_recomputes_the_formulas(
     again = read_manual_scores_from_workbook(recomputed, rubric)
     assert again.edited == []
     assert ManualScore("C3", pid, 1.0, f"依据 {pid}", "王五", "2024-07-01") in again.scores
+
+
+# --------------------------------------------------------------------------------------------
+# 规划前后对比: the plan scenario
+# --------------------------------------------------------------------------------------------
+
+
+def scenario_data(rubric: Rubric, language: str = "zh") -> WorkbookData:
+    """The workbook data with a scenario: one kindergarten project brings U1 (C1, 1,200 people)
+    within 300 m and U2 (C3, 800 people, unreachable before) nearer but not within reach;
+    C3 scores again with better indicators after the plan."""
+    data = build_data(rubric, language=language)
+    types = [
+        ScenarioTypeRow("kindergarten", "幼儿园", 300.0, 1, 3, 4, 2500.0, 3700.0, 0.5, 0.74),
+        ScenarioTypeRow("clinic", "卫生站", 1000.0, 0, 5, 5, None, None),
+    ]
+    changes = [
+        ScenarioChangeRow(
+            "U1", "-2+3 小区", "kindergarten", "幼儿园", 300.0, 520.0, 250.0, False, True, 1200,
+            community_id="C1",
+        ),
+        ScenarioChangeRow(
+            "U2", INJECTION, "kindergarten", "幼儿园", 300.0, None, 640.0, False, False, 800,
+            community_id="C3",
+        ),
+    ]  # fmt: skip
+    improved = score_all(rubric, {"C3": made_up_indicators(rubric, 0.7)}, [])[0]
+    after = [improved if score.community_id == "C3" else score for score in data.scores]
+    data.scenario = ScenarioData(types=types, changes=changes, scores_after=after)
+    return data
+
+
+def _sheet_rows(sheet: Any) -> List[List[Any]]:
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def _table(rows: List[List[Any]], heading_start: str) -> List[List[Any]]:
+    """The numbered rows of the table under the heading starting with ``heading_start``."""
+    start = next(n for n, row in enumerate(rows) if str(row[0] or "").startswith(heading_start))
+    table = []
+    for row in rows[start + 2 :]:
+        if not isinstance(row[0], int):
+            break
+        table.append(row)
+    return table
+
+
+def test_scenario_sheet_only_with_a_scenario(tmp_path: Path, book: Any, rubric: Rubric) -> None:
+    assert "规划前后对比" not in book.sheetnames
+    path = write_workbook(scenario_data(rubric), tmp_path / "plan.xlsx")
+    names = openpyxl.load_workbook(path).sheetnames
+    assert names[:6] == ["汇总表", "短板清单", "配置缺口", "项目库", "规划前后对比", "说明"]
+
+
+def test_scenario_sheet_values(tmp_path: Path, rubric: Rubric) -> None:
+    data = scenario_data(rubric)
+    path = write_workbook(data, tmp_path / "plan.xlsx")
+    sheet = openpyxl.load_workbook(path)["规划前后对比"]
+    rows = _sheet_rows(sheet)
+    assert rows[0][0] == "南京市玄武区规划实施前后对比"
+    types = _table(rows, "一、")
+    assert types[0] == [1, "幼儿园", "kindergarten", 300, 1, 3, 4, 1, 2500, 3700, 1200, 0.5, 0.74]
+    # Unknown population: people and shares empty, compounds still counted.
+    assert types[1][4:13] == [0, 5, 5, 0, None, None, None, None, None]
+    scores = _table(rows, "二、")
+    before = {score.community_id: score.total for score in data.scores}
+    after = {score.community_id: score.total for score in data.scenario.scores_after}
+    assert [row[1] for row in scores] == ["C1", "C2", "C3", "C4"]
+    c3 = scores[2]
+    assert c3[4:7] == [
+        pytest.approx(before["C3"]),
+        pytest.approx(after["C3"]),
+        pytest.approx(after["C3"] - before["C3"]),
+    ]
+    assert after["C3"] > before["C3"] and scores[0][6] == 0
+    changes = _table(rows, "三、")
+    assert changes[0][:11] == [
+        1,
+        "玄武区",
+        DUPLICATE,
+        "U1",
+        "-2+3 小区",
+        "幼儿园",
+        520,
+        250,
+        300,
+        "是",
+        1200,
+    ]
+    assert changes[1][1:4] == ["秦淮区", LONG_ILLEGAL, "U2"]
+    assert changes[1][6:11] == [None, 640, 300, "否", 800]
+    header = next(n for n, row in enumerate(rows, 1) if row[0] == "序号" and row[3] == "小区编号")
+    assert sheet.auto_filter.ref == f"A{header}:K{header + 2}"
+    assert sheet.freeze_panes == "A3"
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    number_formats = {cell.column_letter: cell.number_format for cell in sheet[header + 1]}
+    assert number_formats["G"] == "#,##0"
+    share = next(n for n, row in enumerate(rows, 1) if row[2] == "kindergarten")
+    assert sheet[f"L{share}"].number_format == "0.0%"
+
+
+def test_scenario_text_is_never_a_formula(tmp_path: Path, rubric: Rubric) -> None:
+    path = write_workbook(scenario_data(rubric), tmp_path / "plan.xlsx")
+    sheet = openpyxl.load_workbook(path)["规划前后对比"]
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value == INJECTION]
+    cells += [cell for row in sheet.iter_rows() for cell in row if cell.value == "-2+3 小区"]
+    assert len(cells) == 3  # C2's name in the score table, U2's name, U1's name
+    assert all(cell.data_type == "s" for cell in cells)
+
+
+def test_scenario_sheet_in_english(tmp_path: Path, rubric: Rubric) -> None:
+    path = write_workbook(scenario_data(rubric, "en"), tmp_path / "plan.xlsx")
+    sheet = openpyxl.load_workbook(path)["Before and after the plan"]
+    rows = _sheet_rows(sheet)
+    assert _table(rows, "1. Coverage")[0][1] == "幼儿园"  # a type name given in one language
+    changes = _table(rows, "3. Compounds")
+    assert [row[9] for row in changes] == ["yes", "no"]
+
+
+def test_scenario_without_scores_after_and_split(tmp_path: Path, rubric: Rubric) -> None:
+    data = scenario_data(rubric)
+    data.scenario.scores_after = None
+    paths = write_workbooks(data, tmp_path / "plan.xlsx", split_by="district")
+    units = {}
+    for path in paths:
+        rows = _sheet_rows(openpyxl.load_workbook(path)["规划前后对比"])
+        assert not any(str(row[0] or "").startswith("二、社区") for row in rows)
+        assert _table(rows, "一、")[0][2] == "kindergarten"  # whole area in every workbook
+        units[path.name] = [row[3] for row in _table(rows, "二、")]
+    assert units == {
+        "plan_玄武区.xlsx": ["U1"],
+        "plan_秦淮区.xlsx": ["U2"],
+        "plan_+鼓楼区.xlsx": [],
+    }

@@ -36,7 +36,7 @@ from ...resources import plugin_version
 from ...scoring.errors import Cancelled
 from ...scoring.plan import FUNDING_SOURCES, PROJECTS, STATUSES, PlanStore, choice_label, field_spec
 from ...scoring.provision import COMMUNITY, DISTRICT, NEIGHBOURHOOD, STATUS_LABELS, ProvisionRow
-from ...scoring.rubric import Bilingual, ProvisionRecord, community_key
+from ...scoring.rubric import Bilingual, ProvisionRecord, community_key, score_all
 from ...scoring.rubric.rules import format_number
 from ...scoring.standard import FacilityStandard
 from ...scoring.workbook import (
@@ -44,13 +44,22 @@ from ...scoring.workbook import (
     CommunityInfo,
     DeficitRow,
     GapRow,
+    ScenarioChangeRow,
+    ScenarioData,
+    ScenarioTypeRow,
     WorkbookData,
     WorkbookMetadata,
     deficit_rows_from_provision,
     safe_save,
     write_workbooks,
 )
-from ..community_scoring import CommunityScoringAlgorithm, Evaluation, GapsRead, plain
+from ..community_scoring import (
+    CommunityScoringAlgorithm,
+    Evaluation,
+    GapsRead,
+    indicator_table,
+    plain,
+)
 from ..feedback import DomainFeedback
 from ..layers import numeric_or_none
 
@@ -68,7 +77,36 @@ SOURCE_WORDS: Dict[str, Dict[str, str]] = {
     "rubric": {"zh": "评价细则文件", "en": "Rubric file"},
     "standard": {"zh": "设施标准文件", "en": "Facility standard file"},
     "builtin": {"zh": "内置", "en": "built-in"},
+    "scenario_comparison": {
+        "zh": "规划实施前后的覆盖情况",
+        "en": "Coverage before and after the plan",
+    },
+    "scenario_changes": {"zh": "规划补齐的短板", "en": "Gaps closed by the plan"},
+    "gaps_after": {"zh": "规划实施后的小区设施短板", "en": "Facility gap result after the plan"},
 }
+
+#: The fields read from the plan scenario's outputs (``completecommunity:planscenario``).
+COMPARISON_FIELDS = (
+    "type_code",
+    "radius_m",
+    "n_projects",
+    "units_covered_before",
+    "units_covered_after",
+    "pop_covered_before",
+    "pop_covered_after",
+    "share_before",
+    "share_after",
+)
+CHANGE_FIELDS = (
+    "unit_id",
+    "type_code",
+    "radius_m",
+    "dist_before",
+    "dist_after",
+    "ok_before",
+    "ok_after",
+    "population",
+)
 
 
 class ExportWorkbookAlgorithm(CommunityScoringAlgorithm):
@@ -83,6 +121,9 @@ class ExportWorkbookAlgorithm(CommunityScoringAlgorithm):
     DISTRICT_NAME_FIELD = "DISTRICT_NAME_FIELD"
     GAP_NAME_FIELD = "GAP_NAME_FIELD"
     PROJECTS = "PROJECTS"
+    SCENARIO_COMPARISON = "SCENARIO_COMPARISON"
+    SCENARIO_CHANGES = "SCENARIO_CHANGES"
+    GAPS_AFTER = "GAPS_AFTER"
     TITLE = "TITLE"
     LANGUAGE = "LANGUAGE"
     SPLIT_BY = "SPLIT_BY"
@@ -112,6 +153,7 @@ class ExportWorkbookAlgorithm(CommunityScoringAlgorithm):
             ]
         )
         self._naming_parameters()
+        self._scenario_parameters()
         self._workbook_parameters()
 
     def _naming_parameters(self) -> None:
@@ -165,6 +207,43 @@ class ExportWorkbookAlgorithm(CommunityScoringAlgorithm):
                 "the 项目库 sheet. Without it the sheet is left out."
             ),
         )
+
+    def _scenario_parameters(self) -> None:
+        for name, title, types, help_text in (
+            (
+                self.SCENARIO_COMPARISON,
+                tr("Plan scenario: coverage before and after"),
+                [QgsProcessing.TypeVector],
+                tr(
+                    "Optional: the output 'Coverage before and after the plan' of the plan "
+                    "scenario. With the gaps closed below, it makes the 规划前后对比 sheet."
+                ),
+            ),
+            (
+                self.SCENARIO_CHANGES,
+                tr("Plan scenario: gaps closed"),
+                [QgsProcessing.TypeVector],
+                tr(
+                    "Optional: the output 'Gaps closed by the plan' of the plan scenario: the "
+                    "compounds the plan brings nearer, listed on the 规划前后对比 sheet."
+                ),
+            ),
+            (
+                self.GAPS_AFTER,
+                tr("Plan scenario: units with facility gaps after the plan"),
+                [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint],
+                tr(
+                    "Optional: the units output of the plan scenario. The communities are scored "
+                    "again with it in place of the facility gap result (same fields, same manual "
+                    "scores), and the sheet shows each community's total before and after."
+                ),
+            ),
+        ):
+            self.add_parameter(
+                QgsProcessingParameterFeatureSource(name, title, types, optional=True),
+                help_text,
+                advanced=name == self.GAPS_AFTER,
+            )
 
     def _workbook_parameters(self) -> None:
         self.add_parameter(
@@ -368,6 +447,7 @@ class ExportWorkbookAlgorithm(CommunityScoringAlgorithm):
                 )
             ),
             projects=self.read_projects(parameters, context, infos, standard, language, feedback),
+            scenario=self.read_scenario(parameters, context, evaluation, feedback),
             metadata=self.metadata(parameters, context, standard, language),
             language=language,
         )
@@ -419,6 +499,73 @@ class ExportWorkbookAlgorithm(CommunityScoringAlgorithm):
         by_id = {community_key(info.id): info for info in infos}
         return [project_row(project, by_id, standard, language) for project in store.projects()]
 
+    # Before and after the plan ---------------------------------------------------------
+
+    def read_scenario(
+        self, parameters, context, evaluation: Evaluation, feedback
+    ) -> Optional[ScenarioData]:
+        """The plan scenario's outputs as the 规划前后对比 sheet's rows; None without them."""
+        comparison = self.parameterAsSource(parameters, self.SCENARIO_COMPARISON, context)
+        changes = self.parameterAsSource(parameters, self.SCENARIO_CHANGES, context)
+        gaps_after = self.parameterAsSource(parameters, self.GAPS_AFTER, context)
+        if comparison is None and changes is None and gaps_after is None:
+            return None
+        if comparison is None or changes is None:
+            raise QgsProcessingException(
+                tr(
+                    "Give both outputs of the plan scenario, 'Coverage before and after the "
+                    "plan' and 'Gaps closed by the plan', to write the 规划前后对比 sheet."
+                )
+            )
+        standard = evaluation.standard
+        types = [
+            scenario_type_row(row, standard)
+            for row in self.scenario_rows(comparison, self.SCENARIO_COMPARISON, COMPARISON_FIELDS)
+        ]
+        compounds = compound_places(evaluation.gaps)
+        change_rows = [
+            scenario_change_row(row, standard, compounds)
+            for row in self.scenario_rows(changes, self.SCENARIO_CHANGES, CHANGE_FIELDS)
+        ]
+        scores_after = None
+        if gaps_after is not None:
+            scores_after = self.scores_after(parameters, context, evaluation, feedback)
+        return ScenarioData(types=types, changes=change_rows, scores_after=scores_after)
+
+    def scenario_rows(self, source, name: str, fields: Sequence[str]) -> List[Dict[str, Any]]:
+        """The rows of a plan scenario output, refused with the table and field named when a
+        field is missing (another table given by mistake)."""
+        present = set(source.fields().names())
+        for field in fields:
+            if field not in present:
+                raise QgsProcessingException(
+                    tr(
+                        "Table '{layer}' given as {parameter} has no field '{field}': give the "
+                        "output of the plan scenario (completecommunity:planscenario)."
+                    ).format(layer=self.label(source, name), parameter=name, field=field)
+                )
+        return [
+            {field: plain(feature[field]) for field in fields} for feature in source.getFeatures()
+        ]
+
+    def scores_after(self, parameters, context, evaluation: Evaluation, feedback) -> list:
+        """The communities scored again with the gap result after the plan: the same
+        communities, provision table and manual scores, read by the same code."""
+        if evaluation.gaps is None:
+            raise QgsProcessingException(
+                tr(
+                    "Give the facility gap result as well as the units after the plan: the "
+                    "score change compares the two."
+                )
+            )
+        after = dict(parameters)
+        after[self.GAPS] = parameters[self.GAPS_AFTER]
+        gaps = self.read_gaps(after, context, evaluation.communities, feedback)
+        table = indicator_table(
+            evaluation.standard, evaluation.communities, gaps, evaluation.provision
+        )
+        return score_all(evaluation.rubric, table.values, evaluation.manual.scores)
+
     def metadata(
         self, parameters, context, standard: FacilityStandard, language: str
     ) -> WorkbookMetadata:
@@ -429,6 +576,9 @@ class ExportWorkbookAlgorithm(CommunityScoringAlgorithm):
             ("gaps", self.GAPS),
             ("provision", self.PROVISION),
             ("manual", self.MANUAL_SCORES),
+            ("scenario_comparison", self.SCENARIO_COMPARISON),
+            ("scenario_changes", self.SCENARIO_CHANGES),
+            ("gaps_after", self.GAPS_AFTER),
         ):
             described = self.describe_layer(parameters, name, context)
             if described:
@@ -512,6 +662,55 @@ def compound_names(gaps: Optional[GapsRead]) -> Dict[str, str]:
     if gaps is None:
         return {}
     return {community_key(uid): name for uid, name in zip(gaps.compound_ids, gaps.names) if name}
+
+
+def compound_places(gaps: Optional[GapsRead]) -> Dict[str, tuple]:
+    """Compound id (as text) -> (name, community id), from the gap result when given."""
+    if gaps is None:
+        return {}
+    return {
+        community_key(uid): (name or "", community)
+        for uid, name, community in zip(gaps.compound_ids, gaps.names, gaps.community_ids)
+    }
+
+
+def scenario_type_row(row: Mapping[str, Any], standard: FacilityStandard) -> ScenarioTypeRow:
+    code = str(row["type_code"] or "")
+    return ScenarioTypeRow(
+        type_code=code,
+        type_name=type_name(standard, code),
+        radius_m=numeric_or_none(row["radius_m"]),
+        projects=_count(numeric_or_none(row["n_projects"])),
+        units_covered_before=_count(numeric_or_none(row["units_covered_before"])),
+        units_covered_after=_count(numeric_or_none(row["units_covered_after"])),
+        population_covered_before=numeric_or_none(row["pop_covered_before"]),
+        population_covered_after=numeric_or_none(row["pop_covered_after"]),
+        share_before=numeric_or_none(row["share_before"]),
+        share_after=numeric_or_none(row["share_after"]),
+    )
+
+
+def scenario_change_row(
+    row: Mapping[str, Any], standard: FacilityStandard, compounds: Mapping[str, tuple]
+) -> ScenarioChangeRow:
+    """A compound and type the plan brings nearer; named and placed in its community from the
+    gap result (without one, the compound is shown by its id only)."""
+    unit = row["unit_id"]
+    name, community = compounds.get(community_key(unit), ("", None))
+    code = str(row["type_code"] or "")
+    return ScenarioChangeRow(
+        unit_id=unit,
+        unit_name=name,
+        type_code=code,
+        type_name=type_name(standard, code),
+        radius_m=numeric_or_none(row["radius_m"]),
+        distance_before=numeric_or_none(row["dist_before"]),
+        distance_after=numeric_or_none(row["dist_after"]),
+        covered_before=numeric_or_none(row["ok_before"]) == 1,
+        covered_after=numeric_or_none(row["ok_after"]) == 1,
+        population=numeric_or_none(row["population"]),
+        community_id=community,
+    )
 
 
 def gap_list(gaps: GapsRead, standard: FacilityStandard) -> List[GapRow]:

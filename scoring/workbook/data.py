@@ -111,6 +111,73 @@ class WorkbookMetadata:
         return str(self.date)
 
 
+@dataclass(frozen=True)
+class ScenarioTypeRow:
+    """One facility type before and after the plan: projects of the type added, compounds and
+    residents within its radius before and after, and the shares of all residents covered
+    (None where the population is unknown)."""
+
+    type_code: str
+    type_name: Text
+    radius_m: float
+    projects: int
+    units_covered_before: int
+    units_covered_after: int
+    population_covered_before: Optional[float]
+    population_covered_after: Optional[float]
+    share_before: Optional[float] = None
+    share_after: Optional[float] = None
+
+    @property
+    def population_gained(self) -> Optional[float]:
+        if self.population_covered_before is None or self.population_covered_after is None:
+            return None
+        return self.population_covered_after - self.population_covered_before
+
+
+@dataclass(frozen=True)
+class ScenarioChangeRow:
+    """One compound and facility type whose walking distance the plan shortens: the distance
+    before (None: nothing within the search limit) and after, whether it is within the radius
+    before and after, and the compound's residents.
+
+    ``community_id`` / ``district`` place the row as :class:`GapRow` does.
+    """
+
+    unit_id: Any
+    unit_name: str
+    type_code: str
+    type_name: Text
+    radius_m: float
+    distance_before: Optional[float]
+    distance_after: Optional[float]
+    covered_before: bool
+    covered_after: bool
+    population: Optional[float]
+    community_id: Any = None
+    community_name: str = ""
+    district: str = ""
+
+    @property
+    def gap_closed(self) -> bool:
+        return self.covered_after and not self.covered_before
+
+
+@dataclass
+class ScenarioData:
+    """What the plan scenario changes, for the 规划前后对比 sheet.
+
+    ``types`` compare coverage per facility type over the whole area analysed; ``changes`` are
+    the compounds and types whose distance the plan shortens; ``scores_after`` (optional) are
+    the communities scored again with the gap result after the plan, shown next to
+    :attr:`WorkbookData.scores` as the score change.
+    """
+
+    types: Sequence[ScenarioTypeRow] = ()
+    changes: Sequence[ScenarioChangeRow] = ()
+    scores_after: Optional[Sequence[CommunityScore]] = None
+
+
 @dataclass
 class WorkbookData:
     """Everything one evaluation workbook (or a set split by 片区) is written from.
@@ -118,7 +185,8 @@ class WorkbookData:
     ``scores`` are the rubric scores of the communities, in the order the summary lists them.
     ``gaps``, ``deficits`` and ``projects`` are None when not given (their sheet is left out)
     and an empty list when given with no rows (the sheet says "none"). ``projects`` are rows
-    of the plan data, one mapping per project; its keys become the columns.
+    of the plan data, one mapping per project; its keys become the columns. ``scenario`` makes
+    the 规划前后对比 sheet; without it the sheet is left out.
     """
 
     rubric: Rubric
@@ -127,6 +195,7 @@ class WorkbookData:
     gaps: Optional[Sequence[GapRow]] = None
     deficits: Optional[Sequence[DeficitRow]] = None
     projects: Optional[Sequence[Mapping[str, Any]]] = None
+    scenario: Optional[ScenarioData] = None
     metadata: WorkbookMetadata = field(default_factory=WorkbookMetadata)
     language: str = "zh"
 

@@ -28,6 +28,7 @@ LABELS: Dict[str, Tuple[str, str]] = {
     "sheet_gaps": ("短板清单", "Gap list"),
     "sheet_deficits": ("配置缺口", "Provision deficits"),
     "sheet_projects": ("项目库", "Project list"),
+    "sheet_scenario": ("规划前后对比", "Before and after the plan"),
     "sheet_about": ("说明", "About"),
     # Titles
     "title_summary": ("完整社区评价汇总表", "Complete community evaluation: summary"),
@@ -35,6 +36,7 @@ LABELS: Dict[str, Tuple[str, str]] = {
     "title_gaps": ("设施短板清单", "Facility gap list"),
     "title_deficits": ("分级配置缺口清单", "Tiered provision deficits"),
     "title_projects": ("完整社区建设项目库", "Complete community project list"),
+    "title_scenario": ("规划实施前后对比", "Before and after the plan"),
     "title_about": ("工作簿说明", "About this workbook"),
     # Summary
     "col_no": ("序号", "No."),
@@ -171,6 +173,45 @@ LABELS: Dict[str, Tuple[str, str]] = {
     "project_land_area": ("用地面积（m²）", "Land area (m²)"),
     "project_owner": ("责任单位", "Responsible body"),
     "project_notes": ("备注", "Notes"),
+    # Before and after the plan
+    "scenario_note": (
+        "将规划项目作为设施加入后重新进行设施短板分析，与现状对比。覆盖指步行距离在服务半径内。",
+        "The facility gap analysis run again with the plan's projects added as facilities, "
+        "compared with the present. Covered means within the type's walking radius.",
+    ),
+    "scenario_types": ("一、各类设施覆盖变化", "1. Coverage by facility type"),
+    "scenario_types_whole": (
+        "一、各类设施覆盖变化（全部分析范围）",
+        "1. Coverage by facility type (whole area analysed)",
+    ),
+    "scenario_scores": ("二、社区评价得分变化", "2. Community scores"),
+    "scenario_changes": (
+        "{number}、各小区设施可达性改善（按“缺口消除”筛选）",
+        "{number}. Compounds brought nearer (filter on 'Gap closed')",
+    ),
+    "scenario_scores_note": (
+        "规划前得分为本工作簿评价表导出时的计算结果；规划后得分以规划后的短板分析结果重新计算，人工评分不变。",
+        "Before: the scores as exported on the forms; after: scored again with the gap result "
+        "after the plan, manual scores unchanged.",
+    ),
+    "col_projects_added": ("新增项目数", "Projects added"),
+    "col_units_before": ("覆盖小区数（前）", "Compounds covered (before)"),
+    "col_units_after": ("覆盖小区数（后）", "Compounds covered (after)"),
+    "col_gaps_closed": ("消除缺口数", "Gaps closed"),
+    "col_pop_before": ("覆盖人口（前）", "People covered (before)"),
+    "col_pop_after": ("覆盖人口（后）", "People covered (after)"),
+    "col_pop_gain": ("新增覆盖人口", "People gained"),
+    "col_share_before": ("覆盖率（前）", "Share covered (before)"),
+    "col_share_after": ("覆盖率（后）", "Share covered (after)"),
+    "col_distance_before": ("规划前距离（米）", "Distance before (m)"),
+    "col_distance_after": ("规划后距离（米）", "Distance after (m)"),
+    "col_gap_closed": ("缺口消除", "Gap closed"),
+    "col_population": ("人口", "People"),
+    "col_total_before": ("规划前总分", "Total before"),
+    "col_total_after": ("规划后总分", "Total after"),
+    "col_total_change": ("得分变化", "Change"),
+    "col_grade_before": ("规划前等级", "Grade before"),
+    "col_grade_after": ("规划后等级", "Grade after"),
     # About
     "about_item": ("项目", "Item"),
     "about_value": ("内容", "Value"),

@@ -1,5 +1,5 @@
-"""The sheets of the evaluation workbook: summary, evaluation forms, gap list, deficits, projects
-and about.
+"""The sheets of the evaluation workbook: summary, evaluation forms, gap list, deficits, projects,
+before and after the plan, and about.
 
 Each ``write_*`` function adds one sheet to a write-only openpyxl workbook (see :mod:`.cells`).
 Formulas, not values, hold every subtotal, total and grade that a manual score changes, so a
@@ -28,7 +28,7 @@ from ..rubric.evaluate import STATUS_NO_DATA
 from ..rubric.indicators import find_indicator
 from ..rubric.rules import format_number
 from .cells import STATUS_COLOURS, RowWriter, Styles, display_width, grade_colours, lines_needed
-from .data import DeficitRow, GapRow, WorkbookMetadata
+from .data import DeficitRow, GapRow, ScenarioChangeRow, ScenarioData, WorkbookMetadata
 from .labels import (
     ZH,
     label,
@@ -987,6 +987,238 @@ def write_projects(
 
 def _id_text(value: Any) -> str:
     return community_key(value)
+
+
+# --------------------------------------------------------------------------------------------
+# Before and after the plan 规划前后对比
+# --------------------------------------------------------------------------------------------
+
+#: Columns (key, label key, style, width) of the three tables of the scenario sheet.
+_TYPE_COLUMNS = (
+    ("no", "col_no", "general", 5),
+    ("type", "col_type", "text_centre", 16),
+    ("type_code", "col_type_code", "text_centre", 13),
+    ("radius", "col_radius", "integer", 10),
+    ("projects", "col_projects_added", "integer", 9),
+    ("units_before", "col_units_before", "integer", 13),
+    ("units_after", "col_units_after", "integer", 13),
+    ("gaps_closed", "col_gaps_closed", "integer", 10),
+    ("pop_before", "col_pop_before", "integer", 12),
+    ("pop_after", "col_pop_after", "integer", 12),
+    ("pop_gain", "col_pop_gain", "integer", 12),
+    ("share_before", "col_share_before", "percent", 10),
+    ("share_after", "col_share_after", "percent", 10),
+)
+_SCORE_COLUMNS = (
+    ("no", "col_no", "general", 5),
+    ("community_id", "col_community_id", "text_centre", 11),
+    ("community", "col_community", "text_centre", 16),
+    ("district", "col_district", "text_centre", 12),
+    ("total_before", "col_total_before", "score", 10),
+    ("total_after", "col_total_after", "score", 10),
+    ("change", "col_total_change", "score", 10),
+    ("grade_before", "col_grade_before", "general", 10),
+    ("grade_after", "col_grade_after", "general", 10),
+)
+_CHANGE_COLUMNS = (
+    ("no", "col_no", "general", 5),
+    ("district", "col_district", "text_centre", 10),
+    ("community", "col_community", "text_centre", 14),
+    ("unit_id", "col_unit_id", "text_centre", 10),
+    ("unit_name", "col_unit_name", "text_centre", 14),
+    ("type", "col_type", "text_centre", 16),
+    ("distance_before", "col_distance_before", "integer", 13),
+    ("distance_after", "col_distance_after", "integer", 13),
+    ("radius", "col_radius", "integer", 10),
+    ("gap_closed", "col_gap_closed", "text_centre", 9),
+    ("population", "col_population", "integer", 10),
+)
+_SCENARIO_WIDTHS = [
+    max(table[n][3] for table in (_TYPE_COLUMNS, _SCORE_COLUMNS, _CHANGE_COLUMNS) if n < len(table))
+    for n in range(len(_TYPE_COLUMNS))
+]
+
+
+def write_scenario(
+    workbook: Any,
+    title: str,
+    context: Context,
+    scenario: ScenarioData,
+    entries: Sequence[CommunityEntry],
+    community_of: Callable[[Any], Tuple[str, str]],
+    should_cancel: Callable[[], None] = lambda: None,
+) -> None:
+    """规划前后对比: coverage per facility type before and after the plan, the communities'
+    scores before and after (when scored again), and the compounds the plan brings nearer.
+
+    The tables are stacked, the short ones first; the compound list, the long one, comes last
+    and has the sheet's filter. ``entries`` are the communities of this workbook (their scores
+    before); ``community_of`` gives a community id's (name, district).
+    """
+    changes = list(scenario.changes)
+    _check_rows(len(changes) + len(scenario.types) + len(entries) + 20, title)
+    n_columns = len(_SCENARIO_WIDTHS)
+    sheet = workbook.create_sheet(title)
+    _prepare(sheet, _SCENARIO_WIDTHS, freeze="A3")
+    styles = context.styles
+    writer = RowWriter(sheet, styles, n_columns)
+    _title_rows(
+        writer, context.titled("title_scenario"), context.label("scenario_note"), n_columns,
+        sum(_SCENARIO_WIDTHS),
+    )  # fmt: skip
+    heading = "scenario_types_whole" if context.scope else "scenario_types"
+    _scenario_types(writer, context, scenario, heading)
+    number = 2
+    if scenario.scores_after is not None:
+        _scenario_scores(writer, context, scenario.scores_after, entries)
+        number = 3
+    _scenario_changes(writer, context, changes, number, community_of, should_cancel)
+    writer.finish()
+    _print_setup(sheet, context, title_rows="", area=f"A1:{letter(n_columns)}{writer.row}")
+
+
+def _section(writer: RowWriter, context: Context, text: str, columns: Sequence[Any]) -> int:
+    """A blank row, the section's heading across its table, and the table's header; returns
+    the header's row."""
+    sheet, styles = writer.sheet, writer.styles
+    writer.blank()
+    row = writer.append(
+        [styles.text(sheet, text, "stat_label")]
+        + [styles.cell(sheet, None, "stat_label") for _ in columns[1:]],
+        height=20,
+    )
+    writer.merge(row, 1, row, len(columns))
+    headers = [context.label(label_key) for _k, label_key, _s, _w in columns]
+    widths = _SCENARIO_WIDTHS[: len(columns)]
+    lines = max(lines_needed(text, width) for text, width in zip(headers, widths))
+    return writer.append(
+        [styles.text(sheet, text, "header") for text in headers], height=_height(lines)
+    )
+
+
+def _table_row(writer: RowWriter, columns: Sequence[Any], values: Dict[str, Any]) -> int:
+    sheet, styles = writer.sheet, writer.styles
+    cells = []
+    lines = 1
+    for n, (key, _label, style, _width) in enumerate(columns):
+        value = values.get(key)
+        if style in _TEXT_STYLES:
+            cells.append(styles.text(sheet, value, style))
+            text = "" if value is None else str(value)
+            lines = max(lines, lines_needed(text, _SCENARIO_WIDTHS[n]))
+        else:
+            cells.append(styles.value(sheet, value, style))
+    return writer.append(cells, height=_height(lines) if lines > 1 else None)
+
+
+def _no_rows(writer: RowWriter, context: Context, n_columns: int) -> None:
+    sheet, styles = writer.sheet, writer.styles
+    row = writer.append(
+        [styles.text(sheet, context.label("none_rows"), "value")]
+        + [styles.cell(sheet, None, "value") for _ in range(n_columns - 1)]
+    )
+    writer.merge(row, 1, row, n_columns)
+
+
+def _scenario_types(
+    writer: RowWriter, context: Context, scenario: ScenarioData, heading: str
+) -> None:
+    _section(writer, context, context.label(heading), _TYPE_COLUMNS)
+    for index, row in enumerate(scenario.types, 1):
+        values = {
+            "no": index,
+            "type": localized(row.type_name, context.language),
+            "type_code": row.type_code,
+            "radius": row.radius_m,
+            "projects": row.projects,
+            "units_before": row.units_covered_before,
+            "units_after": row.units_covered_after,
+            "gaps_closed": row.units_covered_after - row.units_covered_before,
+            "pop_before": row.population_covered_before,
+            "pop_after": row.population_covered_after,
+            "pop_gain": row.population_gained,
+            "share_before": row.share_before,
+            "share_after": row.share_after,
+        }
+        _table_row(writer, _TYPE_COLUMNS, values)
+    if not scenario.types:
+        _no_rows(writer, context, len(_TYPE_COLUMNS))
+
+
+def _scenario_scores(
+    writer: RowWriter,
+    context: Context,
+    scores_after: Sequence[CommunityScore],
+    entries: Sequence[CommunityEntry],
+) -> None:
+    """The score change per community: both totals are values worked out at export (a manual
+    score entered later in a form changes neither)."""
+    header = _section(writer, context, context.label("scenario_scores"), _SCORE_COLUMNS)
+    after = {community_key(score.community_id): score for score in scores_after}
+    first = header + 1
+    for index, entry in enumerate(entries, 1):
+        later = after.get(entry.key)
+        before = entry.score
+        values = {
+            "no": index,
+            "community_id": entry.key,
+            "community": entry.name,
+            "district": entry.district,
+            "total_before": before.total,
+            "total_after": None if later is None else later.total,
+            "change": None if later is None else round(later.total - before.total, 6),
+            "grade_before": before.grade.name.get(context.language),
+            "grade_after": None if later is None else later.grade.name.get(context.language),
+        }
+        _table_row(writer, _SCORE_COLUMNS, values)
+    if not entries:
+        _no_rows(writer, context, len(_SCORE_COLUMNS))
+        return
+    keys = [key for key, *_rest in _SCORE_COLUMNS]
+    for key in ("grade_before", "grade_after"):
+        column_letter = letter(keys.index(key) + 1)
+        _grade_formatting(
+            writer.sheet, context, f"{column_letter}{first}:{column_letter}{writer.row}"
+        )
+
+
+def _scenario_changes(
+    writer: RowWriter,
+    context: Context,
+    changes: Sequence[ScenarioChangeRow],
+    number: int,
+    community_of: Callable[[Any], Tuple[str, str]],
+    should_cancel: Callable[[], None],
+) -> None:
+    c = context.label
+    shown = "一二三"[number - 1] if context.language == ZH else number
+    header = _section(writer, context, c("scenario_changes", number=shown), _CHANGE_COLUMNS)
+    yes, no = c("yes"), c("no")
+    for index, row in enumerate(changes, 1):
+        if index % 5000 == 0:
+            should_cancel()
+        name, district = community_of(row.community_id)
+        values = {
+            "no": index,
+            "district": row.district or district,
+            "community": row.community_name or name,
+            "unit_id": _id_text(row.unit_id),
+            "unit_name": row.unit_name,
+            "type": localized(row.type_name, context.language),
+            "distance_before": row.distance_before,
+            "distance_after": row.distance_after,
+            "radius": row.radius_m,
+            "gap_closed": yes if row.gap_closed else no,
+            "population": row.population,
+        }
+        _table_row(writer, _CHANGE_COLUMNS, values)
+    if not changes:
+        _no_rows(writer, context, len(_CHANGE_COLUMNS))
+        return
+    last_letter = letter(len(_CHANGE_COLUMNS))
+    writer.sheet.auto_filter.ref = f"A{header}:{last_letter}{writer.row}"
+    closed = letter([key for key, *_rest in _CHANGE_COLUMNS].index("gap_closed") + 1)
+    _text_rule(writer.sheet, f"{closed}{header + 1}:{closed}{writer.row}", yes, "C6EFCE", "006100")
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """Writing the evaluation workbook: one file, one per 片区, or forms for chosen communities only.
 
 The sheets are, in order: 汇总表 (summary), 短板清单 (gap list), 配置缺口 (provision deficits),
-项目库 (projects, when given), 说明 (about), then one 评价表 per community, named after it. The
-list sheets come before the forms so that a city's 2,000 forms do not bury them.
+项目库 (projects, when given), 规划前后对比 (before and after the plan, when a scenario is
+given), 说明 (about), then one 评价表 per community, named after it. The list sheets come
+before the forms so that a city's 2,000 forms do not bury them.
 
 Nothing is written until every target has been checked (see :mod:`.safe_save`); every workbook
 of a run is completed in a temporary file before any is moved into place, so cancelling or an
@@ -12,6 +13,7 @@ error leaves no file behind and no old file changed.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Protocol, Sequence, Tuple, Union
@@ -21,7 +23,7 @@ from ..rubric import CommunityScore, PointResult, community_key
 from ..schema import show_value
 from . import safe_save
 from .cells import require_openpyxl
-from .data import CommunityInfo, WorkbookData
+from .data import CommunityInfo, ScenarioData, WorkbookData
 from .labels import check_language, label
 from .names import FileParts, SheetNames
 
@@ -72,10 +74,13 @@ class _Plan:
     deficits: Optional[list]
     projects: Optional[list]
     scope: str
+    scenario: Optional[ScenarioData] = None
 
     def sheet_count(self) -> int:
         forms = len(self.communities) if self.with_sheets is None else len(self.with_sheets)
-        lists = sum(rows is not None for rows in (self.gaps, self.deficits, self.projects))
+        lists = sum(
+            rows is not None for rows in (self.gaps, self.deficits, self.projects, self.scenario)
+        )
         return 2 + lists + forms
 
 
@@ -197,6 +202,7 @@ def _plans(
                 _list(data.deficits),
                 _list(data.projects),
                 "",
+                data.scenario,
             )
         ]
     if isinstance(split_by, str):
@@ -218,6 +224,7 @@ def _plans(
             _list(data.deficits),
             _list(data.projects),
             scope,
+            data.scenario,
         )
     ]
 
@@ -255,7 +262,12 @@ def _district_plans(
     projects = grouped(
         data.projects, lambda row: district_of(row.get("community_id"), row.get("district"))
     )
-    for district in list(gaps) + list(deficits) + list(projects):
+    scenario = data.scenario
+    changes = grouped(
+        scenario.changes if scenario is not None else None,
+        lambda row: district_of(row.community_id, row.district),
+    )
+    for district in list(gaps) + list(deficits) + list(projects) + list(changes):
         if district not in members:
             order.append(district)
             members[district] = []
@@ -273,11 +285,23 @@ def _district_plans(
                 None if data.deficits is None else deficits.get(district, []),
                 None if data.projects is None else projects.get(district, []),
                 district or unassigned,
+                None
+                if scenario is None
+                else dataclasses.replace(scenario, changes=changes.get(district, [])),
             )
         )
     if not plans:  # nothing to split: still one (empty) workbook, so the run has an output
         plans.append(
-            _Plan(path, [], None, _list(data.gaps), _list(data.deficits), _list(data.projects), "")
+            _Plan(
+                path,
+                [],
+                None,
+                _list(data.gaps),
+                _list(data.deficits),
+                _list(data.projects),
+                "",
+                data.scenario,
+            )
         )
     return plans
 
@@ -306,7 +330,7 @@ def _build(
         workbook.calculation = CalcProperties(fullCalcOnLoad=True)
         titles = {
             key: label("sheet_" + key, language)
-            for key in ("summary", "gaps", "deficits", "projects", "about")
+            for key in ("summary", "gaps", "deficits", "projects", "scenario", "about")
         }
         names = SheetNames(titles.values())
         entries = []
@@ -373,6 +397,12 @@ def _write_sheets(
     if plan.projects is not None:
         step()
         sheets.write_projects(workbook, titles["projects"], context, plan.projects)
+    if plan.scenario is not None:
+        step()
+        sheets.write_scenario(
+            workbook, titles["scenario"], context, plan.scenario, entries, community_of,
+            check_cancel,
+        )  # fmt: skip
     step()
     sheets.write_about(workbook, titles["about"], context)
     for entry in entries:
