@@ -22,8 +22,6 @@ and its absence is reported with what to install.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -31,6 +29,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from ..errors import N_, DataError
+from ..files import save_workbook_replacing
 from ..schema import show_value
 from ..standard import FacilityStandard
 from .model import (
@@ -125,7 +124,7 @@ def export_projects_xlsx(
     codes = workbook.create_sheet(CODES_SHEET)
     type_range = _write_codes(codes, standard)
     _format(sheet, len(projects), type_range)
-    _save_replacing(workbook, Path(path))
+    save_workbook_replacing(workbook, Path(path), _NOT_WRITTEN)
 
 
 def _row(project: Project) -> List[Any]:
@@ -209,26 +208,6 @@ def _format(sheet: Any, n_rows: int, type_range: Optional[str]) -> None:
         validation.add(f"{letter}2:{letter}{last}")
         sheet.add_data_validation(validation)
     sheet.freeze_panes = "C2"
-
-
-def _save_replacing(workbook: Any, target: Path) -> None:
-    """Save next to ``target`` and move into place, so a failure leaves the old file whole."""
-    file = str(target)
-    try:
-        handle, temporary = tempfile.mkstemp(
-            prefix=".~" + target.stem, suffix=".xlsx", dir=str(target.parent)
-        )
-    except OSError as error:
-        raise DataError(_NOT_WRITTEN, file=file, reason=error.strerror or str(error)) from None
-    os.close(handle)
-    try:
-        workbook.save(temporary)
-        os.replace(temporary, target)
-    except OSError as error:
-        raise DataError(_NOT_WRITTEN, file=file, reason=error.strerror or str(error)) from None
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
 
 
 # --------------------------------------------------------------------------------------------

@@ -13,14 +13,13 @@ and its absence is reported with what to install.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Tuple, Union
 
 from ..errors import N_, DataError
+from ..files import save_workbook_replacing
 from ..schema import is_number, show_value
 from .model import Rubric, ScoringPoint, parse_rubric
 from .rules import (
@@ -192,7 +191,7 @@ def write_rubric_xlsx(rubric: Rubric, path: Union[str, Path]) -> None:
     ]
     _write_table(grades, _GRADE_COLUMNS, grade_rows)
     _write_about(workbook.create_sheet(ABOUT_SHEET), rubric)
-    _save_replacing(workbook, target)
+    save_workbook_replacing(workbook, target, _XLSX_NOT_WRITTEN)
 
 
 def _places(rubric: Rubric) -> List[Tuple[Any, Any, ScoringPoint]]:
@@ -302,26 +301,6 @@ def _write_about(sheet: Any, rubric: Rubric) -> None:
     sheet.column_dimensions["B"].width = 100
     for (cell,) in sheet.iter_rows(min_row=2, min_col=2, max_col=2):
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-
-
-def _save_replacing(workbook: Any, target: Path) -> None:
-    """Save next to ``target`` and move into place, so a failure leaves the old file whole."""
-    file = str(target)
-    try:
-        handle, temporary = tempfile.mkstemp(
-            prefix=".~" + target.stem, suffix=".xlsx", dir=str(target.parent)
-        )
-    except OSError as error:
-        raise DataError(_XLSX_NOT_WRITTEN, file=file, reason=error.strerror or str(error)) from None
-    os.close(handle)
-    try:
-        workbook.save(temporary)
-        os.replace(temporary, target)
-    except OSError as error:
-        raise DataError(_XLSX_NOT_WRITTEN, file=file, reason=error.strerror or str(error)) from None
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
 
 
 # --------------------------------------------------------------------------------------------
