@@ -14,6 +14,7 @@ from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QDialog, QMenu, QToolBar, QToolButton
 
 from .i18n import install_translator, remove_translator, tr
+from .processing.graph_cache import GRAPHS, POINTS
 from .processing.provider import PROVIDER_ID, CompleteCommunityProvider
 from .resources import ICON_PATH
 
@@ -148,4 +149,7 @@ class CompleteCommunityPlugin:
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
+            # Walking graphs of a large city hold hundreds of MB; give them back with the plugin.
+            GRAPHS.clear()
+            POINTS.clear()
         remove_translator()

@@ -7,14 +7,17 @@ Per city size the harness
 2. runs every entry of :data:`ALGORITHMS` through ``processing.run`` in a fresh Python process,
    so that the peak memory (``ru_maxrss``) is that algorithm's alone. Stage times come from
    timing wrappers put around the very functions the algorithm calls (module attributes are
-   looked up at call time), so the adapter code runs unchanged;
+   looked up at call time), so the adapter code runs unchanged. In the same process (one QGIS
+   session) the algorithm then runs again on the unchanged files — the re-run the session
+   caches are for — and once more with those caches emptied (a warm session without them);
 3. on the sizes asked for (S, and M when the estimate from S fits the time budget), runs the
    QGIS-native workflow for the same question in another fresh process and compares its
    coverage compound by compound with ours;
 4. writes ``bench/RESULTS.md`` and ``bench/results.json``.
 
-A later algorithm (tiered provision, rubric scoring, workbook export) is one more
-:class:`BenchAlgorithm` entry in :data:`ALGORITHMS`.
+A later algorithm (rubric scoring, workbook export) is one more :class:`BenchAlgorithm` entry
+in :data:`ALGORITHMS`; :data:`CHAIN` lists the steps of the whole-chain target, and a step's
+parameters can use the outputs of the steps before it.
 """
 
 from __future__ import annotations
@@ -23,16 +26,18 @@ import argparse
 import datetime
 import functools
 import importlib
+import inspect
 import json
 import os
 import platform
 import resource
+import sqlite3
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
@@ -47,6 +52,14 @@ import generate_city  # noqa: E402
 #: Snap tolerance of every run: the generated blocks are at most ~340 m wide, so every
 #: compound and facility is within this of a street.
 SNAP_TOLERANCE = 300.0
+#: A file written this recently (seconds) is not trusted by the session caches
+#: (``processing/graph_cache.py``: SETTLE_SECONDS, 2 s), so a city just written is left to
+#: settle this long before it is measured.
+SETTLE_SECONDS = 2.5
+#: A first run shorter than this (seconds) is measured in REPEATS fresh processes, and the one
+#: with the median total is reported.
+REPEAT_BELOW_SECONDS = 2.0
+REPEATS = 3
 #: Time the native workflow may take on one size before it is skipped (seconds, estimated).
 NATIVE_BUDGET_SECONDS = 600.0
 #: A compound counts as on a reached line part when that part is this close to it beyond its
@@ -66,24 +79,43 @@ class Probe:
     ``target`` is ``module:attribute`` (``Class.method`` allowed). ``stages`` names the stage
     of the first, second, … call; later calls reuse the last name. A probe with a ``parent``
     runs inside that stage: its time is reported beside, and taken out of, the parent's.
+    ``parent`` may also be a tuple, one parent (or "") per stage name.
     """
 
     target: str
     stages: Tuple[str, ...]
-    parent: str = ""
+    parent: Union[str, Tuple[str, ...]] = ""
+
+    def parent_of(self, index: int) -> str:
+        if isinstance(self.parent, tuple):
+            return self.parent[min(index, len(self.parent) - 1)]
+        return self.parent
+
+
+#: Outputs of the algorithms run before, by key (``{"facility_gap": {"OUTPUT": path, …}}``).
+EarlierOutputs = Mapping[str, Mapping[str, str]]
 
 
 @dataclass(frozen=True)
 class BenchAlgorithm:
-    """One algorithm of the benchmark: its id, parameters on a city, and what to time."""
+    """One algorithm of the benchmark: its id, parameters on a city, and what to time.
+
+    ``parameters(city, out_dir, earlier)`` gives the parameters; ``earlier`` holds the outputs
+    of the entries before it in :data:`ALGORITHMS` on the same city (for chained steps such as
+    rubric scoring, which reads the gap and provision outputs). ``stage_order`` orders the
+    stage table; ``rerun`` measures the second run in the same session.
+    """
 
     key: str
     algorithm_id: str
-    parameters: Callable[[Path, Path], Dict[str, Any]]
+    parameters: Callable[[Path, Path, EarlierOutputs], Dict[str, Any]]
     probes: Tuple[Probe, ...] = ()
+    title: str = ""
+    stage_order: Tuple[str, ...] = ()
+    rerun: bool = True
 
 
-def _facility_gap_parameters(city: Path, out_dir: Path) -> Dict[str, Any]:
+def _facility_gap_parameters(city: Path, out_dir: Path, earlier: EarlierOutputs) -> Dict[str, Any]:
     return {
         "UNITS": f"{city}|layername=compounds",
         "UNIT_ID_FIELD": "compound_id",
@@ -98,14 +130,43 @@ def _facility_gap_parameters(city: Path, out_dir: Path) -> Dict[str, Any]:
     }
 
 
+def _tiered_provision_parameters(
+    city: Path, out_dir: Path, earlier: EarlierOutputs
+) -> Dict[str, Any]:
+    return {
+        "DISTRICTS": f"{city}|layername=districts",
+        "DISTRICT_ID_FIELD": "district_id",
+        "COMMUNITIES": f"{city}|layername=communities",
+        "COMMUNITY_ID_FIELD": "community_id",
+        "COMMUNITY_DISTRICT_FIELD": "district_id",
+        "COMPOUNDS": f"{city}|layername=compounds",
+        "COMPOUND_ID_FIELD": "compound_id",
+        "COMPOUND_COMMUNITY_FIELD": "community_id",
+        "POPULATION_FIELD": "population",
+        "FACILITIES": f"{city}|layername=facilities",
+        "FACILITY_ID_FIELD": "facility_id",
+        "TYPE_FIELD": "type",
+        "NETWORK": f"{city}|layername=roads",
+        "SNAP_TOLERANCE": SNAP_TOLERANCE,
+        "OUTPUT_TABLE": str(out_dir / "provision_table.gpkg"),
+        "SHARING": str(out_dir / "provision_sharing.gpkg"),
+        "DISTRICTS_OUTPUT": str(out_dir / "provision_districts.gpkg"),
+        "COMMUNITIES_OUTPUT": str(out_dir / "provision_communities.gpkg"),
+        "COMPOUNDS_OUTPUT": str(out_dir / "provision_compounds.gpkg"),
+    }
+
+
 _GAP_ADAPTER = f"{PLUGIN_NAME}.processing.algorithms.facility_gap"
 _GAP_DOMAIN = f"{PLUGIN_NAME}.scoring.gap"
 _BASE = f"{PLUGIN_NAME}.processing.base"  # BaseAlgorithm.walking_graph reads and builds
+_TIERED = f"{PLUGIN_NAME}.processing.algorithms.tiered_provision"
+_TIERED_CLASS = f"{_TIERED}:TieredProvisionAlgorithm"
 
 ALGORITHMS: Tuple[BenchAlgorithm, ...] = (
     BenchAlgorithm(
         key="facility_gap",
         algorithm_id="completecommunity:facilitygap",
+        title="Facility gap (`completecommunity:facilitygap`, 36 facility types)",
         parameters=_facility_gap_parameters,
         probes=(
             Probe(f"{_GAP_ADAPTER}:read_points", ("read_units", "read_facilities")),
@@ -118,22 +179,79 @@ ALGORITHMS: Tuple[BenchAlgorithm, ...] = (
             Probe(f"{_GAP_ADAPTER}:FacilityGapAlgorithm.write_units", ("write_units",)),
             Probe(f"{_GAP_ADAPTER}:FacilityGapAlgorithm.write_summary", ("write_summary",)),
         ),
+        stage_order=(
+            "read_units",
+            "read_facilities",
+            "read_network",
+            "build_graph",
+            "snap",
+            "search",
+            "analyse (rest)",
+            "write_units",
+            "write_summary",
+            "other",
+        ),
     ),
-    # Next: tieredprovision, rubricscore, exportworkbook — one BenchAlgorithm each.
+    BenchAlgorithm(
+        key="tiered_provision",
+        algorithm_id="completecommunity:tieredprovision",
+        title="Tiered provision (`completecommunity:tieredprovision`, district – community – "
+        "compound)",
+        parameters=_tiered_provision_parameters,
+        probes=(
+            Probe(
+                f"{_TIERED}:read_points",
+                ("read_districts", "read_communities", "read_compounds", "read_facilities"),
+                parent=("", "", "", "facilities"),
+            ),
+            # Reading the facilities and finding the district, community and compound of each.
+            Probe(f"{_TIERED_CLASS}.read_facilities", ("facilities",)),
+            Probe(f"{_TIERED_CLASS}.parents_of", ("parents",)),
+            Probe(f"{_TIERED_CLASS}.report_overlaps", ("overlaps",)),
+            Probe(f"{_BASE}:read_lines", ("read_network",)),
+            Probe(f"{_BASE}:build_graph", ("build_graph",)),
+            Probe(f"{_TIERED_CLASS}.reach_table", ("reach",)),
+            Probe(f"{_TIERED}:snap_points", ("snap",), parent="reach"),
+            Probe(f"{_TIERED}:pairs_within", ("pairs",), parent="reach"),
+            Probe(f"{_TIERED}:network_pair_distances", ("search",), parent="reach"),
+            Probe(f"{_TIERED_CLASS}.run_domain", ("provision",)),
+            Probe(f"{_TIERED_CLASS}.write_table", ("write_table",)),
+            Probe(f"{_TIERED_CLASS}.write_sharing", ("write_sharing",)),
+            Probe(f"{_TIERED_CLASS}.write_tier", ("write_tiers",)),
+        ),
+        stage_order=(
+            "read_districts",
+            "read_communities",
+            "read_compounds",
+            "read_facilities",
+            "facilities (rest)",
+            "parents",
+            "overlaps",
+            "read_network",
+            "build_graph",
+            "snap",
+            "pairs",
+            "search",
+            "reach (rest)",
+            "provision",
+            "write_table",
+            "write_sharing",
+            "write_tiers",
+            "other",
+        ),
+    ),
+    # Next: rubricscore and exportworkbook — one BenchAlgorithm each, their
+    # parameters reading the outputs of the steps above from ``earlier``; see CHAIN.
 )
 
-#: Stage order in the report (stages not listed follow in the order they were seen).
-STAGE_ORDER = (
-    "read_units",
-    "read_facilities",
-    "read_network",
-    "build_graph",
-    "snap",
-    "search",
-    "analyse (rest)",
-    "write_units",
-    "write_summary",
-    "other",
+#: The steps of issue 9's whole-chain target (gap → provision → scoring → workbook ≤ 90 s on
+#: L), in order, as keys of :data:`ALGORITHMS`. A step without an entry yet is reported as not
+#: measured, with the hint given here; adding its entry is all it takes to count it.
+CHAIN: Tuple[Tuple[str, str], ...] = (
+    ("facility_gap", "completecommunity:facilitygap"),
+    ("tiered_provision", "completecommunity:tieredprovision"),
+    ("rubric_score", "completecommunity:rubricscore (reads the gap and provision outputs)"),
+    ("workbook_export", "completecommunity:exportworkbook (the evaluation workbook)"),
 )
 
 
@@ -186,6 +304,7 @@ class StageClock:
         self.calls: Dict[str, List[float]] = {}
         self.parent_of: Dict[str, str] = {}
         self.graph_size: Dict[str, int] = {}
+        self._counters: List[Dict[str, int]] = []
 
     def wrap(self, probe: Probe, function: Callable) -> Callable:
         counter = {"calls": 0}
@@ -202,10 +321,17 @@ class StageClock:
                 elapsed = time.perf_counter() - started
                 self.seconds[stage] = self.seconds.get(stage, 0.0) + elapsed
                 self.calls.setdefault(stage, []).append(elapsed)
-                if probe.parent:
-                    self.parent_of[stage] = probe.parent
+                if probe.parent_of(index):
+                    self.parent_of[stage] = probe.parent_of(index)
 
+        self._counters.append(counter)
         return timed
+
+    def reset(self) -> None:
+        """Forget the times so far (between the runs of one process)."""
+        self.seconds, self.calls, self.parent_of = {}, {}, {}
+        for counter in self._counters:
+            counter["calls"] = 0
 
     def _observe(self, value):
         """Note the graph's size when a wrapped function returns one."""
@@ -220,7 +346,10 @@ class StageClock:
             *owners, attribute = attribute_path.split(".")
             for name in owners:
                 owner = getattr(owner, name)
-            setattr(owner, attribute, self.wrap(probe, getattr(owner, attribute)))
+            timed = self.wrap(probe, getattr(owner, attribute))
+            if isinstance(inspect.getattr_static(owner, attribute), staticmethod):
+                timed = staticmethod(timed)  # else the class would hand it ``self``
+            setattr(owner, attribute, timed)
 
     def stages(self, total: float) -> Dict[str, float]:
         """Exclusive stage times: nested stages are taken out of their parent, and ``other``
@@ -245,36 +374,72 @@ def peak_memory_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def measure_algorithm(key: str, city: Path, out_dir: Path) -> Dict[str, Any]:
-    """Run one algorithm once, in this (fresh) process, with its stages timed."""
+def measure_algorithm(
+    key: str, city: Path, out_dir: Path, earlier: EarlierOutputs
+) -> Dict[str, Any]:
+    """Run one algorithm, in this (fresh) process, with its stages timed; then, when the entry
+    asks for it, again in the same session on the unchanged files (the caches' re-run) and once
+    more with the session caches emptied (warm, but nothing kept from before)."""
     entry = {algorithm.key: algorithm for algorithm in ALGORITHMS}[key]
     start_qgis()
+    caches = importlib.import_module(f"{PLUGIN_NAME}.processing.graph_cache")
+    clock = StageClock()
+    clock.install(entry.probes)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    parameters = entry.parameters(city, out_dir, earlier)
+    baseline = peak_memory_mb()
+    first = _timed_run(entry, parameters, out_dir, clock)
+    answer = {
+        "algorithm": entry.algorithm_id,
+        **first,
+        "graph": clock.graph_size,
+        "peak_memory_mb": peak_memory_mb(),
+        "baseline_memory_mb": baseline,
+    }
+    if entry.rerun:
+        before = {name: _hits(getattr(caches, name)) for name in ("GRAPHS", "POINTS")}
+        second = _timed_run(entry, parameters, out_dir, clock)
+        answer["rerun"] = {
+            **second,
+            "graph_reused": _hits(caches.GRAPHS) > before["GRAPHS"],
+            "points_reused": _hits(caches.POINTS) - before["POINTS"],
+        }
+        caches.GRAPHS.clear()
+        caches.POINTS.clear()
+        answer["warm"] = _timed_run(entry, parameters, out_dir, clock)
+    return answer
+
+
+def _hits(cache) -> int:
+    return int(getattr(cache, "hits", 0))
+
+
+def _timed_run(
+    entry: BenchAlgorithm, parameters: Dict[str, Any], out_dir: Path, clock: StageClock
+) -> Dict[str, Any]:
+    """One ``processing.run`` from scratch outputs: total, stages and search calls."""
     from qgis.core import QgsProcessingContext, QgsProcessingFeedback
 
     import processing
 
-    clock = StageClock()
-    clock.install(entry.probes)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    parameters = entry.parameters(city, out_dir)
     for value in parameters.values():
         if isinstance(value, str) and value.startswith(str(out_dir)):
             Path(value).unlink(missing_ok=True)
-    baseline = peak_memory_mb()
-    context = QgsProcessingContext()
-    feedback = QgsProcessingFeedback()
+    clock.reset()
     started = time.perf_counter()
-    outputs = processing.run(entry.algorithm_id, parameters, context=context, feedback=feedback)
+    outputs = processing.run(
+        entry.algorithm_id,
+        parameters,
+        context=QgsProcessingContext(),
+        feedback=QgsProcessingFeedback(),
+    )
     total = time.perf_counter() - started
+    searches = clock.calls.get("search", [])
     return {
-        "algorithm": entry.algorithm_id,
         "total_seconds": total,
         "stages": clock.stages(total),
-        "search_calls": len(clock.calls.get("search", [])),
-        "search_max_seconds": max(clock.calls.get("search", [0.0])),
-        "graph": clock.graph_size,
-        "peak_memory_mb": peak_memory_mb(),
-        "baseline_memory_mb": baseline,
+        "search_calls": len(searches),
+        "search_max_seconds": max(searches, default=0.0),
         "outputs": {name: str(value) for name, value in outputs.items()},
     }
 
@@ -511,11 +676,42 @@ def ensure_city(size: str, work_dir: Path, regenerate: bool) -> Tuple[Path, Dict
         meta["generate_seconds"] = f"{time.perf_counter() - started:.3f}"
         timing.write_text(json.dumps(meta), encoding="utf-8")
         meta["generated_now"] = "yes"
+        _let_settle(path)
     else:
         if timing.exists():  # the generation time of the reused file
             meta = dict(json.loads(timing.read_text(encoding="utf-8")), **meta)
         meta["generated_now"] = "no (reused)"
+        if _leave_wal_mode(path):
+            _let_settle(path)
     return path, meta
+
+
+def _leave_wal_mode(path: Path) -> bool:
+    """Put a GeoPackage left in SQLite's WAL journal mode back into the default mode; True when
+    that changed the file.
+
+    The native workflow's run leaves the city in WAL mode, and the next reader's SQLite turns
+    it back, rewriting the file's header: done in the middle of a measured run, that new
+    modification time would (rightly) make the session caches distrust the file.
+    """
+    with open(path, "rb") as file:
+        header = file.read(20)
+    if len(header) < 20 or header[18:20] != bytes((2, 2)):  # write/read versions 2 = WAL
+        return False
+    connection = sqlite3.connect(str(path))
+    try:
+        connection.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        connection.close()
+    return True
+
+
+def _let_settle(path: Path) -> None:
+    """Wait until the new file is older than the session caches' trust limit, so that the
+    re-run measures the cache rather than a file too fresh to be trusted."""
+    wait = SETTLE_SECONDS - (time.time() - path.stat().st_mtime)
+    if wait > 0:
+        time.sleep(wait)
 
 
 def run_child(arguments: List[str], timeout: float) -> Dict[str, Any]:
@@ -532,6 +728,41 @@ def run_child(arguments: List[str], timeout: float) -> Dict[str, Any]:
             f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
         )
     return json.loads(lines[-1])
+
+
+def _measure_child(
+    algorithm: BenchAlgorithm,
+    city: Path,
+    out_dir: Path,
+    earlier: EarlierOutputs,
+    timeout: float,
+) -> Dict[str, Any]:
+    return run_child(
+        [
+            "--measure",
+            algorithm.key,
+            "--city",
+            str(city),
+            "--out-dir",
+            str(out_dir),
+            "--earlier",
+            json.dumps(earlier),
+        ],
+        timeout=timeout,
+    )
+
+
+def _median_of_repeats(first, arguments, algorithm, city, out_dir, earlier) -> Dict[str, Any]:
+    """A short run measured again in fresh processes; the run with the median total is kept
+    (a fraction of a second varies by a third between processes: disk cache, first imports)."""
+    answers = [first] + [
+        _measure_child(algorithm, city, out_dir, earlier, arguments.timeout)
+        for _ in range(arguments.repeats - 1)
+    ]
+    answers.sort(key=lambda answer: answer["total_seconds"])
+    median = answers[len(answers) // 2]
+    median["repeat_totals"] = [answer["total_seconds"] for answer in answers]
+    return median
 
 
 def native_estimate(size_row: Dict[str, Any], reference: Optional[Dict[str, Any]]) -> float:
@@ -561,12 +792,14 @@ def benchmark(arguments: argparse.Namespace) -> Dict[str, Any]:
             "facilities": int(meta["facilities"]),
             "algorithms": {},
         }
+        earlier: Dict[str, Dict[str, str]] = {}
         for algorithm in ALGORITHMS:
             print(f"[{size}] {algorithm.algorithm_id} …", flush=True)
-            row["algorithms"][algorithm.key] = run_child(
-                ["--measure", algorithm.key, "--city", str(city), "--out-dir", str(out_dir)],
-                timeout=arguments.timeout,
-            )
+            answer = _measure_child(algorithm, city, out_dir, earlier, arguments.timeout)
+            if answer["total_seconds"] < REPEAT_BELOW_SECONDS and arguments.repeats > 1:
+                answer = _median_of_repeats(answer, arguments, algorithm, city, out_dir, earlier)
+            row["algorithms"][algorithm.key] = answer
+            earlier[algorithm.key] = answer["outputs"]
         gap = row["algorithms"]["facility_gap"]
         row["edges"] = gap["graph"].get("edges", 0)
         row["gap_us_per_edge"] = 1e6 * gap["total_seconds"] / max(row["edges"], 1)
@@ -595,6 +828,10 @@ def benchmark(arguments: argparse.Namespace) -> Dict[str, Any]:
                 row["native"]["ratio_native_over_ours"] = (
                     row["native"]["native_seconds"] / gap["total_seconds"]
                 )
+                if "warm" in gap:
+                    row["native"]["ratio_native_over_ours_warm"] = (
+                        row["native"]["native_seconds"] / gap["warm"]["total_seconds"]
+                    )
                 reference = row
         rows.append(row)
         print_row(row)
@@ -642,6 +879,12 @@ def print_row(row: Dict[str, Any]) -> None:
         f"{row['facilities']:,} facilities: facility gap {gap['total_seconds']:.2f} s, "
         f"peak {gap['peak_memory_mb']:.0f} MB, {row['gap_us_per_edge']:.1f} µs/edge"
     )
+    for key, answer in row["algorithms"].items():
+        if "rerun" in answer:
+            text += (
+                f"; {key} re-run {answer['rerun']['total_seconds']:.2f} s "
+                f"({answer['rerun']['total_seconds'] / answer['total_seconds']:.2f} of the first)"
+            )
     if "native" in row:
         native = row["native"]
         text += (
@@ -661,11 +904,17 @@ TARGET_GAP_L_SECONDS = 30.0
 TARGET_MEMORY_MB = 2048.0
 TARGET_CHAIN_SECONDS = 90.0
 TARGET_NATIVE_RATIO = 100.0
+TARGET_RERUN_SHARE = 0.2
 
 
-def _stage_names(rows: Sequence[Dict[str, Any]]) -> List[str]:
-    seen = [s for row in rows for s in row["algorithms"]["facility_gap"]["stages"]]
-    return [s for s in STAGE_ORDER if s in seen] + sorted(set(seen) - set(STAGE_ORDER))
+def _stage_names(rows: Sequence[Dict[str, Any]], entry: BenchAlgorithm) -> List[str]:
+    seen = [s for row in rows for s in row["algorithms"][entry.key]["stages"]]
+    order = [s for s in entry.stage_order if s in seen]
+    return order + sorted(set(seen) - set(order))
+
+
+def _cells(values: Sequence[Any], form: str = "{:.2f}") -> str:
+    return " | ".join("–" if value is None else form.format(value) for value in values)
 
 
 def render_markdown(results: Dict[str, Any]) -> str:
@@ -695,57 +944,151 @@ def render_markdown(results: Dict[str, Any]) -> str:
             f"{row['communities']:,} | {row['facilities']:,} | "
             f"{seconds or 'reused'} |"
         )
-    stages = _stage_names(rows)
-    lines += [
+    for entry in ALGORITHMS:
+        measured = [row for row in rows if entry.key in row["algorithms"]]
+        if measured:
+            lines += ["", *_stage_table(entry, measured)]
+    lines += ["", *_rerun_table(rows)]
+    lines += ["", *_native_table(rows)]
+    lines += ["", *_chain_table(rows)]
+    lines += ["", "## Targets of issue 9", "", *_target_lines(rows)]
+    return "\n".join(lines) + "\n"
+
+
+def _stage_table(entry: BenchAlgorithm, rows: Sequence[Dict[str, Any]]) -> List[str]:
+    """Stage times of the first run (fresh process) of one algorithm, per size."""
+    answers = [row["algorithms"][entry.key] for row in rows]
+    lines = [
+        f"## {entry.title or entry.algorithm_id}",
         "",
-        "## Facility gap (`completecommunity:facilitygap`, 36 facility types)",
-        "",
-        "Wall time in seconds per stage, from the GeoPackage to the written output "
-        "(`processing.run` in a fresh process per size). `search` is all 36 multi-source "
-        "searches together; `analyse (rest)` is the domain's bookkeeping around them; "
+        "Wall time in seconds per stage of the first run in a fresh process (a QGIS session "
+        "that has not run anything yet), from the GeoPackage to the written outputs; a run "
+        f"under {REPEAT_BELOW_SECONDS:.0f} s is the median of {REPEATS} fresh processes. Stages "
+        "marked `(rest)` are what their parent spent outside the stages listed above them; "
         "`other` is everything outside the timed functions (parameters, opening layers, "
-        "messages, closing the output file).",
+        "messages, closing the output files).",
         "",
         "| stage | " + " | ".join(row["size"] for row in rows) + " |",
         "|---|" + "---:|" * len(rows),
     ]
-    for stage in stages:
-        cells = [row["algorithms"]["facility_gap"]["stages"].get(stage) for row in rows]
-        lines.append(
-            f"| {stage} | " + " | ".join("–" if c is None else f"{c:.2f}" for c in cells) + " |"
-        )
-    gaps = [row["algorithms"]["facility_gap"] for row in rows]
+    for stage in _stage_names(rows, entry):
+        lines.append(f"| {stage} | " + _cells([a["stages"].get(stage) for a in answers]) + " |")
     lines += [
-        "| **total** | " + " | ".join(f"**{g['total_seconds']:.2f}**" for g in gaps) + " |",
+        "| **total** | "
+        + " | ".join(f"**{answer['total_seconds']:.2f}**" for answer in answers)
+        + " |",
+        "| searches (calls) | " + _cells([a["search_calls"] for a in answers], "{:,}") + " |",
         "| slowest single search | "
-        + " | ".join(f"{g['search_max_seconds']:.3f}" for g in gaps)
+        + _cells([a["search_max_seconds"] for a in answers], "{:.3f}")
         + " |",
-        "| peak memory (MB) | " + " | ".join(f"{g['peak_memory_mb']:.0f}" for g in gaps) + " |",
+        "| peak memory (MB) | " + _cells([a["peak_memory_mb"] for a in answers], "{:.0f}") + " |",
         "| of which QGIS + plugin at start (MB) | "
-        + " | ".join(f"{g['baseline_memory_mb']:.0f}" for g in gaps)
+        + _cells([a["baseline_memory_mb"] for a in answers], "{:.0f}")
         + " |",
-        "| µs per edge | " + " | ".join(f"{row['gap_us_per_edge']:.1f}" for row in rows) + " |",
+        "| µs per edge | "
+        + _cells(
+            [1e6 * a["total_seconds"] / max(row["edges"], 1) for a, row in zip(answers, rows)],
+            "{:.1f}",
+        )
+        + " |",
+    ]
+    return lines
+
+
+def _rerun_table(rows: Sequence[Dict[str, Any]]) -> List[str]:
+    lines = [
+        "## Re-running in one QGIS session",
         "",
+        "Each algorithm runs three times in one process: first in a fresh session; again with "
+        "the same parameters on the unchanged files (the walking graph, the snapping and "
+        "search results remembered on it, and the unit and facility points are reused — see "
+        "`processing/graph_cache.py`); and once more after emptying those caches (a warm "
+        "session: Python modules loaded, nothing kept).",
+        "",
+        "| algorithm | size | first run (s) | re-run, unchanged (s) | re-run / first | "
+        "graph reused | point layers not read again | warm, caches emptied (s) | "
+        "re-run / warm |",
+        "|---|---|---:|---:|---:|---|---:|---:|---:|",
+    ]
+    for entry in ALGORITHMS:
+        for row in rows:
+            answer = row["algorithms"].get(entry.key)
+            if not answer or "rerun" not in answer:
+                continue
+            rerun = answer["rerun"]
+            lines.append(
+                f"| {entry.key} | {row['size']} | {answer['total_seconds']:.2f} | "
+                f"{rerun['total_seconds']:.2f} | "
+                f"{rerun['total_seconds'] / answer['total_seconds']:.2f} | "
+                f"{'yes' if rerun['graph_reused'] else 'NO'} | {rerun['points_reused']} | "
+                f"{answer['warm']['total_seconds']:.2f} | "
+                f"{rerun['total_seconds'] / answer['warm']['total_seconds']:.2f} |"
+            )
+    return lines
+
+
+def _native_table(rows: Sequence[Dict[str, Any]]) -> List[str]:
+    lines = [
         "## Beside the QGIS-native workflow",
         "",
-        "| size | native (s) | ours (s) | native / ours | agreement | covered only by native "
-        "| covered only by ours | agreement without connectors |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "`ours (first run)` is the facility gap's first run in a fresh session, imports "
+        "included; `ours (warm)` the same run in a warm session with the caches emptied.",
+        "",
+        "| size | native (s) | ours, first run (s) | native / ours | ours, warm (s) | "
+        "native / ours warm | agreement | covered only by native | covered only by ours | "
+        "agreement without connectors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         gap = row["algorithms"]["facility_gap"]
         if "native" in row:
             n = row["native"]
+            warm = gap.get("warm", {}).get("total_seconds")
+            warm_ratio = n.get("ratio_native_over_ours_warm")
             lines.append(
                 f"| {row['size']} | {n['native_seconds']:.1f} | {gap['total_seconds']:.2f} | "
-                f"{n['ratio_native_over_ours']:.0f}× | {n['agreement']:.2%} | "
-                f"{n['covered_only_by_native']:,} | {n['covered_only_by_ours']:,} | "
-                f"{n['agreement_without_connectors']:.2%} |"
+                f"{n['ratio_native_over_ours']:.0f}× | "
+                f"{'–' if warm is None else f'{warm:.2f}'} | "
+                f"{'–' if warm_ratio is None else f'{warm_ratio:.0f}×'} | "
+                f"{n['agreement']:.2%} | {n['covered_only_by_native']:,} | "
+                f"{n['covered_only_by_ours']:,} | {n['agreement_without_connectors']:.2%} |"
             )
         elif "native_skipped" in row:
-            lines.append(f"| {row['size']} | skipped: {row['native_skipped']} | | | | | | |")
-    lines += ["", "## Targets of issue 9", "", *_target_lines(rows)]
-    return "\n".join(lines) + "\n"
+            lines.append(f"| {row['size']} | skipped: {row['native_skipped']} | | | | | | | | |")
+    return lines
+
+
+def chain_status(row: Dict[str, Any]) -> Tuple[float, List[str], List[str]]:
+    """Seconds of the chain steps measured on this size (first runs, fresh processes, summed),
+    and the steps measured and not (yet) measured."""
+    measured = [key for key, _ in CHAIN if key in row["algorithms"]]
+    pending = [hint for key, hint in CHAIN if key not in row["algorithms"]]
+    total = sum(row["algorithms"][key]["total_seconds"] for key in measured)
+    return total, measured, pending
+
+
+def _chain_table(rows: Sequence[Dict[str, Any]]) -> List[str]:
+    lines = [
+        "## The whole chain (gap → provision → scoring → workbook)",
+        "",
+        "Sum of the first runs of the chain's steps, each in a fresh process (in one session the "
+        "later steps would reuse the walking graph, so this is an upper bound).",
+        "",
+        "| size | steps measured | seconds | steps not yet in the harness |",
+        "|---|---|---:|---|",
+    ]
+    for row in rows:
+        total, measured, pending = chain_status(row)
+        lines.append(
+            f"| {row['size']} | {', '.join(measured)} | {total:.1f} | "
+            f"{'; '.join(pending) or 'none'} |"
+        )
+    return lines
+
+
+def _costliest(answer: Dict[str, Any], count: int = 3) -> str:
+    stages = sorted(answer["stages"].items(), key=lambda item: item[1], reverse=True)[:count]
+    return ", ".join(f"{name} {seconds:.2f} s" for name, seconds in stages)
 
 
 def _target_lines(rows: Sequence[Dict[str, Any]]) -> List[str]:
@@ -755,41 +1098,77 @@ def _target_lines(rows: Sequence[Dict[str, Any]]) -> List[str]:
     if large:
         gap = large["algorithms"]["facility_gap"]
         total, memory = gap["total_seconds"], gap["peak_memory_mb"]
-        stages = gap["stages"]
-        costliest = max(stages.items(), key=lambda item: item[1])
         verdict = (
             "met"
             if total <= TARGET_GAP_L_SECONDS
             else f"MISSED by {total - TARGET_GAP_L_SECONDS:.1f} s "
-            f"({total / TARGET_GAP_L_SECONDS:.2f}× the target); largest cost: "
-            f"{costliest[0]} {costliest[1]:.1f} s"
+            f"({total / TARGET_GAP_L_SECONDS:.2f}× the target); largest costs: {_costliest(gap)}"
         )
         out.append(
             f"- L facility gap end to end ≤ {TARGET_GAP_L_SECONDS:.0f} s: {total:.1f} s — "
             f"{verdict}."
         )
+        peaks = {key: answer["peak_memory_mb"] for key, answer in large["algorithms"].items()}
+        worst = max(peaks.values())
         memory_verdict = (
-            "met" if memory <= TARGET_MEMORY_MB else f"MISSED by {memory - TARGET_MEMORY_MB:.0f} MB"
+            "met" if worst <= TARGET_MEMORY_MB else f"MISSED by {worst - TARGET_MEMORY_MB:.0f} MB"
         )
-        out.append(f"- L peak memory ≤ 2 GB: {memory:.0f} MB — {memory_verdict}.")
+        out.append(
+            f"- L peak memory ≤ 2 GB: facility gap {memory:.0f} MB"
+            + "".join(
+                f", {key} {peak:.0f} MB" for key, peak in peaks.items() if key != "facility_gap"
+            )
+            + f" — {memory_verdict}."
+        )
+        chain, measured, pending = chain_status(large)
+        if pending:
+            out.append(
+                f"- L whole chain (gap → provision → scoring → workbook) ≤ "
+                f"{TARGET_CHAIN_SECONDS:.0f} s: NOT MEASURED in full — {', '.join(measured)} "
+                f"take {chain:.1f} s together ({TARGET_CHAIN_SECONDS - chain:.1f} s left for "
+                f"the rest); not yet entries of the harness: {'; '.join(pending)}."
+            )
+        else:
+            verdict = (
+                "met"
+                if chain <= TARGET_CHAIN_SECONDS
+                else f"MISSED by {chain - TARGET_CHAIN_SECONDS:.1f} s"
+            )
+            out.append(
+                f"- L whole chain ≤ {TARGET_CHAIN_SECONDS:.0f} s: {chain:.1f} s — {verdict}."
+            )
     else:
-        out.append("- L facility gap ≤ 30 s and ≤ 2 GB: not measured in this run.")
-    out.append(
-        f"- L whole chain (gap → provision → scoring → workbook) ≤ {TARGET_CHAIN_SECONDS:.0f} s: "
-        "NOT MEASURED — rubric scoring and workbook export are not algorithms yet, and "
-        "tiered provision (now an algorithm) is not yet an entry of the harness; only the "
-        "facility gap part is in the tables above."
-    )
+        out.append("- L facility gap ≤ 30 s, ≤ 2 GB and the whole chain: not measured in this run.")
     small = by_size.get("S")
     if small and "native" in small:
         native = small["native"]
         ratio = native["ratio_native_over_ours"]
+        warm_ratio = native.get("ratio_native_over_ours_warm")
+        gap = small["algorithms"]["facility_gap"]
+        warm = gap.get("warm")
+        cause = f"largest stages: {_costliest(gap)}"
+        if warm:
+            cause = (
+                f"{gap['total_seconds'] - warm['total_seconds']:.2f} s of it are the session's "
+                "one-time costs (first imports of scipy, inside build_graph and snap; GDAL's first "
+                f"GeoPackage writes) — the same run in a warm session takes "
+                f"{warm['total_seconds']:.2f} s, largest stages {_costliest(warm)}"
+            )
         verdict = (
             "met"
             if ratio >= TARGET_NATIVE_RATIO
-            else f"MISSED: {ratio:.0f}× is {TARGET_NATIVE_RATIO / ratio:.1f}× short"
+            else f"MISSED: {ratio:.0f}× is {TARGET_NATIVE_RATIO / ratio:.1f}× short; on S our "
+            f"first run of {gap['total_seconds']:.2f} s is mostly fixed costs: {cause}"
         )
-        out.append(f"- Ours ≥ 100× faster than native on S: {ratio:.0f}× — {verdict}.")
+        warm_text = (
+            ""
+            if warm_ratio is None
+            else f" ({warm_ratio:.0f}× against a warm session's run without caches)"
+        )
+        out.append(
+            f"- Ours ≥ 100× faster than native on S: {ratio:.0f}× against our first run in a "
+            f"fresh session{warm_text} — {verdict}."
+        )
         out.append(
             f"- Same coverage answer on S: {native['agreement']:.2%} of (compound, type) pairs "
             f"agree; {native['agreement_without_connectors']:.2%} once our engine drops the "
@@ -810,23 +1189,38 @@ def _target_lines(rows: Sequence[Dict[str, Any]]) -> List[str]:
             + " → ".join(f"{row['gap_us_per_edge']:.1f}" for row in growth)
             + f") — {verdict}."
         )
-    out.append(
-        "- Re-run on an unchanged network reuses the built graph (second run ≤ 1/5 of the "
-        "first): NOT IMPLEMENTED — every run rebuilds the graph; "
-        + (
-            "on L, reading the network and building the graph take "
-            f"{_graph_share(large):.0%} of the run, so caching alone cannot reach 1/5."
-            if large
-            else "not measured."
-        )
-    )
+    out.append(_rerun_target(rows))
     return out
 
 
-def _graph_share(row: Dict[str, Any]) -> float:
-    gap = row["algorithms"]["facility_gap"]
-    stages = gap["stages"]
-    return (stages.get("read_network", 0.0) + stages.get("build_graph", 0.0)) / gap["total_seconds"]
+def _rerun_target(rows: Sequence[Dict[str, Any]]) -> str:
+    """The re-run target over the facility gap's sizes: met where the re-run took at most a
+    fifth of the first run; where not, by how much and what it spent."""
+    shares = []
+    for row in rows:
+        gap = row["algorithms"]["facility_gap"]
+        if "rerun" in gap:
+            shares.append((row, gap, gap["rerun"]["total_seconds"] / gap["total_seconds"]))
+    if not shares:
+        return "- Re-run on an unchanged network ≤ 1/5 of the first run: not measured."
+    parts, missed = [], []
+    for row, gap, share in shares:
+        reused = "graph reused" if gap["rerun"]["graph_reused"] else "graph NOT reused"
+        parts.append(
+            f"{row['size']} {gap['rerun']['total_seconds']:.2f} s of {gap['total_seconds']:.2f} s "
+            f"= {share:.2f} ({reused})"
+        )
+        if share > TARGET_RERUN_SHARE:
+            excess = gap["rerun"]["total_seconds"] - TARGET_RERUN_SHARE * gap["total_seconds"]
+            missed.append(
+                f"{row['size']} by {excess:.2f} s (the re-run's largest costs: "
+                f"{_costliest(gap['rerun'])})"
+            )
+    verdict = "met" if not missed else "MISSED on " + "; ".join(missed)
+    return (
+        "- Re-run on an unchanged network reuses the built graph, second run ≤ 1/5 of the first "
+        f"(facility gap): {'; '.join(parts)} — {verdict}."
+    )
 
 
 def write_results(results: Dict[str, Any], results_dir: Path) -> None:
@@ -861,12 +1255,19 @@ def parse_arguments(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument("--results-dir", type=Path, default=BENCH_DIR)
     parser.add_argument("--regenerate", action="store_true", help="rewrite the cities")
     parser.add_argument("--timeout", type=float, default=1800.0)
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=REPEATS,
+        help=f"fresh processes for runs under {REPEAT_BELOW_SECONDS:.0f} s (the median is kept)",
+    )
     # Internal: one measurement in this process.
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--measure-native", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--city", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--ours", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out-dir", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--earlier", type=json.loads, default={}, help=argparse.SUPPRESS)
     arguments = parser.parse_args(argv)
     unknown = [size for size in arguments.sizes if size not in generate_city.SIZES]
     if unknown:
@@ -877,7 +1278,9 @@ def parse_arguments(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     arguments = parse_arguments(argv)
     if arguments.measure:
-        answer = measure_algorithm(arguments.measure, arguments.city, arguments.out_dir)
+        answer = measure_algorithm(
+            arguments.measure, arguments.city, arguments.out_dir, arguments.earlier
+        )
         print(json.dumps(answer), flush=True)
         os._exit(0)  # skip QGIS teardown, which can crash headless and adds nothing
     if arguments.measure_native:

@@ -24,6 +24,7 @@ from ..resources import ICON_PATH, help_html
 from ..scoring.errors import Cancelled, DataError
 from ..scoring.network import build_graph
 from ..scoring.standard import FacilityStandard, load_standard
+from .graph_cache import GRAPHS, network_key
 from .layers import describe_ids, read_lines, transform_to
 
 
@@ -128,7 +129,9 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
         """The walking graph of the NETWORK layer, or None (straight-line mode) without one.
 
         Every algorithm that measures walking distance builds it the same way, with the same
-        messages, from its ``NETWORK`` and ``TOPOLOGY_TOLERANCE`` parameters.
+        messages, from its ``NETWORK`` and ``TOPOLOGY_TOLERANCE`` parameters. A graph built
+        earlier in the session from the same unchanged layer with the same settings is reused
+        (see ``graph_cache.py``), with the snapping and search results remembered on it.
         """
         if network is None:
             feedback.pushWarning(
@@ -136,13 +139,33 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
             )
             return None
         label = self.label(network, self.NETWORK)
-        lines = read_lines(network, transform_to(network, crs, label, context, feedback), steps)
-        if not lines:
-            raise QgsProcessingException(
-                tr("Layer '{layer}' has no usable lines: nothing to walk on.").format(layer=label)
-            )
+        transform = transform_to(network, crs, label, context, feedback)
         tolerance = self.parameterAsDouble(parameters, self.TOPOLOGY_TOLERANCE, context)
-        graph = build_graph(lines, topology_tolerance=tolerance)
+        key = network_key(
+            self.parameterAsVectorLayer(parameters, self.NETWORK, context),
+            parameters.get(self.NETWORK),
+            transform,
+            context,
+            tolerance,
+        )
+        graph = GRAPHS.get(key)
+        if graph is not None:
+            feedback.pushInfo(
+                tr(
+                    "Layer '{layer}' is unchanged since an earlier run: reused the walking "
+                    "network built earlier."
+                ).format(layer=label)
+            )
+        else:
+            lines = read_lines(network, transform, steps)
+            if not lines:
+                raise QgsProcessingException(
+                    tr("Layer '{layer}' has no usable lines: nothing to walk on.").format(
+                        layer=label
+                    )
+                )
+            graph = build_graph(lines, topology_tolerance=tolerance)
+            GRAPHS.put(key, graph)
         feedback.pushInfo(
             tr(
                 "Walking network: {nodes} nodes, {edges} edges, {components} connected parts."

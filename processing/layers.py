@@ -28,7 +28,7 @@ from qgis.core import (
 
 from ..i18n import tr
 from ..scoring.errors import Cancelled
-from . import compat
+from . import compat, geometry_arrays
 
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
 #: A projected CRS whose metres are off ground metres by more than this share at the data is
@@ -182,15 +182,52 @@ def read_points(
     attribute_names: tuple[str, ...] = (),
     keep_features: bool = False,
 ) -> PointsRead:
-    """Representative points: a point itself, a polygon's point on surface, a line's midpoint."""
+    """Representative points: a point itself, a polygon's point on surface, a line's midpoint.
+
+    Plain 2D points (nearly every facility layer) are read from their WKB and reprojected in
+    one call (see ``geometry_arrays``); other geometries go through QGIS one by one. Only the
+    named attributes are fetched unless the features are kept.
+    """
     total = max(source.featureCount(), 1)
+    fields = source.fields()
+    columns = [fields.lookupField(name) for name in attribute_names]
+    for name, column in zip(attribute_names, columns):
+        if column < 0:
+            raise KeyError(name)  # as feature[name] would
+    request = QgsFeatureRequest()
+    if not keep_features:
+        if columns:
+            request.setSubsetOfAttributes(columns)
+        else:
+            request.setNoAttributes()
     feature_ids: list[int] = []
-    coordinates: list[tuple[float, float]] = []
-    attributes: dict[str, list[Any]] = {name: [] for name in attribute_names}
-    result = PointsRead([], np.empty((0, 2)), attributes)
-    for index, feature in enumerate(source.getFeatures(QgsFeatureRequest(), _ALL_GEOMETRIES)):
-        if feedback.isCanceled():
-            raise Cancelled()
+    values: list[list[Any]] = [[] for _ in attribute_names]
+    result = PointsRead([], np.empty((0, 2)), {})
+    plain_rows: list[int] = []
+    plain_wkb: list[bytes] = []
+    other: dict[int, tuple[float, float]] = {}  # row -> point of the geometries read one by one
+    empty_rows: list[int] = []
+    may_be_points = not compat.is_polygon(source) and not compat.is_line(source)
+    for index, feature in enumerate(source.getFeatures(request, _ALL_GEOMETRIES)):
+        if index % 256 == 0:
+            if feedback.isCanceled():
+                raise Cancelled()
+            if index % 1000 == 0:
+                feedback.setProgress(100.0 * index / total)
+        fid = feature.id()
+        feature_ids.append(fid)
+        for column_values, column in zip(values, columns):
+            column_values.append(python_value(feature.attribute(column)))
+        if keep_features:
+            result.features.append(QgsFeature(feature))
+        if may_be_points:
+            wkb = bytes(feature.geometry().asWkb())
+            if len(wkb) == geometry_arrays.POINT_2D_SIZE and wkb.startswith(
+                geometry_arrays.POINT_2D_PREFIX
+            ):
+                plain_rows.append(index)
+                plain_wkb.append(wkb)
+                continue
         geometry, repaired = _usable_geometry(feature, transform)
         point = None
         if geometry is not None:
@@ -198,32 +235,59 @@ def read_points(
             if not surface_point.isNull():
                 point = surface_point.asPoint()
         if point is None:
-            result.empty_geometry.append(feature.id())
-            coordinates.append((math.nan, math.nan))
+            empty_rows.append(index)
         else:
-            coordinates.append((point.x(), point.y()))
+            other[index] = (point.x(), point.y())
         if repaired:
-            result.repaired_geometry.append(feature.id())
-        feature_ids.append(feature.id())
-        for name in attribute_names:
-            attributes[name].append(python_value(feature[name]))
-        if keep_features:
-            result.features.append(QgsFeature(feature))
-        if index % 1000 == 0:
-            feedback.setProgress(100.0 * index / total)
+            result.repaired_geometry.append(fid)
+    xy = np.full((len(feature_ids), 2), np.nan)
+    if other:
+        xy[list(other)] = list(other.values())
+    if plain_rows:
+        plain_xy = geometry_arrays.points_2d(plain_wkb)
+        finite = np.isfinite(plain_xy).all(axis=1)  # an empty point is NaN, NaN
+        rows = np.asarray(plain_rows, dtype=np.int64)
+        xy[rows[finite]] = geometry_arrays.transform_xy(plain_xy[finite], transform)
+        empty_rows.extend(rows[~finite].tolist())
     result.feature_ids = feature_ids
-    result.xy = np.asarray(coordinates, dtype=float).reshape(-1, 2)
+    result.xy = xy
+    result.attributes = dict(zip(attribute_names, values))
+    result.empty_geometry = [feature_ids[row] for row in sorted(empty_rows)]
     return result
 
 
 def read_lines(source: QgsProcessingFeatureSource, transform, feedback) -> list[np.ndarray]:
-    """Every line part as an (n, 2) array of vertices in the measuring CRS."""
-    parts: list[np.ndarray] = []
+    """Every line part as an (n, 2) array of vertices in the measuring CRS.
+
+    Plain LineStrings and MultiLineStrings are read from their WKB and reprojected in one call
+    (see ``geometry_arrays``); curves and anything unusual go through QGIS one by one.
+    """
+    parts: list[Optional[np.ndarray]] = []
+    simple: list[bytes] = []  # 2D LineString WKBs, read together after the loop ...
+    simple_at: list[int] = []  # ... into these places of parts
+    plain: list[int] = []  # places of parts holding other parts still to reproject
     total = max(source.featureCount(), 1)
     request = QgsFeatureRequest().setNoAttributes()
+    any_dimensions = transform.isShortCircuited()  # heights matter only when reprojecting
     for index, feature in enumerate(source.getFeatures(request, _ALL_GEOMETRIES)):
-        if feedback.isCanceled():
-            raise Cancelled()
+        if index % 256 == 0:
+            if feedback.isCanceled():
+                raise Cancelled()
+            if index % 5000 == 0:
+                feedback.setProgress(100.0 * index / total)
+        wkb = bytes(feature.geometry().asWkb())
+        if wkb.startswith(geometry_arrays.LINESTRING_2D_PREFIX):
+            simple_at.append(len(parts))
+            simple.append(wkb)
+            parts.append(None)
+            continue
+        found = geometry_arrays.line_parts(wkb, any_dimensions)
+        if found is not None:
+            for part in found:
+                if part.shape[0] >= 2:
+                    plain.append(len(parts))
+                    parts.append(part)
+            continue
         geometry, _ = _usable_geometry(feature, transform)
         if geometry is None or not compat.is_line(geometry):
             continue
@@ -233,9 +297,8 @@ def read_lines(source: QgsProcessingFeatureSource, transform, feedback) -> list[
         for polyline in polylines:
             if len(polyline) >= 2:
                 parts.append(np.array([(point.x(), point.y()) for point in polyline], dtype=float))
-        if index % 5000 == 0:
-            feedback.setProgress(100.0 * index / total)
-    return parts
+    geometry_arrays.place_reprojected(parts, simple, simple_at, plain, transform)
+    return [part for part in parts if part is not None]
 
 
 def python_value(value: Any) -> Any:

@@ -111,5 +111,14 @@ def test_harness_writes_a_results_row(tmp_path):
     # Our output is read back: the file the algorithm wrote has one row per compound.
     data_source = osgeo_ogr.Open(gap["outputs"]["OUTPUT"])  # kept: its layer dies with it
     assert data_source.GetLayer(0).GetFeatureCount() == row["compounds"]
+    # The re-run in the same session found the graph and both point layers kept.
+    assert gap["rerun"]["graph_reused"] and gap["rerun"]["points_reused"] == 2
+    assert gap["rerun"]["search_calls"] == 36
+    # Tiered provision ran too, on the same walking network, and wrote its five outputs.
+    provision = row["algorithms"]["tiered_provision"]
+    assert provision["graph"]["edges"] == gap["graph"]["edges"]
+    assert {"read_compounds", "provision", "write_table"} <= set(provision["stages"])
+    assert len(provision["outputs"]) >= 5
     markdown = (tmp_path / "results" / "RESULTS.md").read_text(encoding="utf-8")
-    assert "| XS |" in markdown and "NOT IMPLEMENTED" in markdown
+    assert "| XS |" in markdown and "## Re-running in one QGIS session" in markdown
+    assert "rubricscore" in markdown  # the chain's steps not yet measured are named

@@ -155,16 +155,25 @@ class _TierLayer:
     ids: List[str]
     geometries: List[Optional[QgsGeometry]]
     index: QgsSpatialIndex = field(default_factory=QgsSpatialIndex)
+    engines: List[Any] = field(default_factory=list)
 
     def build_index(self) -> None:
+        """The bounding-box index, and one prepared GEOS geometry per unit: unprepared, a
+        district of fifty compounds is converted to GEOS again for every facility tested
+        against it, which took most of a city run."""
+        self.engines = []
         for position, geometry in enumerate(self.geometries):
+            engine = None
             if geometry is not None:
                 self.index.addFeature(position, geometry.boundingBox())
+                engine = QgsGeometry.createGeometryEngine(geometry.constGet())
+                engine.prepareGeometry()
+            self.engines.append(engine)
 
     def unit_at(self, point: QgsGeometry) -> Optional[str]:
         """The first unit (input order) whose polygon holds ``point``, boundary included."""
         for position in sorted(self.index.intersects(point.boundingBox())):
-            if self.geometries[position].intersects(point):
+            if self.engines[position].intersects(point.constGet()):
                 return self.ids[position]
         return None
 

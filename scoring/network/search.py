@@ -24,6 +24,7 @@ import numpy as np
 
 from . import _optional
 from .graph import WalkingGraph
+from .memo import digest, remembered
 from .snapping import Snaps
 
 #: The search runs slightly past the cut-off; the exact cut is applied to the final distances.
@@ -34,10 +35,38 @@ def nearest_distances(
     graph: WalkingGraph, sources: Snaps, targets: Snaps, max_distance: float
 ) -> np.ndarray:
     """For every target: network distance (m) to the nearest source, NaN when none is within
-    ``max_distance`` or when the target (or every source) is not joined."""
+    ``max_distance`` or when the target (or every source) is not joined.
+
+    The answer is remembered on the graph (see :mod:`.memo`): asking again with the same
+    sources, targets and cut-off, as a re-run on unchanged data does, costs no search.
+    """
     max_distance = float(max_distance)
     if not (max_distance >= 0):
         raise ValueError("max_distance must be a non-negative number of metres")
+    key = (
+        "nearest_distances",
+        _snaps_digest(sources),
+        _snaps_digest(targets),
+        max_distance,
+        _scipy_dijkstra_usable(),  # the engine too, so that comparing the two paths compares them
+    )
+    return remembered(
+        graph,
+        key,
+        lambda: _nearest_distances(graph, sources, targets, max_distance),
+        copy=np.copy,
+        size=lambda result: result.nbytes,
+    )
+
+
+def _snaps_digest(snaps: Snaps) -> bytes:
+    """What a search reads of joined points: their edge, place along it, connector."""
+    return digest(snaps.edge, snaps.fraction, snaps.connector, snaps.joined)
+
+
+def _nearest_distances(
+    graph: WalkingGraph, sources: Snaps, targets: Snaps, max_distance: float
+) -> np.ndarray:
     result = np.full(len(targets), np.nan)
     src = sources.take(sources.joined)
     tgt_index = np.flatnonzero(targets.joined)

@@ -22,6 +22,7 @@ import numpy as np
 
 from . import _optional
 from .graph import WalkingGraph, expand_ranges
+from .memo import digest, remembered
 
 #: Slack (metres) that absorbs rounding when a sample is not exactly on its segment.
 _EPSILON = 1e-6
@@ -63,12 +64,32 @@ def snap_points(graph: WalkingGraph, xy: np.ndarray, tolerance: float) -> Snaps:
     """Join each point of ``xy`` (n, 2) to its nearest edge position within ``tolerance`` m.
 
     Points with non-finite coordinates are simply not joined; callers that want to refuse
-    them check first.
+    them check first. The answer is remembered on the graph (see :mod:`.memo`), so joining the
+    same points again, as a re-run on unchanged data does, costs no search.
     """
     points = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
     tolerance = float(tolerance)
     if not (tolerance >= 0):
         raise ValueError("tolerance must be a non-negative number of metres")
+    return remembered(
+        graph,
+        # The engine is part of the key, so that comparing the two paths compares them.
+        ("snap_points", digest(points), tolerance, _optional.scipy_spatial() is not None),
+        lambda: _snap_points(graph, points, tolerance),
+        copy=_copied,
+        size=lambda snaps: sum(array.nbytes for array in _arrays(snaps)),
+    )
+
+
+def _arrays(snaps: Snaps) -> Tuple[np.ndarray, ...]:
+    return (snaps.edge, snaps.fraction, snaps.connector, snaps.joined, snaps.snapped_xy)
+
+
+def _copied(snaps: Snaps) -> Snaps:
+    return Snaps(*(array.copy() for array in _arrays(snaps)))
+
+
+def _snap_points(graph: WalkingGraph, points: np.ndarray, tolerance: float) -> Snaps:
     n = points.shape[0]
     edge = np.full(n, -1, dtype=np.int64)
     distance = np.full(n, np.inf)

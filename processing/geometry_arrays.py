@@ -1,0 +1,194 @@
+"""Coordinates of plain points and lines straight from their WKB, reprojected in bulk.
+
+A city network has half a million vertices and a facility layer tens of thousands of points;
+asking QGIS for every vertex as a Python object, and transforming geometry by geometry, costs
+seconds. Here each feature's WKB (one call) is read with ``struct`` and numpy, and all
+coordinates are reprojected in one call through a single multipoint geometry, so QGIS still does
+the reprojection (same PROJ operation, point by point) and the numbers are the same.
+
+Only what is unambiguous is read here: little-endian ISO WKB of a Point, LineString or
+MultiLineString, in 2D, or with Z and/or M when no reprojection is needed (a reprojection with
+heights might move x and y by the height). Everything else — curves, polygons, multipoints,
+big-endian or extended WKB — is left to the caller's per-geometry path (``None``).
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import List, Optional, Tuple
+
+import numpy as np
+from qgis.core import QgsGeometry
+
+_HEADER = struct.Struct("<BI")  # byte order, geometry type
+_COUNT = struct.Struct("<I")
+_LITTLE_ENDIAN = 1
+_POINT, _LINESTRING, _MULTILINESTRING = 1, 2, 5
+#: ISO WKB type offsets and the number of ordinates per vertex they mean.
+_DIMENSIONS = {0: 2, 1000: 3, 2000: 3, 3000: 4}
+_MULTIPOINT_2D = 4
+#: One 2D point in WKB: byte order, type, x, y (21 bytes, unaligned).
+_POINT_RECORD = np.dtype([("order", "u1"), ("type", "<u4"), ("x", "<f8"), ("y", "<f8")])
+#: The prefix of a little-endian 2D point's WKB.
+POINT_2D_PREFIX = _HEADER.pack(_LITTLE_ENDIAN, _POINT)
+POINT_2D_SIZE = _POINT_RECORD.itemsize
+
+
+def _kind_and_dimensions(geometry_type: int):
+    offset = (geometry_type // 1000) * 1000
+    dimensions = _DIMENSIONS.get(offset)
+    return geometry_type - offset, dimensions
+
+
+def line_parts(wkb: bytes, any_dimensions: bool) -> Optional[List[np.ndarray]]:
+    """The parts of a LineString or MultiLineString WKB as (n, 2) views of its x and y;
+    None for anything else (including Z/M when ``any_dimensions`` is False)."""
+    if len(wkb) < 9:
+        return None
+    order, geometry_type = _HEADER.unpack_from(wkb, 0)
+    kind, dimensions = _kind_and_dimensions(geometry_type)
+    if order != _LITTLE_ENDIAN or dimensions is None:
+        return None
+    if dimensions != 2 and not any_dimensions:
+        return None
+    if kind == _LINESTRING:
+        part, end = _linestring(wkb, 5, dimensions)
+        return [part] if part is not None and end == len(wkb) else None
+    if kind != _MULTILINESTRING:
+        return None
+    (count,) = _COUNT.unpack_from(wkb, 5)
+    offset = 9
+    parts = []
+    for _ in range(count):
+        if offset + 9 > len(wkb):
+            return None
+        order, part_type = _HEADER.unpack_from(wkb, offset)
+        if order != _LITTLE_ENDIAN or part_type != geometry_type - kind + _LINESTRING:
+            return None
+        part, offset = _linestring(wkb, offset + 5, dimensions)
+        if part is None:
+            return None
+        parts.append(part)
+    return parts if offset == len(wkb) else None
+
+
+def _linestring(wkb: bytes, offset: int, dimensions: int):
+    """The vertices of a LineString body at ``offset`` (its vertex count) and where it ends."""
+    if offset + 4 > len(wkb):
+        return None, offset
+    (n,) = _COUNT.unpack_from(wkb, offset)
+    start = offset + 4
+    end = start + 8 * dimensions * n
+    if end > len(wkb):
+        return None, offset
+    values = np.frombuffer(wkb, dtype="<f8", count=dimensions * n, offset=start)
+    return values.reshape(n, dimensions)[:, :2], end
+
+
+#: The prefix of a little-endian 2D LineString's WKB.
+LINESTRING_2D_PREFIX = _HEADER.pack(_LITTLE_ENDIAN, _LINESTRING)
+
+
+def linestrings_2d(records: List[bytes]) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All vertices of little-endian 2D LineString WKBs at once, without a Python step per
+    line: (coordinates (N, 2), vertex count per record, whether each record was well formed).
+
+    Records are laid end to end in one buffer; a record's doubles start 9 bytes in, at any
+    byte offset, so records are grouped by that offset modulo 8 and each group is read through
+    one float64 view of the buffer shifted by that much. A malformed record (its length does
+    not match its vertex count) contributes no vertices.
+    """
+    if not records:
+        return np.zeros((0, 2)), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
+    buffer = b"".join(records)
+    size = np.fromiter(map(len, records), dtype=np.int64, count=len(records))
+    start = np.cumsum(size) - size
+    raw = np.frombuffer(buffer, dtype=np.uint8)
+    well_formed = size >= 9
+    count = np.zeros(len(records), dtype=np.int64)
+    at = start[well_formed]
+    count_bytes = raw[(at + 5)[:, None] + np.arange(4)].astype(np.int64)
+    count[well_formed] = count_bytes @ (256 ** np.arange(4, dtype=np.int64))
+    well_formed &= size == 9 + 16 * count
+    count[~well_formed] = 0
+    first_double = start + 9
+    coordinates = np.empty(2 * int(count.sum()))
+    value_start = np.cumsum(2 * count) - 2 * count
+    for shift in range(8):
+        group = np.flatnonzero(well_formed & (first_double % 8 == shift))
+        if group.size == 0:
+            continue
+        doubles = np.frombuffer(buffer, dtype="<f8", offset=shift, count=(len(buffer) - shift) // 8)
+        source_start = (first_double[group] - shift) // 8
+        owner, source = _expand(source_start, 2 * count[group])
+        target = value_start[group][owner] + (source - source_start[owner])
+        coordinates[target] = doubles[source]
+    return coordinates.reshape(-1, 2), count, well_formed
+
+
+def _expand(start: np.ndarray, length: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """For ranges [start, start + length): the owner of every member and the member, flat."""
+    owner = np.repeat(np.arange(start.shape[0], dtype=np.int64), length)
+    offsets = np.cumsum(length) - length
+    within = np.arange(owner.shape[0], dtype=np.int64) - np.repeat(offsets, length)
+    return owner, start[owner] + within
+
+
+def points_2d(records: List[bytes]) -> np.ndarray:
+    """(n, 2) x and y of little-endian 2D point WKBs (each ``POINT_2D_SIZE`` bytes)."""
+    if not records:
+        return np.zeros((0, 2))
+    parsed = np.frombuffer(b"".join(records), dtype=_POINT_RECORD)
+    return np.column_stack([parsed["x"], parsed["y"]]).astype(np.float64)
+
+
+def transform_xy(xy: np.ndarray, transform) -> np.ndarray:
+    """``xy`` (n, 2) reprojected by a QgsCoordinateTransform in one call, through one 2D
+    multipoint built from (and read back as) WKB; a short-circuited transform changes nothing.
+
+    Raises what ``QgsGeometry.transform`` raises when a point cannot be reprojected.
+    """
+    xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+    if xy.shape[0] == 0 or transform.isShortCircuited():
+        return xy.copy()
+    records = np.empty(xy.shape[0], dtype=_POINT_RECORD)
+    records["order"] = _LITTLE_ENDIAN
+    records["type"] = _POINT
+    records["x"] = xy[:, 0]
+    records["y"] = xy[:, 1]
+    header = _HEADER.pack(_LITTLE_ENDIAN, _MULTIPOINT_2D) + _COUNT.pack(xy.shape[0])
+    geometry = QgsGeometry()
+    geometry.fromWkb(header + records.tobytes())
+    geometry.transform(transform)
+    moved = bytes(geometry.asWkb())
+    expected = len(header) + records.nbytes
+    if len(moved) != expected or moved[:5] != header[:5]:
+        raise ValueError("reprojection changed the multipoint's layout")
+    back = np.frombuffer(moved, dtype=_POINT_RECORD, offset=len(header))
+    return np.column_stack([back["x"], back["y"]]).astype(np.float64)
+
+
+def place_reprojected(
+    parts: List[Optional[np.ndarray]],
+    simple: List[bytes],
+    simple_at: List[int],
+    plain: List[int],
+    transform,
+) -> None:
+    """Reproject, in one call, the vertices read from WKB, and put them in their places of
+    ``parts``: the 2D LineString records ``simple`` go to ``simple_at``, and the parts already
+    read as views (``parts[i]`` for i in ``plain``) are replaced by their reprojection. A line
+    of fewer than two vertices, or a malformed record, leaves its place None."""
+    coordinates, counts, well_formed = linestrings_2d(simple)
+    views = [parts[position] for position in plain]
+    if views:
+        coordinates = np.concatenate([coordinates, *views])
+        counts = np.concatenate([counts, [view.shape[0] for view in views]])
+        well_formed = np.concatenate([well_formed, np.ones(len(views), dtype=bool)])
+    if not len(counts):
+        return
+    coordinates = transform_xy(coordinates, transform)
+    ends = np.cumsum(counts).tolist()
+    starts = [0, *ends[:-1]]
+    for position, start, end, usable in zip([*simple_at, *plain], starts, ends, well_formed):
+        parts[position] = coordinates[start:end] if usable and end - start >= 2 else None
