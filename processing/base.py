@@ -13,9 +13,15 @@ from pathlib import Path
 from typing import Any, Optional
 
 from qgis.core import (
+    QgsFields,
+    QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingParameterDefinition,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterNumber,
 )
 from qgis.PyQt.QtGui import QIcon
 
@@ -24,6 +30,7 @@ from ..resources import ICON_PATH, help_html
 from ..scoring.errors import Cancelled, DataError
 from ..scoring.network import build_graph
 from ..scoring.standard import FacilityStandard, load_standard
+from . import compat
 from .graph_cache import GRAPHS, network_key
 from .layers import describe_ids, read_lines, transform_to
 
@@ -37,7 +44,12 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
     GROUP = ""
     GROUP_ID = ""
     NETWORK = "NETWORK"
+    SNAP_TOLERANCE = "SNAP_TOLERANCE"
     TOPOLOGY_TOLERANCE = "TOPOLOGY_TOLERANCE"
+    STANDARD = "STANDARD"
+    FACILITIES = "FACILITIES"
+    TYPE_FIELD = "TYPE_FIELD"
+    RUBRIC = "RUBRIC"
 
     def createInstance(self) -> BaseAlgorithm:
         return type(self)()
@@ -92,6 +104,89 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
             parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
         self.addParameter(parameter)
 
+    # The parameters several algorithms share, declared once so that their titles, defaults
+    # and help cannot drift apart. An algorithm whose help says something of its own (what the
+    # network is for, what the rubric is used for) passes that help; the rest keep the shared one.
+
+    def add_network_parameter(self, help_text: str) -> None:
+        """The optional walking network (``NETWORK``); the help says what it is used for."""
+        self.add_parameter(
+            QgsProcessingParameterFeatureSource(
+                self.NETWORK, tr("Walking network"), [QgsProcessing.TypeVectorLine], optional=True
+            ),
+            help_text,
+        )
+
+    def add_snap_tolerance_parameter(self, help_text: Optional[str] = None) -> None:
+        """How far from the network a point may lie and still be joined (``SNAP_TOLERANCE``)."""
+        self.add_parameter(
+            QgsProcessingParameterNumber(
+                self.SNAP_TOLERANCE,
+                tr("Snap tolerance (metres)"),
+                QgsProcessingParameterNumber.Double,
+                defaultValue=100.0,
+                minValue=0.0,
+            ),
+            help_text
+            or tr(
+                "Units and facilities farther than this from every network line are not joined: "
+                "their distances are NULL and the reason field says why."
+            ),
+        )
+
+    def add_topology_tolerance_parameter(self) -> None:
+        """The advanced ``TOPOLOGY_TOLERANCE`` that :meth:`walking_graph` builds the graph with."""
+        self.add_parameter(
+            QgsProcessingParameterNumber(
+                self.TOPOLOGY_TOLERANCE,
+                tr("Topology tolerance (metres)"),
+                QgsProcessingParameterNumber.Double,
+                defaultValue=0.01,
+                minValue=0.0,
+            ),
+            tr("Line vertices closer than this are the same network node."),
+            advanced=True,
+        )
+
+    def add_type_field_parameter(self) -> None:
+        """The field of ``FACILITIES`` holding each facility's type (``TYPE_FIELD``), matched
+        against the standard by ``FacilityStandard.classify``."""
+        self.add_parameter(
+            QgsProcessingParameterField(
+                self.TYPE_FIELD, tr("Facility type field"), parentLayerParameterName=self.FACILITIES
+            ),
+            tr(
+                "Field holding each facility's type: a code, Chinese or English name, or OSM tag "
+                "listed among the standard's aliases."
+            ),
+        )
+
+    def add_standard_parameter(self, help_text: Optional[str] = None) -> None:
+        """The optional facility standard file (``STANDARD``), read by
+        :meth:`standard_parameter`."""
+        self.add_parameter(
+            QgsProcessingParameterFile(
+                self.STANDARD,
+                tr("Facility standard file"),
+                optional=True,
+                fileFilter=tr("Facility standard (*.yaml *.yml *.json)"),
+            ),
+            help_text
+            or tr("A facility standard in the built-in format; the built-in default when empty."),
+        )
+
+    def add_rubric_parameter(self, help_text: str) -> None:
+        """The optional rubric file (``RUBRIC``); the help says what the rubric is used for."""
+        self.add_parameter(
+            QgsProcessingParameterFile(
+                self.RUBRIC,
+                tr("Rubric file"),
+                optional=True,
+                fileFilter=tr("Rubric (*.yaml *.yml *.json *.xlsx)"),
+            ),
+            help_text,
+        )
+
     def standard_parameter(self, parameters, name: str, context) -> FacilityStandard:
         """The facility standard named by a file parameter, the built-in one when empty."""
         return load_standard(self.parameterAsFile(parameters, name, context) or None)
@@ -124,6 +219,20 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
                         folder=str(path.parent),
                     )
                 )
+
+    def create_sink(self, parameters, name: str, context, field_specs, wkb_type, crs):
+        """The fields made from ``(name, kind)`` pairs and the sink of output ``name``.
+
+        Returns ``(fields, sink, sink_id)``; a sink QGIS cannot create stops the run with the
+        standard message naming the output.
+        """
+        fields = QgsFields()
+        for field_name, kind in field_specs:
+            fields.append(compat.new_field(field_name, kind))
+        sink, sink_id = self.parameterAsSink(parameters, name, context, fields, wkb_type, crs)
+        if sink is None:
+            raise QgsProcessingException(self.invalidSinkError(parameters, name))
+        return fields, sink, sink_id
 
     def walking_graph(self, parameters, network, crs, context, steps, feedback):
         """The walking graph of the NETWORK layer, or None (straight-line mode) without one.

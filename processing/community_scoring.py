@@ -24,9 +24,9 @@ from qgis.core import (
     QgsPointXY,
     QgsProcessing,
     QgsProcessingException,
+    QgsProcessingOutputNumber,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
-    QgsProcessingParameterFile,
     QgsProviderRegistry,
     QgsSpatialIndex,
 )
@@ -50,6 +50,7 @@ from ..scoring.rubric import (
     score_all,
     summarise,
 )
+from ..scoring.rubric.rules import format_number
 from ..scoring.standard import FacilityStandard
 from ..scoring.workbook import is_evaluation_workbook, read_manual_scores_from_workbook
 from .base import BaseAlgorithm
@@ -205,8 +206,10 @@ class CommunityScoringAlgorithm(BaseAlgorithm):
     GAP_POPULATION_FIELD = "GAP_POPULATION_FIELD"
     PROVISION = "PROVISION"
     MANUAL_SCORES = "MANUAL_SCORES"
-    RUBRIC = "RUBRIC"
-    STANDARD = "STANDARD"
+
+    COMMUNITIES_SCORED = "COMMUNITIES_SCORED"
+    MEAN_TOTAL = "MEAN_TOTAL"
+    N_PROVISIONAL = "N_PROVISIONAL"
 
     #: Steps :meth:`evaluate` takes of a multi-step feedback.
     EVALUATION_STEPS = 4
@@ -234,27 +237,43 @@ class CommunityScoringAlgorithm(BaseAlgorithm):
                 "workbook' whose yellow manual cells were filled in is read as well."
             ),
         )
-        self.add_parameter(
-            QgsProcessingParameterFile(
-                self.RUBRIC,
-                tr("Rubric file"),
-                optional=True,
-                fileFilter=tr("Rubric (*.yaml *.yml *.json *.xlsx)"),
-            ),
-            tr("A rubric in the built-in format (YAML, JSON or Excel); the built-in when empty."),
+        self.add_rubric_parameter(
+            tr("A rubric in the built-in format (YAML, JSON or Excel); the built-in when empty.")
         )
-        self.add_parameter(
-            QgsProcessingParameterFile(
-                self.STANDARD,
-                tr("Facility standard file"),
-                optional=True,
-                fileFilter=tr("Facility standard (*.yaml *.yml *.json)"),
-            ),
+        self.add_standard_parameter(
             tr(
                 "The facility standard the analyses used; the rubric's facility types are "
                 "checked against it. The built-in default when empty."
-            ),
+            )
         )
+
+    def add_summary_outputs(self) -> None:
+        """The numbers every scoring algorithm returns, filled in by :meth:`report_summary`."""
+        self.addOutput(QgsProcessingOutputNumber(self.COMMUNITIES_SCORED, tr("Communities scored")))
+        self.addOutput(QgsProcessingOutputNumber(self.MEAN_TOTAL, tr("Mean total score")))
+        self.addOutput(
+            QgsProcessingOutputNumber(
+                self.N_PROVISIONAL, tr("Communities with a provisional total")
+            )
+        )
+
+    def report_summary(self, summary: ScoreSummary, feedback) -> dict[str, Any]:
+        """Say how the scoring went, and return the outputs of :meth:`add_summary_outputs`."""
+        feedback.pushInfo(
+            tr(
+                "{count} communities scored, mean total {mean}; {provisional} have a provisional "
+                "total (points still 待评 or without data)."
+            ).format(
+                count=summary.n_communities,
+                mean=format_number(summary.mean_total),
+                provisional=summary.n_provisional,
+            )
+        )
+        return {
+            self.COMMUNITIES_SCORED: summary.n_communities,
+            self.MEAN_TOTAL: summary.mean_total,
+            self.N_PROVISIONAL: summary.n_provisional,
+        }
 
     def _community_parameters(self) -> None:
         self.add_parameter(

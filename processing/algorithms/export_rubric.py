@@ -13,7 +13,6 @@ from typing import Any
 from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputNumber,
-    QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
 )
 
@@ -29,20 +28,11 @@ class ExportRubricAlgorithm(BaseAlgorithm):
     GROUP = "Evaluation"
     GROUP_ID = "evaluation"
 
-    RUBRIC = "RUBRIC"
     OUTPUT = "OUTPUT"
     N_POINTS = "N_POINTS"
 
     def initAlgorithm(self, config=None) -> None:
-        self.add_parameter(
-            QgsProcessingParameterFile(
-                self.RUBRIC,
-                tr("Rubric file"),
-                optional=True,
-                fileFilter=tr("Rubric (*.yaml *.yml *.json *.xlsx)"),
-            ),
-            tr("The rubric to write out; the built-in rubric when empty."),
-        )
+        self.add_rubric_parameter(tr("The rubric to write out; the built-in rubric when empty."))
         self.add_parameter(
             QgsProcessingParameterFileDestination(
                 self.OUTPUT, tr("Rubric workbook"), tr("Excel workbook (*.xlsx)")

@@ -20,7 +20,6 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingMultiStepFeedback,
-    QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
@@ -37,7 +36,6 @@ from ...scoring.errors import Cancelled
 from ...scoring.plan import FUNDING_SOURCES, PROJECTS, STATUSES, PlanStore, choice_label, field_spec
 from ...scoring.provision import COMMUNITY, DISTRICT, NEIGHBOURHOOD, STATUS_LABELS, ProvisionRow
 from ...scoring.rubric import Bilingual, ProvisionRecord, community_key, score_all
-from ...scoring.rubric.rules import format_number
 from ...scoring.standard import FacilityStandard
 from ...scoring.workbook import (
     SPLIT_BY_DISTRICT,
@@ -131,9 +129,6 @@ class ExportWorkbookAlgorithm(CommunityScoringAlgorithm):
     OVERWRITE = "OVERWRITE"
     OUTPUT = "OUTPUT"
     FILES = "FILES"
-    COMMUNITIES_SCORED = "COMMUNITIES_SCORED"
-    MEAN_TOTAL = "MEAN_TOTAL"
-    N_PROVISIONAL = "N_PROVISIONAL"
 
     def initAlgorithm(self, config=None) -> None:
         self.add_scoring_parameters(
@@ -302,13 +297,7 @@ class ExportWorkbookAlgorithm(CommunityScoringAlgorithm):
             ),
         )
         self.addOutput(QgsProcessingOutputString(self.FILES, tr("Workbooks written")))
-        self.addOutput(QgsProcessingOutputNumber(self.COMMUNITIES_SCORED, tr("Communities scored")))
-        self.addOutput(QgsProcessingOutputNumber(self.MEAN_TOTAL, tr("Mean total score")))
-        self.addOutput(
-            QgsProcessingOutputNumber(
-                self.N_PROVISIONAL, tr("Communities with a provisional total")
-            )
-        )
+        self.add_summary_outputs()
 
     # ---------------------------------------------------------------------------------
 
@@ -336,24 +325,12 @@ class ExportWorkbookAlgorithm(CommunityScoringAlgorithm):
             raise Cancelled()
         steps.setCurrentStep(self.EVALUATION_STEPS)
         written = self.write(data, target, split_by, overwrite, steps)
-        summary = evaluation.summary
-        feedback.pushInfo(
-            tr(
-                "{count} communities scored, mean total {mean}; {provisional} have a provisional "
-                "total (points still 待评 or without data)."
-            ).format(
-                count=summary.n_communities,
-                mean=format_number(summary.mean_total),
-                provisional=summary.n_provisional,
-            )
-        )
-        return {
+        outputs: dict[str, Any] = {
             self.OUTPUT: str(written[0]),
             self.FILES: ";".join(str(path) for path in written),
-            self.COMMUNITIES_SCORED: summary.n_communities,
-            self.MEAN_TOTAL: summary.mean_total,
-            self.N_PROVISIONAL: summary.n_provisional,
         }
+        outputs.update(self.report_summary(evaluation.summary, feedback))
+        return outputs
 
     @staticmethod
     def check_target(target: Path, split_by, overwrite: bool) -> None:

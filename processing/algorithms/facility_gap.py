@@ -6,6 +6,7 @@ Nothing is written until the analysis has finished, so an error or a cancel leav
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -22,7 +23,6 @@ from qgis.core import (
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
-    QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
 )
 
@@ -72,6 +72,40 @@ SUMMARY_FIELDS = (
 )
 
 
+@dataclass
+class GapInputs:
+    """What a gap analysis run starts from, read by :meth:`FacilityGapAlgorithm.read_gap_inputs`:
+    the units (all of them, ``located`` marking those with a usable point), the facilities of
+    known position with their type codes, the unknown types, the measuring CRS and the walking
+    graph (None in straight-line mode)."""
+
+    units: Any
+    unit_points: PointsRead
+    unit_ids: list
+    located: np.ndarray
+    population: np.ndarray
+    facility_xy: np.ndarray
+    facility_codes: list
+    facility_ids: list
+    unknown: dict
+    crs: Any
+    graph: Any
+
+    def unit_set(self) -> PointSet:
+        """The located units, as the domain takes them."""
+        return PointSet(
+            ids=[unit for unit, ok in zip(self.unit_ids, self.located) if ok],
+            xy=self.unit_points.xy[self.located],
+            population=self.population[self.located],
+        )
+
+    def facility_set(self) -> FacilitySet:
+        """The facilities of known position, as the domain takes them."""
+        return FacilitySet(
+            xy=self.facility_xy, type_code=self.facility_codes, ids=self.facility_ids
+        )
+
+
 class FacilityGapAlgorithm(BaseAlgorithm):
     ALGORITHM_ID = "facilitygap"
     DISPLAY_NAME = "Facility gap analysis"
@@ -81,13 +115,7 @@ class FacilityGapAlgorithm(BaseAlgorithm):
     UNITS = "UNITS"
     UNIT_ID_FIELD = "UNIT_ID_FIELD"
     POPULATION_FIELD = "POPULATION_FIELD"
-    FACILITIES = "FACILITIES"
-    TYPE_FIELD = "TYPE_FIELD"
-    NETWORK = "NETWORK"
-    STANDARD = "STANDARD"
-    SNAP_TOLERANCE = "SNAP_TOLERANCE"
     MAX_DISTANCE = "MAX_DISTANCE"
-    TOPOLOGY_TOLERANCE = "TOPOLOGY_TOLERANCE"
     OUTPUT = "OUTPUT"
     SUMMARY = "SUMMARY"
 
@@ -128,46 +156,15 @@ class FacilityGapAlgorithm(BaseAlgorithm):
             QgsProcessingParameterFeatureSource(self.FACILITIES, tr("Facilities"), areas_or_points),
             tr("Facility points or polygons of every type in one layer."),
         )
-        self.add_parameter(
-            QgsProcessingParameterField(
-                self.TYPE_FIELD, tr("Facility type field"), parentLayerParameterName=self.FACILITIES
-            ),
-            tr(
-                "Field holding each facility's type: a code, Chinese or English name, or OSM tag "
-                "listed among the standard's aliases."
-            ),
-        )
-        self.add_parameter(
-            QgsProcessingParameterFeatureSource(
-                self.NETWORK, tr("Walking network"), [QgsProcessing.TypeVectorLine], optional=True
-            ),
+        self.add_type_field_parameter()
+        self.add_network_parameter(
             tr(
                 "Walkable lines. Lines join where they share a vertex. Without a network "
                 "distances are straight-line, and the output says so."
-            ),
+            )
         )
-        self.add_parameter(
-            QgsProcessingParameterFile(
-                self.STANDARD,
-                tr("Facility standard file"),
-                optional=True,
-                fileFilter=tr("Facility standard (*.yaml *.yml *.json)"),
-            ),
-            tr("A facility standard in the built-in format; the built-in default when empty."),
-        )
-        self.add_parameter(
-            QgsProcessingParameterNumber(
-                self.SNAP_TOLERANCE,
-                tr("Snap tolerance (metres)"),
-                QgsProcessingParameterNumber.Double,
-                defaultValue=100.0,
-                minValue=0.0,
-            ),
-            tr(
-                "Units and facilities farther than this from every network line are not joined: "
-                "their distances are NULL and the reason field says why."
-            ),
-        )
+        self.add_standard_parameter()
+        self.add_snap_tolerance_parameter()
         self.add_parameter(
             QgsProcessingParameterNumber(
                 self.MAX_DISTANCE,
@@ -178,17 +175,7 @@ class FacilityGapAlgorithm(BaseAlgorithm):
             ),
             tr("Distances beyond this are not searched and come out NULL."),
         )
-        self.add_parameter(
-            QgsProcessingParameterNumber(
-                self.TOPOLOGY_TOLERANCE,
-                tr("Topology tolerance (metres)"),
-                QgsProcessingParameterNumber.Double,
-                defaultValue=0.01,
-                minValue=0.0,
-            ),
-            tr("Line vertices closer than this are the same network node."),
-            advanced=True,
-        )
+        self.add_topology_tolerance_parameter()
         self.add_parameter(
             QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Units with facility gaps")),
             tr("The units with dist_T, ok_T per facility type T, gaps and n_gaps."),
@@ -209,6 +196,43 @@ class FacilityGapAlgorithm(BaseAlgorithm):
         steps = QgsProcessingMultiStepFeedback(5, feedback)
         self.check_destinations(parameters, (self.OUTPUT, self.SUMMARY), context)
         standard = self.standard_parameter(parameters, self.STANDARD, context)
+        inputs = self.read_gap_inputs(parameters, context, standard, steps, feedback)
+
+        steps.setCurrentStep(3)
+        result = analyse_gaps(
+            inputs.unit_set(),
+            inputs.facility_set(),
+            feedback=DomainFeedback(steps),
+            **self.gap_settings(parameters, context, standard, inputs.graph),
+        )
+        self.report_reasons(result, inputs.facility_ids, feedback)
+
+        if feedback.isCanceled():  # the last chance to stop before anything is written
+            raise Cancelled()
+        steps.setCurrentStep(4)
+        output_id = self.write_units(
+            parameters, context, inputs.units, inputs.unit_points, inputs.located, result, feedback
+        )
+        summary_id = self.write_summary(parameters, context, result, standard, inputs.unknown)
+        return {
+            self.OUTPUT: output_id,
+            self.SUMMARY: summary_id,
+            "UNITS_WITH_GAPS": int(np.count_nonzero(result.n_gaps > 0)),
+            "UNITS_TOTAL": len(inputs.unit_ids),
+            "DISTANCE_MODE": result.mode,
+        }
+
+    # Reading -----------------------------------------------------------------------------
+
+    def read_gap_inputs(
+        self, parameters, context, standard, steps, feedback, remember: bool = True
+    ) -> GapInputs:
+        """The units, the facilities of known position and the walking graph, read and
+        checked with their messages: what every run of the gap analysis starts from.
+
+        It takes steps 0 to 2 of ``steps``. ``remember`` is handed to :meth:`points_of`: with
+        it, points read earlier in the session from an unchanged layer are reused.
+        """
         units = self.required_source(parameters, self.UNITS, context)
         facilities = self.required_source(parameters, self.FACILITIES, context)
         network = self.parameterAsSource(parameters, self.NETWORK, context)
@@ -219,37 +243,39 @@ class FacilityGapAlgorithm(BaseAlgorithm):
         self.check_field(units, self.UNITS, population_field, numeric=True)
         self.check_field(facilities, self.FACILITIES, type_field)
 
-        crs = measuring_crs(units, self.label(units, self.UNITS), context, feedback)
+        units_label = self.label(units, self.UNITS)
+        crs = measuring_crs(units, units_label, context, feedback)
         unit_points = self.points_of(
             parameters,
             self.UNITS,
             units,
-            transform_to(units, crs, self.label(units, self.UNITS), context, feedback),
+            transform_to(units, crs, units_label, context, feedback),
             context,
             steps,
             tuple(name for name in (unit_id_field, population_field) if name),
             keep_features=True,
+            remember=remember,
         )
         unit_ids = self.feature_names(unit_points, unit_id_field)
         population = self.population(unit_points, population_field, unit_ids, feedback)
-        self.report_geometry(unit_points, unit_ids, self.label(units, self.UNITS), feedback)
+        self.report_geometry(unit_points, unit_ids, units_label, feedback)
 
         steps.setCurrentStep(1)
+        facilities_label = self.label(facilities, self.FACILITIES)
         facility_points = self.points_of(
             parameters,
             self.FACILITIES,
             facilities,
-            transform_to(
-                facilities, crs, self.label(facilities, self.FACILITIES), context, feedback
-            ),
+            transform_to(facilities, crs, facilities_label, context, feedback),
             context,
             steps,
             (type_field,),
+            remember=remember,
         )
         self.report_geometry(
             facility_points,
             [str(fid) for fid in facility_points.feature_ids],
-            self.label(facilities, self.FACILITIES),
+            facilities_label,
             feedback,
         )
         codes, unknown = standard.classify(facility_points.attributes[type_field])
@@ -257,47 +283,30 @@ class FacilityGapAlgorithm(BaseAlgorithm):
 
         steps.setCurrentStep(2)
         graph = self.walking_graph(parameters, network, crs, context, steps, feedback)
-
-        steps.setCurrentStep(3)
-        located = np.isfinite(unit_points.xy).all(axis=1)
-        facility_located = np.isfinite(facility_points.xy).all(axis=1)
-        result = analyse_gaps(
-            PointSet(
-                ids=[unit for unit, ok in zip(unit_ids, located) if ok],
-                xy=unit_points.xy[located],
-                population=population[located],
-            ),
-            FacilitySet(
-                xy=facility_points.xy[facility_located],
-                type_code=[code for code, ok in zip(codes, facility_located) if ok],
-                ids=[fid for fid, ok in zip(facility_points.feature_ids, facility_located) if ok],
-            ),
-            standard.types,
-            graph,
-            snap_tolerance=self.parameterAsDouble(parameters, self.SNAP_TOLERANCE, context),
-            max_distance=self.parameterAsDouble(parameters, self.MAX_DISTANCE, context),
-            feedback=DomainFeedback(steps),
-            satisfied_by={code: standard.satisfiers(code)[1:] for code in standard.codes()},
+        located = np.isfinite(facility_points.xy).all(axis=1)
+        return GapInputs(
+            units=units,
+            unit_points=unit_points,
+            unit_ids=unit_ids,
+            located=np.isfinite(unit_points.xy).all(axis=1),
+            population=population,
+            facility_xy=facility_points.xy[located].reshape(-1, 2),
+            facility_codes=[code for code, ok in zip(codes, located) if ok],
+            facility_ids=[fid for fid, ok in zip(facility_points.feature_ids, located) if ok],
+            unknown=unknown,
+            crs=crs,
+            graph=graph,
         )
-        located_ids = [fid for fid, ok in zip(facility_points.feature_ids, facility_located) if ok]
-        self.report_reasons(result, located_ids, feedback)
 
-        if feedback.isCanceled():  # the last chance to stop before anything is written
-            raise Cancelled()
-        steps.setCurrentStep(4)
-        output_id = self.write_units(
-            parameters, context, units, unit_points, located, result, feedback
-        )
-        summary_id = self.write_summary(parameters, context, result, standard, unknown)
+    def gap_settings(self, parameters, context, standard, graph) -> dict[str, Any]:
+        """The keyword arguments of :func:`analyse_gaps` besides the units and facilities."""
         return {
-            self.OUTPUT: output_id,
-            self.SUMMARY: summary_id,
-            "UNITS_WITH_GAPS": int(np.count_nonzero(result.n_gaps > 0)),
-            "UNITS_TOTAL": len(unit_ids),
-            "DISTANCE_MODE": result.mode,
+            "types": standard.types,
+            "graph": graph,
+            "snap_tolerance": self.parameterAsDouble(parameters, self.SNAP_TOLERANCE, context),
+            "max_distance": self.parameterAsDouble(parameters, self.MAX_DISTANCE, context),
+            "satisfied_by": {code: standard.satisfiers(code)[1:] for code in standard.codes()},
         }
-
-    # Reading -----------------------------------------------------------------------------
 
     def points_of(
         self,
@@ -309,9 +318,13 @@ class FacilityGapAlgorithm(BaseAlgorithm):
         feedback,
         attributes: tuple[str, ...],
         keep_features: bool = False,
+        remember: bool = True,
     ) -> PointsRead:
         """``read_points`` of a layer, or the points read from it earlier in the session when
-        the layer is unchanged (see ``graph_cache.py``): a re-run reads nothing again."""
+        the layer is unchanged (see ``graph_cache.py``): a re-run reads nothing again.
+        Without ``remember`` the layer is read afresh and nothing is remembered."""
+        if not remember:
+            return read_points(source, transform, feedback, attributes, keep_features)
         key = points_key(
             self.parameterAsVectorLayer(parameters, name, context),
             parameters.get(name),
@@ -476,19 +489,14 @@ class FacilityGapAlgorithm(BaseAlgorithm):
         return [list(row) for row in zip(*columns)]
 
     def write_summary(self, parameters, context, result, standard, unknown) -> str:
-        fields = QgsFields()
-        for name, kind in SUMMARY_FIELDS:
-            fields.append(compat.new_field(name, kind))
-        sink, sink_id = self.parameterAsSink(
+        fields, sink, sink_id = self.create_sink(
             parameters,
             self.SUMMARY,
             context,
-            fields,
+            SUMMARY_FIELDS,
             compat.NO_GEOMETRY,
             QgsCoordinateReferenceSystem(),
         )
-        if sink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, self.SUMMARY))
         for row in result.summary:
             facility_type = standard.type_by_code(row.code)
             has_population = row.population_total > 0

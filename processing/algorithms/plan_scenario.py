@@ -16,7 +16,6 @@ fix" gets one call with one set of outputs to read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Optional, Sequence
 
 import numpy as np
@@ -26,7 +25,6 @@ from qgis.core import (
     QgsCsException,
     QgsFeature,
     QgsFeatureSink,
-    QgsFields,
     QgsPointXY,
     QgsProcessing,
     QgsProcessingException,
@@ -40,11 +38,12 @@ from qgis.core import (
 
 from ...i18n import current_language, tr
 from ...scoring.errors import N_, Cancelled, DataError
-from ...scoring.gap import FacilitySet, GapResult, PointSet, analyse_gaps
+from ...scoring.gap import FacilitySet, GapResult, analyse_gaps
 from ...scoring.plan import STATUSES, PlannedFacility, PlanStore
+from ...scoring.scenario import population_of_rows, type_comparisons, unit_type_changes
 from .. import compat
 from ..feedback import DomainFeedback
-from ..layers import describe_ids, measuring_crs, read_points, transform_to
+from ..layers import describe_ids
 from .facility_gap import REASON_TEXT, FacilityGapAlgorithm
 
 #: Statuses added by default: everything decided (计划, 在建, 完工), not the reserve (储备).
@@ -84,121 +83,6 @@ _BAD_STORE_CRS = N_(
     "Plan store {file}: its coordinate reference system '{crs}' is not known to QGIS, so the "
     "project locations cannot be placed"
 )
-
-
-# --------------------------------------------------------------------------------------------
-# The comparison (plain numpy, no QGIS): what changed between two gap results
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class UnitTypeChange:
-    """A unit and facility type whose distance the plan shortens (``row`` indexes the units)."""
-
-    row: int
-    code: str
-    dist_before: float
-    dist_after: float
-    ok_before: int
-    ok_after: int
-
-    @property
-    def gap_closed(self) -> bool:
-        return self.ok_before == 0 and self.ok_after == 1
-
-
-@dataclass(frozen=True)
-class TypeComparison:
-    """Coverage of one facility type before and after the plan."""
-
-    code: str
-    radius_m: float
-    n_projects: int
-    units_covered_before: int
-    units_covered_after: int
-    population_covered_before: float
-    population_covered_after: float
-    population_total: float
-
-    @property
-    def gaps_closed(self) -> int:
-        return self.units_covered_after - self.units_covered_before
-
-    @property
-    def population_gained(self) -> float:
-        return self.population_covered_after - self.population_covered_before
-
-
-def unit_type_changes(before: GapResult, after: GapResult) -> list[UnitTypeChange]:
-    """Every (unit, type) whose nearest distance got shorter or whose gap closed, by unit.
-
-    Adding facilities can only shorten distances, so "changed" means shorter, or reachable
-    where nothing was within the cut-off before.
-    """
-    changes = []
-    for code in before.codes:
-        old, new = before.distance[code], after.distance[code]
-        shorter = np.isfinite(new) & (~np.isfinite(old) | (new < old))
-        closed = (before.ok[code] == 0) & (after.ok[code] == 1)
-        for row in np.flatnonzero(shorter | closed).tolist():
-            changes.append(
-                UnitTypeChange(
-                    row=row,
-                    code=code,
-                    dist_before=float(old[row]),
-                    dist_after=float(new[row]),
-                    ok_before=int(before.ok[code][row]),
-                    ok_after=int(after.ok[code][row]),
-                )
-            )
-    changes.sort(key=lambda change: (change.row, before.codes.index(change.code)))
-    return changes
-
-
-def type_comparisons(
-    before: GapResult, after: GapResult, projects_per_type: dict[str, int]
-) -> list[TypeComparison]:
-    """Per facility type of the standard, in standard order: units and people covered."""
-    return [
-        TypeComparison(
-            code=old.code,
-            radius_m=old.radius_m,
-            n_projects=projects_per_type.get(old.code, 0),
-            units_covered_before=old.units_covered,
-            units_covered_after=new.units_covered,
-            population_covered_before=old.population_covered,
-            population_covered_after=new.population_covered,
-            population_total=old.population_total,
-        )
-        for old, new in zip(before.summary, after.summary)
-    ]
-
-
-def population_of_rows(rows: set, population: np.ndarray) -> float:
-    """Residents of the given unit rows (unknown populations count as none)."""
-    values = population[sorted(rows)] if rows else np.zeros(0)
-    return float(np.nansum(values))
-
-
-# --------------------------------------------------------------------------------------------
-# The algorithm
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Inputs:
-    """What both runs share: units (located ones), existing facilities, graph, settings."""
-
-    units: Any
-    unit_points: Any
-    unit_ids: list
-    located: np.ndarray
-    population: np.ndarray
-    facility_xy: np.ndarray
-    facility_codes: list
-    facility_ids: list
-    unknown: dict
-    crs: Any
 
 
 class PlanScenarioAlgorithm(FacilityGapAlgorithm):
@@ -308,29 +192,18 @@ class PlanScenarioAlgorithm(FacilityGapAlgorithm):
         self.check_destinations(parameters, sinks, context)
         standard = self.standard_parameter(parameters, self.STANDARD, context)
         store, planned = self.planned_facilities(parameters, context, feedback)
-        inputs = self.read_inputs(parameters, context, standard, steps, feedback)
-
-        steps.setCurrentStep(2)
-        network = self.parameterAsSource(parameters, self.NETWORK, context)
-        graph = self.walking_graph(parameters, network, inputs.crs, context, steps, feedback)
+        inputs = self.read_gap_inputs(
+            parameters, context, standard, steps, feedback, remember=False
+        )
         project_xy = self.project_points(planned, store, inputs.crs, context)
         project_codes = self.project_codes(planned, standard, feedback)
 
-        units = PointSet(
-            ids=[unit for unit, ok in zip(inputs.unit_ids, inputs.located) if ok],
-            xy=inputs.unit_points.xy[inputs.located],
-            population=inputs.population[inputs.located],
-        )
-        settings = {
-            "types": standard.types,
-            "graph": graph,
-            "snap_tolerance": self.parameterAsDouble(parameters, self.SNAP_TOLERANCE, context),
-            "max_distance": self.parameterAsDouble(parameters, self.MAX_DISTANCE, context),
-            "satisfied_by": {code: standard.satisfiers(code)[1:] for code in standard.codes()},
-        }
+        units = inputs.unit_set()
+        settings = self.gap_settings(parameters, context, standard, inputs.graph)
         steps.setCurrentStep(3)
-        existing = FacilitySet(inputs.facility_xy, inputs.facility_codes, inputs.facility_ids)
-        before = analyse_gaps(units, existing, feedback=DomainFeedback(steps), **settings)
+        before = analyse_gaps(
+            units, inputs.facility_set(), feedback=DomainFeedback(steps), **settings
+        )
         self.report_reasons(before, inputs.facility_ids, feedback)
 
         steps.setCurrentStep(4)
@@ -383,60 +256,6 @@ class PlanScenarioAlgorithm(FacilityGapAlgorithm):
             )
         )
         return store, planned
-
-    def read_inputs(self, parameters, context, standard, steps, feedback) -> _Inputs:
-        """Units and existing facilities, read as the facility gap analysis reads them."""
-        units = self.required_source(parameters, self.UNITS, context)
-        facilities = self.required_source(parameters, self.FACILITIES, context)
-        unit_id_field = self.parameterAsString(parameters, self.UNIT_ID_FIELD, context)
-        population_field = self.parameterAsString(parameters, self.POPULATION_FIELD, context)
-        type_field = self.parameterAsString(parameters, self.TYPE_FIELD, context)
-        self.check_field(units, self.UNITS, unit_id_field)
-        self.check_field(units, self.UNITS, population_field, numeric=True)
-        self.check_field(facilities, self.FACILITIES, type_field)
-
-        units_label = self.label(units, self.UNITS)
-        crs = measuring_crs(units, units_label, context, feedback)
-        unit_points = read_points(
-            units,
-            transform_to(units, crs, units_label, context, feedback),
-            steps,
-            tuple(name for name in (unit_id_field, population_field) if name),
-            keep_features=True,
-        )
-        unit_ids = self.feature_names(unit_points, unit_id_field)
-        population = self.population(unit_points, population_field, unit_ids, feedback)
-        self.report_geometry(unit_points, unit_ids, units_label, feedback)
-
-        steps.setCurrentStep(1)
-        facilities_label = self.label(facilities, self.FACILITIES)
-        facility_points = read_points(
-            facilities,
-            transform_to(facilities, crs, facilities_label, context, feedback),
-            steps,
-            (type_field,),
-        )
-        self.report_geometry(
-            facility_points,
-            [str(fid) for fid in facility_points.feature_ids],
-            facilities_label,
-            feedback,
-        )
-        codes, unknown = standard.classify(facility_points.attributes[type_field])
-        self.report_unknown_types(unknown, type_field, feedback)
-        located = np.isfinite(facility_points.xy).all(axis=1)
-        return _Inputs(
-            units=units,
-            unit_points=unit_points,
-            unit_ids=unit_ids,
-            located=np.isfinite(unit_points.xy).all(axis=1),
-            population=population,
-            facility_xy=facility_points.xy[located].reshape(-1, 2),
-            facility_codes=[code for code, ok in zip(codes, located) if ok],
-            facility_ids=[fid for fid, ok in zip(facility_points.feature_ids, located) if ok],
-            unknown=unknown,
-            crs=crs,
-        )
 
     @staticmethod
     def project_points(planned: Sequence[PlannedFacility], store, crs, context) -> np.ndarray:
@@ -533,18 +352,9 @@ class PlanScenarioAlgorithm(FacilityGapAlgorithm):
             "PROJECTS_ADDED": sum(1 for code in project_codes if code is not None),
         }
 
-    def _sink(self, parameters, name, context, field_specs, wkb_type, crs):
-        fields = QgsFields()
-        for field_name, kind in field_specs:
-            fields.append(compat.new_field(field_name, kind))
-        sink, sink_id = self.parameterAsSink(parameters, name, context, fields, wkb_type, crs)
-        if sink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, name))
-        return fields, sink, sink_id
-
     def write_changes(self, parameters, context, inputs, standard, changes) -> str:
         units = inputs.units
-        fields, sink, sink_id = self._sink(
+        fields, sink, sink_id = self.create_sink(
             parameters, self.CHANGES, context, CHANGE_FIELDS, units.wkbType(), units.sourceCrs()
         )
         feature_of_row = np.flatnonzero(inputs.located)
@@ -574,7 +384,7 @@ class PlanScenarioAlgorithm(FacilityGapAlgorithm):
         return sink_id
 
     def write_comparison(self, parameters, context, standard, comparisons) -> str:
-        fields, sink, sink_id = self._sink(
+        fields, sink, sink_id = self.create_sink(
             parameters,
             self.COMPARISON,
             context,

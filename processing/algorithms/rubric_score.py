@@ -16,11 +16,8 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeature,
     QgsFeatureSink,
-    QgsFields,
     QgsProcessing,
-    QgsProcessingException,
     QgsProcessingMultiStepFeedback,
-    QgsProcessingOutputNumber,
     QgsProcessingParameterFeatureSink,
 )
 
@@ -33,7 +30,6 @@ from ...scoring.rubric import (
     CommunityScore,
     Rubric,
 )
-from ...scoring.rubric.rules import format_number
 from .. import compat
 from ..community_scoring import CommunityScoringAlgorithm
 
@@ -87,9 +83,6 @@ class RubricScoreAlgorithm(CommunityScoringAlgorithm):
 
     OUTPUT_TABLE = "OUTPUT_TABLE"
     OUTPUT = "OUTPUT"
-    COMMUNITIES_SCORED = "COMMUNITIES_SCORED"
-    MEAN_TOTAL = "MEAN_TOTAL"
-    N_PROVISIONAL = "N_PROVISIONAL"
 
     def initAlgorithm(self, config=None) -> None:
         self.add_scoring_parameters()
@@ -111,13 +104,7 @@ class RubricScoreAlgorithm(CommunityScoringAlgorithm):
                 "grade, provisional flag and the number of open points."
             ),
         )
-        self.addOutput(QgsProcessingOutputNumber(self.COMMUNITIES_SCORED, tr("Communities scored")))
-        self.addOutput(QgsProcessingOutputNumber(self.MEAN_TOTAL, tr("Mean total score")))
-        self.addOutput(
-            QgsProcessingOutputNumber(
-                self.N_PROVISIONAL, tr("Communities with a provisional total")
-            )
-        )
+        self.add_summary_outputs()
 
     # ---------------------------------------------------------------------------------
 
@@ -132,38 +119,21 @@ class RubricScoreAlgorithm(CommunityScoringAlgorithm):
         outputs: dict[str, Any] = {
             self.OUTPUT_TABLE: self.write_points(parameters, context, rubric, communities, scores),
             self.OUTPUT: self.write_communities(parameters, context, rubric, communities, scores),
-            self.COMMUNITIES_SCORED: summary.n_communities,
-            self.MEAN_TOTAL: summary.mean_total,
-            self.N_PROVISIONAL: summary.n_provisional,
         }
-        feedback.pushInfo(
-            tr(
-                "{count} communities scored, mean total {mean}; {provisional} have a provisional "
-                "total (points still 待评 or without data)."
-            ).format(
-                count=summary.n_communities,
-                mean=format_number(summary.mean_total),
-                provisional=summary.n_provisional,
-            )
-        )
+        outputs.update(self.report_summary(summary, feedback))
         return outputs
 
     # Writing -----------------------------------------------------------------------------
 
     def write_points(self, parameters, context, rubric, communities, scores) -> str:
-        fields = QgsFields()
-        for name, kind in POINT_FIELDS:
-            fields.append(compat.new_field(name, kind))
-        sink, sink_id = self.parameterAsSink(
+        fields, sink, sink_id = self.create_sink(
             parameters,
             self.OUTPUT_TABLE,
             context,
-            fields,
+            POINT_FIELDS,
             compat.NO_GEOMETRY,
             QgsCoordinateReferenceSystem(),
         )
-        if sink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT_TABLE))
         for community, name, score in zip(communities.ids, communities.names, scores):
             for result in score.points:
                 place = rubric.place_of(result.point_id)
@@ -197,8 +167,7 @@ class RubricScoreAlgorithm(CommunityScoringAlgorithm):
 
     def write_communities(self, parameters, context, rubric, communities, scores) -> str:
         category_fields = category_field_names(rubric)
-        fields = QgsFields()
-        for name, kind in (
+        spec = (
             ("community_id", "string"),
             ("community_name", "string"),
             *((name, "double") for name in category_fields),
@@ -210,14 +179,11 @@ class RubricScoreAlgorithm(CommunityScoringAlgorithm):
             ("n_pending", "int"),
             ("n_no_data", "int"),
             ("vetoed_by", "string"),
-        ):
-            fields.append(compat.new_field(name, kind))
-        source = communities.source
-        sink, sink_id = self.parameterAsSink(
-            parameters, self.OUTPUT, context, fields, source.wkbType(), source.sourceCrs()
         )
-        if sink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
+        source = communities.source
+        fields, sink, sink_id = self.create_sink(
+            parameters, self.OUTPUT, context, spec, source.wkbType(), source.sourceCrs()
+        )
         for community, name, original, score in zip(
             communities.ids, communities.names, communities.features, scores
         ):

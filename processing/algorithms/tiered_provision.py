@@ -27,7 +27,6 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeature,
     QgsFeatureSink,
-    QgsFields,
     QgsGeometry,
     QgsPointXY,
     QgsProcessing,
@@ -39,7 +38,6 @@ from qgis.core import (
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
-    QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
     QgsSpatialIndex,
 )
@@ -195,16 +193,10 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
     POPULATION_FIELD = "POPULATION_FIELD"
     HOUSEHOLDS_FIELD = "HOUSEHOLDS_FIELD"
     PERSONS_PER_HOUSEHOLD = "PERSONS_PER_HOUSEHOLD"
-    FACILITIES = "FACILITIES"
     FACILITY_ID_FIELD = "FACILITY_ID_FIELD"
-    TYPE_FIELD = "TYPE_FIELD"
     FLOOR_AREA_FIELD = "FLOOR_AREA_FIELD"
     LAND_AREA_FIELD = "LAND_AREA_FIELD"
     CAPACITY_FIELD = "CAPACITY_FIELD"
-    STANDARD = "STANDARD"
-    NETWORK = "NETWORK"
-    SNAP_TOLERANCE = "SNAP_TOLERANCE"
-    TOPOLOGY_TOLERANCE = "TOPOLOGY_TOLERANCE"
     MANDATORY_ONLY = "MANDATORY_ONLY"
     OUTPUT_TABLE = "OUTPUT_TABLE"
     SHARING = "SHARING"
@@ -239,48 +231,20 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
         polygons = [QgsProcessing.TypeVectorPolygon]
         self._unit_parameters(polygons)
         self._facility_parameters()
-        self.add_parameter(
-            QgsProcessingParameterFile(
-                self.STANDARD,
-                tr("Facility standard file"),
-                optional=True,
-                fileFilter=tr("Facility standard (*.yaml *.yml *.json)"),
-            ),
-            tr("A facility standard in the built-in format; the built-in default when empty."),
-        )
-        self.add_parameter(
-            QgsProcessingParameterFeatureSource(
-                self.NETWORK, tr("Walking network"), [QgsProcessing.TypeVectorLine], optional=True
-            ),
+        self.add_standard_parameter()
+        self.add_network_parameter(
             tr(
                 "Walkable lines, for the distance within which a facility may be shared with a "
                 "neighbouring unit. Without a network that distance is straight-line."
-            ),
+            )
         )
-        self.add_parameter(
-            QgsProcessingParameterNumber(
-                self.SNAP_TOLERANCE,
-                tr("Snap tolerance (metres)"),
-                QgsProcessingParameterNumber.Double,
-                defaultValue=100.0,
-                minValue=0.0,
-            ),
+        self.add_snap_tolerance_parameter(
             tr(
                 "Units and facilities farther than this from every network line are not joined "
                 "to it and take part in no sharing (they still count in their own unit)."
-            ),
+            )
         )
-        self.add_parameter(
-            QgsProcessingParameterNumber(
-                self.TOPOLOGY_TOLERANCE,
-                tr("Topology tolerance (metres)"),
-                QgsProcessingParameterNumber.Double,
-                defaultValue=0.01,
-                minValue=0.0,
-            ),
-            tr("Line vertices closer than this are the same network node."),
-            advanced=True,
-        )
+        self.add_topology_tolerance_parameter()
         self.add_parameter(
             QgsProcessingParameterBoolean(
                 self.MANDATORY_ONLY,
@@ -408,15 +372,7 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
             ),
             tr("Field with a unique id per facility for the outputs; the feature id when empty."),
         )
-        self.add_parameter(
-            QgsProcessingParameterField(
-                self.TYPE_FIELD, tr("Facility type field"), parentLayerParameterName=self.FACILITIES
-            ),
-            tr(
-                "Field holding each facility's type: a code, Chinese or English name, or OSM tag "
-                "listed among the standard's aliases."
-            ),
-        )
+        self.add_type_field_parameter()
         for name, title in (
             (self.FLOOR_AREA_FIELD, tr("Floor area field (m²)")),
             (self.LAND_AREA_FIELD, tr("Land area field (m²)")),
@@ -844,14 +800,10 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
     # Writing -----------------------------------------------------------------------------
 
     def table_sink(self, parameters, context, name: str, spec):
-        fields = QgsFields()
-        for field_name, kind in spec:
-            fields.append(compat.new_field(field_name, kind))
-        sink, sink_id = self.parameterAsSink(
-            parameters, name, context, fields, compat.NO_GEOMETRY, QgsCoordinateReferenceSystem()
+        """A sink without geometry for output ``name``, with the fields of ``spec``."""
+        fields, sink, sink_id = self.create_sink(
+            parameters, name, context, spec, compat.NO_GEOMETRY, QgsCoordinateReferenceSystem()
         )
-        if sink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, name))
         return sink, sink_id, fields
 
     def write_table(self, parameters, context, result, standard, mode) -> str:
@@ -922,31 +874,23 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
 
     def write_tier(self, parameters, context, layer: _TierLayer, standard, summaries, name) -> str:
         codes = [kind.code for kind in standard.types_for_tier(layer.tier) if is_assessed(kind)]
-        fields = QgsFields()
-        for field_name, kind in (
+        spec = (
             ("unit_id", "string"),
             ("parent_id", "string"),
             ("population", "double"),
             ("size_flag", "string"),
-        ):
-            fields.append(compat.new_field(field_name, kind))
-        for code in codes:
-            fields.append(compat.new_field(f"def_{code}", "int"))
-        for field_name, kind in (
+            *((f"def_{code}", "int") for code in codes),
             ("total_def", "int"),
             ("n_missing", "int"),
             ("n_area_short", "int"),
             ("missing", "string"),
             ("area_short", "string"),
             ("short_any", "int"),
-        ):
-            fields.append(compat.new_field(field_name, kind))
-        source = layer.source
-        sink, sink_id = self.parameterAsSink(
-            parameters, name, context, fields, source.wkbType(), source.sourceCrs()
         )
-        if sink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, name))
+        source = layer.source
+        fields, sink, sink_id = self.create_sink(
+            parameters, name, context, spec, source.wkbType(), source.sourceCrs()
+        )
         of_tier = {s.unit_id: s for s in summaries if s.tier == layer.tier}
         for uid, original in zip(layer.ids, layer.points.features):
             summary = of_tier[uid]
