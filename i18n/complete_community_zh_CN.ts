@@ -36,10 +36,6 @@
       <translation>要写出的 .xlsx 文件：一个评分点工作表、一个等级工作表，以及一个包含评价细则名称、版本、说明和总分的工作表。</translation>
     </message>
     <message>
-      <source>Rubric file</source>
-      <translation>评价细则文件</translation>
-    </message>
-    <message>
       <source>Rubric workbook</source>
       <translation>评价细则工作簿</translation>
     </message>
@@ -50,10 +46,6 @@
     <message>
       <source>Scoring points written</source>
       <translation>写出的评分点数</translation>
-    </message>
-    <message>
-      <source>Rubric (*.yaml *.yml *.json *.xlsx)</source>
-      <translation>评价细则 (*.yaml *.yml *.json *.xlsx)</translation>
     </message>
     <message>
       <source>Wrote {file}: {categories} categories, {items} items, {points} scoring points, {total} points in all.</source>
@@ -188,18 +180,6 @@
       <translation>已写出的工作簿</translation>
     </message>
     <message>
-      <source>Communities scored</source>
-      <translation>已评分社区数</translation>
-    </message>
-    <message>
-      <source>Mean total score</source>
-      <translation>平均总分</translation>
-    </message>
-    <message>
-      <source>Communities with a provisional total</source>
-      <translation>总分暂定的社区数</translation>
-    </message>
-    <message>
       <source>Give both outputs of the plan scenario, 'Coverage before and after the plan' and 'Gaps closed by the plan', to write the 规划前后对比 sheet.</source>
       <translation>请同时给出规划情景的两个输出“规划实施前后的覆盖情况”和“规划补齐的短板”，才能生成规划前后对比工作表。</translation>
     </message>
@@ -210,10 +190,6 @@
     <message>
       <source>Plan store (*.gpkg)</source>
       <translation>规划数据库 (*.gpkg)</translation>
-    </message>
-    <message>
-      <source>{count} communities scored, mean total {mean}; {provisional} have a provisional total (points still 待评 or without data).</source>
-      <translation>已为 {count} 个社区评分，平均总分 {mean}；其中 {provisional} 个社区总分暂定（仍有待评或无数据的评分点）。</translation>
     </message>
     <message>
       <source>Give the district id field on communities to write one workbook per district.</source>
@@ -304,28 +280,12 @@
       <translation>全部类型的设施点或面，放在一个图层中。</translation>
     </message>
     <message>
-      <source>Field holding each facility's type: a code, Chinese or English name, or OSM tag listed among the standard's aliases.</source>
-      <translation>记录设施类型的字段：标准中的代码、中文或英文名称，或标准别名中列出的 OSM 标签。</translation>
-    </message>
-    <message>
       <source>Walkable lines. Lines join where they share a vertex. Without a network distances are straight-line, and the output says so.</source>
       <translation>可步行的线。线在共享顶点处相连。不提供网络时按直线距离计算，并在输出中注明。</translation>
     </message>
     <message>
-      <source>A facility standard in the built-in format; the built-in default when empty.</source>
-      <translation>与内置格式相同的设施标准文件；留空时使用内置默认标准。</translation>
-    </message>
-    <message>
-      <source>Units and facilities farther than this from every network line are not joined: their distances are NULL and the reason field says why.</source>
-      <translation>与所有网络线的距离都超过此值的单元和设施不接入网络：其距离为空，reason 字段说明原因。</translation>
-    </message>
-    <message>
       <source>Distances beyond this are not searched and come out NULL.</source>
       <translation>超过此距离不再搜索，结果为空。</translation>
-    </message>
-    <message>
-      <source>Line vertices closer than this are the same network node.</source>
-      <translation>距离小于此值的线顶点视为同一网络节点。</translation>
     </message>
     <message>
       <source>The units with dist_T, ok_T per facility type T, gaps and n_gaps.</source>
@@ -356,28 +316,8 @@
       <translation>设施</translation>
     </message>
     <message>
-      <source>Facility type field</source>
-      <translation>设施类型字段</translation>
-    </message>
-    <message>
-      <source>Walking network</source>
-      <translation>步行网络</translation>
-    </message>
-    <message>
-      <source>Facility standard file</source>
-      <translation>设施标准文件</translation>
-    </message>
-    <message>
-      <source>Snap tolerance (metres)</source>
-      <translation>吸附容差（米）</translation>
-    </message>
-    <message>
       <source>Search cut-off (metres)</source>
       <translation>搜索上限（米）</translation>
-    </message>
-    <message>
-      <source>Topology tolerance (metres)</source>
-      <translation>拓扑容差（米）</translation>
     </message>
     <message>
       <source>Units with facility gaps</source>
@@ -416,10 +356,6 @@
       <translation>{count} 个单元人口为负值，未计入人口统计：{ids}</translation>
     </message>
     <message>
-      <source>Facility standard (*.yaml *.yml *.json)</source>
-      <translation>设施标准 (*.yaml *.yml *.json)</translation>
-    </message>
-    <message>
       <source>Layer '{layer}' is unchanged since an earlier run: its features were not read again.</source>
       <translation>图层“{layer}”自上次运行以来未改变：未重新读取其要素。</translation>
     </message>
@@ -434,10 +370,6 @@
     <message>
       <source>{count} facilities {reason} (feature ids): {ids}</source>
       <translation>{count} 处设施{reason}（要素编号）：{ids}</translation>
-    </message>
-    <message>
-      <source>Plan store {file}: its coordinate reference system '{crs}' is not known to QGIS, so the project locations cannot be placed</source>
-      <translation>规划数据库 {file}：其坐标参照系“{crs}”QGIS 无法识别，项目位置无法定位</translation>
     </message>
     <message>
       <source>Plan scenario (before / after)</source>
@@ -480,14 +412,6 @@
       <translation>每类设施一行：实施前后覆盖的小区数与人口。</translation>
     </message>
     <message>
-      <source>Plan store</source>
-      <translation>规划数据库</translation>
-    </message>
-    <message>
-      <source>Project statuses to add</source>
-      <translation>加入分析的项目状态</translation>
-    </message>
-    <message>
       <source>Leave out projects without a location</source>
       <translation>略去没有位置的项目</translation>
     </message>
@@ -518,26 +442,6 @@
     <message>
       <source>Projects added as facilities</source>
       <translation>作为设施加入的项目数</translation>
-    </message>
-    <message>
-      <source>Plan store {file}: {count} projects of the statuses {statuses} are added.</source>
-      <translation>规划数据库 {file}：加入状态为 {statuses} 的项目 {count} 个。</translation>
-    </message>
-    <message>
-      <source>Plan store {file} was upgraded from schema version {version}; a backup copy is at {backup}.</source>
-      <translation>规划数据库 {file} 已从结构版本 {version} 升级；备份副本位于 {backup}。</translation>
-    </message>
-    <message>
-      <source>Projects whose location cannot be reprojected to {crs}: {projects}</source>
-      <translation>位置无法投影到 {crs} 的项目：{projects}</translation>
-    </message>
-    <message>
-      <source>Projects whose facility type the standard does not know, left out: {projects}</source>
-      <translation>设施类型不在标准中的项目（已略去）：{projects}</translation>
-    </message>
-    <message>
-      <source>Projects without a location, left out: {projects}</source>
-      <translation>没有位置的项目（已略去）：{projects}</translation>
     </message>
     <message>
       <source>{count} projects {reason}: {ids}</source>
@@ -592,6 +496,14 @@
       <translation>勾选时，单元图层上的合计和存在短板的单元数只考虑标准规定应配建的类型；长表始终列出所有类型。</translation>
     </message>
     <message>
+      <source>Optional: the special plan's GeoPackage. Its projects of the chosen statuses are added as facilities, so every output describes the state after the plan, and the plan changes output compares the deficits before and after.</source>
+      <translation>可选：专项规划的 GeoPackage 文件。所选状态的项目作为设施加入，因此所有输出都描述规划实施后的状态；“规划前后的缺口变化”输出对比规划前后的缺口。</translation>
+    </message>
+    <message>
+      <source>With a plan store, projects in these statuses are added as facilities. The default adds planned, under construction and completed projects, not the reserve.</source>
+      <translation>提供规划数据库时，这些状态的项目作为设施加入。默认加入计划、在建和完工的项目，不含储备项目。</translation>
+    </message>
+    <message>
       <source>Residents per compound. Communities and districts get the sums of their compounds. Give this or the households field.</source>
       <translation>每个小区的居住人口。社区和片区的人口为其所含小区人口之和。请提供该字段或户数字段。</translation>
     </message>
@@ -622,6 +534,10 @@
     <message>
       <source>One row per facility and unit it serves: the share of the facility and the floor and land area apportioned to that unit.</source>
       <translation>每处设施与其服务的每个单元一行：设施的分摊比例以及分摊给该单元的建筑面积和用地面积。</translation>
+    </message>
+    <message>
+      <source>With a plan store: one row per unit and facility type whose deficit the plan changes, with the deficit count, floor-area deficit and status before and after the plan and the projects the unit counts. Empty without a plan store.</source>
+      <translation>提供规划数据库时：规划改变其缺口的每个单元与设施类型一行，包括规划前后的缺少数量、建筑面积缺口和状态，以及该单元计入的项目。未提供规划数据库时为空。</translation>
     </message>
     <message>
       <source>Count only mandatory types (应配建) as shortfalls</source>
@@ -716,12 +632,24 @@
       <translation>存在短板的小区数</translation>
     </message>
     <message>
+      <source>Deficits changed by the plan</source>
+      <translation>规划前后的缺口变化</translation>
+    </message>
+    <message>
       <source>Give the compounds' population field or their households field.</source>
       <translation>请提供小区的人口字段或户数字段。</translation>
     </message>
     <message>
       <source>Community id field on compounds</source>
       <translation>小区上的社区编号字段</translation>
+    </message>
+    <message>
+      <source>The outputs describe the state AFTER the plan: {count} projects are counted as facilities. The plan changes output compares the deficits before and after.</source>
+      <translation>输出描述的是规划实施后的状态：{count} 个项目作为设施计入。“规划前后的缺口变化”输出对比规划前后的缺口。</translation>
+    </message>
+    <message>
+      <source>{count} unit × facility type deficits change with the plan (before and after in the plan changes output).</source>
+      <translation>规划改变了 {count} 个“单元 × 设施类型”的缺口（规划前后见“规划前后的缺口变化”输出）。</translation>
     </message>
     <message>
       <source>{count} {units} overlap several {parents}; each belongs to the one it overlaps most: {ids}</source>
@@ -734,6 +662,10 @@
     <message>
       <source>{count} pairs of {units} overlap; a facility in both counts for the first one only: {pairs}</source>
       <translation>有 {count} 对{units}相互重叠；位于重叠部分的设施只计入其中第一个：{pairs}</translation>
+    </message>
+    <message>
+      <source>Projects whose id is also the id of an existing facility: {ids}. Choose another facility id field or rename those facilities.</source>
+      <translation>以下项目的编号与现状设施的编号相同：{ids}。请选择其他设施编号字段，或重新命名这些设施。</translation>
     </message>
     <message>
       <source>{count} {units} are farther than the snap tolerance from the walking network and can share no neighbour's facility: {ids}</source>
@@ -768,12 +700,60 @@
       <translation>{count} 个{units}的人口超出标准对该层级规定的范围（状态为“规模不符”）：{ids}</translation>
     </message>
     <message>
+      <source>Line vertices closer than this are the same network node.</source>
+      <translation>距离小于此值的线顶点视为同一网络节点。</translation>
+    </message>
+    <message>
+      <source>Field holding each facility's type: a code, Chinese or English name, or OSM tag listed among the standard's aliases.</source>
+      <translation>记录设施类型的字段：标准中的代码、中文或英文名称，或标准别名中列出的 OSM 标签。</translation>
+    </message>
+    <message>
+      <source>Walking network</source>
+      <translation>步行网络</translation>
+    </message>
+    <message>
+      <source>Snap tolerance (metres)</source>
+      <translation>吸附容差（米）</translation>
+    </message>
+    <message>
+      <source>Units and facilities farther than this from every network line are not joined: their distances are NULL and the reason field says why.</source>
+      <translation>与所有网络线的距离都超过此值的单元和设施不接入网络：其距离为空，reason 字段说明原因。</translation>
+    </message>
+    <message>
+      <source>Topology tolerance (metres)</source>
+      <translation>拓扑容差（米）</translation>
+    </message>
+    <message>
+      <source>Facility type field</source>
+      <translation>设施类型字段</translation>
+    </message>
+    <message>
+      <source>Facility standard file</source>
+      <translation>设施标准文件</translation>
+    </message>
+    <message>
+      <source>A facility standard in the built-in format; the built-in default when empty.</source>
+      <translation>与内置格式相同的设施标准文件；留空时使用内置默认标准。</translation>
+    </message>
+    <message>
+      <source>Rubric file</source>
+      <translation>评价细则文件</translation>
+    </message>
+    <message>
       <source>No walking network given: distances are straight-line, not walking distances.</source>
       <translation>未提供步行网络：距离为直线距离，而非步行距离。</translation>
     </message>
     <message>
       <source>Cancelled: nothing was written.</source>
       <translation>已取消：未写入任何结果。</translation>
+    </message>
+    <message>
+      <source>Facility standard (*.yaml *.yml *.json)</source>
+      <translation>设施标准 (*.yaml *.yml *.json)</translation>
+    </message>
+    <message>
+      <source>Rubric (*.yaml *.yml *.json *.xlsx)</source>
+      <translation>评价细则 (*.yaml *.yml *.json *.xlsx)</translation>
     </message>
     <message>
       <source>Walking network: {nodes} nodes, {edges} edges, {components} connected parts.</source>
@@ -852,6 +832,18 @@
       <translation>人工评分</translation>
     </message>
     <message>
+      <source>Communities scored</source>
+      <translation>已评分社区数</translation>
+    </message>
+    <message>
+      <source>Mean total score</source>
+      <translation>平均总分</translation>
+    </message>
+    <message>
+      <source>Communities with a provisional total</source>
+      <translation>总分暂定的社区数</translation>
+    </message>
+    <message>
       <source>Community id field</source>
       <translation>社区编号字段</translation>
     </message>
@@ -906,6 +898,10 @@
     <message>
       <source>{count} communities have no compound in layer '{layer}'; their coverage points have no data: {ids}</source>
       <translation>有 {count} 个社区在图层“{layer}”中没有小区，其覆盖率评分点为无数据：{ids}</translation>
+    </message>
+    <message>
+      <source>{count} communities scored, mean total {mean}; {provisional} have a provisional total (points still 待评 or without data).</source>
+      <translation>已为 {count} 个社区评分，平均总分 {mean}；其中 {provisional} 个社区总分暂定（仍有待评或无数据的评分点）。</translation>
     </message>
     <message>
       <source>Manual scores read from the evaluation forms of workbook {file}: {count}.</source>
@@ -974,6 +970,38 @@
     <message>
       <source>The model file {file} could not be read.</source>
       <translation>无法读取模型文件 {file}。</translation>
+    </message>
+    <message>
+      <source>Plan store {file}: its coordinate reference system '{crs}' is not known to QGIS, so the project locations cannot be placed</source>
+      <translation>规划数据库 {file}：其坐标参照系“{crs}”QGIS 无法识别，项目位置无法定位</translation>
+    </message>
+    <message>
+      <source>Plan store</source>
+      <translation>规划数据库</translation>
+    </message>
+    <message>
+      <source>Project statuses to add</source>
+      <translation>加入分析的项目状态</translation>
+    </message>
+    <message>
+      <source>Plan store {file}: {count} projects of the statuses {statuses} are added.</source>
+      <translation>规划数据库 {file}：加入状态为 {statuses} 的项目 {count} 个。</translation>
+    </message>
+    <message>
+      <source>Plan store {file} was upgraded from schema version {version}; a backup copy is at {backup}.</source>
+      <translation>规划数据库 {file} 已从结构版本 {version} 升级；备份副本位于 {backup}。</translation>
+    </message>
+    <message>
+      <source>Projects whose location cannot be reprojected to {crs}: {projects}</source>
+      <translation>位置无法投影到 {crs} 的项目：{projects}</translation>
+    </message>
+    <message>
+      <source>Projects whose facility type the standard does not know, left out: {projects}</source>
+      <translation>设施类型不在标准中的项目（已略去）：{projects}</translation>
+    </message>
+    <message>
+      <source>Projects without a location, left out: {projects}</source>
+      <translation>没有位置的项目（已略去）：{projects}</translation>
     </message>
     <message>
       <source>Residential unit {unit_id}: its location has no valid coordinates</source>

@@ -1,18 +1,25 @@
-"""What a plan changes: the comparison of two gap results, before and after the plan.
+"""What a plan changes: the comparison of two results, before and after the plan.
 
 The plan scenario runs the facility gap analysis twice on the same units — with the existing
 facilities, then with the plan's projects added — and reports what changed between the two
-results. That comparison is plain arithmetic on the results (numpy, no QGIS), so
-it lives here with the rest of the domain, where it can be tested without a QGIS session.
+results; the tiered provisioning does the same with its deficits per unit and type. That
+comparison is plain arithmetic on the results (numpy, no QGIS), so it lives here with the
+rest of the domain, where it can be tested without a QGIS session.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import AbstractSet, Iterable, Optional, Tuple
 
 import numpy as np
 
 from .gap import GapResult
+from .provision import ProvisionRow
+
+#: Floor areas closer than this (m²) are the same deficit: rounding, not a change.
+AREA_TOLERANCE_M2 = 1e-6
 
 
 @dataclass(frozen=True)
@@ -102,3 +109,76 @@ def population_of_rows(rows: set, population: np.ndarray) -> float:
     """Residents of the given unit rows (unknown populations count as none)."""
     values = population[sorted(rows)] if rows else np.zeros(0)
     return float(np.nansum(values))
+
+
+@dataclass(frozen=True)
+class DeficitChange:
+    """One unit and facility type whose deficit (or status) the plan changes.
+
+    ``project_ids`` are the plan's projects the unit counts for that type after the plan, its
+    own or shared, in the order the provisioning used them.
+    """
+
+    tier: str
+    unit_id: str
+    type_code: str
+    deficit_count_before: int
+    deficit_count_after: int
+    deficit_floor_area_before: Optional[float]
+    deficit_floor_area_after: Optional[float]
+    status_before: str
+    status_after: str
+    project_ids: Tuple[str, ...]
+
+
+def deficit_changes(
+    before: Iterable[ProvisionRow],
+    after: Iterable[ProvisionRow],
+    project_ids: AbstractSet[str],
+) -> list[DeficitChange]:
+    """The rows of ``after`` whose deficit count, floor-area deficit or status differs from the
+    same tier, unit and type ``before``, in the order of ``after``.
+
+    Both results come from the same units and standard, so every row has its counterpart;
+    a row found in only one of them (which would mean they were not) is not a change the plan
+    made and is skipped rather than guessed at.
+    """
+    old = {(row.tier, row.unit_id, row.type_code): row for row in before}
+    changes = []
+    for new in after:
+        previous = old.get((new.tier, new.unit_id, new.type_code))
+        if previous is None or not _deficit_differs(previous, new):
+            continue
+        used = (*new.own_facility_ids, *new.shared_facility_ids)
+        changes.append(
+            DeficitChange(
+                tier=new.tier,
+                unit_id=new.unit_id,
+                type_code=new.type_code,
+                deficit_count_before=previous.deficit_count,
+                deficit_count_after=new.deficit_count,
+                deficit_floor_area_before=previous.deficit_floor_area,
+                deficit_floor_area_after=new.deficit_floor_area,
+                status_before=previous.status,
+                status_after=new.status,
+                project_ids=tuple(fid for fid in used if fid in project_ids),
+            )
+        )
+    return changes
+
+
+def _deficit_differs(old: ProvisionRow, new: ProvisionRow) -> bool:
+    return (
+        old.deficit_count != new.deficit_count
+        or old.status != new.status
+        or not _same_area(old.deficit_floor_area, new.deficit_floor_area)
+    )
+
+
+def _same_area(old: Optional[float], new: Optional[float]) -> bool:
+    """Equal areas, or both unknown (None or NaN: a facility of unknown size was used)."""
+    old_known = old is not None and not math.isnan(old)
+    new_known = new is not None and not math.isnan(new)
+    if not (old_known and new_known):
+        return old_known == new_known
+    return abs(old - new) <= AREA_TOLERANCE_M2

@@ -571,3 +571,126 @@ def test_pairs_within_and_spread_groups_match_brute_force(plugin, monkeypatch, u
         for i in group:
             for j in group:
                 assert i == j or math.dist(a[i], a[j]) > 240.0
+
+
+# --- the plan's projects as facilities (PLAN_STORE) ------------------------------------------
+
+#: The test standard with a community kindergarten that is not shared: every community needs
+#: one of at least 500 m² of its own, and none has one today.
+PLAN_STANDARD_YAML = (
+    STANDARD_YAML
+    + """\
+  - code: kindergarten
+    name_zh: 幼儿园
+    name_en: Kindergarten
+    tier: community
+    life_circle: 5
+    radius_m: 300
+    mandatory: true
+    count: {per: unit}
+    floor_area: {min_m2: 500}
+    sharing: {shareable: false}
+    source: test
+"""
+)
+
+
+@pytest.fixture()
+def plan_standard_file(tmp_path) -> str:
+    path = tmp_path / "plan_standard.yaml"
+    path.write_text(PLAN_STANDARD_YAML, encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture()
+def plan_store(tmp_path) -> str:
+    """A planned 600 m² kindergarten inside community A (in A2) and a 300 m² one in the
+    reserve inside community B (in B1)."""
+    from shapely.geometry import Point
+
+    from complete_community.scoring.plan import Changes, PlanInfo, PlanStore, Project
+
+    path = tmp_path / "plan.gpkg"
+    store = PlanStore.create(path, PlanInfo(name="测试规划"), UTM)
+    store.save(
+        Changes(
+            projects=(
+                Project(
+                    "P-A", "A", "A 社区幼儿园", "kindergarten", "planned",
+                    floor_area=600.0, geometry=Point(X0 + 600, Y0 + 300),
+                ),
+                Project(
+                    "P-B", "B", "B 社区幼儿园", "kindergarten", "reserve",
+                    floor_area=300.0, geometry=Point(X0 + 1000, Y0 + 100),
+                ),
+            )
+        )
+    )  # fmt: skip
+    return str(path)
+
+
+def kindergarten_changes(result: dict) -> dict[str, dict[str, Any]]:
+    return {
+        r["unit_id"]: r for r in records(result["PLAN_CHANGES"]) if r["type_code"] == "kindergarten"
+    }
+
+
+def test_planned_kindergarten_closes_the_deficit_of_its_community(
+    plugin, plan_standard_file, plan_store
+):
+    log = Log()
+    result = run(plan_standard_file, log, PLAN_STORE=plan_store, PLAN_CHANGES="TEMPORARY_OUTPUT")
+    rows = table(result)
+    after = rows[("community", "A", "kindergarten")]
+    assert (after["required_count"], after["own_count"], after["deficit_count"]) == (1, 1, 0)
+    assert after["exist_floor_area"] == pytest.approx(600)
+    assert after["deficit_floor_area"] == pytest.approx(0)
+    assert after["status"] == "ok"
+    assert after["own_ids"] == "P-A"
+    reserve = rows[("community", "B", "kindergarten")]  # the reserve is not added by default
+    assert (reserve["deficit_count"], reserve["status"]) == (1, "missing")
+    assert reserve["deficit_floor_area"] == pytest.approx(500)
+    communities = by_unit(result["COMMUNITIES_OUTPUT"])
+    assert communities["A"]["def_kindergarten"] == 0
+    assert communities["B"]["def_kindergarten"] == 1
+    assert result["PROJECTS_ADDED"] == 1
+
+    changes = records(result["PLAN_CHANGES"])
+    assert len(changes) == 1, "only community A's kindergarten changes"
+    change = changes[0]
+    assert (change["tier"], change["unit_id"], change["type_code"]) == (
+        "community",
+        "A",
+        "kindergarten",
+    )
+    assert (change["deficit_count_before"], change["deficit_count_after"]) == (1, 0)
+    assert change["deficit_floor_area_before"] == pytest.approx(500)
+    assert change["deficit_floor_area_after"] == pytest.approx(0)
+    assert (change["status_before"], change["status_after"]) == ("missing", "ok")
+    assert (change["project_ids"], change["project_names"]) == ("P-A", "A 社区幼儿园")
+    assert any("AFTER the plan" in info for info in log.infos)
+
+
+def test_reserve_projects_count_when_chosen(plugin, plan_standard_file, plan_store):
+    result = run(
+        plan_standard_file,
+        PLAN_STORE=plan_store,
+        PLAN_STATUSES=[0, 1, 2, 3],  # 储备 too
+        PLAN_CHANGES="TEMPORARY_OUTPUT",
+    )
+    changes = kindergarten_changes(result)
+    assert sorted(changes) == ["A", "B"]
+    small = changes["B"]  # 300 m² of the 500 m² required: counted, but short of area
+    assert (small["deficit_count_before"], small["deficit_count_after"]) == (1, 0)
+    assert small["deficit_floor_area_before"] == pytest.approx(500)
+    assert small["deficit_floor_area_after"] == pytest.approx(200)
+    assert (small["status_before"], small["status_after"]) == ("missing", "area_short")
+    assert small["project_ids"] == "P-B"
+    assert result["PROJECTS_ADDED"] == 2
+
+
+def test_without_plan_store_the_outputs_are_today_and_changes_empty(plugin, plan_standard_file):
+    result = run(plan_standard_file, PLAN_CHANGES="TEMPORARY_OUTPUT")
+    assert table(result)[("community", "A", "kindergarten")]["deficit_count"] == 1
+    assert records(result["PLAN_CHANGES"]) == []
+    assert result["PROJECTS_ADDED"] == 0

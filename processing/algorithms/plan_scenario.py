@@ -16,38 +16,37 @@ fix" gets one call with one set of outputs to read.
 
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence
+from typing import Any, Optional
 
 import numpy as np
 from qgis.core import (
     QgsCoordinateReferenceSystem,
-    QgsCoordinateTransform,
-    QgsCsException,
     QgsFeature,
     QgsFeatureSink,
-    QgsPointXY,
     QgsProcessing,
-    QgsProcessingException,
     QgsProcessingMultiStepFeedback,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFile,
 )
 
-from ...i18n import current_language, tr
-from ...scoring.errors import N_, Cancelled, DataError
+from ...i18n import tr
+from ...scoring.errors import Cancelled
 from ...scoring.gap import FacilitySet, GapResult, analyse_gaps
-from ...scoring.plan import STATUSES, PlannedFacility, PlanStore
 from ...scoring.scenario import population_of_rows, type_comparisons, unit_type_changes
 from .. import compat
 from ..feedback import DomainFeedback
 from ..layers import describe_ids
+from ..plan_inputs import (
+    add_plan_store_parameter,
+    add_statuses_parameter,
+    chosen_statuses,
+    project_codes,
+    project_name,
+    project_points,
+    read_planned_facilities,
+)
 from .facility_gap import REASON_TEXT, FacilityGapAlgorithm
-
-#: Statuses added by default: everything decided (计划, 在建, 完工), not the reserve (储备).
-DEFAULT_STATUSES = (1, 2, 3)
 
 CHANGE_FIELDS = (
     ("unit_id", "string"),
@@ -77,11 +76,6 @@ COMPARISON_FIELDS = (
     ("pop_gained", "double"),
     ("share_before", "double"),
     ("share_after", "double"),
-)
-
-_BAD_STORE_CRS = N_(
-    "Plan store {file}: its coordinate reference system '{crs}' is not known to QGIS, so the "
-    "project locations cannot be placed"
 )
 
 
@@ -118,22 +112,14 @@ class PlanScenarioAlgorithm(FacilityGapAlgorithm):
             tr("Coverage by facility type after the plan"),
             tr("One row per facility type, with the plan's projects counted as facilities."),
         )
-        self.add_parameter(
-            QgsProcessingParameterFile(
-                self.PLAN_STORE,
-                tr("Plan store"),
-                fileFilter=tr("Plan store (*.gpkg)"),
-            ),
+        add_plan_store_parameter(
+            self,
+            self.PLAN_STORE,
             tr("The special plan's GeoPackage, as made by the Plan data dialog."),
         )
-        self.add_parameter(
-            QgsProcessingParameterEnum(
-                self.STATUSES,
-                tr("Project statuses to add"),
-                options=[self._status_option(choice) for choice in STATUSES],
-                allowMultiple=True,
-                defaultValue=list(DEFAULT_STATUSES),
-            ),
+        add_statuses_parameter(
+            self,
+            self.STATUSES,
             tr(
                 "Projects in these statuses are added as facilities. The default adds planned, "
                 "under construction and completed projects, not the reserve."
@@ -180,10 +166,6 @@ class PlanScenarioAlgorithm(FacilityGapAlgorithm):
         definition.setDescription(description)
         definition.setHelp(help_text)
 
-    @staticmethod
-    def _status_option(choice) -> str:
-        return f"{choice.label(current_language())} ({choice.code})"
-
     # ---------------------------------------------------------------------------------
 
     def compute(self, parameters, context, feedback) -> dict[str, Any]:
@@ -195,8 +177,8 @@ class PlanScenarioAlgorithm(FacilityGapAlgorithm):
         inputs = self.read_gap_inputs(
             parameters, context, standard, steps, feedback, remember=False
         )
-        project_xy = self.project_points(planned, store, inputs.crs, context)
-        project_codes = self.project_codes(planned, standard, feedback)
+        project_xy = project_points(planned, store, inputs.crs, context)
+        codes = project_codes(planned, standard, feedback)
 
         units = inputs.unit_set()
         settings = self.gap_settings(parameters, context, standard, inputs.graph)
@@ -209,7 +191,7 @@ class PlanScenarioAlgorithm(FacilityGapAlgorithm):
         steps.setCurrentStep(4)
         with_plan = FacilitySet(
             np.vstack([inputs.facility_xy, project_xy]),
-            list(inputs.facility_codes) + project_codes,
+            list(inputs.facility_codes) + codes,
             list(inputs.facility_ids) + [project_name(facility) for facility in planned],
         )
         after = analyse_gaps(units, with_plan, feedback=DomainFeedback(steps), **settings)
@@ -219,85 +201,19 @@ class PlanScenarioAlgorithm(FacilityGapAlgorithm):
             raise Cancelled()
         steps.setCurrentStep(5)
         return self.write_outputs(
-            parameters, context, feedback, inputs, standard, before, after, project_codes
+            parameters, context, feedback, inputs, standard, before, after, codes
         )
 
     # Reading -----------------------------------------------------------------------------
 
     def planned_facilities(self, parameters, context, feedback):
         """The store and its projects of the chosen statuses, as facilities (store CRS)."""
-        path = self.parameterAsFile(parameters, self.PLAN_STORE, context)
-        store = PlanStore.open(path)
-        if store.upgraded_from is not None:
-            feedback.pushInfo(
-                tr(
-                    "Plan store {file} was upgraded from schema version {version}; a backup "
-                    "copy is at {backup}."
-                ).format(file=path, version=store.upgraded_from, backup=str(store.backup_path))
-            )
-        indices = self.parameterAsEnums(parameters, self.STATUSES, context)
-        statuses = [STATUSES[index].code for index in indices]
-        skip = self.parameterAsBoolean(parameters, self.SKIP_UNLOCATED, context)
-        planned = store.projects_as_facilities(statuses, skip_unlocated=skip)
-        if skip:
-            unlocated = [
-                project.record for project in store.projects(statuses=statuses)
-                if project.geometry is None
-            ]  # fmt: skip
-            if unlocated:
-                feedback.pushWarning(
-                    tr("Projects without a location, left out: {projects}").format(
-                        projects=describe_ids(unlocated)
-                    )
-                )
-        feedback.pushInfo(
-            tr("Plan store {file}: {count} projects of the statuses {statuses} are added.").format(
-                file=path, count=len(planned), statuses=", ".join(statuses) or "-"
-            )
+        return read_planned_facilities(
+            self.parameterAsFile(parameters, self.PLAN_STORE, context),
+            chosen_statuses(self, parameters, self.STATUSES, context),
+            self.parameterAsBoolean(parameters, self.SKIP_UNLOCATED, context),
+            feedback,
         )
-        return store, planned
-
-    @staticmethod
-    def project_points(planned: Sequence[PlannedFacility], store, crs, context) -> np.ndarray:
-        """The projects' points, from the store's CRS into the measuring CRS."""
-        store_crs = QgsCoordinateReferenceSystem(store.crs)
-        if not store_crs.isValid():
-            raise DataError(_BAD_STORE_CRS, file=str(store.path), crs=store.crs)
-        transform = QgsCoordinateTransform(store_crs, crs, context.transformContext())
-        points = np.empty((len(planned), 2))
-        for row, facility in enumerate(planned):
-            try:
-                point = transform.transform(QgsPointXY(facility.x, facility.y))
-            except QgsCsException:
-                point = QgsPointXY(float("nan"), float("nan"))
-            points[row] = (point.x(), point.y())
-        finite = np.isfinite(points).all(axis=1)
-        bad = [project_name(facility) for facility, ok in zip(planned, finite.tolist()) if not ok]
-        if bad:
-            raise QgsProcessingException(
-                tr("Projects whose location cannot be reprojected to {crs}: {projects}").format(
-                    crs=crs.authid(), projects=describe_ids(bad)
-                )
-            )
-        return points
-
-    @staticmethod
-    def project_codes(planned, standard, feedback) -> list[Optional[str]]:
-        """Each project's type code; codes the run's standard does not know are left out."""
-        codes: list[Optional[str]] = []
-        unknown: list[str] = []
-        for facility in planned:
-            code = standard.match_type(facility.type_code)
-            codes.append(code)
-            if code is None:
-                unknown.append(f"{project_name(facility)} ({facility.type_code})")
-        if unknown:
-            feedback.pushWarning(
-                tr(
-                    "Projects whose facility type the standard does not know, left out: {projects}"
-                ).format(projects=describe_ids(unknown))
-            )
-        return codes
 
     @staticmethod
     def report_projects_off_network(after: GapResult, n_existing: int, planned, feedback) -> None:
@@ -321,7 +237,7 @@ class PlanScenarioAlgorithm(FacilityGapAlgorithm):
     # Writing -----------------------------------------------------------------------------
 
     def write_outputs(
-        self, parameters, context, feedback, inputs, standard, before, after, project_codes
+        self, parameters, context, feedback, inputs, standard, before, after, codes
     ) -> dict[str, Any]:
         output_id = self.write_units(
             parameters, context, inputs.units, inputs.unit_points, inputs.located, after, feedback
@@ -330,7 +246,7 @@ class PlanScenarioAlgorithm(FacilityGapAlgorithm):
         changes = unit_type_changes(before, after)
         changes_id = self.write_changes(parameters, context, inputs, standard, changes)
         per_type: dict[str, int] = {}
-        for code in project_codes:
+        for code in codes:
             if code is not None:
                 per_type[code] = per_type.get(code, 0) + 1
         comparisons = type_comparisons(before, after, per_type)
@@ -349,7 +265,7 @@ class PlanScenarioAlgorithm(FacilityGapAlgorithm):
             "UNITS_WITH_GAPS": int(np.count_nonzero(after.n_gaps > 0)),
             "UNITS_TOTAL": len(inputs.unit_ids),
             "DISTANCE_MODE": after.mode,
-            "PROJECTS_ADDED": sum(1 for code in project_codes if code is not None),
+            "PROJECTS_ADDED": sum(1 for code in codes if code is not None),
         }
 
     def write_changes(self, parameters, context, inputs, standard, changes) -> str:
@@ -419,11 +335,6 @@ class PlanScenarioAlgorithm(FacilityGapAlgorithm):
             )
             sink.addFeature(feature, QgsFeatureSink.FastInsert)
         return sink_id
-
-
-def project_name(facility: PlannedFacility) -> str:
-    """How messages name a project: its name, or its id while it has none."""
-    return facility.name.strip() or facility.id
 
 
 def _metres(value: float) -> Optional[float]:

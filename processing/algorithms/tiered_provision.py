@@ -7,6 +7,13 @@ distance within the type's sharing reach), hands plain records to :mod:`scoring.
 writes what it returns. Nothing is written until the arithmetic has finished, so an error or a
 cancel leaves no output.
 
+With a plan store, the plan's projects of the chosen statuses are added to the facilities
+(located in units like the others, with the project's floor and land area), so that every
+output describes the state after the plan; the arithmetic also runs once without them, and
+PLAN_CHANGES lists the deficits the plan changes. The sharing distances are computed once for
+all facilities: a facility's pairs do not depend on the other facilities, so the run without
+the projects simply does not look up theirs.
+
 Sharing distances are measured from a facility's representative point to a unit's
 representative point (DESIGN §4), only for the pairs that can matter: a straight-line search
 first keeps the pairs within the largest reach of the tier (walking is never shorter than the
@@ -47,6 +54,7 @@ from ...scoring.errors import N_, DataError
 from ...scoring.gap import MODE_NETWORK, MODE_STRAIGHT_LINE
 from ...scoring.network import snap_points
 from ...scoring.network.reach import network_pair_distances, pairs_within
+from ...scoring.plan import PlannedFacility
 from ...scoring.provision import (
     COMMUNITY,
     DISTRICT,
@@ -69,6 +77,7 @@ from ...scoring.provision import (
     summarise_tiers,
     summarise_units,
 )
+from ...scoring.scenario import DeficitChange, deficit_changes
 from .. import compat
 from ..base import BaseAlgorithm
 from ..feedback import DomainFeedback
@@ -81,6 +90,15 @@ from ..layers import (
     python_value,
     read_points,
     transform_to,
+)
+from ..plan_inputs import (
+    add_plan_store_parameter,
+    add_statuses_parameter,
+    chosen_statuses,
+    project_codes,
+    project_name,
+    project_points,
+    read_planned_facilities,
 )
 
 #: Overlaps of this many m² or less are digitising noise or shared edges, not overlaps.
@@ -140,6 +158,33 @@ SHARING_FIELDS = (
     ("capacity", "double"),
     ("dist_mode", "string"),
 )
+
+#: The deficits the plan changes, one row per unit and facility type of its tier.
+PLAN_CHANGE_FIELDS = (
+    ("tier", "string"),
+    ("unit_id", "string"),
+    ("type_code", "string"),
+    ("type_name", "string"),
+    ("deficit_count_before", "int"),
+    ("deficit_count_after", "int"),
+    ("deficit_floor_area_before", "double"),
+    ("deficit_floor_area_after", "double"),
+    ("status_before", "string"),
+    ("status_after", "string"),
+    ("status_zh_before", "string"),
+    ("status_zh_after", "string"),
+    ("project_ids", "string"),
+    ("project_names", "string"),
+)
+
+
+@dataclass
+class _PlanFacilities:
+    """The plan's projects as facilities of this run, with their points (measuring CRS)."""
+
+    facilities: List[Facility]
+    xy: np.ndarray
+    names: Dict[str, str]
 
 
 @dataclass
@@ -207,6 +252,10 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
     COMMUNITIES_SHORT = "COMMUNITIES_SHORT"
     COMPOUNDS_SHORT = "COMPOUNDS_SHORT"
     DISTANCE_MODE = "DISTANCE_MODE"
+    PLAN_STORE = "PLAN_STORE"
+    PLAN_STATUSES = "PLAN_STATUSES"
+    PLAN_CHANGES = "PLAN_CHANGES"
+    PROJECTS_ADDED = "PROJECTS_ADDED"
 
     #: Per tier: (layer, id field, parent field, output layer, number output).
     TIER_PARAMETERS: ClassVar[Dict[str, tuple]] = {
@@ -258,7 +307,29 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
             ),
             advanced=True,
         )
+        self._plan_parameters()
         self._output_parameters()
+
+    def _plan_parameters(self) -> None:
+        add_plan_store_parameter(
+            self,
+            self.PLAN_STORE,
+            tr(
+                "Optional: the special plan's GeoPackage. Its projects of the chosen statuses "
+                "are added as facilities, so every output describes the state after the plan, "
+                "and the plan changes output compares the deficits before and after."
+            ),
+            optional=True,
+        )
+        add_statuses_parameter(
+            self,
+            self.PLAN_STATUSES,
+            tr(
+                "With a plan store, projects in these statuses are added as facilities. The "
+                "default adds planned, under construction and completed projects, not the "
+                "reserve."
+            ),
+        )
 
     def _unit_parameters(self, polygons) -> None:
         for layer, id_field, title, help_text in (
@@ -427,7 +498,24 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
             (self.COMPOUNDS_SHORT, tr("Compounds short of a facility")),
         ):
             self.addOutput(QgsProcessingOutputNumber(name, title))
+        self.add_parameter(
+            QgsProcessingParameterFeatureSink(
+                self.PLAN_CHANGES,
+                tr("Deficits changed by the plan"),
+                QgsProcessing.TypeVector,
+                optional=True,
+                createByDefault=False,
+            ),
+            tr(
+                "With a plan store: one row per unit and facility type whose deficit the plan "
+                "changes, with the deficit count, floor-area deficit and status before and after "
+                "the plan and the projects the unit counts. Empty without a plan store."
+            ),
+        )
         self.addOutput(QgsProcessingOutputString(self.DISTANCE_MODE, tr("Distance mode")))
+        self.addOutput(
+            QgsProcessingOutputNumber(self.PROJECTS_ADDED, tr("Projects added as facilities"))
+        )
 
     # ---------------------------------------------------------------------------------
 
@@ -459,6 +547,11 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
         facilities, facility_xy, field_names = self.read_facilities(
             parameters, context, steps, crs, standard, tiers, feedback
         )
+        plan = self.plan_facilities(parameters, context, standard, tiers, crs, facilities, feedback)
+        existing = facilities
+        if plan is not None:
+            facilities = existing + plan.facilities
+            facility_xy = np.vstack([facility_xy, plan.xy])
 
         steps.setCurrentStep(4)
         network = self.parameterAsSource(parameters, self.NETWORK, context)
@@ -471,6 +564,9 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
         )
 
         steps.setCurrentStep(6)
+        before = None  # the state without the plan, only needed for the comparison
+        if plan is not None and parameters.get(self.PLAN_CHANGES):
+            before = self.run_domain(standard, units, existing, reach, field_names, steps)
         result = self.run_domain(standard, units, facilities, reach, field_names, steps)
         self.report_result(result, tiers, feedback)
 
@@ -487,6 +583,19 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
         short = {summary.tier: summary.n_units_short for summary in summarise_tiers(summaries)}
         for tier in TOP_DOWN:
             outputs[self.TIER_PARAMETERS[tier][4]] = short.get(tier, 0)
+        changes: List[DeficitChange] = []
+        if plan is not None and before is not None:
+            changes = deficit_changes(before.rows, result.rows, set(plan.names))
+            feedback.pushInfo(
+                tr(
+                    "{count} unit × facility type deficits change with the plan (before and "
+                    "after in the plan changes output)."
+                ).format(count=len(changes))
+            )
+        outputs[self.PLAN_CHANGES] = self.write_plan_changes(
+            parameters, context, standard, changes, plan
+        )
+        outputs[self.PROJECTS_ADDED] = 0 if plan is None else len(plan.facilities)
         return outputs
 
     # Reading units -----------------------------------------------------------------------
@@ -640,8 +749,7 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
         for position, (x, y) in enumerate(points.xy):
             if not (math.isfinite(x) and math.isfinite(y)):
                 continue
-            point = QgsGeometry.fromPointXY(QgsPointXY(float(x), float(y)))
-            inside = {tier: tiers[tier].unit_at(point) for tier in TOP_DOWN}
+            inside = units_at(tiers, float(x), float(y))
             facilities.append(
                 Facility(
                     id=ids[position],
@@ -657,6 +765,68 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
             located.append(position)
         field_names = {key: names[key] for key in ("floor_area", "land_area", "capacity")}
         return facilities, points.xy[np.asarray(located, dtype=int)].reshape(-1, 2), field_names
+
+    # The plan's projects -----------------------------------------------------------------
+
+    def plan_facilities(
+        self, parameters, context, standard, tiers, crs, existing, feedback
+    ) -> Optional[_PlanFacilities]:
+        """The plan's projects of the chosen statuses as facilities, or None without a store.
+
+        A project is located in units like any facility (its point, a polygon's point on
+        surface), with the project's floor and land area and no capacity; projects of a type
+        the standard does not know are left out (and listed).
+        """
+        path = self.parameterAsFile(parameters, self.PLAN_STORE, context)
+        if not path:
+            return None
+        statuses = chosen_statuses(self, parameters, self.PLAN_STATUSES, context)
+        store, planned = read_planned_facilities(path, statuses, False, feedback)
+        points = project_points(planned, store, crs, context)
+        codes = project_codes(planned, standard, feedback)
+        kept = [row for row, code in enumerate(codes) if code is not None]
+        self.check_project_ids([planned[row] for row in kept], existing)
+        facilities = []
+        for row in kept:
+            project = planned[row]
+            x, y = (float(value) for value in points[row])
+            inside = units_at(tiers, x, y)
+            facilities.append(
+                Facility(
+                    id=project.id,
+                    type_code=codes[row],
+                    district_id=inside[DISTRICT],
+                    community_id=inside[COMMUNITY],
+                    neighbourhood_id=inside[NEIGHBOURHOOD],
+                    floor_area=project.floor_area,
+                    land_area=project.land_area,
+                )
+            )
+        feedback.pushInfo(
+            tr(
+                "The outputs describe the state AFTER the plan: {count} projects are counted "
+                "as facilities. The plan changes output compares the deficits before and after."
+            ).format(count=len(facilities))
+        )
+        return _PlanFacilities(
+            facilities,
+            points[np.asarray(kept, dtype=int)].reshape(-1, 2),
+            {planned[row].id: project_name(planned[row]) for row in kept},
+        )
+
+    @staticmethod
+    def check_project_ids(projects: List[PlannedFacility], existing: List[Facility]) -> None:
+        """Refuse projects whose id is also an existing facility's: the sharing distances and
+        the outputs name facilities by id, so the two would be taken for one."""
+        taken = {str(facility.id) for facility in existing}
+        clashing = [project.id for project in projects if project.id in taken]
+        if clashing:
+            raise QgsProcessingException(
+                tr(
+                    "Projects whose id is also the id of an existing facility: {ids}. Choose "
+                    "another facility id field or rename those facilities."
+                ).format(ids=describe_ids(clashing))
+            )
 
     # Distances for sharing ---------------------------------------------------------------
 
@@ -872,6 +1042,39 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
             sink.addFeature(feature, QgsFeatureSink.FastInsert)
         return sink_id
 
+    def write_plan_changes(
+        self, parameters, context, standard, changes, plan: Optional[_PlanFacilities]
+    ) -> Optional[str]:
+        """The PLAN_CHANGES table when it is asked for (empty without a plan store)."""
+        if not parameters.get(self.PLAN_CHANGES):
+            return None
+        sink, sink_id, fields = self.table_sink(
+            parameters, context, self.PLAN_CHANGES, PLAN_CHANGE_FIELDS
+        )
+        names = {} if plan is None else plan.names
+        for change in changes:
+            feature = QgsFeature(fields)
+            feature.setAttributes(
+                [
+                    change.tier,
+                    str(change.unit_id),
+                    change.type_code,
+                    standard.type_by_code(change.type_code).name_zh,
+                    change.deficit_count_before,
+                    change.deficit_count_after,
+                    change.deficit_floor_area_before,
+                    change.deficit_floor_area_after,
+                    change.status_before,
+                    change.status_after,
+                    status_label(change.status_before, "zh"),
+                    status_label(change.status_after, "zh"),
+                    ",".join(change.project_ids),
+                    ",".join(names.get(pid, pid) for pid in change.project_ids),
+                ]
+            )
+            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+        return sink_id
+
     def write_tier(self, parameters, context, layer: _TierLayer, standard, summaries, name) -> str:
         codes = [kind.code for kind in standard.types_for_tier(layer.tier) if is_assessed(kind)]
         spec = (
@@ -930,6 +1133,12 @@ def id_text(value: Any) -> Optional[str]:
         return str(int(value))
     text = str(value).strip()
     return text or None
+
+
+def units_at(tiers: Dict[str, _TierLayer], x: float, y: float) -> Dict[str, Optional[str]]:
+    """The id of the unit of each tier holding the point (x, y), None where none does."""
+    point = QgsGeometry.fromPointXY(QgsPointXY(x, y))
+    return {tier: tiers[tier].unit_at(point) for tier in TOP_DOWN}
 
 
 def none_or_text(value: Any) -> Optional[str]:
