@@ -22,15 +22,13 @@ and its absence is reported with what to install.
 
 from __future__ import annotations
 
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from ..errors import N_, DataError
-from ..files import save_workbook_replacing
-from ..schema import show_value
+from ..spreadsheets import header_columns, save_workbook_replacing
 from ..standard import FacilityStandard
 from .model import (
     FUNDING_SOURCES,
@@ -261,35 +259,16 @@ def read_projects_xlsx(
     return _read_rows(sheet, rows[1:], Context(standard), existing or {})
 
 
-def _header_key(value: Any) -> str:
-    """``"项目名称 name"`` -> ``"name"``; a bare ``name`` works too."""
-    text = "" if value is None else unicodedata.normalize("NFKC", str(value)).strip()
-    return text.split()[-1].lower() if text else ""
-
-
 def _read_header(cells: Sequence[Any], file: str, name: str) -> _Sheet:
-    from openpyxl.utils import get_column_letter
-
     allowed = [key for key, _label in COLUMNS]
-    found: Dict[str, int] = {}
-    for number, value in enumerate(cells, 1):
-        key = _header_key(value)
-        if not key:
-            continue
-        if key not in allowed:
-            raise DataError(
-                _UNKNOWN_COLUMN,
-                file=file,
-                sheet=name,
-                column=get_column_letter(number),
-                value=show_value(value),
-                allowed=", ".join(allowed),
-            )
-        if key in found:
-            raise DataError(
-                _DUPLICATE_COLUMN, file=file, sheet=name, column=get_column_letter(number), key=key
-            )
-        found[key] = number
+    found = header_columns(
+        cells,
+        allowed,
+        file=file,
+        sheet=name,
+        unknown_column=_UNKNOWN_COLUMN,
+        duplicate_column=_DUPLICATE_COLUMN,
+    )
     for key in _REQUIRED_COLUMNS:
         if key not in found:
             raise DataError(_NO_COLUMN, file=file, sheet=name, column=key)

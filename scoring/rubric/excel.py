@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any, Dict, List, Tuple, Union
 
 from ..errors import N_, DataError
-from ..files import save_workbook_replacing
 from ..schema import is_number, show_value
+from ..spreadsheets import header_columns, header_key, save_workbook_replacing
 from .model import Rubric, ScoringPoint, parse_rubric
 from .rules import (
     METHODS,
@@ -366,39 +366,20 @@ def _worksheet(workbook: Any, name: str, file: str) -> Any:
     return workbook[name]
 
 
-def _header_key(value: Any) -> str:
-    """``"评分点编号 point_id"`` -> ``"point_id"``; a bare ``point_id`` works too."""
-    text = "" if value is None else str(value).strip()
-    return text.split()[-1] if text else ""
-
-
 def _table(
     workbook: Any, name: str, columns: Tuple[Tuple[str, str, str], ...], file: str
 ) -> _Sheet:
-    from openpyxl.utils import get_column_letter
-
     worksheet = _worksheet(workbook, name, file)
     allowed = [key for key, _label, _kind in columns]
-    found: Dict[str, int] = {}
     header = next(worksheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
-    for number, value in enumerate(header, 1):
-        key = _header_key(value)
-        if not key:
-            continue
-        if key not in allowed:
-            raise DataError(
-                _UNKNOWN_COLUMN,
-                file=file,
-                sheet=name,
-                column=get_column_letter(number),
-                value=show_value(value),
-                allowed=", ".join(allowed),
-            )
-        if key in found:
-            raise DataError(
-                _DUPLICATE_COLUMN, file=file, sheet=name, column=get_column_letter(number), key=key
-            )
-        found[key] = number
+    found = header_columns(
+        header,
+        allowed,
+        file=file,
+        sheet=name,
+        unknown_column=_UNKNOWN_COLUMN,
+        duplicate_column=_DUPLICATE_COLUMN,
+    )
     required = _POINT_REQUIRED if columns is _POINT_COLUMNS else allowed
     for key in required:
         if key not in found:
@@ -507,7 +488,7 @@ def _read_about(worksheet: Any, file: str) -> Dict[str, Any]:
     rows = worksheet.iter_rows(min_row=2, max_col=2, values_only=True)
     for row, cells in enumerate(rows, 2):
         key_cell, value = (*tuple(cells), None, None)[:2]
-        key = _header_key(key_cell)
+        key = header_key(key_cell)
         if not key:
             continue
         if key not in kinds:
