@@ -2096,6 +2096,22 @@
       <translation>将规划数据库另存为副本</translation>
     </message>
     <message>
+      <source>The remembered file cannot be used, so the built-in one is: {reason}</source>
+      <translation>记住的文件无法使用，已改用内置文件：{reason}</translation>
+    </message>
+    <message>
+      <source>Built-in (内置)</source>
+      <translation>内置</translation>
+    </message>
+    <message>
+      <source>Browse…</source>
+      <translation>浏览…</translation>
+    </message>
+    <message>
+      <source>Use built-in</source>
+      <translation>使用内置</translation>
+    </message>
+    <message>
       <source>Plan store {file} is read-only, so nothing was saved; your entries are kept. Save them to a writable copy?</source>
       <translation>规划数据库 {file} 为只读，未保存任何内容；已录入的数据仍保留。保存到一个可写的副本吗？</translation>
     </message>
@@ -2112,8 +2128,40 @@
       <translation>打开…</translation>
     </message>
     <message>
+      <source>Facility standard:</source>
+      <translation>设施配置标准：</translation>
+    </message>
+    <message>
+      <source>Choose a facility standard</source>
+      <translation>选择设施配置标准</translation>
+    </message>
+    <message>
+      <source>The standard the rubric's facility types are checked against; empty: built-in.</source>
+      <translation>评分细则中的设施类型据此标准核对；留空则用内置标准。</translation>
+    </message>
+    <message>
+      <source>Rubric:</source>
+      <translation>评分细则：</translation>
+    </message>
+    <message>
+      <source>Choose a rubric</source>
+      <translation>选择评分细则</translation>
+    </message>
+    <message>
+      <source>The rubric whose manual points are scored; empty: built-in.</source>
+      <translation>对其人工评分项打分的评分细则；留空则用内置细则。</translation>
+    </message>
+    <message>
       <source>Filled in for every score you enter here.</source>
       <translation>在此录入的每项得分都会填上该值。</translation>
+    </message>
+    <message>
+      <source>Facility standard</source>
+      <translation>设施配置标准</translation>
+    </message>
+    <message>
+      <source>Rubric</source>
+      <translation>评分细则</translation>
     </message>
     <message>
       <source>Plan store:</source>
@@ -2180,6 +2228,14 @@
       <translation>已保存到 {file}。</translation>
     </message>
     <message>
+      <source>{count} scores do not fit this rubric, for example: {reason}</source>
+      <translation>有 {count} 条评分与此评分细则不符，例如：{reason}</translation>
+    </message>
+    <message>
+      <source>{count} manual points of the rubric {rubric}.</source>
+      <translation>评分细则“{rubric}”共有 {count} 个人工评分项。</translation>
+    </message>
+    <message>
       <source>Community {community}: {scored} of {total} manual points scored, {pending} 待评.</source>
       <translation>社区 {community}：{total} 个人工评分点中已评 {scored} 个，待评 {pending} 个。</translation>
     </message>
@@ -2194,6 +2250,10 @@
     <message>
       <source>Plan data (专项规划数据)</source>
       <translation>专项规划数据</translation>
+    </message>
+    <message>
+      <source>The standard facility types are checked against; empty for the built-in one.</source>
+      <translation>设施类型据此标准核对；留空则用内置标准。</translation>
     </message>
     <message>
       <source>New…</source>
@@ -2318,6 +2378,14 @@
     <message>
       <source>Projects exported to {file}.</source>
       <translation>项目已导出到 {file}。</translation>
+    </message>
+    <message>
+      <source>{count} projects have a facility type that {standard} does not know.</source>
+      <translation>有 {count} 个项目的设施类型不在“{standard}”中。</translation>
+    </message>
+    <message>
+      <source>Facility types are checked against {standard}.</source>
+      <translation>设施类型现按“{standard}”核对。</translation>
     </message>
     <message>
       <source>not located</source>

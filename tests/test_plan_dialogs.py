@@ -668,3 +668,191 @@ def test_screenshots_render_with_sample_data(
         install_translator("en")
     for name in ("plan_data_dialog.png", "manual_scores_dialog.png"):
         assert (folder / name).stat().st_size > 10_000
+
+
+# --------------------------------------------------------------------------------------------
+# The user's own standard and rubric files
+# --------------------------------------------------------------------------------------------
+
+STANDARD_KEY = "complete_community/standard_file"
+RUBRIC_KEY = "complete_community/rubric_file"
+BUILTIN_STANDARD = Path(__file__).resolve().parent.parent / "resources" / "standards"
+BUILTIN_RUBRIC = Path(__file__).resolve().parent.parent / "resources" / "rubrics"
+
+
+@pytest.fixture
+def remembered_files():
+    """The remembered standard and rubric files: none during the test, as before after it."""
+    from qgis.core import QgsSettings
+
+    settings = QgsSettings()
+    before = {key: settings.value(key) for key in (STANDARD_KEY, RUBRIC_KEY)}
+    for key in before:
+        settings.remove(key)
+    yield settings
+    for key, value in before.items():
+        if value is None:
+            settings.remove(key)
+        else:
+            settings.setValue(key, value)
+
+
+def _yaml_file(path: Path, document) -> Path:
+    import yaml
+
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def user_standard(tmp_path) -> Path:
+    """The built-in standard with one more facility type, ``elder_canteen``."""
+    import yaml
+
+    document = yaml.safe_load(
+        (BUILTIN_STANDARD / "facility_standard.yaml").read_text(encoding="utf-8")
+    )
+    kindergarten = next(kind for kind in document["types"] if kind["code"] == "kindergarten")
+    extra = {
+        key: value
+        for key, value in kindergarten.items()
+        if key not in ("aliases", "osm_rules", "note")
+    }
+    extra.update(code="elder_canteen", name_zh="本市长者助餐点", name_en="City elder dining point")
+    document["types"].append(extra)
+    return _yaml_file(tmp_path / "city_standard.yaml", document)
+
+
+def propose_file(row, path) -> None:
+    """Type a file name into a Standard / Rubric row and press Enter, as a user does."""
+    type_into(row.edit, str(path))
+    QTest.keyClick(row.edit, Qt.Key.Key_Return)
+
+
+def test_a_user_standard_offers_its_extra_type_and_is_remembered(
+    qgis_iface, modal, remembered_files, tmp_path
+):
+    from complete_community.i18n import tr
+
+    dialog = PlanDataDialog(qgis_iface)
+    dialog.show()
+    try:
+        assert dialog.standard_row.path() == ""
+        assert dialog.standard_row.edit.placeholderText() == tr("Built-in (内置)")
+        combo = dialog.form.widgets["type_code"]
+        assert combo.findData("elder_canteen") < 0
+        add_project(dialog, community_id="SQ01", name="长者食堂", type_code="kindergarten")
+
+        path = user_standard(tmp_path)
+        propose_file(dialog.standard_row, path)
+
+        assert modal.warnings == []
+        assert dialog.standard_path == str(path)
+        assert remembered_files.value(STANDARD_KEY) == str(path)
+        assert combo.findData("elder_canteen") >= 0
+        choose(combo, "elder_canteen")
+        row = dialog.current_row()
+        assert row.project.type_code == "elder_canteen"
+        assert row.errors == {}
+
+        # Back to the built-in standard: the entered type is now unknown, so it is marked.
+        dialog.standard_row.builtin_button.click()
+        assert dialog.standard_path == ""
+        assert remembered_files.value(STANDARD_KEY) == ""
+        assert "type_code" in dialog.current_row().errors
+        assert dialog.first_error()[1] == "type_code"
+    finally:
+        dialog.is_dirty = lambda: False
+        dialog.close()
+
+    remembered_files.setValue(STANDARD_KEY, str(path))
+    again = PlanDataDialog(qgis_iface)
+    try:
+        assert again.standard_row.edit.text() == str(path)
+        assert "elder_canteen" in again.standard.codes()
+        assert again.form.widgets["type_code"].findData("elder_canteen") >= 0
+    finally:
+        again.close()
+
+
+def test_a_malformed_standard_is_refused_and_the_previous_one_kept(
+    qgis_iface, modal, remembered_files, tmp_path
+):
+    from complete_community.i18n import tr
+
+    dialog = PlanDataDialog(qgis_iface)
+    dialog.show()
+    try:
+        good = user_standard(tmp_path)
+        propose_file(dialog.standard_row, good)
+        previous = dialog.standard
+        assert "elder_canteen" in previous.codes()
+
+        bad = tmp_path / "broken_standard.yaml"
+        bad.write_text("name_zh: 坏标准\ntypes: 5\n", encoding="utf-8")
+        with pytest.raises(DataError) as refused:
+            load_standard(bad)
+        propose_file(dialog.standard_row, bad)
+
+        assert modal.warnings == [refused.value.message(tr)]
+        assert str(bad) in modal.warnings[0]
+        assert dialog.standard is previous
+        assert dialog.standard_row.edit.text() == str(good)
+        assert remembered_files.value(STANDARD_KEY) == str(good)
+        assert dialog.form.widgets["type_code"].findData("elder_canteen") >= 0
+    finally:
+        dialog.close()
+
+
+def test_a_user_rubric_shows_its_manual_points(qgis_iface, modal, remembered_files, tmp_path):
+    import yaml
+
+    document = yaml.safe_load(
+        (BUILTIN_RUBRIC / "complete_community_rubric.yaml").read_text(encoding="utf-8")
+    )
+    point = document["categories"][0]["items"][0]["points"][0]
+    assert point["id"] == "1.1.1" and point["method"] != "manual"
+    point["method"] = "manual"
+    point.pop("indicator")
+    point["text"] = {"zh": "社区服务站由本市自定标准评定。", "en": "Rated by the city's own rule."}
+    path = _yaml_file(tmp_path / "city_rubric.yaml", document)
+    expected = [
+        p["id"]
+        for category in document["categories"]
+        for item in category["items"]
+        for p in item["points"]
+        if p["method"] == "manual"
+    ]
+
+    dialog = ManualScoresDialog(qgis_iface)
+    dialog.show()
+    try:
+        assert "1.1.1" not in [p.id for p in dialog.points]
+        propose_file(dialog.rubric_row, path)
+        assert modal.warnings == []
+        assert remembered_files.value(RUBRIC_KEY) == str(path)
+        assert [p.id for p in dialog.points] == expected
+        assert dialog.table.rowCount() == len(expected)
+        row = dialog.row_for("1.1.1")
+        assert dialog.table.item(row, 2).text().startswith("1.1.1  ")
+        assert (
+            dialog.table.item(row, 2)
+            .text()
+            .endswith(point["text"]["zh" if dialog_locale_is_zh() else "en"])
+        )
+        assert dialog.table.item(row, 3).text() == str(point["max"])
+        assert dialog._spin(row).maximum() == point["max"]
+    finally:
+        dialog.close()
+
+    again = ManualScoresDialog(qgis_iface)
+    try:
+        assert again.rubric_row.edit.text() == str(path)
+        assert [p.id for p in again.points] == expected
+    finally:
+        again.close()
+
+
+def dialog_locale_is_zh() -> bool:
+    from complete_community.ui.common import locale
+
+    return locale().startswith("zh")

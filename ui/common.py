@@ -11,17 +11,36 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence, Tuple
 
-from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtWidgets import QApplication, QComboBox, QFileDialog, QMessageBox, QWidget
+from qgis.core import QgsSettings
+from qgis.PyQt.QtCore import Qt, pyqtSignal
+from qgis.PyQt.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
 
 from ..i18n import current_language, tr
 from ..scoring.errors import DataError
 from ..scoring.plan import PlanStore, field_spec
+from ..scoring.rubric import load_rubric
+from ..scoring.standard import load_standard
 
 #: Style of a field whose entry is refused; the message names the field as well.
 INVALID_STYLE = "border: 1px solid #c62828; background-color: #fdecea;"
 PLAN_STORE_FILTER = "GeoPackage (*.gpkg)"
 WORKBOOK_FILTER = "Excel (*.xlsx)"
+STANDARD_FILTER = "YAML / JSON (*.yaml *.yml *.json)"
+RUBRIC_FILTER = "YAML / JSON / Excel (*.yaml *.yml *.json *.xlsx)"
+#: Where the chosen standard and rubric files are remembered (empty: the built-in ones). Both
+#: dialogs share them: a city's planner uses the same files everywhere.
+STANDARD_SETTING = "complete_community/standard_file"
+RUBRIC_SETTING = "complete_community/rubric_file"
 
 
 def locale() -> str:
@@ -234,3 +253,118 @@ def confirm_close(
         discard()
         return True
     return False
+
+
+# --------------------------------------------------------------------------------------------
+# The user's own standard and rubric files
+# --------------------------------------------------------------------------------------------
+
+
+def remembered_path(key: str) -> str:
+    """The file remembered under ``key`` in the QGIS settings ('' means the built-in one)."""
+    value = QgsSettings().value(key, "")
+    return str(value).strip() if value else ""
+
+
+def remember_path(key: str, path: str) -> None:
+    QgsSettings().setValue(key, path)
+
+
+def remembered_standard() -> Tuple[Any, str, Optional[DataError]]:
+    """(standard, its file, None), or the built-in one and why the remembered file is not used."""
+    path = remembered_path(STANDARD_SETTING)
+    try:
+        return load_standard(path), path, None
+    except DataError as error:
+        return load_standard(), "", error
+
+
+def remembered_rubric(standard) -> Tuple[Any, str, Optional[DataError]]:
+    """(rubric, its file, None), or the built-in one and why the remembered file is not used.
+
+    The built-in rubric is checked against ``standard`` too when it can be; a user standard
+    that lacks a built-in type only loses that check, not the dialog.
+    """
+    path = remembered_path(RUBRIC_SETTING)
+    try:
+        return load_rubric(path, standard), path, None
+    except DataError as error:
+        try:
+            return load_rubric(None, standard), "", error
+        except DataError:
+            return load_rubric(None), "", error
+
+
+def not_remembered_text(error: DataError) -> str:
+    return tr("The remembered file cannot be used, so the built-in one is: {reason}").format(
+        reason=error.message(tr)
+    )
+
+
+def load_data_file(parent: QWidget, title: str, load: Callable[[str], Any], path: str):
+    """``load(path)``, or None after a message saying why the file cannot be used."""
+    try:
+        with WaitCursor():
+            return load(path)
+    except DataError as error:
+        show_error(parent, title, error.message(tr))
+        return None
+
+
+class _PathEdit(QLineEdit):
+    """A line edit whose Enter confirms the file name only (not the dialog's Save button)."""
+
+    def keyPressEvent(self, event) -> None:
+        super().keyPressEvent(event)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+
+
+class DataFileRow(QWidget):
+    """A file the dialog checks entries against: typed or browsed, empty for the built-in one.
+
+    It only proposes a file (``chosen(path)``); the dialog loads it and calls :meth:`set_path`
+    with the file in use, so a refused file never stays shown as if it were used.
+    """
+
+    chosen = pyqtSignal(str)
+
+    def __init__(self, label: str, title: str, file_filter: str, parent=None) -> None:
+        super().__init__(parent)
+        self.title, self.file_filter = title, file_filter
+        self._path = ""
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel(label))
+        self.edit = _PathEdit()
+        self.edit.setPlaceholderText(tr("Built-in (内置)"))
+        self.edit.editingFinished.connect(self._typed)
+        layout.addWidget(self.edit, 1)
+        self.browse_button = QPushButton(tr("Browse…"))
+        self.browse_button.clicked.connect(self.browse)
+        layout.addWidget(self.browse_button)
+        self.builtin_button = QPushButton(tr("Use built-in"))
+        self.builtin_button.clicked.connect(lambda: self._propose(""))
+        layout.addWidget(self.builtin_button)
+
+    def path(self) -> str:
+        return self._path
+
+    def set_path(self, path: str) -> None:
+        self._path = path
+        self.edit.setText(path)
+        self.edit.setToolTip(path or tr("Built-in (内置)"))
+
+    def browse(self) -> None:
+        path = ask_open_file(self, self.title, self.file_filter)
+        if path is not None:
+            self._propose(str(path))
+
+    def _typed(self) -> None:
+        self._propose(self.edit.text().strip())
+
+    def _propose(self, path: str) -> None:
+        if path != self._path:
+            self.chosen.emit(path)
+        else:
+            self.edit.setText(path)

@@ -36,7 +36,14 @@ from qgis.PyQt.QtWidgets import (
 
 from ..i18n import tr
 from ..scoring.errors import DataError
-from ..scoring.plan import MANUAL_SCORES, Changes, ManualScore, PlanStore, manual_progress
+from ..scoring.plan import (
+    MANUAL_SCORES,
+    Changes,
+    ManualScore,
+    PlanStore,
+    changes_errors,
+    manual_progress,
+)
 from ..scoring.plan import field_error as plan_field_error
 from ..scoring.rubric import community_key, load_rubric
 from ..scoring.standard import load_standard
@@ -76,9 +83,17 @@ class ManualScoresDialog(QDialog):
     def __init__(self, iface=None, parent=None, standard=None, rubric=None) -> None:
         super().__init__(parent)
         self.iface = iface
-        self.standard = standard if standard is not None else load_standard()
-        self.rubric = rubric if rubric is not None else load_rubric(None, self.standard)
-        self.points = [point for point in self.rubric.points() if point.is_manual]
+        self.standard_path = self.rubric_path = ""
+        problems: List[DataError] = []
+        if standard is None:
+            standard, self.standard_path, problem = common.remembered_standard()
+            problems += [problem] if problem is not None else []
+        self.standard = standard
+        if rubric is None:
+            rubric, self.rubric_path, problem = common.remembered_rubric(self.standard)
+            problems += [problem] if problem is not None else []
+        self.rubric = rubric
+        self.points = _manual_points(self.rubric)
         self.store: Optional[PlanStore] = None
         self.stored: Dict[Key, ManualScore] = {}
         self.scores: Dict[Key, ManualScore] = {}
@@ -89,6 +104,10 @@ class ManualScoresDialog(QDialog):
         self.setModal(False)
         self._build()
         self._show_store()
+        self.standard_row.set_path(self.standard_path)
+        self.rubric_row.set_path(self.rubric_path)
+        if problems:
+            self._say(common.not_remembered_text(problems[0]), error=True)
 
     # Building -------------------------------------------------------------------------------
 
@@ -102,6 +121,24 @@ class ManualScoresDialog(QDialog):
         self.open_button.clicked.connect(self.open_store_file)
         store_row.addWidget(self.open_button)
         layout.addLayout(store_row)
+        files_row = QHBoxLayout()
+        self.standard_row = common.DataFileRow(
+            tr("Facility standard:"), tr("Choose a facility standard"), common.STANDARD_FILTER
+        )
+        self.standard_row.setToolTip(
+            tr("The standard the rubric's facility types are checked against; empty: built-in.")
+        )
+        self.standard_row.chosen.connect(self.choose_standard)
+        self.rubric_row = common.DataFileRow(
+            tr("Rubric:"), tr("Choose a rubric"), common.RUBRIC_FILTER
+        )
+        self.rubric_row.setToolTip(
+            tr("The rubric whose manual points are scored; empty: built-in.")
+        )
+        self.rubric_row.chosen.connect(self.choose_rubric)
+        files_row.addWidget(self.standard_row, 1)
+        files_row.addWidget(self.rubric_row, 1)
+        layout.addLayout(files_row)
 
         choose = QHBoxLayout()
         choose.addWidget(QLabel(tr("Community:")))
@@ -256,6 +293,68 @@ class ManualScoresDialog(QDialog):
     def discard(self) -> None:
         if self.store is not None:
             self.load(self.store)
+
+    # Standard and rubric -------------------------------------------------------------------
+
+    def choose_rubric(self, path: str) -> bool:
+        """Score the manual points of the rubric in ``path`` ('' = built-in) from now on.
+
+        Unsaved entries are saved or discarded first (the points they belong to may go). A
+        file that cannot be used is refused with a message and the previous rubric stays.
+        """
+        rubric = self._load_rubric(path, self.standard)
+        if rubric is None:
+            self.rubric_row.set_path(self.rubric_path)
+            return False
+        self.rubric, self.rubric_path = rubric, path
+        common.remember_path(common.RUBRIC_SETTING, path)
+        self.rubric_row.set_path(path)
+        self._use_rubric()
+        return True
+
+    def choose_standard(self, path: str) -> bool:
+        """Check the rubric against the standard in ``path`` ('' = built-in) from now on."""
+        standard = common.load_data_file(self, tr("Facility standard"), load_standard, path)
+        rubric = self._load_rubric(self.rubric_path, standard) if standard is not None else None
+        if rubric is None:
+            self.standard_row.set_path(self.standard_path)
+            return False
+        self.standard, self.standard_path, self.rubric = standard, path, rubric
+        common.remember_path(common.STANDARD_SETTING, path)
+        self.standard_row.set_path(path)
+        self._use_rubric()
+        return True
+
+    def _load_rubric(self, path: str, standard):
+        if not common.confirm_close(self, self.is_dirty(), self.save, self.discard):
+            return None
+        return common.load_data_file(
+            self, tr("Rubric"), lambda file: load_rubric(file, standard), path
+        )
+
+    def _use_rubric(self) -> None:
+        """Show the rubric's manual points and check the scores held against it."""
+        self.points = _manual_points(self.rubric)
+        if self.store is not None:
+            self.store.standard, self.store.rubric = self.standard, self.rubric
+        self._fill_points()
+        self._fill_community()
+        errors = changes_errors(
+            Changes(manual_scores=tuple(self.scores.values())), self.standard, self.rubric
+        )
+        if errors:
+            self._say(
+                tr("{count} scores do not fit this rubric, for example: {reason}").format(
+                    count=len(errors), reason=error_text(errors[0])
+                ),
+                error=True,
+            )
+        else:
+            self._say(
+                tr("{count} manual points of the rubric {rubric}.").format(
+                    count=len(self.points), rubric=self.rubric.name.get(locale())
+                )
+            )
 
     def _show_store(self) -> None:
         self.store_label.setText(str(self.store.path) if self.store else tr("(none)"))
@@ -437,6 +536,10 @@ class ManualScoresDialog(QDialog):
     def reject(self) -> None:
         if common.confirm_close(self, self.is_dirty(), self.save, self.discard):
             super().reject()
+
+
+def _manual_points(rubric) -> list:
+    return [point for point in rubric.points() if point.is_manual]
 
 
 def _key(score: ManualScore) -> Key:

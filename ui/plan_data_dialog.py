@@ -73,7 +73,11 @@ class PlanDataDialog(QDialog):
     def __init__(self, iface=None, parent=None, standard=None, rubric=None) -> None:
         super().__init__(parent)
         self.iface = iface
-        self.standard = standard if standard is not None else load_standard()
+        self.standard_path = ""
+        problem: Optional[DataError] = None
+        if standard is None:
+            standard, self.standard_path, problem = common.remembered_standard()
+        self.standard = standard
         self.rubric = rubric
         self.store: Optional[PlanStore] = None
         self.stored_info: Optional[PlanInfo] = None
@@ -86,12 +90,23 @@ class PlanDataDialog(QDialog):
         self.setModal(False)
         self._build()
         self._show_store()
+        self.standard_row.set_path(self.standard_path)
+        if problem is not None:
+            self._say(common.not_remembered_text(problem), error=True)
 
     # Building -------------------------------------------------------------------------------
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.addLayout(self._store_row())
+        self.standard_row = common.DataFileRow(
+            tr("Facility standard:"), tr("Choose a facility standard"), common.STANDARD_FILTER
+        )
+        self.standard_row.setToolTip(
+            tr("The standard facility types are checked against; empty for the built-in one.")
+        )
+        self.standard_row.chosen.connect(self.choose_standard)
+        layout.addWidget(self.standard_row)
         layout.addWidget(self._info_group())
         layout.addWidget(self._projects_group(), 1)
         self.message = QLabel()
@@ -299,6 +314,47 @@ class PlanDataDialog(QDialog):
         self._fill_info()
         self.form.show_row(None)
         self._update_state()
+
+    def choose_standard(self, path: str) -> bool:
+        """Check facility types against the standard in ``path`` ('' = built-in) from now on.
+
+        A file that cannot be used is refused with a message and the previous standard stays.
+        """
+        standard = common.load_data_file(self, tr("Facility standard"), load_standard, path)
+        if standard is None:
+            self.standard_row.set_path(self.standard_path)
+            return False
+        self.standard, self.standard_path = standard, path
+        common.remember_path(common.STANDARD_SETTING, path)
+        self.standard_row.set_path(path)
+        self._recheck_types()
+        return True
+
+    def _recheck_types(self) -> None:
+        """Check every entered type code again, with the same check as typing one."""
+        self.model.standard = self.standard
+        self.form.set_standard(self.standard)
+        if self.store is not None:
+            self.store.standard = self.standard
+        refused = 0
+        for position, row in enumerate(self.model.rows):
+            raw = row.raw.get("type_code", row.project.type_code)
+            if "type_code" in row.raw or raw:
+                self._check_project_field(position, "type_code", raw)
+                refused += "type_code" in row.errors
+            self.model.row_changed(position)
+        self.form.show_row(self.current_row())
+        self._update_state()
+        name = self.standard.display_name(common.locale())
+        if refused:
+            self._say(
+                tr("{count} projects have a facility type that {standard} does not know.").format(
+                    count=refused, standard=name
+                ),
+                error=True,
+            )
+        else:
+            self._say(tr("Facility types are checked against {standard}.").format(standard=name))
 
     def _show_store(self) -> None:
         if self.store is None:

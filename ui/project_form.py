@@ -157,6 +157,10 @@ class ProjectForm(QWidget):
         combo.setEditText(text)
         self._filling = False
 
+    def set_standard(self, standard) -> None:
+        """Offer the facility types of ``standard`` (the shown code is kept, known or not)."""
+        self.widgets["type_code"].set_items(type_items(standard), empty="")
+
     def show_row(self, row: Optional[ProjectRow]) -> None:
         """Fill the fields from ``row`` (refused entries as typed, marked); None empties it."""
         self._filling = True
