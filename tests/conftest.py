@@ -46,6 +46,9 @@ def _add_qgis_processing_plugin_to_path() -> None:
 
 _link_plugin_folder()
 _add_qgis_processing_plugin_to_path()
+# Shared test helpers (tests/qgis_helpers.py); with importlib imports tests/ is not on the path.
+if str(Path(__file__).resolve().parent) not in sys.path:
+    sys.path.insert(1, str(Path(__file__).resolve().parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 

@@ -22,9 +22,9 @@ from qgis.core import (
     QgsFeature,
     QgsGeometry,
     QgsProcessingException,
-    QgsProcessingFeedback,
     QgsVectorLayer,
 )
+from qgis_helpers import Log, plain, records
 
 from complete_community.processing import compat
 from complete_community.scoring.rubric import load_rubric
@@ -51,26 +51,6 @@ SCORE_COLUMN = column_number("score")
 
 def layer_of(name: str) -> str:
     return f"{SAMPLE}|layername={name}"
-
-
-class Log(QgsProcessingFeedback):
-    def __init__(self) -> None:
-        super().__init__()
-        self.infos: List[str] = []
-        self.warnings: List[str] = []
-
-    def pushInfo(self, info: str) -> None:
-        self.infos.append(info)
-        super().pushInfo(info)
-
-    def pushWarning(self, warning: str) -> None:
-        self.warnings.append(warning)
-        super().pushWarning(warning)
-
-
-# --------------------------------------------------------------------------------------------
-# The two analyses, once per module
-# --------------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -174,19 +154,6 @@ def score(analyses, **parameters) -> dict:
     }
     values.update(parameters)
     return processing.run(SCORE, values, feedback=Log())
-
-
-def plain(value: Any) -> Any:
-    if value is None or (hasattr(value, "isNull") and value.isNull()):
-        return None
-    return value
-
-
-def records(layer) -> List[Dict[str, Any]]:
-    if isinstance(layer, str):
-        layer = QgsVectorLayer(layer, "result", "ogr")
-    names = layer.fields().names()
-    return [{name: plain(feature[name]) for name in names} for feature in layer.getFeatures()]
 
 
 def form_rows(sheet) -> List[Dict[str, Any]]:

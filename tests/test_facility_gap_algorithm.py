@@ -26,12 +26,12 @@ from qgis.core import (
     QgsFeature,
     QgsGeometry,
     QgsProcessingException,
-    QgsProcessingFeedback,
     QgsProject,
     QgsVectorFileWriter,
     QgsVectorLayer,
     QgsWkbTypes,
 )
+from qgis_helpers import Log, plain
 
 from complete_community.i18n import tr
 from complete_community.processing import compat
@@ -193,36 +193,6 @@ def write_standard(folder: Path, text: str = TWO_TYPES_YAML, market_radius: int 
 # --- running ---------------------------------------------------------------------------------
 
 
-class Log(QgsProcessingFeedback):
-    """Keeps every message; cancels itself after ``cancel_after`` progress reports."""
-
-    def __init__(self, cancel_after: Optional[int] = None) -> None:
-        super().__init__()
-        self.infos: list[str] = []
-        self.warnings: list[str] = []
-        self.errors: list[str] = []
-        self.progress_reports = 0
-        self.cancel_after = cancel_after
-        self.progressChanged.connect(self._progressed)
-
-    def _progressed(self, _value: float) -> None:
-        self.progress_reports += 1
-        if self.cancel_after is not None and self.progress_reports >= self.cancel_after:
-            self.cancel()
-
-    def pushInfo(self, info: str) -> None:
-        self.infos.append(info)
-        super().pushInfo(info)
-
-    def pushWarning(self, warning: str) -> None:
-        self.warnings.append(warning)
-        super().pushWarning(warning)
-
-    def reportError(self, error: str, fatalError: bool = False) -> None:  # noqa: N803
-        self.errors.append(error)
-        super().reportError(error, fatalError)
-
-
 def run_gap(units, facilities, network=None, log: Optional[Log] = None, **parameters) -> dict:
     import processing
 
@@ -239,13 +209,6 @@ def run_gap(units, facilities, network=None, log: Optional[Log] = None, **parame
     }
     values.update(parameters)
     return processing.run(ALGORITHM, values, feedback=log if log is not None else Log())
-
-
-def plain(value: Any) -> Any:
-    """A Python value for an attribute: None for QGIS NULL (a null QVariant on Qt5)."""
-    if value is None or (hasattr(value, "isNull") and value.isNull()):
-        return None
-    return value
 
 
 def rows_of(result_layer, key: str = "unit_id") -> dict[Any, dict[str, Any]]:

@@ -18,11 +18,11 @@ from qgis.core import (
     QgsFeature,
     QgsGeometry,
     QgsProcessingFeatureSourceDefinition,
-    QgsProcessingFeedback,
     QgsProject,
     QgsVectorFileWriter,
     QgsVectorLayer,
 )
+from qgis_helpers import Log as SharedLog
 
 from complete_community.processing import compat
 from complete_community.processing.graph_cache import GRAPHS, POINTS, SessionCache
@@ -57,14 +57,8 @@ UNITS = [("A", (0, 10)), ("B", (400, 40))]
 EXPECTED = {"A": 130.0, "B": 360.0}
 
 
-class Log(QgsProcessingFeedback):
-    def __init__(self) -> None:
-        super().__init__()
-        self.infos: list[str] = []
-
-    def pushInfo(self, info: str) -> None:
-        self.infos.append(info)
-        super().pushInfo(info)
+class Log(SharedLog):
+    """The shared log, plus what the cache tests look for."""
 
     @property
     def reused(self) -> bool:

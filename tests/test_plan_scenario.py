@@ -10,10 +10,10 @@ nearest road — worked out here with shapely from the road geometries, not by t
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from qgis.core import QgsProcessingException, QgsVectorLayer
+from qgis_helpers import plain
 from shapely import wkt as shapely_wkt
 from shapely.geometry import Point
 
@@ -33,12 +33,6 @@ def sample_layer(name: str) -> QgsVectorLayer:
     layer = QgsVectorLayer(f"{SAMPLE}|layername={name}", name, "ogr")
     assert layer.isValid(), name
     return layer
-
-
-def plain(value: Any) -> Any:
-    if value is None or (hasattr(value, "isNull") and value.isNull()):
-        return None
-    return value
 
 
 def rows(layer, key: str) -> dict:

@@ -32,9 +32,9 @@ from qgis.core import (
     QgsFeature,
     QgsGeometry,
     QgsProcessingException,
-    QgsProcessingFeedback,
     QgsVectorLayer,
 )
+from qgis_helpers import Log, plain, records
 
 from complete_community.processing import compat
 from complete_community.scoring.rubric import PROVISION_COLUMNS, load_rubric, read_rubric_xlsx
@@ -212,21 +212,6 @@ def inputs(tmp_path) -> dict[str, str]:
 # --- running ---------------------------------------------------------------------------------
 
 
-class Log(QgsProcessingFeedback):
-    def __init__(self) -> None:
-        super().__init__()
-        self.infos: list[str] = []
-        self.warnings: list[str] = []
-
-    def pushInfo(self, info: str) -> None:
-        self.infos.append(info)
-        super().pushInfo(info)
-
-    def pushWarning(self, warning: str) -> None:
-        self.warnings.append(warning)
-        super().pushWarning(warning)
-
-
 def run(inputs: dict[str, str], log: Optional[Log] = None, **parameters) -> dict:
     import processing
 
@@ -244,19 +229,6 @@ def run(inputs: dict[str, str], log: Optional[Log] = None, **parameters) -> dict
     }
     values.update(parameters)
     return processing.run(ALGORITHM, values, feedback=log if log is not None else Log())
-
-
-def plain(value: Any) -> Any:
-    if value is None or (hasattr(value, "isNull") and value.isNull()):
-        return None
-    return value
-
-
-def records(result_layer) -> list[dict[str, Any]]:
-    if isinstance(result_layer, str):
-        result_layer = QgsVectorLayer(result_layer, "result", "ogr")
-    names = result_layer.fields().names()
-    return [{name: plain(f[name]) for name in names} for f in result_layer.getFeatures()]
 
 
 def by_community(result_layer) -> dict[str, dict[str, Any]]:

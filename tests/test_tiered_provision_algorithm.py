@@ -27,9 +27,9 @@ from qgis.core import (
     QgsFeature,
     QgsGeometry,
     QgsProcessingException,
-    QgsProcessingFeedback,
     QgsVectorLayer,
 )
+from qgis_helpers import Log, records
 
 from complete_community.processing import compat
 
@@ -185,21 +185,6 @@ def standard_file(tmp_path) -> str:
 # --- running ---------------------------------------------------------------------------------
 
 
-class Log(QgsProcessingFeedback):
-    def __init__(self) -> None:
-        super().__init__()
-        self.infos: list[str] = []
-        self.warnings: list[str] = []
-
-    def pushInfo(self, info: str) -> None:
-        self.infos.append(info)
-        super().pushInfo(info)
-
-    def pushWarning(self, warning: str) -> None:
-        self.warnings.append(warning)
-        super().pushWarning(warning)
-
-
 OUTPUTS = ("OUTPUT_TABLE", "SHARING", "DISTRICTS_OUTPUT", "COMMUNITIES_OUTPUT", "COMPOUNDS_OUTPUT")
 
 
@@ -224,19 +209,6 @@ def run(standard_file: str, log: Optional[Log] = None, **parameters) -> dict:
     values.update({name: "TEMPORARY_OUTPUT" for name in OUTPUTS})
     values.update(parameters)
     return processing.run(ALGORITHM, values, feedback=log if log is not None else Log())
-
-
-def plain(value: Any) -> Any:
-    if value is None or (hasattr(value, "isNull") and value.isNull()):
-        return None
-    return value
-
-
-def records(result_layer) -> list[dict[str, Any]]:
-    if isinstance(result_layer, str):
-        result_layer = QgsVectorLayer(result_layer, "result", "ogr")
-    names = result_layer.fields().names()
-    return [{name: plain(f[name]) for name in names} for f in result_layer.getFeatures()]
 
 
 def table(result: dict) -> dict[tuple, dict[str, Any]]:

@@ -1,0 +1,49 @@
+"""Helpers the algorithm tests share: a feedback that keeps messages, and layers as records."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from qgis.core import QgsProcessingFeedback, QgsVectorLayer
+
+from complete_community.processing.layers import python_value as plain
+
+__all__ = ["Log", "plain", "records"]
+
+
+class Log(QgsProcessingFeedback):
+    """Keeps every message; cancels itself after ``cancel_after`` progress reports."""
+
+    def __init__(self, cancel_after: Optional[int] = None) -> None:
+        super().__init__()
+        self.infos: list[str] = []
+        self.warnings: list[str] = []
+        self.errors: list[str] = []
+        self.progress_reports = 0
+        self.cancel_after = cancel_after
+        self.progressChanged.connect(self._progressed)
+
+    def _progressed(self, _value: float) -> None:
+        self.progress_reports += 1
+        if self.cancel_after is not None and self.progress_reports >= self.cancel_after:
+            self.cancel()
+
+    def pushInfo(self, info: str) -> None:
+        self.infos.append(info)
+        super().pushInfo(info)
+
+    def pushWarning(self, warning: str) -> None:
+        self.warnings.append(warning)
+        super().pushWarning(warning)
+
+    def reportError(self, error: str, fatalError: bool = False) -> None:  # noqa: N803
+        self.errors.append(error)
+        super().reportError(error, fatalError)
+
+
+def records(layer) -> list[dict[str, Any]]:
+    """Every feature of an output (a layer, or a path as Processing returns it) as a dict."""
+    if isinstance(layer, str):
+        layer = QgsVectorLayer(layer, "result", "ogr")
+    names = layer.fields().names()
+    return [{name: plain(feature[name]) for name in names} for feature in layer.getFeatures()]
