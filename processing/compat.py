@@ -38,10 +38,6 @@ def new_field(name: str, kind: str, length: int = 0, precision: int = 0) -> QgsF
     return QgsField(name, _VARIANT_TYPES[kind], len=length, prec=precision)
 
 
-def is_numeric_field(field: QgsField) -> bool:
-    return field.isNumeric()
-
-
 def is_polygon(geometry) -> bool:
     return QgsWkbTypes.geometryType(geometry.wkbType()) == _POLYGON_GEOMETRY
 
