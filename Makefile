@@ -36,6 +36,7 @@ test: setup
 lint: venv
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
+	@$(PYTHON) tools/check_qt6.py
 
 demo: setup
 	@$(PYTHON) tools/demo.py

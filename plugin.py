@@ -11,9 +11,10 @@ from typing import Callable, Optional
 
 from qgis.core import QgsApplication
 from qgis.PyQt.QtGui import QIcon
-from qgis.PyQt.QtWidgets import QAction, QDialog, QMenu, QToolBar, QToolButton
+from qgis.PyQt.QtWidgets import QDialog, QMenu, QToolBar, QToolButton
 
 from .i18n import install_translator, remove_translator, tr
+from .processing.compat import QAction
 from .processing.graph_cache import GRAPHS, POINTS
 from .processing.provider import PROVIDER_ID, CompleteCommunityProvider
 from .resources import ICON_PATH
@@ -74,7 +75,7 @@ class CompleteCommunityPlugin:
         self.toolbar.setObjectName(TOOLBAR_OBJECT_NAME)
         button = QToolButton(self.toolbar)
         button.setMenu(self.menu)
-        button.setPopupMode(QToolButton.InstantPopup)
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         button.setIcon(QIcon(str(ICON_PATH)))
         button.setToolTip(tr("Complete Community Toolkit"))
         self.toolbar.addWidget(button)

@@ -693,7 +693,9 @@ def _compound_positions(roads, compounds):
     """Each compound's point on surface and its distance to the nearest road line."""
     from qgis.core import QgsGeometry, QgsSpatialIndex
 
-    index = QgsSpatialIndex(roads.getFeatures(), flags=QgsSpatialIndex.FlagStoreFeatureGeometries)
+    index = QgsSpatialIndex(
+        roads.getFeatures(), flags=QgsSpatialIndex.Flag.FlagStoreFeatureGeometries
+    )
     ids, points, distance = [], [], []
     for feature in compounds.getFeatures():
         point = feature.geometry().pointOnSurface()
@@ -734,7 +736,9 @@ def _native_coverage(
     lines = result["OUTPUT_LINES"]
     if isinstance(lines, str):
         lines = QgsProcessingUtils.mapLayerFromString(lines, context)
-    index = QgsSpatialIndex(lines.getFeatures(), flags=QgsSpatialIndex.FlagStoreFeatureGeometries)
+    index = QgsSpatialIndex(
+        lines.getFeatures(), flags=QgsSpatialIndex.Flag.FlagStoreFeatureGeometries
+    )
     covered = []
     for point, distance in zip(unit_points, network_distance):
         reach = distance + NATIVE_EPSILON

@@ -14,7 +14,6 @@ from typing import Any, Optional
 
 from qgis.core import (
     QgsFields,
-    QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingParameterDefinition,
@@ -101,7 +100,7 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
         """Add a parameter with its help text (shown as tooltip and in qgis_process help)."""
         parameter.setHelp(help_text)
         if advanced:
-            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+            parameter.setFlags(parameter.flags() | compat.ProcessingParameterFlag.Advanced)
         self.addParameter(parameter)
 
     # The parameters several algorithms share, declared once so that their titles, defaults
@@ -112,7 +111,10 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
         """The optional walking network (``NETWORK``); the help says what it is used for."""
         self.add_parameter(
             QgsProcessingParameterFeatureSource(
-                self.NETWORK, tr("Walking network"), [QgsProcessing.TypeVectorLine], optional=True
+                self.NETWORK,
+                tr("Walking network"),
+                [compat.ProcessingSourceType.VectorLine],
+                optional=True,
             ),
             help_text,
         )
@@ -123,7 +125,7 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
             QgsProcessingParameterNumber(
                 self.SNAP_TOLERANCE,
                 tr("Snap tolerance (metres)"),
-                QgsProcessingParameterNumber.Double,
+                compat.ProcessingNumberParameterType.Double,
                 defaultValue=100.0,
                 minValue=0.0,
             ),
@@ -140,7 +142,7 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
             QgsProcessingParameterNumber(
                 self.TOPOLOGY_TOLERANCE,
                 tr("Topology tolerance (metres)"),
-                QgsProcessingParameterNumber.Double,
+                compat.ProcessingNumberParameterType.Double,
                 defaultValue=0.01,
                 minValue=0.0,
             ),

@@ -22,7 +22,6 @@ from qgis.core import (
     QgsFeature,
     QgsGeometry,
     QgsPointXY,
-    QgsProcessing,
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterFeatureSource,
@@ -53,6 +52,7 @@ from ..scoring.rubric import (
 from ..scoring.rubric.rules import format_number
 from ..scoring.standard import FacilityStandard
 from ..scoring.workbook import is_evaluation_workbook, read_manual_scores_from_workbook
+from . import compat
 from .base import BaseAlgorithm
 from .layers import describe_ids, measured_geometry, python_value, read_points
 
@@ -227,7 +227,7 @@ class CommunityScoringAlgorithm(BaseAlgorithm):
             QgsProcessingParameterFeatureSource(
                 self.MANUAL_SCORES,
                 tr("Manual scores"),
-                [QgsProcessing.TypeVector],
+                [compat.ProcessingSourceType.Vector],
                 optional=True,
             ),
             tr(
@@ -278,7 +278,9 @@ class CommunityScoringAlgorithm(BaseAlgorithm):
     def _community_parameters(self) -> None:
         self.add_parameter(
             QgsProcessingParameterFeatureSource(
-                self.COMMUNITIES, tr("Communities (社区)"), [QgsProcessing.TypeVectorPolygon]
+                self.COMMUNITIES,
+                tr("Communities (社区)"),
+                [compat.ProcessingSourceType.VectorPolygon],
             ),
             tr("Community (社区) polygons; every community is scored."),
         )
@@ -308,7 +310,10 @@ class CommunityScoringAlgorithm(BaseAlgorithm):
             QgsProcessingParameterFeatureSource(
                 self.GAPS,
                 tr("Facility gap result (units)"),
-                [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint],
+                [
+                    compat.ProcessingSourceType.VectorPolygon,
+                    compat.ProcessingSourceType.VectorPoint,
+                ],
                 optional=True,
             ),
             tr(
@@ -345,9 +350,9 @@ class CommunityScoringAlgorithm(BaseAlgorithm):
                     title,
                     parentLayerParameterName=self.GAPS,
                     type=(
-                        QgsProcessingParameterField.Numeric
+                        compat.ProcessingFieldParameterDataType.Numeric
                         if numeric
-                        else QgsProcessingParameterField.Any
+                        else compat.ProcessingFieldParameterDataType.Any
                     ),
                     optional=True,
                 ),
@@ -357,7 +362,7 @@ class CommunityScoringAlgorithm(BaseAlgorithm):
             QgsProcessingParameterFeatureSource(
                 self.PROVISION,
                 tr("Provision table"),
-                [QgsProcessing.TypeVector],
+                [compat.ProcessingSourceType.Vector],
                 optional=True,
             ),
             tr(

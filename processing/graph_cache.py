@@ -37,7 +37,6 @@ from typing import Any, Callable, Hashable, Optional, Tuple
 
 import numpy as np
 from qgis.core import (
-    Qgis,
     QgsMapLayer,
     QgsProcessingFeatureSourceDefinition,
     QgsProcessingUtils,
@@ -46,6 +45,7 @@ from qgis.core import (
 )
 
 from ..scoring.network.memo import digest
+from . import compat
 from .layers import PointsRead
 
 #: Graphs kept at once. A city network of 500,000 edges takes about 100 MB with its indexes.
@@ -57,10 +57,8 @@ POINT_CAPACITY = 4
 SETTLE_SECONDS = 2.0
 #: Providers whose layers are single local files this module knows how to watch.
 FILE_PROVIDERS = ("ogr", "spatialite", "delimitedtext")
-#: QgsProperty's "static value" type (an enum of Qgis from QGIS 3.36 on).
-_STATIC_PROPERTY = getattr(QgsProperty, "StaticProperty", None)
-if _STATIC_PROPERTY is None:  # pragma: no cover - newer QGIS without the old spelling
-    _STATIC_PROPERTY = Qgis.PropertyType.Static
+#: QgsProperty's "static value" type.
+_STATIC_PROPERTY = compat.PropertyType.Static
 #: Side files that change with the main file when it is written.
 _SIDE_SUFFIXES = ("-wal", "-journal")
 _SHAPEFILE_SIDE_FILES = (".shx", ".dbf")

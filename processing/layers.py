@@ -22,7 +22,6 @@ from qgis.core import (
     QgsPointXY,
     QgsProcessingException,
     QgsProcessingFeatureSource,
-    QgsUnitTypes,
     QgsWkbTypes,
 )
 
@@ -38,12 +37,7 @@ _SCALE_PROBE_M = 500.0
 
 #: Read every feature whatever the Processing setting "Invalid features filtering" says: these
 #: readers repair invalid polygons and list them, rather than stopping or silently dropping.
-try:  # QGIS >= 3.36 moved the flag to Qgis.ProcessingFeatureSourceFlag
-    from qgis.core import Qgis
-
-    _ALL_GEOMETRIES = Qgis.ProcessingFeatureSourceFlag.SkipGeometryValidityChecks
-except AttributeError:
-    _ALL_GEOMETRIES = QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks
+_ALL_GEOMETRIES = compat.ProcessingFeatureSourceFlag.SkipGeometryValidityChecks
 
 
 @dataclass
@@ -79,7 +73,7 @@ def measuring_crs(source: QgsProcessingFeatureSource, layer_label: str, context,
                 "Layer '{layer}' has no valid coordinate reference system; set its CRS first."
             ).format(layer=layer_label)
         )
-    projected_in_metres = not crs.isGeographic() and crs.mapUnits() == QgsUnitTypes.DistanceMeters
+    projected_in_metres = not crs.isGeographic() and crs.mapUnits() == compat.DistanceUnit.Meters
     extent = source.sourceExtent()
     if extent.isEmpty() and extent.width() == 0 and extent.height() == 0 and extent.isNull():
         if projected_in_metres:

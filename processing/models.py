@@ -117,5 +117,7 @@ def packaged_models() -> List[PackagedModel]:
         try:
             models.append(PackagedModel(spec))
         except QgsProcessingException as error:
-            QgsMessageLog.logMessage(str(error), tr("Complete Community"), Qgis.Warning)
+            QgsMessageLog.logMessage(
+                str(error), tr("Complete Community"), Qgis.MessageLevel.Warning
+            )
     return models

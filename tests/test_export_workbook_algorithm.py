@@ -608,14 +608,14 @@ def check_model_results(results: Dict[str, Any], workbook: Path, scores) -> None
 
 
 def test_the_model_runs_the_whole_chain(plugin, tmp_path):
-    from qgis.core import QgsApplication, QgsProcessingAlgorithm
+    from qgis.core import QgsApplication
 
     import processing
 
     registry = QgsApplication.processingRegistry()
     model = registry.algorithmById(MODEL)
     assert model is not None and model.group() == "Evaluation"
-    assert model.flags() & QgsProcessingAlgorithm.FlagSupportsBatch
+    assert model.flags() & compat.ProcessingAlgorithmFlag.SupportsBatch
     outputs = {
         "exportworkbook:WORKBOOK": str(tmp_path / "evaluation.xlsx"),
         "facilitygap:GAPS": str(tmp_path / "gaps.gpkg"),

@@ -176,11 +176,13 @@ def save_gpkg(source: QgsVectorLayer, path: Path, layer_name: str) -> str:
     options.driverName = "GPKG"
     options.layerName = layer_name
     if path.exists():
-        options.actionOnExistingFile = QgsVectorFileWriter.CreateOrOverwriteLayer
+        options.actionOnExistingFile = (
+            QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
+        )
     error = QgsVectorFileWriter.writeAsVectorFormatV3(
         source, str(path), QgsProject.instance().transformContext(), options
     )
-    assert error[0] == QgsVectorFileWriter.NoError, error
+    assert error[0] == QgsVectorFileWriter.WriterError.NoError, error
     return f"{path}|layername={layer_name}"
 
 

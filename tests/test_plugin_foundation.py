@@ -50,6 +50,7 @@ def test_metadata_is_complete_and_admits_running_qgis(repo_root):
     assert missing == []
     assert metadata["hasProcessingProvider"] == "yes"
     assert metadata["qgisMinimumVersion"] == "3.22"
+    assert (metadata["qgisMaximumVersion"], metadata["supportsQt6"]) == ("4.99", "True")
     assert version_int(metadata["qgisMinimumVersion"]) <= Qgis.versionInt()
     assert Qgis.versionInt() <= version_int(metadata.get("qgisMaximumVersion", "3.99")) + 99
     assert (repo_root / metadata["icon"]).is_file()

@@ -79,7 +79,6 @@ def _link_plugin() -> None:
 def model_inputs() -> List[Any]:
     """The model's parameters, in the order the dialog shows them."""
     from qgis.core import (
-        QgsProcessing,
         QgsProcessingParameterBoolean,
         QgsProcessingParameterEnum,
         QgsProcessingParameterFeatureSource,
@@ -89,7 +88,9 @@ def model_inputs() -> List[Any]:
         QgsProcessingParameterString,
     )
 
-    polygons = [QgsProcessing.TypeVectorPolygon]
+    from complete_community.processing import compat
+
+    polygons = [compat.ProcessingSourceType.VectorPolygon]
 
     def field(name: str, description: str, parent: str, default: str, optional=False, number=False):
         return QgsProcessingParameterField(
@@ -97,7 +98,9 @@ def model_inputs() -> List[Any]:
             description,
             defaultValue=default,
             parentLayerParameterName=parent,
-            type=QgsProcessingParameterField.Numeric if number else QgsProcessingParameterField.Any,
+            type=compat.ProcessingFieldParameterDataType.Numeric
+            if number
+            else compat.ProcessingFieldParameterDataType.Any,
             optional=optional,
         )
 
@@ -129,16 +132,16 @@ def model_inputs() -> List[Any]:
         QgsProcessingParameterFeatureSource(
             "FACILITIES",
             "Facilities",
-            [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint],
+            [compat.ProcessingSourceType.VectorPolygon, compat.ProcessingSourceType.VectorPoint],
         ),
         field("TYPE_FIELD", "Facility type field", "FACILITIES", "类型"),
         QgsProcessingParameterFeatureSource(
-            "NETWORK", "Walking network", [QgsProcessing.TypeVectorLine], optional=True
+            "NETWORK", "Walking network", [compat.ProcessingSourceType.VectorLine], optional=True
         ),
         QgsProcessingParameterNumber(
             "SNAP_TOLERANCE",
             "Snap tolerance (metres)",
-            QgsProcessingParameterNumber.Double,
+            compat.ProcessingNumberParameterType.Double,
             defaultValue=100.0,
             minValue=0.0,
         ),
@@ -155,7 +158,7 @@ def model_inputs() -> List[Any]:
             fileFilter="Rubric (*.yaml *.yml *.json *.xlsx)",
         ),
         QgsProcessingParameterFeatureSource(
-            "MANUAL_SCORES", "Manual scores", [QgsProcessing.TypeVector], optional=True
+            "MANUAL_SCORES", "Manual scores", [compat.ProcessingSourceType.Vector], optional=True
         ),
         QgsProcessingParameterFile(
             "PROJECTS",
@@ -320,9 +323,10 @@ def child_step(row: int, child_id: str, algorithm_id: str, sources, outputs, dep
         QgsProcessingModelChildAlgorithm,
         QgsProcessingModelChildDependency,
         QgsProcessingModelOutput,
-        QgsProcessingParameterDefinition,
     )
     from qgis.PyQt.QtCore import QPointF
+
+    from complete_community.processing import compat
 
     child = QgsProcessingModelChildAlgorithm(algorithm_id)
     child.setChildId(child_id)
@@ -335,7 +339,7 @@ def child_step(row: int, child_id: str, algorithm_id: str, sources, outputs, dep
         if (
             parameter.name() not in sources
             and not parameter.isDestination()
-            and not parameter.flags() & QgsProcessingParameterDefinition.FlagOptional
+            and not parameter.flags() & compat.ProcessingParameterFlag.Optional
             and parameter.defaultValue() is not None
         ):
             child.addParameterSources(

@@ -111,27 +111,6 @@ class CodeComboBox(QComboBox):
         self.blockSignals(False)
 
 
-def layer_filters(*kinds: str):
-    """Map layer combo box filters (``"PointLayer"``, ``"PolygonLayer"`` …) spelled for QGIS
-    3.22 (QgsMapLayerProxyModel) and for QGIS >= 3.34 (Qgis.LayerFilters), where the old
-    spelling is deprecated."""
-    try:
-        from qgis.core import Qgis
-
-        flags = [getattr(Qgis.LayerFilter, kind) for kind in kinds]
-        combined = flags[0]
-        for flag in flags[1:]:
-            combined = combined | flag
-        return Qgis.LayerFilters(combined)
-    except AttributeError:
-        from qgis.core import QgsMapLayerProxyModel
-
-        combined = 0
-        for kind in kinds:
-            combined = combined | getattr(QgsMapLayerProxyModel, kind)
-        return combined
-
-
 def type_items(standard) -> list:
     """(code, label) per facility type of the standard: ``幼儿园 (kindergarten)``."""
     return [(kind.code, f"{kind.display_name(locale())} ({kind.code})") for kind in standard.types]

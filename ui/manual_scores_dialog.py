@@ -35,6 +35,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..i18n import tr
+from ..processing.compat import layer_filters
 from ..scoring.errors import DataError
 from ..scoring.plan import (
     MANUAL_SCORES,
@@ -48,7 +49,7 @@ from ..scoring.plan import field_error as plan_field_error
 from ..scoring.rubric import community_key, load_rubric
 from ..scoring.standard import load_standard
 from . import common
-from .common import error_text, field_label, layer_filters, locale, mark_invalid
+from .common import error_text, field_label, locale, mark_invalid
 
 Key = Tuple[str, str]  # (community, point)
 

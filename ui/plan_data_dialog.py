@@ -34,6 +34,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..i18n import tr
+from ..processing import compat
 from ..scoring.errors import DataError
 from ..scoring.plan import (
     PLAN_INFO,
@@ -730,13 +731,7 @@ class PlanDataDialog(QDialog):
 
 def _wkt(crs: QgsCoordinateReferenceSystem) -> str:
     """The CRS as WKT 1 (what GeoPackage's gpkg_spatial_ref_sys holds), on any QGIS version."""
-    try:
-        from qgis.core import Qgis
-
-        variant = Qgis.CrsWktVariant.Wkt1Gdal
-    except AttributeError:
-        variant = QgsCoordinateReferenceSystem.WKT1_GDAL
-    return crs.toWkt(variant)
+    return crs.toWkt(compat.CrsWktVariant.Wkt1Gdal)
 
 
 def _info_differs(info: PlanInfo, stored: PlanInfo) -> bool:

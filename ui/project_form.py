@@ -24,12 +24,12 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..i18n import tr
+from ..processing.compat import layer_filters
 from ..scoring.plan import FUNDING_SOURCES, PROJECTS, STATUSES
 from .common import (
     CodeComboBox,
     choice_items,
     field_label,
-    layer_filters,
     mark_invalid,
     type_items,
 )

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
 
 from qgis.core import (
-    QgsProcessing,
     QgsProcessingException,
     QgsProcessingMultiStepFeedback,
     QgsProcessingOutputString,
@@ -51,6 +50,7 @@ from ...scoring.workbook import (
     safe_save,
     write_workbooks,
 )
+from .. import compat
 from ..community_scoring import (
     CommunityScoringAlgorithm,
     Evaluation,
@@ -156,7 +156,7 @@ class ExportWorkbookAlgorithm(CommunityScoringAlgorithm):
             QgsProcessingParameterFeatureSource(
                 self.DISTRICTS,
                 tr("Districts (片区)"),
-                [QgsProcessing.TypeVector],
+                [compat.ProcessingSourceType.Vector],
                 optional=True,
             ),
             tr(
@@ -208,7 +208,7 @@ class ExportWorkbookAlgorithm(CommunityScoringAlgorithm):
             (
                 self.SCENARIO_COMPARISON,
                 tr("Plan scenario: coverage before and after"),
-                [QgsProcessing.TypeVector],
+                [compat.ProcessingSourceType.Vector],
                 tr(
                     "Optional: the output 'Coverage before and after the plan' of the plan "
                     "scenario. With the gaps closed below, it makes the 规划前后对比 sheet."
@@ -217,7 +217,7 @@ class ExportWorkbookAlgorithm(CommunityScoringAlgorithm):
             (
                 self.SCENARIO_CHANGES,
                 tr("Plan scenario: gaps closed"),
-                [QgsProcessing.TypeVector],
+                [compat.ProcessingSourceType.Vector],
                 tr(
                     "Optional: the output 'Gaps closed by the plan' of the plan scenario: the "
                     "compounds the plan brings nearer, listed on the 规划前后对比 sheet."
@@ -226,7 +226,10 @@ class ExportWorkbookAlgorithm(CommunityScoringAlgorithm):
             (
                 self.GAPS_AFTER,
                 tr("Plan scenario: units with facility gaps after the plan"),
-                [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint],
+                [
+                    compat.ProcessingSourceType.VectorPolygon,
+                    compat.ProcessingSourceType.VectorPoint,
+                ],
                 tr(
                     "Optional: the units output of the plan scenario. The communities are scored "
                     "again with it in place of the facility gap result (same fields, same manual "

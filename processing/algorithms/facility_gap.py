@@ -15,7 +15,6 @@ from qgis.core import (
     QgsFeature,
     QgsFeatureSink,
     QgsFields,
-    QgsProcessing,
     QgsProcessingException,
     QgsProcessingMultiStepFeedback,
     QgsProcessingOutputNumber,
@@ -120,7 +119,10 @@ class FacilityGapAlgorithm(BaseAlgorithm):
     SUMMARY = "SUMMARY"
 
     def initAlgorithm(self, config=None) -> None:
-        areas_or_points = [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint]
+        areas_or_points = [
+            compat.ProcessingSourceType.VectorPolygon,
+            compat.ProcessingSourceType.VectorPoint,
+        ]
         self.add_parameter(
             QgsProcessingParameterFeatureSource(
                 self.UNITS, tr("Residential units (compounds)"), areas_or_points
@@ -144,7 +146,7 @@ class FacilityGapAlgorithm(BaseAlgorithm):
                 self.POPULATION_FIELD,
                 tr("Population field"),
                 parentLayerParameterName=self.UNITS,
-                type=QgsProcessingParameterField.Numeric,
+                type=compat.ProcessingFieldParameterDataType.Numeric,
                 optional=True,
             ),
             tr(
@@ -169,7 +171,7 @@ class FacilityGapAlgorithm(BaseAlgorithm):
             QgsProcessingParameterNumber(
                 self.MAX_DISTANCE,
                 tr("Search cut-off (metres)"),
-                QgsProcessingParameterNumber.Double,
+                compat.ProcessingNumberParameterType.Double,
                 defaultValue=2000.0,
                 minValue=1.0,
             ),
@@ -182,7 +184,7 @@ class FacilityGapAlgorithm(BaseAlgorithm):
         )
         self.add_parameter(
             QgsProcessingParameterFeatureSink(
-                self.SUMMARY, tr("Coverage by facility type"), QgsProcessing.TypeVector
+                self.SUMMARY, tr("Coverage by facility type"), compat.ProcessingSourceType.Vector
             ),
             tr("One row per facility type: facilities, units and population covered."),
         )
@@ -439,10 +441,10 @@ class FacilityGapAlgorithm(BaseAlgorithm):
             output.setAttributes(values)
             batch.append(output)
             if len(batch) == WRITE_BATCH:
-                sink.addFeatures(batch, QgsFeatureSink.FastInsert)
+                sink.addFeatures(batch, QgsFeatureSink.Flag.FastInsert)
                 batch = []
         if batch:
-            sink.addFeatures(batch, QgsFeatureSink.FastInsert)
+            sink.addFeatures(batch, QgsFeatureSink.Flag.FastInsert)
         return sink_id
 
     def kept_input_fields(self, units, result_names: set, feedback) -> list:
@@ -520,7 +522,7 @@ class FacilityGapAlgorithm(BaseAlgorithm):
                     None,
                 ]
             )
-            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+            sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
         for value, count in unknown.items():
             feature = QgsFeature(fields)
             attributes = [None] * len(SUMMARY_FIELDS)
@@ -529,5 +531,5 @@ class FacilityGapAlgorithm(BaseAlgorithm):
             attributes[-2] = result.mode
             attributes[-1] = tr("facility type not in the standard: left out")
             feature.setAttributes(attributes)
-            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+            sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
         return sink_id

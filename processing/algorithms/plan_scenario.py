@@ -23,7 +23,6 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeature,
     QgsFeatureSink,
-    QgsProcessing,
     QgsProcessingMultiStepFeedback,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
@@ -137,7 +136,9 @@ class PlanScenarioAlgorithm(FacilityGapAlgorithm):
         )
         self.add_parameter(
             QgsProcessingParameterFeatureSink(
-                self.CHANGES, tr("Gaps closed by the plan"), QgsProcessing.TypeVectorAnyGeometry
+                self.CHANGES,
+                tr("Gaps closed by the plan"),
+                compat.ProcessingSourceType.VectorAnyGeometry,
             ),
             tr(
                 "One row per unit and facility type whose distance the plan shortens: distance "
@@ -148,7 +149,7 @@ class PlanScenarioAlgorithm(FacilityGapAlgorithm):
             QgsProcessingParameterFeatureSink(
                 self.COMPARISON,
                 tr("Coverage before and after the plan"),
-                QgsProcessing.TypeVector,
+                compat.ProcessingSourceType.Vector,
             ),
             tr("One row per facility type: units and population covered before and after."),
         )
@@ -296,7 +297,7 @@ class PlanScenarioAlgorithm(FacilityGapAlgorithm):
                     None if np.isnan(people) else float(people),
                 ]
             )
-            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+            sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
         return sink_id
 
     def write_comparison(self, parameters, context, standard, comparisons) -> str:
@@ -333,7 +334,7 @@ class PlanScenarioAlgorithm(FacilityGapAlgorithm):
                     else None,
                 ]
             )
-            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+            sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
         return sink_id
 
 

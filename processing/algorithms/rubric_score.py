@@ -16,7 +16,6 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeature,
     QgsFeatureSink,
-    QgsProcessing,
     QgsProcessingMultiStepFeedback,
     QgsProcessingParameterFeatureSink,
 )
@@ -88,7 +87,7 @@ class RubricScoreAlgorithm(CommunityScoringAlgorithm):
         self.add_scoring_parameters()
         self.add_parameter(
             QgsProcessingParameterFeatureSink(
-                self.OUTPUT_TABLE, tr("Scores by scoring point"), QgsProcessing.TypeVector
+                self.OUTPUT_TABLE, tr("Scores by scoring point"), compat.ProcessingSourceType.Vector
             ),
             tr(
                 "One row per community and scoring point: maximum, score (NULL while 待评 or "
@@ -97,7 +96,7 @@ class RubricScoreAlgorithm(CommunityScoringAlgorithm):
         )
         self.add_parameter(
             QgsProcessingParameterFeatureSink(
-                self.OUTPUT, tr("Community scores"), QgsProcessing.TypeVectorPolygon
+                self.OUTPUT, tr("Community scores"), compat.ProcessingSourceType.VectorPolygon
             ),
             tr(
                 "The communities with a subtotal per category (cat_<id>), total, upper bound, "
@@ -162,7 +161,7 @@ class RubricScoreAlgorithm(CommunityScoringAlgorithm):
                         int(result.veto),
                     ]
                 )
-                sink.addFeature(feature, QgsFeatureSink.FastInsert)
+                sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
         return sink_id
 
     def write_communities(self, parameters, context, rubric, communities, scores) -> str:
@@ -190,7 +189,7 @@ class RubricScoreAlgorithm(CommunityScoringAlgorithm):
             feature = QgsFeature(fields)
             feature.setGeometry(original.geometry())
             feature.setAttributes(community_values(community, name, score))
-            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+            sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
         return sink_id
 
 

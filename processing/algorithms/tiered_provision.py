@@ -36,7 +36,6 @@ from qgis.core import (
     QgsFeatureSink,
     QgsGeometry,
     QgsPointXY,
-    QgsProcessing,
     QgsProcessingException,
     QgsProcessingMultiStepFeedback,
     QgsProcessingOutputNumber,
@@ -277,7 +276,7 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
     }
 
     def initAlgorithm(self, config=None) -> None:
-        polygons = [QgsProcessing.TypeVectorPolygon]
+        polygons = [compat.ProcessingSourceType.VectorPolygon]
         self._unit_parameters(polygons)
         self._facility_parameters()
         self.add_standard_parameter()
@@ -383,7 +382,7 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
                 self.POPULATION_FIELD,
                 tr("Population field"),
                 parentLayerParameterName=self.COMPOUNDS,
-                type=QgsProcessingParameterField.Numeric,
+                type=compat.ProcessingFieldParameterDataType.Numeric,
                 optional=True,
             ),
             tr(
@@ -396,7 +395,7 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
                 self.HOUSEHOLDS_FIELD,
                 tr("Households field"),
                 parentLayerParameterName=self.COMPOUNDS,
-                type=QgsProcessingParameterField.Numeric,
+                type=compat.ProcessingFieldParameterDataType.Numeric,
                 optional=True,
             ),
             tr("Households per compound, used when no population field is given."),
@@ -405,7 +404,7 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
             QgsProcessingParameterNumber(
                 self.PERSONS_PER_HOUSEHOLD,
                 tr("Persons per household"),
-                QgsProcessingParameterNumber.Double,
+                compat.ProcessingNumberParameterType.Double,
                 defaultValue=2.62,
                 minValue=0.0,
             ),
@@ -427,7 +426,10 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
             QgsProcessingParameterFeatureSource(
                 self.FACILITIES,
                 tr("Facilities"),
-                [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint],
+                [
+                    compat.ProcessingSourceType.VectorPolygon,
+                    compat.ProcessingSourceType.VectorPoint,
+                ],
             ),
             tr(
                 "Facility points or polygons of every type in one layer. A facility lies in the "
@@ -464,7 +466,7 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
             QgsProcessingParameterFeatureSink(
                 self.OUTPUT_TABLE,
                 tr("Provision by unit and facility type"),
-                QgsProcessing.TypeVector,
+                compat.ProcessingSourceType.Vector,
             ),
             tr(
                 "One row per unit and facility type of its tier: required, own, shared and "
@@ -473,7 +475,7 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
         )
         self.add_parameter(
             QgsProcessingParameterFeatureSink(
-                self.SHARING, tr("Shared facilities"), QgsProcessing.TypeVector
+                self.SHARING, tr("Shared facilities"), compat.ProcessingSourceType.Vector
             ),
             tr(
                 "One row per facility and unit it serves: the share of the facility and the "
@@ -486,7 +488,9 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
             (self.COMPOUNDS_OUTPUT, tr("Compounds with shortfalls")),
         ):
             self.add_parameter(
-                QgsProcessingParameterFeatureSink(name, title, QgsProcessing.TypeVectorPolygon),
+                QgsProcessingParameterFeatureSink(
+                    name, title, compat.ProcessingSourceType.VectorPolygon
+                ),
                 tr(
                     "The units of one tier with def_T (facilities missing) per type T, the total, "
                     "the types missing or short of area, population and size flag."
@@ -502,7 +506,7 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
             QgsProcessingParameterFeatureSink(
                 self.PLAN_CHANGES,
                 tr("Deficits changed by the plan"),
-                QgsProcessing.TypeVector,
+                compat.ProcessingSourceType.Vector,
                 optional=True,
                 createByDefault=False,
             ),
@@ -1013,7 +1017,7 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
                     mode,
                 ]
             )
-            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+            sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
         return sink_id
 
     def write_sharing(self, parameters, context, result, facilities, mode) -> str:
@@ -1039,7 +1043,7 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
                     mode,
                 ]
             )
-            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+            sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
         return sink_id
 
     def write_plan_changes(
@@ -1072,7 +1076,7 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
                     ",".join(names.get(pid, pid) for pid in change.project_ids),
                 ]
             )
-            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+            sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
         return sink_id
 
     def write_tier(self, parameters, context, layer: _TierLayer, standard, summaries, name) -> str:
@@ -1114,7 +1118,7 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
                     int(summary.short_of_any),
                 ]
             )
-            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+            sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
         return sink_id
 
 
