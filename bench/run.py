@@ -232,7 +232,8 @@ def _first_community_id(city: Path) -> str:
 
 _GAP_ADAPTER = f"{PLUGIN_NAME}.processing.algorithms.facility_gap"
 _GAP_DOMAIN = f"{PLUGIN_NAME}.scoring.gap"
-_BASE = f"{PLUGIN_NAME}.processing.base"  # BaseAlgorithm.walking_graph reads and builds
+#: Where the walking network is read and its graph built (``read_network_inputs``).
+_NETWORK = f"{PLUGIN_NAME}.processing.network_inputs"
 _TIERED = f"{PLUGIN_NAME}.processing.algorithms.tiered_provision"
 _TIERED_CLASS = f"{_TIERED}:TieredProvisionAlgorithm"
 _SCORING = f"{PLUGIN_NAME}.processing.community_scoring"
@@ -300,8 +301,8 @@ ALGORITHMS: Tuple[BenchAlgorithm, ...] = (
         parameters=_facility_gap_parameters,
         probes=(
             Probe(f"{_GAP_ADAPTER}:read_points", ("read_units", "read_facilities")),
-            Probe(f"{_BASE}:read_lines", ("read_network",)),
-            Probe(f"{_BASE}:build_graph", ("build_graph",)),
+            Probe(f"{_NETWORK}:read_lines", ("read_network",)),
+            Probe(f"{_NETWORK}:build_graph", ("build_graph",)),
             Probe(f"{_GAP_ADAPTER}:analyse_gaps", ("analyse",)),
             Probe(f"{_GAP_DOMAIN}:snap_points", ("snap",), parent="analyse"),
             Probe(f"{_GAP_DOMAIN}:on_island", ("snap",), parent="analyse"),
@@ -338,8 +339,8 @@ ALGORITHMS: Tuple[BenchAlgorithm, ...] = (
             Probe(f"{_TIERED_CLASS}.read_facilities", ("facilities",)),
             Probe(f"{_TIERED_CLASS}.parents_of", ("parents",)),
             Probe(f"{_TIERED_CLASS}.report_overlaps", ("overlaps",)),
-            Probe(f"{_BASE}:read_lines", ("read_network",)),
-            Probe(f"{_BASE}:build_graph", ("build_graph",)),
+            Probe(f"{_NETWORK}:read_lines", ("read_network",)),
+            Probe(f"{_NETWORK}:build_graph", ("build_graph",)),
             Probe(f"{_TIERED_CLASS}.reach_table", ("reach",)),
             Probe(f"{_TIERED}:snap_points", ("snap",), parent="reach"),
             Probe(f"{_TIERED}:pairs_within", ("pairs",), parent="reach"),

@@ -340,6 +340,10 @@
       <translation>距离计算方式</translation>
     </message>
     <message>
+      <source>Measure</source>
+      <translation>度量方式</translation>
+    </message>
+    <message>
       <source>No population field: population covered is not computed.</source>
       <translation>未指定人口字段：不计算覆盖人口。</translation>
     </message>
@@ -700,28 +704,8 @@
       <translation>{count} 个{units}的人口超出标准对该层级规定的范围（状态为“规模不符”）：{ids}</translation>
     </message>
     <message>
-      <source>Line vertices closer than this are the same network node.</source>
-      <translation>距离小于此值的线顶点视为同一网络节点。</translation>
-    </message>
-    <message>
       <source>Field holding each facility's type: a code, Chinese or English name, or OSM tag listed among the standard's aliases.</source>
       <translation>记录设施类型的字段：标准中的代码、中文或英文名称，或标准别名中列出的 OSM 标签。</translation>
-    </message>
-    <message>
-      <source>Walking network</source>
-      <translation>步行网络</translation>
-    </message>
-    <message>
-      <source>Snap tolerance (metres)</source>
-      <translation>吸附容差（米）</translation>
-    </message>
-    <message>
-      <source>Units and facilities farther than this from every network line are not joined: their distances are NULL and the reason field says why.</source>
-      <translation>与所有网络线的距离都超过此值的单元和设施不接入网络：其距离为空，reason 字段说明原因。</translation>
-    </message>
-    <message>
-      <source>Topology tolerance (metres)</source>
-      <translation>拓扑容差（米）</translation>
     </message>
     <message>
       <source>Facility type field</source>
@@ -740,10 +724,6 @@
       <translation>评价细则文件</translation>
     </message>
     <message>
-      <source>No walking network given: distances are straight-line, not walking distances.</source>
-      <translation>未提供步行网络：距离为直线距离，而非步行距离。</translation>
-    </message>
-    <message>
       <source>Cancelled: nothing was written.</source>
       <translation>已取消：未写入任何结果。</translation>
     </message>
@@ -756,20 +736,12 @@
       <translation>评价细则 (*.yaml *.yml *.json *.xlsx)</translation>
     </message>
     <message>
-      <source>Walking network: {nodes} nodes, {edges} edges, {components} connected parts.</source>
-      <translation>步行网络：{nodes} 个节点，{edges} 条边，{components} 个连通部分。</translation>
-    </message>
-    <message>
       <source>Facility types the standard does not know (field '{field}'), left out: {values}</source>
       <translation>标准中没有的设施类型（字段“{field}”），未参与计算：{values}</translation>
     </message>
     <message>
       <source>Layer '{layer}' is empty: there is nothing to analyse.</source>
       <translation>图层“{layer}”为空：没有可分析的内容。</translation>
-    </message>
-    <message>
-      <source>Layer '{layer}' is unchanged since an earlier run: reused the walking network built earlier.</source>
-      <translation>图层“{layer}”自上次运行以来未改变：沿用之前构建的步行网络。</translation>
     </message>
     <message>
       <source>Layer '{layer}' has no field '{field}'.</source>
@@ -786,10 +758,6 @@
     <message>
       <source>Layer '{layer}': {count} invalid geometries were repaired: {ids}</source>
       <translation>图层“{layer}”：已修复 {count} 个无效几何图形：{ids}</translation>
-    </message>
-    <message>
-      <source>Layer '{layer}' has no usable lines: nothing to walk on.</source>
-      <translation>图层“{layer}”没有可用的线：无法构建步行网络。</translation>
     </message>
     <message>
       <source>(empty) × {count}</source>
@@ -970,6 +938,42 @@
     <message>
       <source>The model file {file} could not be read.</source>
       <translation>无法读取模型文件 {file}。</translation>
+    </message>
+    <message>
+      <source>Line vertices closer than this are the same network node.</source>
+      <translation>距离小于此值的线顶点视为同一网络节点。</translation>
+    </message>
+    <message>
+      <source>Walking network</source>
+      <translation>步行网络</translation>
+    </message>
+    <message>
+      <source>Snap tolerance (metres)</source>
+      <translation>吸附容差（米）</translation>
+    </message>
+    <message>
+      <source>Units and facilities farther than this from every network line are not joined: their distances are NULL and the reason field says why.</source>
+      <translation>与所有网络线的距离都超过此值的单元和设施不接入网络：其距离为空，reason 字段说明原因。</translation>
+    </message>
+    <message>
+      <source>Topology tolerance (metres)</source>
+      <translation>拓扑容差（米）</translation>
+    </message>
+    <message>
+      <source>No walking network given: distances are straight-line, not walking distances.</source>
+      <translation>未提供步行网络：距离为直线距离，而非步行距离。</translation>
+    </message>
+    <message>
+      <source>Walking network: {nodes} nodes, {edges} edges, {components} connected parts.</source>
+      <translation>步行网络：{nodes} 个节点，{edges} 条边，{components} 个连通部分。</translation>
+    </message>
+    <message>
+      <source>Layer '{layer}' is unchanged since an earlier run: reused the walking network built earlier.</source>
+      <translation>图层“{layer}”自上次运行以来未改变：沿用之前构建的步行网络。</translation>
+    </message>
+    <message>
+      <source>Layer '{layer}' has no usable lines: nothing to walk on.</source>
+      <translation>图层“{layer}”没有可用的线：无法构建步行网络。</translation>
     </message>
     <message>
       <source>Plan store {file}: its coordinate reference system '{crs}' is not known to QGIS, so the project locations cannot be placed</source>

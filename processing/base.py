@@ -17,21 +17,17 @@ from qgis.core import (
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingParameterDefinition,
-    QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
-    QgsProcessingParameterNumber,
 )
 from qgis.PyQt.QtGui import QIcon
 
 from ..i18n import current_language, tr
 from ..resources import ICON_PATH, help_html
 from ..scoring.errors import Cancelled, DataError
-from ..scoring.network import build_graph
 from ..scoring.standard import FacilityStandard, load_standard
 from . import compat
-from .graph_cache import GRAPHS, network_key
-from .layers import describe_ids, read_lines, transform_to
+from .layers import describe_ids
 
 
 class BaseAlgorithm(QgsProcessingAlgorithm):
@@ -42,9 +38,6 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
     DISPLAY_NAME = ""
     GROUP = ""
     GROUP_ID = ""
-    NETWORK = "NETWORK"
-    SNAP_TOLERANCE = "SNAP_TOLERANCE"
-    TOPOLOGY_TOLERANCE = "TOPOLOGY_TOLERANCE"
     STANDARD = "STANDARD"
     FACILITIES = "FACILITIES"
     TYPE_FIELD = "TYPE_FIELD"
@@ -105,50 +98,8 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
 
     # The parameters several algorithms share, declared once so that their titles, defaults
     # and help cannot drift apart. An algorithm whose help says something of its own (what the
-    # network is for, what the rubric is used for) passes that help; the rest keep the shared one.
-
-    def add_network_parameter(self, help_text: str) -> None:
-        """The optional walking network (``NETWORK``); the help says what it is used for."""
-        self.add_parameter(
-            QgsProcessingParameterFeatureSource(
-                self.NETWORK,
-                tr("Walking network"),
-                [compat.ProcessingSourceType.VectorLine],
-                optional=True,
-            ),
-            help_text,
-        )
-
-    def add_snap_tolerance_parameter(self, help_text: Optional[str] = None) -> None:
-        """How far from the network a point may lie and still be joined (``SNAP_TOLERANCE``)."""
-        self.add_parameter(
-            QgsProcessingParameterNumber(
-                self.SNAP_TOLERANCE,
-                tr("Snap tolerance (metres)"),
-                compat.ProcessingNumberParameterType.Double,
-                defaultValue=100.0,
-                minValue=0.0,
-            ),
-            help_text
-            or tr(
-                "Units and facilities farther than this from every network line are not joined: "
-                "their distances are NULL and the reason field says why."
-            ),
-        )
-
-    def add_topology_tolerance_parameter(self) -> None:
-        """The advanced ``TOPOLOGY_TOLERANCE`` that :meth:`walking_graph` builds the graph with."""
-        self.add_parameter(
-            QgsProcessingParameterNumber(
-                self.TOPOLOGY_TOLERANCE,
-                tr("Topology tolerance (metres)"),
-                compat.ProcessingNumberParameterType.Double,
-                defaultValue=0.01,
-                minValue=0.0,
-            ),
-            tr("Line vertices closer than this are the same network node."),
-            advanced=True,
-        )
+    # rubric is used for) passes that help; the rest keep the shared one. The walking network's
+    # parameters are declared and read by ``network_inputs.py``.
 
     def add_type_field_parameter(self) -> None:
         """The field of ``FACILITIES`` holding each facility's type (``TYPE_FIELD``), matched
@@ -235,54 +186,6 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, name))
         return fields, sink, sink_id
-
-    def walking_graph(self, parameters, network, crs, context, steps, feedback):
-        """The walking graph of the NETWORK layer, or None (straight-line mode) without one.
-
-        Every algorithm that measures walking distance builds it the same way, with the same
-        messages, from its ``NETWORK`` and ``TOPOLOGY_TOLERANCE`` parameters. A graph built
-        earlier in the session from the same unchanged layer with the same settings is reused
-        (see ``graph_cache.py``), with the snapping and search results remembered on it.
-        """
-        if network is None:
-            feedback.pushWarning(
-                tr("No walking network given: distances are straight-line, not walking distances.")
-            )
-            return None
-        label = self.label(network, self.NETWORK)
-        transform = transform_to(network, crs, label, context, feedback)
-        tolerance = self.parameterAsDouble(parameters, self.TOPOLOGY_TOLERANCE, context)
-        key = network_key(
-            self.parameterAsVectorLayer(parameters, self.NETWORK, context),
-            parameters.get(self.NETWORK),
-            transform,
-            context,
-            tolerance,
-        )
-        graph = GRAPHS.get(key)
-        if graph is not None:
-            feedback.pushInfo(
-                tr(
-                    "Layer '{layer}' is unchanged since an earlier run: reused the walking "
-                    "network built earlier."
-                ).format(layer=label)
-            )
-        else:
-            lines = read_lines(network, transform, steps)
-            if not lines:
-                raise QgsProcessingException(
-                    tr("Layer '{layer}' has no usable lines: nothing to walk on.").format(
-                        layer=label
-                    )
-                )
-            graph = build_graph(lines, topology_tolerance=tolerance)
-            GRAPHS.put(key, graph)
-        feedback.pushInfo(
-            tr(
-                "Walking network: {nodes} nodes, {edges} edges, {components} connected parts."
-            ).format(nodes=graph.n_nodes, edges=graph.n_edges, components=graph.n_components)
-        )
-        return graph
 
     @staticmethod
     def report_unknown_types(unknown: dict[str, int], type_field: str, feedback) -> None:

@@ -250,13 +250,26 @@ def read_points(
     return result
 
 
-def read_lines(source: QgsProcessingFeatureSource, transform, feedback) -> list[np.ndarray]:
-    """Every line part as an (n, 2) array of vertices in the measuring CRS.
+@dataclass
+class LinesRead:
+    """Every line part of a layer in the measuring CRS, and the feature each part came from
+    (walking time needs each feature's attributes: stairs, bridges, a lift's fixed time)."""
+
+    parts: list[np.ndarray]
+    feature_ids: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.parts)
+
+
+def read_lines(source: QgsProcessingFeatureSource, transform, feedback) -> LinesRead:
+    """Every line part as an (n, 2) array of vertices in the measuring CRS, with its feature id.
 
     Plain LineStrings and MultiLineStrings are read from their WKB and reprojected in one call
     (see ``geometry_arrays``); curves and anything unusual go through QGIS one by one.
     """
     parts: list[Optional[np.ndarray]] = []
+    owners: list[int] = []  # the feature id of every place of parts
     simple: list[bytes] = []  # 2D LineString WKBs, read together after the loop ...
     simple_at: list[int] = []  # ... into these places of parts
     plain: list[int] = []  # places of parts holding other parts still to reproject
@@ -269,11 +282,13 @@ def read_lines(source: QgsProcessingFeatureSource, transform, feedback) -> list[
                 raise Cancelled()
             if index % 5000 == 0:
                 feedback.setProgress(100.0 * index / total)
+        fid = feature.id()
         wkb = bytes(feature.geometry().asWkb())
         if wkb.startswith(geometry_arrays.LINESTRING_2D_PREFIX):
             simple_at.append(len(parts))
             simple.append(wkb)
             parts.append(None)
+            owners.append(fid)
             continue
         found = geometry_arrays.line_parts(wkb, any_dimensions)
         if found is not None:
@@ -281,6 +296,7 @@ def read_lines(source: QgsProcessingFeatureSource, transform, feedback) -> list[
                 if part.shape[0] >= 2:
                     plain.append(len(parts))
                     parts.append(part)
+                    owners.append(fid)
             continue
         geometry, _ = _usable_geometry(feature, transform)
         if geometry is None or not compat.is_line(geometry):
@@ -291,8 +307,13 @@ def read_lines(source: QgsProcessingFeatureSource, transform, feedback) -> list[
         for polyline in polylines:
             if len(polyline) >= 2:
                 parts.append(np.array([(point.x(), point.y()) for point in polyline], dtype=float))
+                owners.append(fid)
     geometry_arrays.place_reprojected(parts, simple, simple_at, plain, transform)
-    return [part for part in parts if part is not None]
+    kept = [place for place, part in enumerate(parts) if part is not None]
+    return LinesRead(
+        parts=[parts[place] for place in kept],
+        feature_ids=np.asarray([owners[place] for place in kept], dtype=np.int64),
+    )
 
 
 def python_value(value: Any) -> Any:

@@ -282,9 +282,11 @@ def test_line_distances_connectors_and_radius(plugin, two_types, unit_kind, faci
         ]
         assert row["gaps"] == ",".join(missing), unit_id
         assert row["n_gaps"] == len(missing), unit_id
-        assert row["dist_mode"] == "network"
+        assert row["route_mode"] == "network"
+        assert row["measure"] == "distance"
         assert row["reason"] is None
     assert result["DISTANCE_MODE"] == "network"
+    assert result["MEASURE"] == "distance"
     assert result["UNITS_TOTAL"] == 5
     assert result["UNITS_WITH_GAPS"] == 4  # all but C (300 m and 350 m)
 
@@ -399,7 +401,7 @@ def test_summary_counts_population_covered_and_share(plugin, two_types):
     assert (kindergarten["n_facilities"], kindergarten["n_joined"]) == (1, 1)
     assert (kindergarten["name_zh"], kindergarten["name_en"]) == ("幼儿园", "Kindergarten")
     assert (kindergarten["radius_m"], market["radius_m"]) == (300, 500)
-    assert kindergarten["dist_mode"] == "network"
+    assert kindergarten["route_mode"] == "network"
 
 
 def test_without_network_distances_are_straight_line_and_say_so(plugin, two_types):
@@ -414,9 +416,9 @@ def test_without_network_distances_are_straight_line_and_say_so(plugin, two_type
         assert rows[unit_id]["dist_kindergarten"] == pytest.approx(kindergarten, abs=0.05)
         assert rows[unit_id]["dist_vegetable_market"] == pytest.approx(market, abs=0.05)
         assert rows[unit_id]["ok_kindergarten"] == int(kindergarten <= 300)
-        assert rows[unit_id]["dist_mode"] == "straight_line"
+        assert rows[unit_id]["route_mode"] == "straight_line"
     assert result["DISTANCE_MODE"] == "straight_line"
-    assert {row["dist_mode"] for row in summary_rows(result)} == {"straight_line"}
+    assert {row["route_mode"] for row in summary_rows(result)} == {"straight_line"}
     warning = tr("No walking network given: distances are straight-line, not walking distances.")
     assert warning in log.warnings
 
@@ -459,9 +461,13 @@ def test_user_standard_gives_fields_for_its_types_only(plugin, two_types):
         "ok_vegetable_market",
         "gaps",
         "n_gaps",
-        "dist_mode",
+        "route_mode",
+        "measure",
         "reason",
     ]
+    # DESIGN §4: only the per-type fields start with dist_, time_ or ok_.
+    per_type = [name for name in names if name.startswith(("dist_", "time_", "ok_"))]
+    assert per_type == [f"{prefix}_{code}" for code in TWO_CODES for prefix in ("dist", "ok")]
     assert [row["type_code"] for row in summary_rows(result)] == list(TWO_CODES)
 
 

@@ -145,11 +145,18 @@ def test_read_lines_gives_qgis_own_vertices(qgis_app, reprojected, kind):
     ]
     memory = layer(kind, crs, rows)
     transform = QgsCoordinateTransform(crs, UTM, QgsProject.instance())
-    parts = read_lines(source_of(memory), transform, QgsProcessingFeedback())
+    lines = read_lines(source_of(memory), transform, QgsProcessingFeedback())
+    parts = lines.parts
     expected = per_geometry_lines(memory, transform)
     assert len(expected) == (5 if kind == "MultiLineString" else 4)  # not the single vertex
     assert [part.tolist() for part in parts] == [[list(p) for p in part] for part in expected]
     assert all(part.flags.writeable and part.shape[1] == 2 for part in parts)
+    # Each part names its feature: b's two parts both name b; the empty and the
+    # single-vertex features have no part.
+    ids = [feature.id() for feature in memory.getFeatures()]
+    a, b, _empty, twice, _single, c = ids
+    owners = [a, b, b, twice, c] if kind == "MultiLineString" else [a, b, twice, c]
+    assert lines.feature_ids.tolist() == owners
 
 
 def test_read_lines_takes_curves_and_heights_through_qgis(qgis_app):
@@ -159,13 +166,13 @@ def test_read_lines_takes_curves_and_heights_through_qgis(qgis_app):
         [("CompoundCurve(CircularString(0 0, 10 10, 20 0), (20 0, 30 0))", "curve")],
     )
     transform = QgsCoordinateTransform(UTM, UTM, QgsProject.instance())
-    (part,) = read_lines(source_of(curved), transform, QgsProcessingFeedback())
+    (part,) = read_lines(source_of(curved), transform, QgsProcessingFeedback()).parts
     (expected,) = per_geometry_lines(curved, transform)
     assert part.tolist() == [list(p) for p in expected] and len(expected) > 4
 
     high = layer("LineStringZ", WGS84, [("LineStringZ(118.78 32.05 5, 118.79 32.06 9)", "z")])
     transform = QgsCoordinateTransform(WGS84, UTM, QgsProject.instance())
-    (part,) = read_lines(source_of(high), transform, QgsProcessingFeedback())
+    (part,) = read_lines(source_of(high), transform, QgsProcessingFeedback()).parts
     (expected,) = per_geometry_lines(high, transform)
     assert part.tolist() == [list(p) for p in expected]
 

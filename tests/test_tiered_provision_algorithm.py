@@ -259,7 +259,8 @@ def test_shared_complex_is_apportioned_not_tripled(plugin, standard_file):
             assert item["distance"] is None
         else:
             assert item["distance"] == pytest.approx(DIAGONAL)
-        assert item["dist_mode"] == "straight_line"
+        assert item["route_mode"] == "straight_line"
+        assert item["measure"] == "distance"
     assert result["DISTANCE_MODE"] == "straight_line"
 
 

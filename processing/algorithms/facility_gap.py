@@ -41,6 +41,7 @@ from ..layers import (
     read_points,
     transform_to,
 )
+from ..network_inputs import NetworkInputs, add_network_inputs, read_network_inputs
 
 #: Words for the domain's reason codes, written into the ``reason`` field and the log.
 REASON_TEXT = {
@@ -66,7 +67,8 @@ SUMMARY_FIELDS = (
     ("pop_not_covered", "double"),
     ("share_covered", "double"),
     ("mean_dist", "double"),
-    ("dist_mode", "string"),
+    ("route_mode", "string"),
+    ("measure", "string"),
     ("note", "string"),
 )
 
@@ -76,7 +78,7 @@ class GapInputs:
     """What a gap analysis run starts from, read by :meth:`FacilityGapAlgorithm.read_gap_inputs`:
     the units (all of them, ``located`` marking those with a usable point), the facilities of
     known position with their type codes, the unknown types, the measuring CRS and the walking
-    graph (None in straight-line mode)."""
+    network's inputs (its graph None in straight-line mode)."""
 
     units: Any
     unit_points: PointsRead
@@ -88,7 +90,7 @@ class GapInputs:
     facility_ids: list
     unknown: dict
     crs: Any
-    graph: Any
+    network: NetworkInputs
 
     def unit_set(self) -> PointSet:
         """The located units, as the domain takes them."""
@@ -159,14 +161,14 @@ class FacilityGapAlgorithm(BaseAlgorithm):
             tr("Facility points or polygons of every type in one layer."),
         )
         self.add_type_field_parameter()
-        self.add_network_parameter(
+        add_network_inputs(
+            self,
             tr(
                 "Walkable lines. Lines join where they share a vertex. Without a network "
                 "distances are straight-line, and the output says so."
-            )
+            ),
         )
         self.add_standard_parameter()
-        self.add_snap_tolerance_parameter()
         self.add_parameter(
             QgsProcessingParameterNumber(
                 self.MAX_DISTANCE,
@@ -177,7 +179,6 @@ class FacilityGapAlgorithm(BaseAlgorithm):
             ),
             tr("Distances beyond this are not searched and come out NULL."),
         )
-        self.add_topology_tolerance_parameter()
         self.add_parameter(
             QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Units with facility gaps")),
             tr("The units with dist_T, ok_T per facility type T, gaps and n_gaps."),
@@ -191,6 +192,7 @@ class FacilityGapAlgorithm(BaseAlgorithm):
         self.addOutput(QgsProcessingOutputNumber("UNITS_WITH_GAPS", tr("Units with gaps")))
         self.addOutput(QgsProcessingOutputNumber("UNITS_TOTAL", tr("Units analysed")))
         self.addOutput(QgsProcessingOutputString("DISTANCE_MODE", tr("Distance mode")))
+        self.addOutput(QgsProcessingOutputString("MEASURE", tr("Measure")))
 
     # ---------------------------------------------------------------------------------
 
@@ -205,23 +207,22 @@ class FacilityGapAlgorithm(BaseAlgorithm):
             inputs.unit_set(),
             inputs.facility_set(),
             feedback=DomainFeedback(steps),
-            **self.gap_settings(parameters, context, standard, inputs.graph),
+            **self.gap_settings(parameters, context, standard, inputs.network),
         )
         self.report_reasons(result, inputs.facility_ids, feedback)
 
         if feedback.isCanceled():  # the last chance to stop before anything is written
             raise Cancelled()
         steps.setCurrentStep(4)
-        output_id = self.write_units(
-            parameters, context, inputs.units, inputs.unit_points, inputs.located, result, feedback
-        )
-        summary_id = self.write_summary(parameters, context, result, standard, inputs.unknown)
+        output_id = self.write_units(parameters, context, inputs, result, feedback)
+        summary_id = self.write_summary(parameters, context, inputs, result, standard)
         return {
             self.OUTPUT: output_id,
             self.SUMMARY: summary_id,
             "UNITS_WITH_GAPS": int(np.count_nonzero(result.n_gaps > 0)),
             "UNITS_TOTAL": len(inputs.unit_ids),
             "DISTANCE_MODE": result.mode,
+            "MEASURE": inputs.network.measure_name,
         }
 
     # Reading -----------------------------------------------------------------------------
@@ -237,7 +238,6 @@ class FacilityGapAlgorithm(BaseAlgorithm):
         """
         units = self.required_source(parameters, self.UNITS, context)
         facilities = self.required_source(parameters, self.FACILITIES, context)
-        network = self.parameterAsSource(parameters, self.NETWORK, context)
         unit_id_field = self.parameterAsString(parameters, self.UNIT_ID_FIELD, context)
         population_field = self.parameterAsString(parameters, self.POPULATION_FIELD, context)
         type_field = self.parameterAsString(parameters, self.TYPE_FIELD, context)
@@ -284,7 +284,7 @@ class FacilityGapAlgorithm(BaseAlgorithm):
         self.report_unknown_types(unknown, type_field, feedback)
 
         steps.setCurrentStep(2)
-        graph = self.walking_graph(parameters, network, crs, context, steps, feedback)
+        network = read_network_inputs(self, parameters, context, crs, steps, feedback)
         located = np.isfinite(facility_points.xy).all(axis=1)
         return GapInputs(
             units=units,
@@ -297,15 +297,15 @@ class FacilityGapAlgorithm(BaseAlgorithm):
             facility_ids=[fid for fid, ok in zip(facility_points.feature_ids, located) if ok],
             unknown=unknown,
             crs=crs,
-            graph=graph,
+            network=network,
         )
 
-    def gap_settings(self, parameters, context, standard, graph) -> dict[str, Any]:
+    def gap_settings(self, parameters, context, standard, network) -> dict[str, Any]:
         """The keyword arguments of :func:`analyse_gaps` besides the units and facilities."""
         return {
             "types": standard.types,
-            "graph": graph,
-            "snap_tolerance": self.parameterAsDouble(parameters, self.SNAP_TOLERANCE, context),
+            "graph": network.graph,
+            "snap_tolerance": network.snap_tolerance,
             "max_distance": self.parameterAsDouble(parameters, self.MAX_DISTANCE, context),
             "satisfied_by": {code: standard.satisfiers(code)[1:] for code in standard.codes()},
         }
@@ -400,20 +400,21 @@ class FacilityGapAlgorithm(BaseAlgorithm):
 
     # Writing -----------------------------------------------------------------------------
 
-    def write_units(
-        self, parameters, context, units, unit_points, located, result, feedback
-    ) -> str:
+    def write_units(self, parameters, context, inputs: GapInputs, result, feedback) -> str:
+        """The units with their result fields (:meth:`result_rows`), in input order."""
+        units = inputs.units
         added = [
             compat.new_field(f"{prefix}_{code}", kind, *size)
             for code in result.codes
-            for prefix, kind, size in (("dist", "double", (12, 1)), ("ok", "int", ()))
+            for prefix, kind, size in PER_TYPE_FIELDS
         ]
         added += [
             compat.new_field(name, kind)
             for name, kind in (
                 ("gaps", "string"),
                 ("n_gaps", "int"),
-                ("dist_mode", "string"),
+                ("route_mode", "string"),
+                ("measure", "string"),
                 ("reason", "string"),
             )
         ]
@@ -428,11 +429,13 @@ class FacilityGapAlgorithm(BaseAlgorithm):
         )
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
-        located_rows = iter(self.result_rows(result))
+        measure = inputs.network.measure_name
+        located_rows = iter(self.result_rows(result, measure))
+        # A unit without a location: no distance, not covered.
         not_located = [None, 0] * len(result.codes)
-        not_located += [None, None, result.mode, tr(REASON_TEXT["no_geometry"])]
+        not_located += [None, None, result.mode, measure, tr(REASON_TEXT["no_geometry"])]
         batch = []
-        for feature, is_located in zip(unit_points.features, located.tolist()):
+        for feature, is_located in zip(inputs.unit_points.features, inputs.located.tolist()):
             attributes = feature.attributes()
             values = [attributes[kept] for kept in keep]
             values += next(located_rows) if is_located else not_located
@@ -471,26 +474,26 @@ class FacilityGapAlgorithm(BaseAlgorithm):
         return keep
 
     @staticmethod
-    def result_rows(result: GapResult) -> list:
-        """The result fields of every located unit, in input order: dist_T (rounded to 0.1 m,
-        NULL where nothing is within the cut-off) and ok_T per type, then gaps, n_gaps,
-        dist_mode and the reason. Built column by column (a city has 20,000 units × 36 types)."""
+    def result_rows(result: GapResult, measure: str) -> list:
+        """The result fields of every located unit, in input order: per type dist_T (metres,
+        rounded to 0.1 m, NULL where nothing is within the cut-off) and ok_T; then gaps,
+        n_gaps, route_mode, measure and the reason. Built column by column (a city has 20,000
+        units × 36 types)."""
         columns: list = []
         for code in result.codes:
-            columns.append(
-                [None if d != d else round(d, 1) for d in result.distance[code].tolist()]
-            )
+            columns.append(_rounded(result.distance[code], 1))
             columns.append(result.ok[code].tolist())
         words = {reason: tr(REASON_TEXT[reason]) for reason in set(result.reason) if reason}
         columns += [
             result.gaps,
             result.n_gaps.tolist(),
             [result.mode] * len(result.reason),
+            [measure] * len(result.reason),
             [words.get(reason) for reason in result.reason],
         ]
         return [list(row) for row in zip(*columns)]
 
-    def write_summary(self, parameters, context, result, standard, unknown) -> str:
+    def write_summary(self, parameters, context, inputs: GapInputs, result, standard) -> str:
         fields, sink, sink_id = self.create_sink(
             parameters,
             self.SUMMARY,
@@ -499,6 +502,7 @@ class FacilityGapAlgorithm(BaseAlgorithm):
             compat.NO_GEOMETRY,
             QgsCoordinateReferenceSystem(),
         )
+        measure = inputs.network.measure_name
         for row in result.summary:
             facility_type = standard.type_by_code(row.code)
             has_population = row.population_total > 0
@@ -517,19 +521,34 @@ class FacilityGapAlgorithm(BaseAlgorithm):
                     row.population_covered if has_population else None,
                     row.population_total - row.population_covered if has_population else None,
                     round(row.share_covered, 4) if has_population else None,
-                    None if np.isnan(row.mean_distance) else round(row.mean_distance, 1),
+                    _number_or_none(row.mean_distance, 1),
                     result.mode,
+                    measure,
                     None,
                 ]
             )
             sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
-        for value, count in unknown.items():
+        for value, count in inputs.unknown.items():
             feature = QgsFeature(fields)
             attributes = [None] * len(SUMMARY_FIELDS)
             attributes[1] = value
             attributes[4] = count
-            attributes[-2] = result.mode
+            attributes[-3] = result.mode
+            attributes[-2] = measure
             attributes[-1] = tr("facility type not in the standard: left out")
             feature.setAttributes(attributes)
             sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
         return sink_id
+
+
+#: (prefix, kind, (length, precision)) of the fields written per facility type T (DESIGN §4).
+PER_TYPE_FIELDS = (("dist", "double", (12, 1)), ("ok", "int", ()))
+
+
+def _rounded(values: np.ndarray, digits: int) -> list:
+    """Values for a field: rounded, NULL for NaN."""
+    return [None if value != value else round(value, digits) for value in values.tolist()]
+
+
+def _number_or_none(value: float, digits: int):
+    return None if value is None or np.isnan(value) else round(float(value), digits)

@@ -182,7 +182,7 @@ class PlanScenarioAlgorithm(FacilityGapAlgorithm):
         codes = project_codes(planned, standard, feedback)
 
         units = inputs.unit_set()
-        settings = self.gap_settings(parameters, context, standard, inputs.graph)
+        settings = self.gap_settings(parameters, context, standard, inputs.network)
         steps.setCurrentStep(3)
         before = analyse_gaps(
             units, inputs.facility_set(), feedback=DomainFeedback(steps), **settings
@@ -240,10 +240,8 @@ class PlanScenarioAlgorithm(FacilityGapAlgorithm):
     def write_outputs(
         self, parameters, context, feedback, inputs, standard, before, after, codes
     ) -> dict[str, Any]:
-        output_id = self.write_units(
-            parameters, context, inputs.units, inputs.unit_points, inputs.located, after, feedback
-        )
-        summary_id = self.write_summary(parameters, context, after, standard, inputs.unknown)
+        output_id = self.write_units(parameters, context, inputs, after, feedback)
+        summary_id = self.write_summary(parameters, context, inputs, after, standard)
         changes = unit_type_changes(before, after)
         changes_id = self.write_changes(parameters, context, inputs, standard, changes)
         per_type: dict[str, int] = {}
@@ -266,6 +264,7 @@ class PlanScenarioAlgorithm(FacilityGapAlgorithm):
             "UNITS_WITH_GAPS": int(np.count_nonzero(after.n_gaps > 0)),
             "UNITS_TOTAL": len(inputs.unit_ids),
             "DISTANCE_MODE": after.mode,
+            "MEASURE": inputs.network.measure_name,
             "PROJECTS_ADDED": sum(1 for code in codes if code is not None),
         }
 

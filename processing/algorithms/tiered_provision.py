@@ -50,7 +50,6 @@ from qgis.core import (
 
 from ...i18n import tr
 from ...scoring.errors import N_, DataError
-from ...scoring.gap import MODE_NETWORK, MODE_STRAIGHT_LINE
 from ...scoring.network import snap_points
 from ...scoring.network.reach import network_pair_distances, pairs_within
 from ...scoring.plan import PlannedFacility
@@ -90,6 +89,7 @@ from ..layers import (
     read_points,
     transform_to,
 )
+from ..network_inputs import add_network_inputs, read_network_inputs
 from ..plan_inputs import (
     add_plan_store_parameter,
     add_statuses_parameter,
@@ -137,7 +137,8 @@ TABLE_FIELDS = (
     ("flags", "string"),
     ("own_ids", "string"),
     ("shared_ids", "string"),
-    ("dist_mode", "string"),
+    ("route_mode", "string"),
+    ("measure", "string"),
 )
 
 #: The sharing ledger, one row per facility and unit it serves for one requirement type.
@@ -155,7 +156,8 @@ SHARING_FIELDS = (
     ("floor_area", "double"),
     ("land_area", "double"),
     ("capacity", "double"),
-    ("dist_mode", "string"),
+    ("route_mode", "string"),
+    ("measure", "string"),
 )
 
 #: The deficits the plan changes, one row per unit and facility type of its tier.
@@ -251,6 +253,7 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
     COMMUNITIES_SHORT = "COMMUNITIES_SHORT"
     COMPOUNDS_SHORT = "COMPOUNDS_SHORT"
     DISTANCE_MODE = "DISTANCE_MODE"
+    MEASURE_OUTPUT = "MEASURE"
     PLAN_STORE = "PLAN_STORE"
     PLAN_STATUSES = "PLAN_STATUSES"
     PLAN_CHANGES = "PLAN_CHANGES"
@@ -280,19 +283,17 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
         self._unit_parameters(polygons)
         self._facility_parameters()
         self.add_standard_parameter()
-        self.add_network_parameter(
+        add_network_inputs(
+            self,
             tr(
                 "Walkable lines, for the distance within which a facility may be shared with a "
                 "neighbouring unit. Without a network that distance is straight-line."
-            )
-        )
-        self.add_snap_tolerance_parameter(
+            ),
             tr(
                 "Units and facilities farther than this from every network line are not joined "
                 "to it and take part in no sharing (they still count in their own unit)."
-            )
+            ),
         )
-        self.add_topology_tolerance_parameter()
         self.add_parameter(
             QgsProcessingParameterBoolean(
                 self.MANDATORY_ONLY,
@@ -517,6 +518,7 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
             ),
         )
         self.addOutput(QgsProcessingOutputString(self.DISTANCE_MODE, tr("Distance mode")))
+        self.addOutput(QgsProcessingOutputString(self.MEASURE_OUTPUT, tr("Measure")))
         self.addOutput(
             QgsProcessingOutputNumber(self.PROJECTS_ADDED, tr("Projects added as facilities"))
         )
@@ -558,14 +560,11 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
             facility_xy = np.vstack([facility_xy, plan.xy])
 
         steps.setCurrentStep(4)
-        network = self.parameterAsSource(parameters, self.NETWORK, context)
-        graph = self.walking_graph(parameters, network, crs, context, steps, feedback)
-        mode = MODE_STRAIGHT_LINE if graph is None else MODE_NETWORK
+        network = read_network_inputs(self, parameters, context, crs, steps, feedback)
+        mode = network.route_mode
 
         steps.setCurrentStep(5)
-        reach = self.reach_table(
-            parameters, context, standard, tiers, facilities, facility_xy, graph, feedback
-        )
+        reach = self.reach_table(standard, tiers, facilities, facility_xy, network, feedback)
 
         steps.setCurrentStep(6)
         before = None  # the state without the plan, only needed for the comparison
@@ -577,8 +576,10 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
         mandatory_only = self.parameterAsBool(parameters, self.MANDATORY_ONLY, context)
         summaries = summarise_units(result, mandatory_only=mandatory_only)
         outputs: dict[str, Any] = {self.DISTANCE_MODE: mode}
-        outputs[self.OUTPUT_TABLE] = self.write_table(parameters, context, result, standard, mode)
-        outputs[self.SHARING] = self.write_sharing(parameters, context, result, facilities, mode)
+        modes = [mode, network.measure_name]
+        outputs[self.MEASURE_OUTPUT] = network.measure_name
+        outputs[self.OUTPUT_TABLE] = self.write_table(parameters, context, result, standard, modes)
+        outputs[self.SHARING] = self.write_sharing(parameters, context, result, facilities, modes)
         for tier in TOP_DOWN:
             _layer, _id, _parent, output_name, _short = self.TIER_PARAMETERS[tier]
             outputs[output_name] = self.write_tier(
@@ -835,12 +836,13 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
     # Distances for sharing ---------------------------------------------------------------
 
     def reach_table(
-        self, parameters, context, standard, tiers, facilities, facility_xy, graph, feedback
+        self, standard, tiers, facilities, facility_xy, network, feedback
     ) -> ReachTable:
         """The (facility, unit) pairs within the sharing reach of the facility's type, per tier."""
         reach_by_type = share_reach_by_type(standard)
         codes = [facility.type_code for facility in facilities]
-        snap = self.parameterAsDouble(parameters, self.SNAP_TOLERANCE, context)
+        graph = network.graph
+        snap = network.snap_tolerance
         facility_snaps = None if graph is None else snap_points(graph, facility_xy, snap)
         table = ReachTable()
         for tier in TOP_DOWN:
@@ -980,7 +982,7 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
         )
         return sink, sink_id, fields
 
-    def write_table(self, parameters, context, result, standard, mode) -> str:
+    def write_table(self, parameters, context, result, standard, modes) -> str:
         sink, sink_id, fields = self.table_sink(
             parameters, context, self.OUTPUT_TABLE, TABLE_FIELDS
         )
@@ -1014,13 +1016,13 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
                     ",".join(row.flags),
                     ",".join(str(fid) for fid in row.own_facility_ids),
                     ",".join(str(fid) for fid in row.shared_facility_ids),
-                    mode,
+                    *modes,
                 ]
             )
             sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
         return sink_id
 
-    def write_sharing(self, parameters, context, result, facilities, mode) -> str:
+    def write_sharing(self, parameters, context, result, facilities, modes) -> str:
         sink, sink_id, fields = self.table_sink(parameters, context, self.SHARING, SHARING_FIELDS)
         by_id = {facility.id: facility for facility in facilities}
         for item in result.allocations:
@@ -1040,7 +1042,7 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
                     item.floor_area,
                     item.land_area,
                     item.capacity,
-                    mode,
+                    *modes,
                 ]
             )
             sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
