@@ -104,9 +104,9 @@ MIN_DISTRICT_AREA_M2 = 500_000.0
 # A complete community (完整社区) has 5,000-12,000 residents (《完整居住社区建设标准（试行）》).
 COMMUNITY_MIN_POPULATION = 5_000
 COMMUNITY_MAX_POPULATION = 12_000
-# Blocks are not merged beyond this area: where OSM maps few homes, a community stays the size of
-# an inner-city community (社区) instead of swallowing blocks until it reaches 5,000 people.
-COMMUNITY_MAX_AREA_M2 = 1_000_000.0
+# A district (片区) holds at least two communities' worth of residents: a face between primary
+# roads with fewer joins its neighbour (the north of the study area has almost no housing mapped).
+DISTRICT_MIN_POPULATION = 2 * COMMUNITY_MIN_POPULATION
 
 # --- Compounds and population ------------------------------------------------------------------
 # Public streets split large residential land-use polygons into compounds (小区); lanes inside a
@@ -762,13 +762,23 @@ def boundary_lines(
     return district_lines, block_lines
 
 
-def build_districts(district_lines: List[BaseGeometry], area: Polygon) -> List[Region]:
-    """Faces between primary roads; faces too small for a district join their neighbour."""
+def build_districts(
+    district_lines: List[BaseGeometry], area: Polygon, compounds: List[Compound]
+) -> List[Region]:
+    """Faces between primary roads; faces too small for a district, then faces with too few
+    residents for two communities, join their neighbour."""
     faces = [Region(face, district=0) for face in faces_of(district_lines, area)]
     merged = merge_regions(
         faces,
         lambda r: r.geom.area < MIN_DISTRICT_AREA_M2,
         size_order,
+        lambda small, other: True,
+    )
+    place_compounds(merged, compounds)
+    merged = merge_regions(
+        merged,
+        lambda r: r.population < DISTRICT_MIN_POPULATION,
+        population_order,
         lambda small, other: True,
     )
     merged.sort(key=lambda r: position_key(r.geom))
@@ -777,37 +787,66 @@ def build_districts(district_lines: List[BaseGeometry], area: Polygon) -> List[R
     return merged
 
 
+def place_compounds(regions: List[Region], compounds: List[Compound]) -> None:
+    """Each compound into the region holding its point on surface; populations summed."""
+    for region in regions:
+        region.compounds, region.population = [], 0
+    for compound in compounds:
+        point = compound.geom.representative_point()
+        region = next(r for r in regions if r.geom.contains(point))
+        region.compounds.append(compound)
+        region.population += compound.population
+
+
 def build_communities(
     block_lines: List[BaseGeometry],
+    street_lines: List[BaseGeometry],
     area: Polygon,
     districts: List[Region],
     compounds: List[Compound],
 ) -> List[Region]:
-    """Blocks between major roads, slivers folded in, then merged up to a community's population."""
+    """Blocks between major roads, slivers folded in; a block with more residents than a
+    community holds is cut along its public streets; then the pieces with fewer residents than
+    a community are merged with a neighbour, fewest residents first, up to a community's
+    maximum. A piece without residents always joins a neighbour (it adds nobody), so every
+    community holds compounds."""
     blocks = []
     for face in faces_of(block_lines, area):
         point = face.representative_point()
         district = next(d.district for d in districts if d.geom.contains(point))
         blocks.append(Region(face, district=district))
-    for compound in compounds:
-        point = compound.geom.representative_point()
-        block = next(b for b in blocks if b.geom.contains(point))
-        block.compounds.append(compound)
-        block.population += compound.population
     blocks = merge_regions(
         blocks, lambda r: r.geom.area < MIN_BLOCK_AREA_M2, size_order, lambda small, other: True
     )
-    communities = merge_regions(
-        blocks,
-        lambda r: r.population < COMMUNITY_MIN_POPULATION,
-        population_order,
-        lambda small, other: (
-            small.population + other.population <= COMMUNITY_MAX_POPULATION
-            and small.geom.area + other.geom.area <= COMMUNITY_MAX_AREA_M2
-        ),
-    )
+    place_compounds(blocks, compounds)
+    street_faces = faces_of(street_lines + block_lines, area)
+    pieces: List[Region] = []
+    for block in blocks:
+        if block.population <= COMMUNITY_MAX_POPULATION:
+            pieces.append(block)
+            continue
+        inside = [
+            Region(face, district=block.district)
+            for face in street_faces
+            if block.geom.contains(face.representative_point())
+        ]
+        place_compounds(inside, block.compounds)
+        pieces.extend(merge_to_communities(inside))
+    place_compounds(pieces, compounds)
+    communities = merge_to_communities(pieces)
     communities.sort(key=lambda r: (r.district, position_key(r.geom)))
     return communities
+
+
+def merge_to_communities(regions: List[Region]) -> List[Region]:
+    """Regions with fewer residents than a community joined to a neighbour, fewest residents
+    first, as long as the result stays within a community's maximum."""
+    return merge_regions(
+        regions,
+        lambda r: r.population < COMMUNITY_MIN_POPULATION,
+        population_order,
+        lambda small, other: small.population + other.population <= COMMUNITY_MAX_POPULATION,
+    )
 
 
 # ===============================================================================================
@@ -1233,8 +1272,9 @@ def build(source: Path, output: Path) -> Dict[str, object]:
     roads = build_roads(lines, area)
     compounds, report = build_compounds(polygons, lines, area)
     district_lines, block_lines = boundary_lines(lines, area)
-    districts = build_districts(district_lines, area)
-    communities = build_communities(block_lines, area, districts, compounds)
+    districts = build_districts(district_lines, area, compounds)
+    street_lines = lines_of(lines, STREET_HIGHWAYS - BLOCK_HIGHWAYS, area)
+    communities = build_communities(block_lines, street_lines, area, districts, compounds)
     facilities, duplicates = build_facilities(load_standard(), points, polygons, area)
     named = identify(districts, communities, area)
     write_geopackage(output, layer_specs(roads, facilities, named))

@@ -43,7 +43,7 @@ SCORE = "completecommunity:rubricscore"
 MODEL = "completecommunity:completecommunityevaluation"
 SAMPLE = Path(__file__).resolve().parent.parent / "sample" / "nanjing_xuanwu.gpkg"
 LISTS_ZH = ["汇总表", "短板清单", "配置缺口", "说明"]
-DISTRICT_NAMES = {"PQ1": "西北片区", "PQ2": "东北片区", "PQ3": "西南片区", "PQ4": "东南片区"}
+DISTRICT_NAMES = {"PQ1": "西片区", "PQ2": "东片区"}
 INJECTION = '=HYPERLINK("http://example.com","点我")'
 LONG_ILLEGAL = "玄武门街道/锁金村社区居民委员会[筹]*?：一个很长很长很长的社区名称"
 SCORE_COLUMN = column_number("score")
@@ -196,8 +196,8 @@ def test_sample_workbook_lists_every_community_with_the_scores_rubricscore_compu
     target = tmp_path / "evaluation.xlsx"
     result = export(analyses, target)
     assert result["OUTPUT"] == str(target) and result["FILES"] == str(target)
-    assert result["COMMUNITIES_SCORED"] == 14
     names = sample_names()
+    assert result["COMMUNITIES_SCORED"] == len(names)
     book = openpyxl.load_workbook(target)
     assert book.sheetnames == LISTS_ZH + list(names.values())
 
@@ -246,7 +246,7 @@ def test_sample_workbook_lists_every_community_with_the_scores_rubricscore_compu
     assert len(list(summary.conditional_formatting)) > 0
     # 片区 by name (from the districts layer), not by id.
     district_column = next(i for i, text in enumerate(header, 1) if text == "所属片区")
-    districts = {summary.cell(row, district_column).value for row in range(4, 18)}
+    districts = {summary.cell(row, district_column).value for row in range(4, 4 + len(names))}
     assert districts == set(DISTRICT_NAMES.values())
 
 
@@ -294,14 +294,14 @@ def test_split_by_district_and_chosen_communities(plugin, analyses, tmp_path):
     ]
     assert not target.exists()
     names = sample_names()
-    book = openpyxl.load_workbook(files[3], read_only=True)  # 东南片区: SQ10 .. SQ14
-    assert book.sheetnames[len(LISTS_ZH) :] == [names[f"SQ{n}"] for n in range(10, 15)]
+    book = openpyxl.load_workbook(files[1], read_only=True)  # 东片区: SQ03 .. SQ06
+    assert book.sheetnames[len(LISTS_ZH) :] == [names[f"SQ0{n}"] for n in range(3, 7)]
     book.close()
 
     chosen = tmp_path / "chosen.xlsx"
-    export(analyses, chosen, SPLIT_BY=2, COMMUNITY_IDS="SQ03， SQ12")
+    export(analyses, chosen, SPLIT_BY=2, COMMUNITY_IDS="SQ02， SQ05")
     book = openpyxl.load_workbook(chosen, read_only=True)
-    assert book.sheetnames == [*LISTS_ZH, names["SQ03"], names["SQ12"]]
+    assert book.sheetnames == [*LISTS_ZH, names["SQ02"], names["SQ05"]]
     book.close()
 
 
@@ -327,7 +327,7 @@ def test_projects_of_a_plan_store_make_the_project_sheet(plugin, analyses, tmp_p
     store = PlanStore.create(tmp_path / "plan.gpkg", PlanInfo(name="玄武区专项规划"), "EPSG:32650")
     project = Project.new(
         "SQ05",
-        "东北片区2号社区养老服务站",
+        "东片区3号社区养老服务站",
         "elderly_service_station",
         "planned",
         investment_wan=120.0,
@@ -341,8 +341,8 @@ def test_projects_of_a_plan_store_make_the_project_sheet(plugin, analyses, tmp_p
     rows = list(sheet.iter_rows(values_only=True))
     header = next(row for row in rows if row and row[0] == "序号")
     data = dict(zip(header, next(row for row in rows if row and row[0] == 1)))
-    assert data["项目名称"] == "东北片区2号社区养老服务站"
-    assert data["所属社区"] == sample_names()["SQ05"] and data["所属片区"] == "东北片区"
+    assert data["项目名称"] == "东片区3号社区养老服务站"
+    assert data["所属社区"] == sample_names()["SQ05"] and data["所属片区"] == "东片区"
     assert data["项目状态"] == "计划" and data["资金来源"] == "老旧小区改造"
     assert data["投资（万元）"] == 120 and data["开工时间"] == 2025
 
@@ -514,7 +514,7 @@ def test_filled_in_forms_are_read_back_as_manual_scores(plugin, analyses, tmp_pa
     rubric = load_rubric()
     book = openpyxl.load_workbook(blank)
     filled: Dict[tuple, float] = {}
-    for community, share in (("SQ12", 1.0), ("SQ03", 0.5)):
+    for community, share in (("SQ05", 1.0), ("SQ02", 0.5)):
         sheet = book[names[community]]
         for row in form_rows(sheet):
             if row["point_method"] == "manual":
@@ -522,9 +522,9 @@ def test_filled_in_forms_are_read_back_as_manual_scores(plugin, analyses, tmp_pa
                 sheet.cell(row["row"], SCORE_COLUMN).value = value
                 filled[(community, row["point_id"])] = value
     computed = next(
-        row for row in form_rows(book[names["SQ03"]]) if row["point_method"] != "manual"
+        row for row in form_rows(book[names["SQ02"]]) if row["point_method"] != "manual"
     )
-    book[names["SQ03"]].cell(computed["row"], SCORE_COLUMN).value = 99  # not read back
+    book[names["SQ02"]].cell(computed["row"], SCORE_COLUMN).value = 99  # not read back
     filled_path = tmp_path / "filled.xlsx"
     book.save(filled_path)
 
@@ -548,7 +548,7 @@ def test_filled_in_forms_are_read_back_as_manual_scores(plugin, analyses, tmp_pa
     by_workbook = {row["community_id"]: row for row in records(from_workbook["OUTPUT"])}
     by_csv = {row["community_id"]: row for row in records(from_csv["OUTPUT"])}
     assert by_workbook == by_csv
-    assert by_workbook["SQ12"]["n_pending"] == 0 and by_workbook["SQ03"]["n_pending"] == 0
+    assert by_workbook["SQ05"]["n_pending"] == 0 and by_workbook["SQ02"]["n_pending"] == 0
     assert by_workbook["SQ01"]["n_pending"] == 25
     assert any("evaluation forms of workbook" in text and "50" in text for text in log.infos)
     changed = [text for text in log.warnings if "not read back" in text]
@@ -602,7 +602,7 @@ def check_model_results(results: Dict[str, Any], workbook: Path, scores) -> None
         ]
         assert sum(computed) == pytest.approx(totals[community_id], abs=1e-6)
     summary = next(book["汇总表"].iter_rows(min_row=4, max_row=4, values_only=True))
-    assert summary[2] == names["SQ01"] and summary[3] == "西北片区"  # default name fields
+    assert summary[2] == names["SQ01"] and summary[3] == "西片区"  # default name fields
     book.close()
     assert QgsVectorLayer(results["facilitygap:GAPS"], "gaps", "ogr").featureCount() == 47
 

@@ -496,15 +496,16 @@ def check_sample_scores(scores_layer, points_layer, gaps_layer_, results) -> Non
     rubric = load_rubric()
     scores = by_community(scores_layer)
     table = records(points_layer)
-    assert len(scores) == 14 and len(table) == 14 * 54
+    n_communities = QgsVectorLayer(f"{SAMPLE}|layername=communities", "c", "ogr").featureCount()
+    assert len(scores) == n_communities and len(table) == n_communities * 54
     for uid, row in scores.items():
         subtotals = [row[f"cat_{category.id}"] for category in rubric.categories]
         mine = [r["score"] for r in table if r["community_id"] == uid and r["score"] is not None]
         assert row["total"] == pytest.approx(math.fsum(subtotals), abs=1e-6), uid
         assert row["total"] == pytest.approx(math.fsum(mine), abs=1e-6), uid
         assert row["grade"] == rubric.grade_for(row["total"]).code or row["vetoed_by"], uid
-    assert results["COMMUNITIES_SCORED"] == 14
-    mean = math.fsum(row["total"] for row in scores.values()) / 14
+    assert results["COMMUNITIES_SCORED"] == n_communities
+    mean = math.fsum(row["total"] for row in scores.values()) / n_communities
     assert results["MEAN_TOTAL"] == pytest.approx(mean, abs=1e-6)
     assert results["N_PROVISIONAL"] == sum(row["provisional"] for row in scores.values())
     coverage = expected_coverage(gaps_layer_, "kindergarten")
@@ -538,7 +539,7 @@ def test_nanjing_sample_through_processing_run(plugin):
     check_sample_scores(results["OUTPUT"], results["OUTPUT_TABLE"], gaps, results)
     # no manual scores: the built-in rubric's 25 manual points are 待评 everywhere
     assert all(row["n_pending"] == 25 for row in records(results["OUTPUT"]))
-    assert results["N_PROVISIONAL"] == 14
+    assert results["N_PROVISIONAL"] == len(records(results["OUTPUT"]))
 
 
 def test_nanjing_sample_through_qgis_process(qgis_process_cli, tmp_path):
@@ -555,13 +556,13 @@ def test_nanjing_sample_through_qgis_process(qgis_process_cli, tmp_path):
         sample_provision_parameters({"OUTPUT_TABLE": provision, **outputs}),
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    # every manual point of SQ12 scored in full, from a CSV
+    # every manual point of SQ05 scored in full, from a CSV
     rubric = load_rubric()
     manual_points = [point for point in rubric.points() if point.is_manual]
     manual = write_csv(
         tmp_path / "manual.csv",
         MANUAL_HEADER,
-        [("SQ12", point.id, point.max_score, "", "", "") for point in manual_points],
+        [("SQ05", point.id, point.max_score, "", "", "") for point in manual_points],
     )
     parameters = sample_score_parameters(gaps, provision)
     parameters.update(
@@ -575,12 +576,12 @@ def test_nanjing_sample_through_qgis_process(qgis_process_cli, tmp_path):
     gaps_layer_ = QgsVectorLayer(gaps, "gaps", "ogr")
     points_layer = QgsVectorLayer(parameters["OUTPUT_TABLE"], "points", "ogr")
     check_sample_scores(parameters["OUTPUT"], points_layer, gaps_layer_, results)
-    sq12 = by_community(parameters["OUTPUT"])["SQ12"]
-    assert sq12["n_pending"] == 0
+    sq05 = by_community(parameters["OUTPUT"])["SQ05"]
+    assert sq05["n_pending"] == 0
     manual_rows = [
         row
         for row in records(points_layer)
-        if row["community_id"] == "SQ12" and row["method"] == "manual"
+        if row["community_id"] == "SQ05" and row["method"] == "manual"
     ]
     assert len(manual_rows) == 25
     assert all(float(row["score"]) == float(row["max_score"]) for row in manual_rows)
