@@ -306,7 +306,7 @@ ALGORITHMS: Tuple[BenchAlgorithm, ...] = (
             Probe(f"{_GAP_ADAPTER}:analyse_gaps", ("analyse",)),
             Probe(f"{_GAP_DOMAIN}:snap_points", ("snap",), parent="analyse"),
             Probe(f"{_GAP_DOMAIN}:on_island", ("snap",), parent="analyse"),
-            Probe(f"{_GAP_DOMAIN}:nearest_distances", ("search",), parent="analyse"),
+            Probe(f"{_GAP_DOMAIN}:nearest", ("search",), parent="analyse"),
             Probe(f"{_GAP_ADAPTER}:FacilityGapAlgorithm.write_units", ("write_units",)),
             Probe(f"{_GAP_ADAPTER}:FacilityGapAlgorithm.write_summary", ("write_summary",)),
         ),

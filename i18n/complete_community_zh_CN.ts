@@ -2431,5 +2431,101 @@
       <source>A table (CSV, Excel sheet, GeoPackage table …) with the columns community_id, point_id, score and optionally evidence, assessor, date. An empty score means not scored yet (待评).</source>
       <translation type="vanished">包含 community_id、point_id、score 列（可选 evidence、assessor、date 列）的表格（CSV、Excel 工作表、GeoPackage 表等）。得分为空表示尚未评分（待评）。</translation>
     </message>
+    <message>
+      <source>Facility type {code}: walking time {value} min is not a positive number</source>
+      <translation>设施类型 {code}：步行时间 {value} 分钟不是正数</translation>
+    </message>
+    <message>
+      <source>Facility type {code}: its walking time of {minutes} min is beyond the search cut-off of {max_minutes} min (the time to walk the maximum distance of {max_distance} m on flat ground), so coverage cannot be judged; raise the maximum distance</source>
+      <translation>设施类型 {code}：其步行时间 {minutes} 分钟超过搜索上限 {max_minutes} 分钟（在平地上步行最大距离 {max_distance} 米所需的时间），无法判断覆盖情况；请提高最大距离</translation>
+    </message>
+    <message>
+      <source>Walking model {file}: the file must be a mapping of fields (name, version, notice, hiking_function, piece_length_m, walk_speed_m_per_s, stairs, defaults), got '{value}'</source>
+      <translation>步行模型 {file}：文件必须是由字段组成的映射（name、version、notice、hiking_function、piece_length_m、walk_speed_m_per_s、stairs、defaults），实际为 '{value}'</translation>
+    </message>
+    <message>
+      <source>Walking model {file}: field 'hiking_function.b' (the grade walked fastest, downhill) must be at least 0 and below 1, got '{value}'</source>
+      <translation>步行模型 {file}：字段 'hiking_function.b'（步行最快的坡度，下坡）必须不小于 0 且小于 1，实际为 '{value}'</translation>
+    </message>
+    <message>
+      <source>Walking model {file}: required field '{field}' is missing</source>
+      <translation>步行模型 {file}：缺少必填字段 '{field}'</translation>
+    </message>
+    <message>
+      <source>Walking model {file}: unknown field '{field}' (a typo?); allowed fields: {allowed}</source>
+      <translation>步行模型 {file}：未知字段 '{field}'（拼写错误？）；允许的字段：{allowed}</translation>
+    </message>
+    <message>
+      <source>Walking model {file}: field '{field}' must be a mapping of 'key: value' entries, got '{value}'</source>
+      <translation>步行模型 {file}：字段 '{field}' 必须是由 'key: value' 条目组成的映射，实际为 '{value}'</translation>
+    </message>
+    <message>
+      <source>Walking model {file}: field '{field}' must be non-empty text, got '{value}'</source>
+      <translation>步行模型 {file}：字段 '{field}' 必须是非空文本，实际为 '{value}'</translation>
+    </message>
+    <message>
+      <source>Walking model {file}: field '{field}' must be a number, got '{value}'</source>
+      <translation>步行模型 {file}：字段 '{field}' 必须是数字，实际为 '{value}'</translation>
+    </message>
+    <message>
+      <source>Walking model {file}: field '{field}' must be a positive number, got '{value}'</source>
+      <translation>步行模型 {file}：字段 '{field}' 必须是正数，实际为 '{value}'</translation>
+    </message>
+    <message>
+      <source>Walking model {file} was not found</source>
+      <translation>步行模型 {file} 不存在</translation>
+    </message>
+    <message>
+      <source>Walking model {file}: unsupported file type '{suffix}'; use one of {allowed}</source>
+      <translation>步行模型 {file}：不支持的文件类型 '{suffix}'；请使用以下类型之一：{allowed}</translation>
+    </message>
+    <message>
+      <source>Walking model {file} is not UTF-8 text (undecodable byte at {position})</source>
+      <translation>步行模型 {file} 不是 UTF-8 文本（无法解码的字节位于 {position}）</translation>
+    </message>
+    <message>
+      <source>Walking model {file} could not be read: {reason}</source>
+      <translation>无法读取步行模型 {file}：{reason}</translation>
+    </message>
+    <message>
+      <source>Walking model {file} is empty</source>
+      <translation>步行模型 {file} 为空</translation>
+    </message>
+    <message>
+      <source>Walking model {file}: syntax error at line {line}, column {column}: {problem}</source>
+      <translation>步行模型 {file}：第 {line} 行第 {column} 列语法错误：{problem}</translation>
+    </message>
+    <message>
+      <source>Walking model {file}: syntax error: {problem}</source>
+      <translation>步行模型 {file}：语法错误：{problem}</translation>
+    </message>
+    <message>
+      <source>Walking model {file}: key '{key}' appears twice in the same mapping (line {line})</source>
+      <translation>步行模型 {file}：键 '{key}' 在同一映射中出现两次（第 {line} 行）</translation>
+    </message>
+    <message>
+      <source>Walking model {file}: key '{key}' appears twice in the same mapping</source>
+      <translation>步行模型 {file}：键 '{key}' 在同一映射中出现两次</translation>
+    </message>
+    <message>
+      <source>The walking speed must be a positive number of metres per second, not {value}</source>
+      <translation>步行速度必须是正数（米/秒），而不是 {value}</translation>
+    </message>
+    <message>
+      <source>The DEM gives no height anywhere on the walking network: all {count} points asked lie outside it or on nodata cells. Check that the DEM covers the network's area.</source>
+      <translation>DEM 在步行网络上任何位置都没有高程：所查询的全部 {count} 个点都位于 DEM 范围之外或无数据像元上。请检查 DEM 是否覆盖网络所在区域。</translation>
+    </message>
+    <message>
+      <source>Network line {line_id}: fixed time {value} is not a positive number of seconds (leave it empty for a line without a fixed time)</source>
+      <translation>网络线 {line_id}：固定通行时间 {value} 不是正的秒数（没有固定时间的线请留空）</translation>
+    </message>
+    <message>
+      <source>Network line {line_id}: step count {value} is not a non-negative number</source>
+      <translation>网络线 {line_id}：台阶数 {value} 不是非负数</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}, type #{index} ({code}): field '{field}' is given but 'sharing.shareable' is false</source>
+      <translation>设施标准 {file}，第 #{index} 类（{code}）：给出了字段 '{field}'，但 'sharing.shareable' 为 false</translation>
+    </message>
   </context>
 </TS>

@@ -5,11 +5,19 @@ facility type gives every unit its distance to the nearest facility of that type
 covered for a type when that distance is within the type's radius (the 5/10/15-minute life
 circle of the standard). Without a network the distances are straight-line and the result says
 so. Nothing here knows about QGIS: the adapter passes plain arrays and writes the layers.
+
+In walking time (``measure=walking_time(speed)``, DESIGN §4b) the graph carries directed
+walking-time costs (:func:`.network.walking_time.walking_time_graph`) and the searches run
+from each unit to the facilities: ``time[code]`` holds the minutes to the quickest facility,
+``distance[code]`` the metres of that quickest route, and ``ok[code]`` is judged on time, within
+the type's ``walk_minutes`` or else the time to walk its ``radius_m`` on flat ground (see
+:mod:`.network.measure`). ``max_distance`` stays in metres: in walking time the search stops at
+the time needed to walk that far on flat ground.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Protocol, Sequence
 
 import numpy as np
@@ -18,11 +26,12 @@ from .errors import N_, Cancelled, DataError
 from .network import (
     Snaps,
     WalkingGraph,
-    nearest_distances,
     on_island,
     snap_points,
     straight_line_distances,
 )
+from .network.measure import DISTANCE, Measure
+from .network.search import WALK_TO_SOURCE, nearest
 
 MODE_NETWORK = "network"
 MODE_STRAIGHT_LINE = "straight_line"
@@ -34,7 +43,8 @@ REASON_ISLAND = "island"
 
 
 class FacilityTypeRadius(Protocol):
-    """What the gap analysis needs of a facility type of the standard."""
+    """What the gap analysis needs of a facility type of the standard (and, when it has one,
+    its ``walk_minutes``, read with ``getattr``)."""
 
     @property
     def code(self) -> str: ...
@@ -88,6 +98,10 @@ class TypeSummary:
     share_covered: float
     mean_distance: float
     median_distance: float
+    #: Walking time only (NaN in distance mode): the coverage limit and the times reached.
+    limit_minutes: float = float("nan")
+    mean_minutes: float = float("nan")
+    median_minutes: float = float("nan")
 
 
 @dataclass(eq=False)
@@ -95,7 +109,9 @@ class GapResult:
     """Per unit (arrays in the order of the input units) and per facility type results.
 
     ``distance[code]`` is NaN where nothing of that type is within the cut-off; ``ok[code]`` is
-    1 within the radius, else 0. Facility index arrays refer to the input facilities.
+    1 within the radius (walking time: within the type's time limit), else 0. ``time[code]``
+    (walking time only, else empty) holds minutes, and ``distance`` then the metres of the
+    quickest route. Facility index arrays refer to the input facilities.
     """
 
     mode: str
@@ -117,6 +133,8 @@ class GapResult:
     #: drawing connectors or reporting their length.
     unit_snaps: Optional[Snaps] = None
     facility_snaps: Optional[Snaps] = None
+    measure: Measure = DISTANCE
+    time: Dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def analyse_gaps(
@@ -128,16 +146,22 @@ def analyse_gaps(
     max_distance: float,
     feedback: Optional[Progress] = None,
     satisfied_by: Optional[Mapping[str, Sequence[str]]] = None,
+    measure: Measure = DISTANCE,
 ) -> GapResult:
     """Distances, coverage and gaps of every unit for every facility type of ``types``.
 
     ``graph=None`` measures straight-line distances (and ignores ``snap_tolerance``).
     ``satisfied_by`` names, per type code, the higher types that also serve it (a community
     health centre serves as a health station): a unit next to one has no gap for the lower type.
+    ``measure`` is metres (default) or walking time; with walking time ``graph`` must carry
+    walking-time costs at the measure's speed (see the module docstring).
     Raises DataError for bad input the user can fix and Cancelled when ``feedback`` says so.
     """
     _check_settings(snap_tolerance, max_distance, graph is not None)
-    codes = _check_types(types, max_distance)
+    _check_graph_measure(graph, measure)
+    limits = _check_types(types, max_distance, measure)
+    codes = list(limits)
+    max_cost = measure.cost_of_metres(float(max_distance))
     unit_xy = _checked_xy(
         units.xy,
         units.ids,
@@ -157,21 +181,33 @@ def analyse_gaps(
     steps = _Steps(feedback, 1 + len(codes))
 
     steps.check_cancelled()
-    searcher = _make_searcher(graph, unit_xy, facility_xy, known, snap_tolerance)
+    searcher = _make_searcher(graph, unit_xy, facility_xy, known, snap_tolerance, measure)
     steps.done()
     distance: Dict[str, np.ndarray] = {}
+    minutes: Dict[str, np.ndarray] = {}
     ok: Dict[str, np.ndarray] = {}
     for kind in types:
         steps.check_cancelled()
         serving = [kind.code, *(satisfied_by or {}).get(kind.code, ())]
         of_type = np.isin(facility_code, serving)
-        distance[kind.code] = searcher.distances(of_type, max_distance)
-        ok[kind.code] = (distance[kind.code] <= float(kind.radius_m)).astype(np.int8)
+        cost, distance[kind.code] = searcher.search(of_type, max_cost)
+        ok[kind.code] = (cost <= limits[kind.code]).astype(np.int8)
+        if measure.time:
+            minutes[kind.code] = measure.minutes(cost)
         steps.done()
 
     gaps, n_gaps = _gap_lists(codes, ok, unit_xy.shape[0])
     summary = [
-        _summarise(kind, facility_code, searcher, distance[kind.code], ok[kind.code], population)
+        _summarise(
+            kind,
+            facility_code,
+            searcher,
+            distance[kind.code],
+            ok[kind.code],
+            population,
+            minutes.get(kind.code),
+            measure.minutes(limits[kind.code]) if measure.time else float("nan"),
+        )
         for kind in types
     ]
     return GapResult(
@@ -192,6 +228,8 @@ def analyse_gaps(
         max_distance=float(max_distance),
         unit_snaps=searcher.unit_snaps,
         facility_snaps=searcher.facility_snaps,
+        measure=measure,
+        time=minutes,
     )
 
 
@@ -218,8 +256,9 @@ class _NetworkSearcher:
 
     mode = MODE_NETWORK
 
-    def __init__(self, graph: WalkingGraph, unit_xy, facility_xy, considered, tolerance):
+    def __init__(self, graph: WalkingGraph, unit_xy, facility_xy, considered, tolerance, measure):
         self.graph = graph
+        self.measure = measure
         self.unit_snaps = snap_points(graph, unit_xy, tolerance)
         self.facility_snaps = snap_points(
             graph, np.where(considered[:, None], facility_xy, np.nan), tolerance
@@ -228,9 +267,13 @@ class _NetworkSearcher:
         self.facility_joined = self.facility_snaps.joined
         self.facility_island = on_island(graph, self.facility_snaps)
 
-    def distances(self, of_type: np.ndarray, max_distance: float) -> np.ndarray:
+    def search(self, of_type: np.ndarray, max_cost: float):
+        """(cost, metres of that route) from every unit to the nearest facility of_type."""
         sources = self.facility_snaps.take(of_type)
-        return nearest_distances(self.graph, sources, self.unit_snaps, max_distance)
+        found = nearest(
+            self.graph, sources, self.unit_snaps, max_cost, WALK_TO_SOURCE, self.measure.time
+        )
+        return found.cost, found.cost if found.length is None else found.length
 
     def unit_reasons(self) -> List[str]:
         reason = np.full(len(self.unit_snaps), REASON_OK, dtype=object)
@@ -246,33 +289,53 @@ class _StraightSearcher:
     unit_snaps = None
     facility_snaps = None
 
-    def __init__(self, unit_xy, facility_xy) -> None:
+    def __init__(self, unit_xy, facility_xy, measure) -> None:
         self.unit_xy = unit_xy
         self.facility_xy = facility_xy
+        self.measure = measure
         self.facility_joined = np.ones(facility_xy.shape[0], dtype=bool)
         self.facility_island = np.zeros(facility_xy.shape[0], dtype=bool)
 
-    def distances(self, of_type: np.ndarray, max_distance: float) -> np.ndarray:
-        return straight_line_distances(self.facility_xy[of_type], self.unit_xy, max_distance)
+    def search(self, of_type: np.ndarray, max_cost: float):
+        """(cost, metres): a straight walk is flat, so its time is its length / speed."""
+        max_metres = max_cost * self.measure.walk_speed if self.measure.time else max_cost
+        metres = straight_line_distances(self.facility_xy[of_type], self.unit_xy, max_metres)
+        return self.measure.cost_of_metres(metres), metres
 
     def unit_reasons(self) -> List[str]:
         return [REASON_OK] * self.unit_xy.shape[0]
 
 
-def _make_searcher(graph, unit_xy, facility_xy, considered, snap_tolerance):
+def _make_searcher(graph, unit_xy, facility_xy, considered, snap_tolerance, measure):
     """Network searcher with a graph, straight-line one without; only facilities of a type
     in the standard (``considered``) are joined to the network."""
     if graph is None:
-        return _StraightSearcher(unit_xy, facility_xy)
-    return _NetworkSearcher(graph, unit_xy, facility_xy, considered, float(snap_tolerance))
+        return _StraightSearcher(unit_xy, facility_xy, measure)
+    return _NetworkSearcher(graph, unit_xy, facility_xy, considered, float(snap_tolerance), measure)
 
 
-def _check_types(types: Sequence[FacilityTypeRadius], max_distance: float) -> List[str]:
-    """Type codes in standard order; refuses duplicates and radii the search cannot judge."""
-    codes: List[str] = []
+def _check_graph_measure(graph: Optional[WalkingGraph], measure: Measure) -> None:
+    """A programming slip, not the user's: walking time needs a walking-time graph."""
+    if graph is None:
+        return
+    rate = 1.0 / measure.walk_speed if measure.time else 1.0
+    if not np.isclose(graph.connector_rate, rate, rtol=1e-12, atol=0.0):
+        raise ValueError(
+            "the graph's costs do not match the measure: build a walking-time graph at the "
+            "measure's speed (walking_time_graph) for walking time, the plain graph for metres"
+        )
+
+
+def _check_types(
+    types: Sequence[FacilityTypeRadius], max_distance: float, measure: Measure
+) -> Dict[str, float]:
+    """Each type code's coverage limit (metres or seconds), in standard order; refuses
+    duplicates and limits the search cannot judge."""
+    limits: Dict[str, float] = {}
+    max_cost = measure.cost_of_metres(float(max_distance))
     for kind in types:
         code = str(kind.code)
-        if code in codes:
+        if code in limits:
             raise DataError(N_("Facility type {code} appears more than once"), code=code)
         radius = float(kind.radius_m)
         if not np.isfinite(radius) or radius < 0:
@@ -281,7 +344,15 @@ def _check_types(types: Sequence[FacilityTypeRadius], max_distance: float) -> Li
                 code=code,
                 radius=kind.radius_m,
             )
-        if radius > float(max_distance):
+        walk_minutes = getattr(kind, "walk_minutes", None)
+        if walk_minutes is not None and not (np.isfinite(float(walk_minutes)) and walk_minutes > 0):
+            raise DataError(
+                N_("Facility type {code}: walking time {value} min is not a positive number"),
+                code=code,
+                value=walk_minutes,
+            )
+        limit = measure.coverage_limit(radius, walk_minutes)
+        if limit > max_cost and not measure.time:
             raise DataError(
                 N_(
                     "Facility type {code}: its radius of {radius} m is beyond the search "
@@ -292,8 +363,21 @@ def _check_types(types: Sequence[FacilityTypeRadius], max_distance: float) -> Li
                 radius=radius,
                 max_distance=max_distance,
             )
-        codes.append(code)
-    return codes
+        if limit > max_cost:
+            raise DataError(
+                N_(
+                    "Facility type {code}: its walking time of {minutes} min is beyond the "
+                    "search cut-off of {max_minutes} min (the time to walk the maximum "
+                    "distance of {max_distance} m on flat ground), so coverage cannot be "
+                    "judged; raise the maximum distance"
+                ),
+                code=code,
+                minutes=round(measure.minutes(limit), 2),
+                max_minutes=round(measure.minutes(max_cost), 2),
+                max_distance=max_distance,
+            )
+        limits[code] = limit
+    return limits
 
 
 def _check_settings(snap_tolerance: float, max_distance: float, network: bool) -> None:
@@ -355,12 +439,15 @@ def _gap_lists(codes: List[str], ok: Dict[str, np.ndarray], n_units: int):
     return gaps, missing.sum(axis=1).astype(np.int64)
 
 
-def _summarise(kind, facility_code, searcher, distance, ok, population) -> TypeSummary:
+def _summarise(
+    kind, facility_code, searcher, distance, ok, population, minutes, limit_minutes
+) -> TypeSummary:
     of_type = facility_code == kind.code
     known_population = np.isfinite(population)
     population_total = float(population[known_population].sum())
     population_covered = float(population[known_population & (ok == 1)].sum())
     reached = distance[np.isfinite(distance)]
+    times = minutes[np.isfinite(minutes)] if minutes is not None else np.zeros(0)
     return TypeSummary(
         code=str(kind.code),
         radius_m=float(kind.radius_m),
@@ -374,4 +461,7 @@ def _summarise(kind, facility_code, searcher, distance, ok, population) -> TypeS
         share_covered=population_covered / population_total if population_total > 0 else np.nan,
         mean_distance=float(reached.mean()) if reached.size else np.nan,
         median_distance=float(np.median(reached)) if reached.size else np.nan,
+        limit_minutes=float(limit_minutes),
+        mean_minutes=float(times.mean()) if times.size else np.nan,
+        median_minutes=float(np.median(times)) if times.size else np.nan,
     )

@@ -115,10 +115,19 @@ class AreaRule:
 
 @dataclass(frozen=True)
 class SharingRule:
-    """Whether a neighbouring unit's facility may serve this unit, and from how far (metres)."""
+    """Whether a neighbouring unit's facility may serve this unit, and from how far: metres,
+    and optionally minutes of walking (DESIGN §4b; see :meth:`reach_seconds`)."""
 
     shareable: bool = False
     reach_m: Optional[float] = None
+    walk_minutes: Optional[float] = None
+
+    def reach_seconds(self, walk_speed: float) -> Optional[float]:
+        """The reach in walking time: ``walk_minutes`` when given, else the time to walk
+        ``reach_m`` on flat ground at ``walk_speed`` m/s (None when not shareable)."""
+        if self.walk_minutes is not None:
+            return self.walk_minutes * 60.0
+        return None if self.reach_m is None else self.reach_m / walk_speed
 
 
 @dataclass(frozen=True)
@@ -165,6 +174,9 @@ class FacilityType:
     radius_m: float
     mandatory: bool
     source: str
+    #: Walking time (minutes) within which a unit is covered when walking time is measured;
+    #: None: the time to walk ``radius_m`` on flat ground (DESIGN §4b).
+    walk_minutes: Optional[float] = None
     count: Optional[CountRule] = None
     floor_area: Optional[AreaRule] = None
     land_area: Optional[AreaRule] = None
@@ -561,7 +573,7 @@ _EMPTY_AREA = N_(
     "'per_1000_m2' or both"
 )
 _REACH_WITHOUT_SHARING = N_(
-    "Facility standard {file}, type #{index} ({code}): field 'sharing.reach_m' is given but "
+    "Facility standard {file}, type #{index} ({code}): field '{field}' is given but "
     "'sharing.shareable' is false"
 )
 
@@ -624,6 +636,7 @@ _TYPE_REQUIRED = (
     "source",
 )
 _TYPE_OPTIONAL = (
+    "walk_minutes",
     "count",
     "floor_area",
     "land_area",
@@ -648,6 +661,11 @@ def _parse_type(record: Any, index: int, file: str, tiers: Mapping[str, TierRule
     if tier not in tiers:
         raise where.custom(_BAD_TIER, value=tier, allowed=", ".join(tiers))
     radius_m = read_positive(record["radius_m"], where, "radius_m")
+    walk_minutes = (
+        read_positive(record["walk_minutes"], where, "walk_minutes")
+        if is_present(record, "walk_minutes")
+        else None
+    )
     return FacilityType(
         code=code,
         name_zh=read_text(record["name_zh"], where, "name_zh"),
@@ -657,10 +675,11 @@ def _parse_type(record: Any, index: int, file: str, tiers: Mapping[str, TierRule
         radius_m=radius_m,
         mandatory=read_bool(record["mandatory"], where, "mandatory"),
         source=read_text(record["source"], where, "source"),
+        walk_minutes=walk_minutes,
         count=_count_rule(record["count"], where) if is_present(record, "count") else None,
         floor_area=_optional_area(record, "floor_area", where),
         land_area=_optional_area(record, "land_area", where),
-        sharing=_sharing_rule(record, where, radius_m),
+        sharing=_sharing_rule(record, where, radius_m, walk_minutes),
         satisfied_by=_optional_texts(record, "satisfied_by", where),
         aliases=_aliases(record, where),
         osm_rules=_osm_rules(record["osm_rules"], where) if is_present(record, "osm_rules") else (),
@@ -708,18 +727,30 @@ def _optional_area(record: Mapping[str, Any], key: str, where: Where) -> Optiona
     )
 
 
-def _sharing_rule(record: Mapping[str, Any], where: Where, radius_m: float) -> SharingRule:
-    """Absent means not shareable; a shareable type without ``reach_m`` reaches its radius."""
+def _sharing_rule(
+    record: Mapping[str, Any], where: Where, radius_m: float, walk_minutes: Optional[float]
+) -> SharingRule:
+    """Absent means not shareable. A shareable type without ``reach_m`` reaches as far as it
+    serves: its radius, and in walking time its own ``walk_minutes`` when it has them. A
+    ``reach_m`` of its own is walked on flat ground unless ``sharing.walk_minutes`` says."""
     if not is_present(record, "sharing"):
         return SharingRule()
     rule = read_mapping(record["sharing"], where, "sharing")
-    check_keys(rule, where, ("shareable",), ("reach_m",), prefix="sharing.")
+    check_keys(rule, where, ("shareable",), ("reach_m", "walk_minutes"), prefix="sharing.")
     shareable = read_bool(rule["shareable"], where, "sharing.shareable")
-    if not is_present(rule, "reach_m"):
-        return SharingRule(shareable, radius_m if shareable else None)
+    for key in ("reach_m", "walk_minutes"):
+        if is_present(rule, key) and not shareable:
+            raise where.custom(_REACH_WITHOUT_SHARING, field="sharing." + key)
     if not shareable:
-        raise where.custom(_REACH_WITHOUT_SHARING)
-    return SharingRule(True, read_positive(rule["reach_m"], where, "sharing.reach_m"))
+        return SharingRule(False)
+    minutes = (
+        read_positive(rule["walk_minutes"], where, "sharing.walk_minutes")
+        if is_present(rule, "walk_minutes")
+        else None
+    )
+    if not is_present(rule, "reach_m"):
+        return SharingRule(True, radius_m, minutes if minutes is not None else walk_minutes)
+    return SharingRule(True, read_positive(rule["reach_m"], where, "sharing.reach_m"), minutes)
 
 
 def _optional_texts(record: Mapping[str, Any], key: str, where: Where) -> Tuple[str, ...]:

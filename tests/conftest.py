@@ -77,6 +77,30 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     ]
 
 
+SCIPY_MODULES = ("scipy", "scipy.spatial", "scipy.sparse", "scipy.sparse.csgraph")
+
+
+@pytest.fixture(params=["with_scipy", "without_scipy"])
+def engine(request, monkeypatch):
+    """Run the test with scipy, then again with every scipy module made unimportable, so that
+    the walking engine's pure numpy/Python fallbacks are really exercised."""
+    from complete_community.scoring.network import _optional
+
+    if request.param == "with_scipy":
+        pytest.importorskip("scipy.sparse.csgraph")
+        pytest.importorskip("scipy.spatial")
+        assert _optional.scipy_csgraph() is not None
+    else:
+        hidden = set(SCIPY_MODULES) | {
+            name for name in sys.modules if name == "scipy" or name.startswith("scipy.")
+        }
+        for name in hidden:
+            monkeypatch.setitem(sys.modules, name, None)
+        assert _optional.scipy_spatial() is None
+        assert _optional.scipy_csgraph() is None
+    return request.param
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO_ROOT

@@ -7,7 +7,6 @@ Distances are connector + along the street + connector (DESIGN.md §4).
 from __future__ import annotations
 
 import math
-import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,23 +23,7 @@ from complete_community.scoring.gap import (
     PointSet,
     analyse_gaps,
 )
-from complete_community.scoring.network import _optional, build_graph
-
-SCIPY_MODULES = ("scipy", "scipy.spatial", "scipy.sparse", "scipy.sparse.csgraph")
-
-
-@pytest.fixture(params=["with_scipy", "without_scipy"])
-def engine(request, monkeypatch):
-    if request.param == "with_scipy":
-        pytest.importorskip("scipy.sparse.csgraph")
-    else:
-        hidden = set(SCIPY_MODULES) | {
-            name for name in sys.modules if name == "scipy" or name.startswith("scipy.")
-        }
-        for name in hidden:
-            monkeypatch.setitem(sys.modules, name, None)
-        assert _optional.scipy_csgraph() is None
-    return request.param
+from complete_community.scoring.network import build_graph
 
 
 @dataclass(frozen=True)

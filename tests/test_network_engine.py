@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import heapq
 import math
-import sys
 
 import numpy as np
 import pytest
@@ -23,26 +22,6 @@ from complete_community.scoring.network import (
     snap_points,
     straight_line_distances,
 )
-
-SCIPY_MODULES = ("scipy", "scipy.spatial", "scipy.sparse", "scipy.sparse.csgraph")
-
-
-@pytest.fixture(params=["with_scipy", "without_scipy"])
-def engine(request, monkeypatch):
-    """Run the test with scipy, then again with every scipy module made unimportable."""
-    if request.param == "with_scipy":
-        pytest.importorskip("scipy.sparse.csgraph")
-        pytest.importorskip("scipy.spatial")
-        assert _optional.scipy_csgraph() is not None
-    else:
-        hidden = set(SCIPY_MODULES) | {
-            name for name in sys.modules if name == "scipy" or name.startswith("scipy.")
-        }
-        for name in hidden:
-            monkeypatch.setitem(sys.modules, name, None)
-        assert _optional.scipy_spatial() is None
-        assert _optional.scipy_csgraph() is None
-    return request.param
 
 
 def line(*points):

@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Optional
 import pytest
 
 from complete_community.scoring.errors import Cancelled, DataError
+from complete_community.scoring.network.measure import walking_time
 from complete_community.scoring.provision import (
     COMMUNITY,
     DISTRICT,
@@ -764,6 +765,10 @@ def test_share_reach_by_type_follows_the_requirement_rule():
     assert reach["supermarket"] == {COMMUNITY: 500, NEIGHBOURHOOD: 300}
     assert "waste_collection_point" not in reach  # never shared
     assert "bus_stop" not in reach  # no count or area rule: not provisioned
+    # In walking time the same reaches are the seconds to walk them on flat ground.
+    seconds = share_reach_by_type(load_standard(), walking_time(1.25))
+    assert seconds["community_health_centre"] == {DISTRICT: 800, COMMUNITY: 240}
+    assert seconds.keys() == reach.keys()
 
 
 def test_reach_table_keeps_the_shorter_distance_and_skips_unreachable_pairs():

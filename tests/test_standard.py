@@ -386,6 +386,46 @@ def test_small_user_file_loads(tmp_path: Path) -> None:
     assert standard.match_type(101.0) == "kindergarten"
 
 
+def test_walk_minutes_are_optional_and_the_sharing_reach_follows_them(tmp_path: Path) -> None:
+    """DESIGN §4b: a type may give the minutes within which it covers a unit in walking time;
+    its sharing reach inherits them unless it states a reach of its own."""
+    document = _valid_document()
+    document["types"][1]["walk_minutes"] = 4
+    document["types"].append(
+        {
+            **document["types"][1],
+            "code": "toilet_b",
+            "name_zh": "公厕乙",
+            "name_en": "Toilet B",
+            "aliases": [],
+            "sharing": {"shareable": True, "reach_m": 400},
+        }
+    )
+    document["types"].append(
+        {
+            **document["types"][2],
+            "code": "toilet_c",
+            "name_zh": "公厕丙",
+            "name_en": "Toilet C",
+            "sharing": {"shareable": True, "reach_m": 400, "walk_minutes": 9},
+        }
+    )
+    standard = load_standard(_write_yaml(tmp_path, document))
+    assert standard.type_by_code("kindergarten").walk_minutes is None
+    toilet, toilet_b, toilet_c = (
+        standard.type_by_code(c) for c in ("toilet", "toilet_b", "toilet_c")
+    )
+    assert toilet.walk_minutes == 4.0
+    # Reach defaults to the radius, and in walking time to the type's own minutes.
+    assert (toilet.sharing.reach_m, toilet.sharing.reach_seconds(1.0)) == (250, 240.0)
+    # A reach of its own is walked on flat ground (400 m at 0.8 m/s = 500 s) ...
+    assert toilet_b.sharing.reach_seconds(0.8) == pytest.approx(500.0)
+    # ... unless it says how many minutes.
+    assert toilet_c.sharing.reach_seconds(0.8) == pytest.approx(540.0)
+    # No built-in type gives minutes: the standards state radii.
+    assert all(kind.walk_minutes is None for kind in load_standard().types)
+
+
 def test_user_file_in_json_loads_the_same_as_yaml(tmp_path: Path) -> None:
     document = yaml.safe_load(BUILTIN_STANDARD_PATH.read_text(encoding="utf-8"))
     json_path = tmp_path / "standard.json"
@@ -532,7 +572,11 @@ def test_satisfied_by_cycle(tmp_path: Path) -> None:
         ({"floor_area": {}}, "floor_area"),
         ({"land_area": {"min_m2": -1}}, "land_area.min_m2"),
         ({"sharing": {"shareable": False, "reach_m": 300}}, "sharing.reach_m"),
+        ({"sharing": {"shareable": False, "walk_minutes": 5}}, "sharing.walk_minutes"),
         ({"sharing": {"reach_m": 300}}, "sharing.shareable"),
+        ({"sharing": {"shareable": True, "walk_minutes": 0}}, "sharing.walk_minutes"),
+        ({"walk_minutes": -5}, "walk_minutes"),
+        ({"walk_minutes": "五分钟"}, "walk_minutes"),
         ({"osm_rules": [{"tags": {}}]}, "osm_rules[1].tags"),
         (
             {"osm_rules": [{"tags": {"amenity": "school"}, "name_has": ["小学"]}]},

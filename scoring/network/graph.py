@@ -5,9 +5,13 @@ lines join where they share a vertex, never where they merely cross (bridges and
 their own levels). Everything is vectorised: a city network of half a million segments must
 build in seconds, so there is no Python object per edge.
 
-The search only ever reads ``edge_cost``. Today that is length times a per-line factor; later it
-can be walking time with slope and stairs (Chongqing is a mountain city) without touching the
-search.
+The search only ever reads the costs it is given (DESIGN §4): ``edge_cost`` is length times a
+per-line factor as built, and :meth:`WalkingGraph.with_directed_cost` gives a graph whose arcs
+cost one thing forwards (``edge_from`` to ``edge_to``) and another backwards, e.g. walking time
+uphill and downhill (:mod:`.walking_time`). Such a graph keeps two adjacencies: the arcs as
+walked, for searches that start where the walk starts, and the same arcs reversed, for
+searches that start where the walk ends (from the facilities, as the walk runs from the unit to
+the facility). A graph with symmetric costs keeps one and uses it both ways, exactly as before.
 """
 
 from __future__ import annotations
@@ -24,13 +28,33 @@ from . import _optional
 _MAX_CELLS_PER_AXIS = 2**30
 
 
+@dataclass(frozen=True, eq=False)
+class Arcs:
+    """One adjacency in CSR form: row ``u`` lists the arcs ``u -> v`` sorted by ``v``, one per
+    ordered node pair (the cheapest of parallel edges), with its cost and, where asked for, the
+    length in metres of the edge it came from (for the length of a cheapest route)."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    cost: np.ndarray
+    length: Optional[np.ndarray] = None
+
+
 @dataclass(eq=False)
 class WalkingGraph:
-    """An undirected walking network.
+    """A walking network: undirected as built, directed once given directed costs.
 
     Nodes are numbered 0..n-1 and edges 0..m-1. Components are labelled 0..k-1 in the order of
     their lowest node index; ``main_component`` is the one with the most metres of network (ties:
-    more nodes, then the lower label), -1 when the graph has no edges.
+    more nodes, then the lower label), -1 when the graph has no edges. Components ignore
+    direction: every edge can be walked both ways, only at different costs.
+
+    ``edge_cost`` is the cost of walking an edge forwards (``edge_from`` to ``edge_to``);
+    ``edge_cost_back`` backwards, None when the two are the same. ``profile``, when set, says
+    how cost accrues along an edge (see :meth:`portions`); without it cost is proportional to
+    the distance along the edge. ``connector_rate`` is the cost of one metre of connector (the
+    straight walk from a point to its snapped position): 1 when costs are metres, 1 / speed
+    when they are seconds on flat ground.
     """
 
     node_xy: np.ndarray
@@ -46,6 +70,13 @@ class WalkingGraph:
     csr_indptr: np.ndarray = field(repr=False)
     csr_indices: np.ndarray = field(repr=False)
     csr_cost: np.ndarray = field(repr=False)
+    edge_cost_back: Optional[np.ndarray] = field(default=None, repr=False)
+    profile: Optional[Any] = field(default=None, repr=False)
+    connector_rate: float = 1.0
+    #: The arcs reversed (v -> u carries the cost of walking u -> v); None when symmetric.
+    reverse_csr: Optional[Arcs] = field(default=None, repr=False)
+    #: Lengths of the kept arcs of the CSR above, for directed graphs (lazily otherwise).
+    csr_length: Optional[np.ndarray] = field(default=None, repr=False)
     # Per-graph caches (e.g. the snapping index), filled on first use.
     cache: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -66,17 +97,116 @@ class WalkingGraph:
         """Component label of every edge (both ends are in the same component)."""
         return self.node_component[self.edge_from]
 
+    @property
+    def directed(self) -> bool:
+        """Whether walking an edge may cost differently in its two directions."""
+        return self.edge_cost_back is not None
+
+    @property
+    def edge_cost_backward(self) -> np.ndarray:
+        """Cost of walking every edge from ``edge_to`` to ``edge_from``."""
+        return self.edge_cost if self.edge_cost_back is None else self.edge_cost_back
+
     def with_edge_cost(self, edge_cost: np.ndarray) -> WalkingGraph:
-        """The same network with other per-edge costs (e.g. walking time); the CSR is rebuilt."""
-        cost = np.asarray(edge_cost, dtype=np.float64)
-        if cost.shape != self.edge_length.shape:
-            raise ValueError("edge_cost must have one value per edge")
-        if not np.all(np.isfinite(cost)) or np.any(cost < 0):
-            raise ValueError("edge_cost must be finite and non-negative")
-        indptr, indices, data = _build_csr(self.n_nodes, self.edge_from, self.edge_to, cost)
+        """The same network with other symmetric per-edge costs; the CSR is rebuilt."""
+        cost = _checked_cost(edge_cost, self.edge_length.shape, "edge_cost")
+        indptr, indices, data, _ = _build_csr(self.n_nodes, self.edge_from, self.edge_to, cost)
         return replace(
-            self, edge_cost=cost, csr_indptr=indptr, csr_indices=indices, csr_cost=data, cache={}
+            self,
+            edge_cost=cost,
+            csr_indptr=indptr,
+            csr_indices=indices,
+            csr_cost=data,
+            edge_cost_back=None,
+            profile=None,
+            connector_rate=1.0,
+            reverse_csr=None,
+            csr_length=None,
+            cache={},
         )
+
+    def with_directed_cost(
+        self,
+        forward: np.ndarray,
+        backward: np.ndarray,
+        profile: Optional[Any] = None,
+        connector_rate: float = 1.0,
+    ) -> WalkingGraph:
+        """The same network where walking edge e costs ``forward[e]`` from ``edge_from`` to
+        ``edge_to`` and ``backward[e]`` the other way (e.g. seconds uphill and downhill).
+
+        ``profile`` (e.g. :class:`.walking_time.PieceProfile`) places cost along an edge for
+        snapped points; without one it is proportional to the distance along the edge.
+        ``connector_rate`` prices a metre of connector (1 / speed for seconds). Both
+        adjacencies are built, with arc lengths, so that searches run either way and can
+        report the length of the cheapest route. Results remembered on this graph are not
+        carried over.
+        """
+        forward = _checked_cost(forward, self.edge_length.shape, "forward cost")
+        backward = _checked_cost(backward, self.edge_length.shape, "backward cost")
+        rate = float(connector_rate)
+        if not (np.isfinite(rate) and rate > 0):
+            raise ValueError("connector_rate must be a positive number")
+        src = np.concatenate([self.edge_from, self.edge_to])
+        dst = np.concatenate([self.edge_to, self.edge_from])
+        cost = np.concatenate([forward, backward])
+        length = np.concatenate([self.edge_length, self.edge_length])
+        indptr, indices, data, arc_length = _build_csr(self.n_nodes, src, dst, cost, length, True)
+        reverse = Arcs(*_build_csr(self.n_nodes, dst, src, cost, length, True))
+        return replace(
+            self,
+            edge_cost=forward,
+            csr_indptr=indptr,
+            csr_indices=indices,
+            csr_cost=data,
+            edge_cost_back=backward,
+            profile=profile,
+            connector_rate=rate,
+            reverse_csr=reverse,
+            csr_length=arc_length,
+            cache={},
+        )
+
+    def arcs(self, reverse: bool = False) -> Arcs:
+        """The adjacency as walked (``reverse=False``) or reversed; one and the same for a
+        graph with symmetric costs. Arc lengths are filled in (on first use when symmetric)."""
+        if reverse and self.reverse_csr is not None:
+            return self.reverse_csr
+        if self.csr_length is None:
+            cached = self.cache.get("csr_length")
+            if cached is None:
+                cached = _build_csr(
+                    self.n_nodes, self.edge_from, self.edge_to, self.edge_cost, self.edge_length
+                )[3]
+                self.cache["csr_length"] = cached
+            return Arcs(self.csr_indptr, self.csr_indices, self.csr_cost, cached)
+        return Arcs(self.csr_indptr, self.csr_indices, self.csr_cost, self.csr_length)
+
+    def portions(
+        self, edge: np.ndarray, fraction: np.ndarray
+    ) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Cost of the two parts of each ``edge`` at ``fraction`` (0 at ``edge_from``), walked
+        each way: (forwards over [0, f], forwards over [f, 1], backwards over [0, f],
+        backwards over [f, 1]).
+
+        Without a profile cost is proportional to the distance along the edge: f * cost and
+        (1 - f) * cost, exactly the arithmetic of the symmetric search. A profile (walking
+        time) is linear within each piece of the edge.
+        """
+        forward = self.edge_cost[edge]
+        head_fwd = fraction * forward
+        tail_fwd = (1.0 - fraction) * forward
+        if self.edge_cost_back is None:
+            head_back, tail_back = head_fwd, tail_fwd
+        else:
+            backward = self.edge_cost_back[edge]
+            head_back = fraction * backward
+            tail_back = (1.0 - fraction) * backward
+        if self.profile is not None:
+            head_fwd, tail_fwd, head_back, tail_back = self.profile.portions(
+                edge, fraction, (head_fwd, tail_fwd, head_back, tail_back)
+            )
+        return head_fwd, tail_fwd, head_back, tail_back
 
 
 def build_graph(
@@ -104,7 +234,7 @@ def build_graph(
     cost = length * factor[seg_line]
     component = connected_components(node_xy.shape[0], seg_from, seg_to)
     node_count, comp_length, main = _component_sizes(component, seg_from, length)
-    indptr, indices, data = _build_csr(node_xy.shape[0], seg_from, seg_to, cost)
+    indptr, indices, data, _ = _build_csr(node_xy.shape[0], seg_from, seg_to, cost)
     return WalkingGraph(
         node_xy=node_xy,
         edge_from=seg_from,
@@ -335,22 +465,48 @@ def _component_sizes(
     return node_count, comp_length, int(order[0])
 
 
-def _build_csr(
-    n: int, seg_from: np.ndarray, seg_to: np.ndarray, cost: np.ndarray
-) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Adjacency in both directions, one arc per node pair (the cheapest of parallel edges).
+def _checked_cost(values: np.ndarray, shape: Tuple[int, ...], name: str) -> np.ndarray:
+    cost = np.asarray(values, dtype=np.float64)
+    if cost.shape != shape:
+        raise ValueError(f"{name} must have one value per edge")
+    if not np.all(np.isfinite(cost)) or np.any(cost < 0):
+        raise ValueError(f"{name} must be finite and non-negative")
+    return cost
 
-    Indices are int32 because that is what scipy's csgraph works in; zero costs are kept as
-    explicit entries (they are real edges).
+
+def _build_csr(
+    n: int,
+    seg_from: np.ndarray,
+    seg_to: np.ndarray,
+    cost: np.ndarray,
+    length: Optional[np.ndarray] = None,
+    arcs_given: bool = False,
+) -> Tuple[np.ndarray, np.ndarray, np.ndarray, Optional[np.ndarray]]:
+    """CSR adjacency, one arc per ordered node pair (the cheapest of parallel edges; of equal
+    costs the shortest), and the kept arcs' lengths when ``length`` is given.
+
+    By default the segments are undirected and become arcs both ways at the same cost;
+    ``arcs_given`` takes (seg_from, seg_to, cost, length) as the arcs themselves. Indices are
+    int32 because that is what scipy's csgraph works in; zero costs are kept as explicit
+    entries (they are real edges).
     """
-    src = np.concatenate([seg_from, seg_to])
-    dst = np.concatenate([seg_to, seg_from])
-    arc_cost = np.concatenate([cost, cost])
-    order = np.lexsort((arc_cost, dst, src))
+    if arcs_given:
+        src, dst, arc_cost, arc_length = seg_from, seg_to, cost, length
+    else:
+        src = np.concatenate([seg_from, seg_to])
+        dst = np.concatenate([seg_to, seg_from])
+        arc_cost = np.concatenate([cost, cost])
+        arc_length = None if length is None else np.concatenate([length, length])
+    if arc_length is None:
+        order = np.lexsort((arc_cost, dst, src))
+    else:
+        order = np.lexsort((arc_length, arc_cost, dst, src))
     src, dst, arc_cost = src[order], dst[order], arc_cost[order]
     first = np.ones(src.shape[0], dtype=bool)
     first[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
     src, dst, arc_cost = src[first], dst[first], arc_cost[first]
+    if arc_length is not None:
+        arc_length = np.ascontiguousarray(arc_length[order][first])
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
-    return indptr.astype(np.int32), dst.astype(np.int32), np.ascontiguousarray(arc_cost)
+    return indptr.astype(np.int32), dst.astype(np.int32), np.ascontiguousarray(arc_cost), arc_length

@@ -3,16 +3,33 @@
 Tiered provisioning lets a facility serve neighbouring units within its type's reach. Only the
 pairs within reach are ever carried (2,000 communities × 86,000 facilities would not fit as a
 matrix): a straight-line pass finds the candidates, then bounded network searches measure them.
+
+In walking time (DESIGN §4b) the walk runs from the unit to the facility and reaches are
+seconds; the straight-line pass then looks as far as the fastest walk could go in that time
+(:func:`metres_per_cost`: the flat speed, or faster downhill at 5 %, or on a lift), so no pair
+within reach is missed.
+
+API summary:
+
+- ``reach_pairs(graph, measure, unit_xy, unit_snaps, facility_xy, facility_snaps, reach)`` ->
+  :class:`ReachPairs` (unit index, facility index, cost, metres), the pairs whose walk from the
+  unit to the facility is within the facility's ``reach`` (metres or seconds, NaN = shares
+  with nobody); straight-line (and flat) without a graph.
+- ``network_pair_costs(graph, unit_snaps, facility_snaps, unit_index, facility_index, unit_xy,
+  reach, lengths=False)`` -> :class:`.search.Nearest` for given candidate pairs.
+- ``pairs_within(a_xy, b_xy, radius)``, ``spread_groups(xy, separation)``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Dict, List, Tuple
 
 import numpy as np
 
 from . import _optional
-from .search import nearest_distances
+from .measure import Measure
+from .search import WALK_FROM_SOURCE, Nearest, nearest
 
 
 def pairs_within(
@@ -89,22 +106,64 @@ def network_pair_distances(
     unit_xy: np.ndarray,
     radius: float,
 ) -> np.ndarray:
-    """Walking distance of every (unit, facility) pair given, NaN beyond ``radius`` or when
-    either is not joined to the network.
+    """Network cost of every (unit, facility) pair given, NaN beyond ``radius`` or when either
+    is not joined to the network (see :func:`network_pair_costs`)."""
+    return network_pair_costs(
+        graph, unit_snaps, facility_snaps, unit_index, facility_index, unit_xy, radius
+    ).cost
 
-    Candidate pairs are within ``radius`` in a straight line, and walking (edge cost = length,
-    as the graph is built here) is never shorter. Units more than ``2 * radius`` apart can
-    therefore share one multi-source search: a facility within reach of one of them is beyond
-    reach of every other, so the nearest source found for it is its own unit.
+
+def metres_per_cost(graph) -> float:
+    """The most metres (straight line) a walk can cover per unit of cost on this graph: 1 for
+    metres as built; for walking time the fastest speed of any edge or connector (inf when an
+    edge is free). A walk of cost c therefore ends within c * this of where it started."""
+    cached = graph.cache.get("metres_per_cost")
+    if cached is not None:
+        return cached
+    speed = 1.0 / graph.connector_rate
+    for cost in (graph.edge_cost, graph.edge_cost_backward):
+        length = graph.edge_length
+        if np.any((cost <= 0) & (length > 0)):
+            speed = float("inf")
+            break
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(cost > 0, length / cost, 0.0)
+        speed = max(speed, float(ratio.max(initial=0.0)))
+    graph.cache["metres_per_cost"] = speed
+    return speed
+
+
+def network_pair_costs(
+    graph,
+    unit_snaps,
+    facility_snaps,
+    unit_index: np.ndarray,
+    facility_index: np.ndarray,
+    unit_xy: np.ndarray,
+    reach: float,
+    lengths: bool = False,
+) -> Nearest:
+    """Cost of walking from the unit to the facility of every pair given (and, with
+    ``lengths``, that walk's metres), NaN beyond ``reach`` or when either is not joined.
+
+    A walk of cost at most ``reach`` ends within R = reach * :func:`metres_per_cost` metres
+    in a straight line. Units more than ``2 R`` apart can therefore share one multi-source
+    search: a facility within reach of one of them is beyond reach of every other, so the
+    nearest source found for it is its own unit.
     """
-    distance = np.full(unit_index.shape[0], np.nan)
+    cost = np.full(unit_index.shape[0], np.nan)
+    length = np.full(unit_index.shape[0], np.nan) if lengths else None
     units = np.unique(unit_index)
     units = units[unit_snaps.joined[units]]
     if units.size == 0:
-        return distance
+        return Nearest(cost, length)
+    separation = 2.0 * float(reach) * metres_per_cost(graph)
     group_of = np.full(unit_xy.shape[0], -1, dtype=np.int64)
-    for number, group in enumerate(spread_groups(unit_xy[units], 2.0 * radius)):
-        group_of[units[group]] = number
+    if np.isfinite(separation):
+        for number, group in enumerate(spread_groups(unit_xy[units], separation)):
+            group_of[units[group]] = number
+    else:  # a free edge: no bound, one search per unit
+        group_of[units] = np.arange(units.size)
     pair_group = group_of[unit_index]
     pair_group[~facility_snaps.joined[facility_index]] = -1
     order = np.argsort(pair_group, kind="stable")
@@ -112,7 +171,74 @@ def network_pair_distances(
         if pairs.size == 0 or pair_group[pairs[0]] < 0:
             continue
         members = np.unique(unit_index[pairs])
-        distance[pairs] = nearest_distances(
-            graph, unit_snaps.take(members), facility_snaps.take(facility_index[pairs]), radius
+        found = nearest(
+            graph,
+            unit_snaps.take(members),
+            facility_snaps.take(facility_index[pairs]),
+            reach,
+            WALK_FROM_SOURCE,
+            lengths,
         )
-    return distance
+        cost[pairs] = found.cost
+        if lengths:
+            length[pairs] = found.length
+    return Nearest(cost, length)
+
+
+@dataclass(eq=False)
+class ReachPairs:
+    """(unit, facility) pairs within the facility's reach: indices into the inputs, the cost
+    of the walk from the unit to the facility (metres or seconds) and its length in metres."""
+
+    unit_index: np.ndarray
+    facility_index: np.ndarray
+    cost: np.ndarray
+    length: np.ndarray
+
+
+def reach_pairs(
+    graph,
+    measure: Measure,
+    unit_xy: np.ndarray,
+    unit_snaps,
+    facility_xy: np.ndarray,
+    facility_snaps,
+    reach: np.ndarray,
+) -> ReachPairs:
+    """Every (unit, facility) pair whose walk from the unit to the facility costs at most the
+    facility's ``reach`` (in the measure's unit; NaN or <= 0: the facility is shared with
+    nobody). Without a graph (``graph``/snaps None) the walk is straight and flat."""
+    reach = np.asarray(reach, dtype=np.float64).reshape(-1)
+    shared = np.isfinite(reach) & (reach > 0)
+    empty = ReachPairs(*(np.zeros(0, dtype=np.int64),) * 2, np.zeros(0), np.zeros(0))
+    if not shared.any() or len(unit_xy) == 0:
+        return empty
+    speed = 1.0 if graph is None else metres_per_cost(graph)
+    if graph is None and measure.time:
+        speed = measure.walk_speed
+    largest = float(reach[shared].max()) * speed
+    if not np.isfinite(largest):
+        largest = float(np.hypot(*np.ptp(np.vstack([unit_xy, facility_xy]), axis=0))) + 1.0
+    unit_index, facility_index = pairs_within(unit_xy, facility_xy, largest)
+    straight = np.hypot(*(unit_xy[unit_index] - facility_xy[facility_index]).T)
+    limit = reach[facility_index]
+    keep = shared[facility_index] & (straight <= limit * speed * (1.0 + 1e-9) + 1e-9)
+    unit_index, facility_index = unit_index[keep], facility_index[keep]
+    limit, straight = limit[keep], straight[keep]
+    if graph is None:
+        cost, length = measure.cost_of_metres(straight), straight
+    else:
+        # One pass at the largest reach (as many searches as before), then each pair's own.
+        found = network_pair_costs(
+            graph,
+            unit_snaps,
+            facility_snaps,
+            unit_index,
+            facility_index,
+            unit_xy,
+            float(limit.max(initial=0.0)),
+            lengths=True,
+        )
+        cost, length = found.cost, found.length
+    usable = cost <= limit
+    return ReachPairs(unit_index[usable], facility_index[usable], cost[usable], length[usable])

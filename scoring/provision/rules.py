@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, Optional, Tuple
 
+from ..network.measure import DISTANCE, Measure
 from ..standard import FacilityStandard, FacilityType
 
 
@@ -65,8 +66,12 @@ def requirements_met_by(standard: FacilityStandard) -> Dict[str, Tuple[str, ...]
     return met
 
 
-def share_reach_by_type(standard: FacilityStandard) -> Dict[str, Dict[str, float]]:
-    """How far (m) to measure from facilities of each type to units of each tier.
+def share_reach_by_type(
+    standard: FacilityStandard, measure: Measure = DISTANCE
+) -> Dict[str, Dict[str, float]]:
+    """How far to measure from facilities of each type to units of each tier: metres, or in
+    walking time seconds (a requirement's ``sharing.walk_minutes``, else the time to walk its
+    ``sharing.reach_m`` on flat ground; see :meth:`.standard.SharingRule.reach_seconds`).
 
     Sharing follows the *requirement's* rule: a 社区卫生服务中心 fills a community's
     health-station need from as far as a station may be shared (300 m), not from its own
@@ -78,7 +83,8 @@ def share_reach_by_type(standard: FacilityStandard) -> Dict[str, Dict[str, float
         sharing = requirement.sharing
         if not (is_assessed(requirement) and sharing.shareable and sharing.reach_m):
             continue
+        limit = sharing.reach_seconds(measure.walk_speed) if measure.time else sharing.reach_m
         for code in standard.satisfiers(requirement.code):
             by_tier = reach.setdefault(code, {})
-            by_tier[requirement.tier] = max(by_tier.get(requirement.tier, 0.0), sharing.reach_m)
+            by_tier[requirement.tier] = max(by_tier.get(requirement.tier, 0.0), limit)
     return reach
