@@ -9,7 +9,7 @@ strings from ``tr()`` and ``N_()`` calls into the ``.ts`` files.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Dict, Optional
 
 from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import QCoreApplication, QTranslator
@@ -19,11 +19,37 @@ I18N_DIR = Path(__file__).resolve().parent
 SUPPORTED_LANGUAGES = ("zh_CN",)
 
 _installed: Optional[QTranslator] = None
+_installed_language = "en"
+_by_language: Dict[str, QTranslator] = {}
 
 
 def tr(text: str) -> str:
     """Translate ``text`` (English source) into the user's language."""
     return QCoreApplication.translate(CONTEXT, text)
+
+
+def translator_for(language: str) -> Callable[[str], str]:
+    """``tr()`` in ``language`` (``zh_CN`` or ``en``), whatever the QGIS locale is.
+
+    For documents whose language the user chooses (the map book), so that they use the same
+    strings and translations as the rest of the plugin. An unknown language, or a string
+    without translation, gives the English source.
+    """
+    if language not in SUPPORTED_LANGUAGES:
+        return lambda text: text
+    translator = _by_language.get(language)
+    if translator is None:
+        translator = QTranslator()
+        translator.load(str(I18N_DIR / f"complete_community_{language}.qm"))
+        _by_language[language] = translator
+
+    context = CONTEXT.encode("utf-8")
+
+    def translate(text: str) -> str:
+        # Passed as UTF-8 bytes: PyQt5 would encode a str argument of this C++ API as ASCII.
+        return translator.translate(context, text.encode("utf-8")) or text
+
+    return translate
 
 
 def language_for_locale(locale: str) -> str:
@@ -51,7 +77,7 @@ def install_translator(language: Optional[str] = None) -> bool:
     Replaces a translator installed earlier, so calling it again (plugin reload, a test that
     switches language) never stacks translators. Returns whether a translation was loaded.
     """
-    global _installed
+    global _installed, _installed_language
     remove_translator()
     language = language or current_language()
     if language not in SUPPORTED_LANGUAGES:
@@ -61,11 +87,20 @@ def install_translator(language: Optional[str] = None) -> bool:
         return False
     QCoreApplication.installTranslator(translator)
     _installed = translator
+    _installed_language = language
     return True
 
 
 def remove_translator() -> None:
-    global _installed
+    global _installed, _installed_language
     if _installed is not None:
         QCoreApplication.removeTranslator(_installed)
         _installed = None
+    _installed_language = "en"
+
+
+def interface_language() -> str:
+    """The language ``tr()`` speaks now (``zh_CN`` or ``en``): that of the installed
+    translator, which follows QGIS's locale. Texts made outside ``tr()`` (legend labels)
+    use it to speak the same language as the rest of the interface."""
+    return _installed_language

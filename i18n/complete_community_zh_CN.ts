@@ -2527,5 +2527,385 @@
       <source>Facility standard {file}, type #{index} ({code}): field '{field}' is given but 'sharing.shareable' is false</source>
       <translation>设施标准 {file}，第 #{index} 类（{code}）：给出了字段 '{field}'，但 'sharing.shareable' 为 false</translation>
     </message>
+    <message>
+      <source>Export map book (atlas)</source>
+      <translation>导出社区体检图集（地图册）</translation>
+    </message>
+    <message>
+      <source>Community (社区) polygons: one page each.</source>
+      <translation>社区面图层：每个社区一页。</translation>
+    </message>
+    <message>
+      <source>Field with a unique id per community, as the scores and the gap result name it.</source>
+      <translation>每个社区唯一编号的字段，与评分结果和设施短板结果中的社区编号一致。</translation>
+    </message>
+    <message>
+      <source>The community's name, in page titles and on the maps.</source>
+      <translation>社区名称，用于页面标题和地图标注。</translation>
+    </message>
+    <message>
+      <source>The 片区 each community belongs to: orders the pages and splits the book.</source>
+      <translation>社区所属片区：用于页面排序和按片区分册。</translation>
+    </message>
+    <message>
+      <source>Optional: district polygons, drawn as boundaries; their names head the pages.</source>
+      <translation>可选：片区面图层，绘制为边界；其名称显示在页眉中。</translation>
+    </message>
+    <message>
+      <source>The name of each district, shown in the book.</source>
+      <translation>每个片区的名称，显示在图集中。</translation>
+    </message>
+    <message>
+      <source>The units output of the facility gap analysis (ok_T per facility type T): the compounds are coloured by the share of mandatory types within reach.</source>
+      <translation>设施短板分析输出的单元图层（每类设施 T 有 ok_T 字段）：小区按步行可达的应配建设施类型比例着色。</translation>
+    </message>
+    <message>
+      <source>Optional: facilities, drawn by type on the community pages.</source>
+      <translation>可选：设施图层，在社区页面上按类型绘制。</translation>
+    </message>
+    <message>
+      <source>The facility's type (code, name or OSM tag among the standard's aliases).</source>
+      <translation>设施类型（标准别名中的代码、名称或 OSM 标签）。</translation>
+    </message>
+    <message>
+      <source>Optional: the walking network, drawn on community pages.</source>
+      <translation>可选：步行网络，在社区页面上绘制。</translation>
+    </message>
+    <message>
+      <source>Optional: the 'Community scores' output of rubric scoring; each community page shows its total and grade.</source>
+      <translation>可选：评价细则评分输出的“社区评分”图层；每个社区页面显示其总分和等级。</translation>
+    </message>
+    <message>
+      <source>The facility standard the gap analysis used; the built-in default when empty.</source>
+      <translation>设施短板分析所用的设施标准；留空时使用内置默认标准。</translation>
+    </message>
+    <message>
+      <source>The rubric the scores were made with (grade names, maximum); built-in when empty.</source>
+      <translation>评分所用的评价细则（等级名称、满分）；留空时使用内置细则。</translation>
+    </message>
+    <message>
+      <source>Heads every page, e.g. the city or district evaluated (南京市玄武区).</source>
+      <translation>显示在每页页眉，例如被评价的城市或城区（南京市玄武区）。</translation>
+    </message>
+    <message>
+      <source>The language of titles, legends and tables: 0 Chinese, 1 English.</source>
+      <translation>标题、图例和表格的语言：0 中文，1 英文。</translation>
+    </message>
+    <message>
+      <source>Community ids separated by commas, for pages of these only; every one when empty.</source>
+      <translation>以逗号分隔的社区编号：只为这些社区出图；留空时为全部社区出图。</translation>
+    </message>
+    <message>
+      <source>0 A4 landscape, 1 A3 landscape, 2 A4 portrait, 3 A3 portrait.</source>
+      <translation>0 A4 横向，1 A3 横向，2 A4 纵向，3 A3 纵向。</translation>
+    </message>
+    <message>
+      <source>0: one PDF. 1: one PDF per district, each with its own overview, named &lt;name&gt;_&lt;district&gt;.pdf next to the output (needs the district id field).</source>
+      <translation>0：一个 PDF。1：每个片区一个 PDF，各含本片区总览页，命名为 &lt;名称&gt;_&lt;片区&gt;.pdf，与输出文件位于同一文件夹（需要社区上的片区编号字段）。</translation>
+    </message>
+    <message>
+      <source>Credits for the footer. When empty, the input layers' names. The OpenStreetMap attribution is added when an input has OSM fields (osm_id, other_tags …).</source>
+      <translation>页脚中的数据来源说明。留空时列出输入图层名称。输入图层含 OSM 字段（osm_id、other_tags 等）时自动加注 OpenStreetMap 版权声明。</translation>
+    </message>
+    <message>
+      <source>Resolution of the PNG pages and of the raster parts of the PDF.</source>
+      <translation>PNG 页面以及 PDF 中栅格部分的分辨率。</translation>
+    </message>
+    <message>
+      <source>Optional: a folder for one PNG image per page, named by file and page.</source>
+      <translation>可选：输出每页一张 PNG 图片的文件夹，按文件和页码命名。</translation>
+    </message>
+    <message>
+      <source>The PDF to write. Split by district: &lt;name&gt;_&lt;district&gt;.pdf next to it.</source>
+      <translation>要写入的 PDF。按片区分册时，在其旁写入 &lt;名称&gt;_&lt;片区&gt;.pdf。</translation>
+    </message>
+    <message>
+      <source>Names compounds; the feature id when empty.</source>
+      <translation>小区名称标识；留空时使用要素编号。</translation>
+    </message>
+    <message>
+      <source>The compound's name in the tables.</source>
+      <translation>表格中显示的小区名称。</translation>
+    </message>
+    <message>
+      <source>The community each compound belongs to. When empty, the community polygon holding the compound's point (a polygon's point on surface).</source>
+      <translation>小区所属社区。留空时取包含小区代表点（面的内部点）的社区。</translation>
+    </message>
+    <message>
+      <source>Residents per compound, in the tables and the share of residents covered.</source>
+      <translation>每个小区的居民人数，用于表格和居民覆盖比例。</translation>
+    </message>
+    <message>
+      <source>Map book language</source>
+      <translation>图集语言</translation>
+    </message>
+    <message>
+      <source>Page size</source>
+      <translation>页面尺寸</translation>
+    </message>
+    <message>
+      <source>Files</source>
+      <translation>文件</translation>
+    </message>
+    <message>
+      <source>Data sources</source>
+      <translation>数据来源</translation>
+    </message>
+    <message>
+      <source>Resolution (dpi)</source>
+      <translation>分辨率（dpi）</translation>
+    </message>
+    <message>
+      <source>PNG pages (folder)</source>
+      <translation>PNG 页面（文件夹）</translation>
+    </message>
+    <message>
+      <source>Map book</source>
+      <translation>社区体检图集</translation>
+    </message>
+    <message>
+      <source>PDF file (*.pdf)</source>
+      <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+      <source>Files written</source>
+      <translation>已写入的文件</translation>
+    </message>
+    <message>
+      <source>Pages</source>
+      <translation>页数</translation>
+    </message>
+    <message>
+      <source>Give the district id field on communities to write one PDF per district.</source>
+      <translation>要按片区分别输出 PDF，请指定社区图层上的片区编号字段。</translation>
+    </message>
+    <message>
+      <source>Map book: {files} file(s), {pages} pages, written in {fonts}.</source>
+      <translation>社区体检图集：{files} 个文件，共 {pages} 页，字体为 {fonts}。</translation>
+    </message>
+    <message>
+      <source>One PDF</source>
+      <translation>一个 PDF</translation>
+    </message>
+    <message>
+      <source>One PDF per district (片区)</source>
+      <translation>每个片区一个 PDF</translation>
+    </message>
+    <message>
+      <source>Layer '{layer}' has no ok_T fields: give the units output of the facility gap analysis.</source>
+      <translation>图层“{layer}”没有 ok_T 字段：请提供设施短板分析输出的单元图层。</translation>
+    </message>
+    <message>
+      <source>Give the facility type field of layer '{layer}'.</source>
+      <translation>请指定图层“{layer}”的设施类型字段。</translation>
+    </message>
+    <message>
+      <source>No font for Chinese text is installed, so the map book would show empty boxes instead of Chinese characters. Install one and run again — Debian or Ubuntu: sudo apt-get install fonts-noto-cjk; Windows: Microsoft YaHei (微软雅黑); macOS: PingFang SC.</source>
+      <translation>未安装中文字体，图集中的中文将显示为空白方框。请安装中文字体后重新运行——Debian 或 Ubuntu：sudo apt-get install fonts-noto-cjk；Windows：微软雅黑；macOS：苹方（PingFang SC）。</translation>
+    </message>
+    <message>
+      <source>, </source>
+      <translation>、</translation>
+    </message>
+    <message>
+      <source>Map book pages</source>
+      <translation>图集页面</translation>
+    </message>
+    <message>
+      <source>Compounds: mandatory facility types within reach</source>
+      <translation>小区：应配建设施步行可达比例</translation>
+    </message>
+    <message>
+      <source>Community boundary</source>
+      <translation>社区边界</translation>
+    </message>
+    <message>
+      <source>District boundary</source>
+      <translation>片区边界</translation>
+    </message>
+    <message>
+      <source>Facilities by type</source>
+      <translation>设施（按类型）</translation>
+    </message>
+    <message>
+      <source>Legend</source>
+      <translation>图例</translation>
+    </message>
+    <message>
+      <source>Page {page} of {pages}</source>
+      <translation>第 {page} 页 / 共 {pages} 页</translation>
+    </message>
+    <message>
+      <source>Map data © OpenStreetMap contributors, ODbL 1.0.</source>
+      <translation>地图数据 © OpenStreetMap 贡献者，ODbL 1.0。</translation>
+    </message>
+    <message>
+      <source>Compound</source>
+      <translation>小区</translation>
+    </message>
+    <message>
+      <source>Residents</source>
+      <translation>人口</translation>
+    </message>
+    <message>
+      <source>Missing</source>
+      <translation>缺项数</translation>
+    </message>
+    <message>
+      <source>Mandatory types not within reach</source>
+      <translation>步行范围内缺少的应配建设施</translation>
+    </message>
+    <message>
+      <source>Data: {sources}.</source>
+      <translation>数据来源：{sources}。</translation>
+    </message>
+    <message>
+      <source>Facility standard: {standard}.</source>
+      <translation>设施标准：{standard}。</translation>
+    </message>
+    <message>
+      <source>Made on {date} with the Complete Community Toolkit {version}.</source>
+      <translation>{date} 由完整社区规划工具箱 {version} 制图。</translation>
+    </message>
+    <message>
+      <source>{title}: overview</source>
+      <translation>{title}：总览</translation>
+    </message>
+    <message>
+      <source>{title} · {district}: overview</source>
+      <translation>{title} · {district}：总览</translation>
+    </message>
+    <message>
+      <source>Complete community map book · {date}</source>
+      <translation>完整社区体检图集 · {date}</translation>
+    </message>
+    <message>
+      <source>The map book {file} could not be written: {reason}</source>
+      <translation>无法写入图集 {file}：{reason}</translation>
+    </message>
+    <message>
+      <source>The map book {file} could not be put in place: {reason}</source>
+      <translation>无法将图集 {file} 移动到目标位置：{reason}</translation>
+    </message>
+    <message>
+      <source>A4 landscape</source>
+      <translation>A4 横向</translation>
+    </message>
+    <message>
+      <source>A3 landscape</source>
+      <translation>A3 横向</translation>
+    </message>
+    <message>
+      <source>A4 portrait</source>
+      <translation>A4 纵向</translation>
+    </message>
+    <message>
+      <source>A3 portrait</source>
+      <translation>A3 纵向</translation>
+    </message>
+    <message>
+      <source>Layer '{layer}' was loaded without its style: {error}</source>
+      <translation>图层“{layer}”已加载，但未能应用样式：{error}</translation>
+    </message>
+    <message>
+      <source>Share of mandatory facility types within reach</source>
+      <translation>应配建设施步行可达比例</translation>
+    </message>
+    <message>
+      <source>Within reach, by facility type</source>
+      <translation>按设施类型的步行可达情况</translation>
+    </message>
+    <message>
+      <source>Within reach</source>
+      <translation>步行可达</translation>
+    </message>
+    <message>
+      <source>Not within reach</source>
+      <translation>步行不可达</translation>
+    </message>
+    <message>
+      <source>Other facility types</source>
+      <translation>其他设施类型</translation>
+    </message>
+    <message>
+      <source>{grade} (total ≥ {minimum})</source>
+      <translation>{grade}（总分 ≥ {minimum}）</translation>
+    </message>
+    <message>
+      <source>Communities chosen for the map book but not in layer '{layer}': {ids}</source>
+      <translation>以下选定出图的社区不在图层“{layer}”中：{ids}</translation>
+    </message>
+    <message>
+      <source>Layer '{layer}' has no community to draw</source>
+      <translation>图层“{layer}”中没有可绘制的社区</translation>
+    </message>
+    <message>
+      <source>{low}–{high} % of mandatory types within reach</source>
+      <translation>{low}–{high}% 的应配建设施步行可达</translation>
+    </message>
+    <message>
+      <source>Communities: {communities} · districts: {districts}</source>
+      <translation>社区 {communities} 个 · 片区 {districts} 个</translation>
+    </message>
+    <message>
+      <source>… and {count} more compounds: see the gap list of the evaluation workbook.</source>
+      <translation>……另有 {count} 个小区，详见评价工作簿的短板清单。</translation>
+    </message>
+    <message>
+      <source>{name} ({id})</source>
+      <translation>{name}（{id}）</translation>
+    </message>
+    <message>
+      <source>Total {total} of {maximum} · {grade}</source>
+      <translation>总分 {total} / {maximum} · {grade}</translation>
+    </message>
+    <message>
+      <source>Compounds: {compounds} · residents: {population}</source>
+      <translation>小区 {compounds} 个 · 居民 {population} 人</translation>
+    </message>
+    <message>
+      <source>Compounds lacking mandatory types within reach: {gaps} · residents with all of them: {share}</source>
+      <translation>缺少应配建设施的小区 {gaps} 个 · 应配建设施全部可达的居民 {share}</translation>
+    </message>
+    <message>
+      <source>All</source>
+      <translation>全部可达</translation>
+    </message>
+    <message>
+      <source>All mandatory types within reach</source>
+      <translation>应配建设施全部步行可达</translation>
+    </message>
+    <message>
+      <source>… ({count} in all)</source>
+      <translation>等，共 {count} 类</translation>
+    </message>
+    <message>
+      <source>Not scored: give the rubric scores to show the total and grade</source>
+      <translation>未评分：提供评价细则评分结果后显示总分和等级</translation>
+    </message>
+    <message>
+      <source>Provisional: manual points still to be scored (up to {upper})</source>
+      <translation>暂定：仍有人工评分项待评（最高可达 {upper}）</translation>
+    </message>
+    <message>
+      <source>No compound of the gap result lies in this community.</source>
+      <translation>设施短板结果中没有位于本社区的小区。</translation>
+    </message>
+    <message>
+      <source>Community ids separated by commas: pages for these only. Every community when empty.</source>
+      <translation type="vanished">以逗号分隔的社区编号：只为这些社区出图。留空时为全部社区出图。</translation>
+    </message>
+    <message>
+      <source>Map book: {files} file(s), {pages} pages, Chinese text in '{font}'.</source>
+      <translation type="vanished">社区体检图集：{files} 个文件，共 {pages} 页，中文字体为“{font}”。</translation>
+    </message>
+    <message>
+      <source>Suggested site (number: rank)</source>
+      <translation type="vanished">建议选址（数字为排序）</translation>
+    </message>
+    <message>
+      <source>{names} … ({count} in all)</source>
+      <translation type="vanished">{names}等，共 {count} 类</translation>
+    </message>
   </context>
 </TS>

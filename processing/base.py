@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, ClassVar, Mapping, Optional
 
 from qgis.core import (
     QgsFields,
@@ -25,9 +25,12 @@ from qgis.PyQt.QtGui import QIcon
 from ..i18n import current_language, tr
 from ..resources import ICON_PATH, help_html
 from ..scoring.errors import Cancelled, DataError
+from ..scoring.rubric import load_rubric
 from ..scoring.standard import FacilityStandard, load_standard
 from . import compat
 from .layers import describe_ids
+from .maps.post_processor import attach_styles, locale_settings
+from .maps.styles import StyleSettings
 
 
 class BaseAlgorithm(QgsProcessingAlgorithm):
@@ -42,6 +45,9 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
     FACILITIES = "FACILITIES"
     TYPE_FIELD = "TYPE_FIELD"
     RUBRIC = "RUBRIC"
+    #: Output name -> style name (``processing/maps/styles.py``) of each output layer that
+    #: is styled when QGIS loads it.
+    OUTPUT_STYLES: ClassVar[Mapping[str, str]] = {}
 
     def createInstance(self) -> BaseAlgorithm:
         return type(self)()
@@ -76,11 +82,25 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
     def processAlgorithm(self, parameters, context, feedback) -> dict[str, Any]:
         """Runs :meth:`compute`; bad data and cancelling become messages, never tracebacks."""
         try:
-            return self.compute(parameters, context, feedback)
+            results = self.compute(parameters, context, feedback)
         except DataError as error:
             raise QgsProcessingException(error.message(tr)) from None
         except Cancelled:
             raise QgsProcessingException(tr("Cancelled: nothing was written.")) from None
+        attach_styles(
+            self.OUTPUT_STYLES, results, context, lambda: self.style_settings(parameters, context)
+        )
+        return results
+
+    def style_settings(self, parameters, context) -> StyleSettings:
+        """What the styles of the outputs need: the run's standard and rubric, if it has them."""
+        standard = rubric = None
+        if self.parameterDefinition(self.STANDARD) is not None:
+            standard = self.standard_parameter(parameters, self.STANDARD, context)
+        if self.parameterDefinition(self.RUBRIC) is not None:
+            path = self.parameterAsFile(parameters, self.RUBRIC, context)
+            rubric = load_rubric(path or None, standard)
+        return locale_settings(standard=standard, rubric=rubric)
 
     def compute(self, parameters, context, feedback) -> dict[str, Any]:
         raise NotImplementedError

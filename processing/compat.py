@@ -236,3 +236,29 @@ def is_polygon(geometry) -> bool:
 
 def is_line(geometry) -> bool:
     return QgsWkbTypes.geometryType(geometry.wkbType()) == GeometryType.Line
+
+
+# -------------------------------------------------------------------------------------------
+# Print layouts
+# -------------------------------------------------------------------------------------------
+
+
+def set_label_text_format(label, text_format) -> None:
+    """A layout label's font, size and colour: ``setTextFormat`` from QGIS 3.24, before it
+    ``setFont`` and ``setFontColor``."""
+    if hasattr(label, "setTextFormat"):
+        label.setTextFormat(text_format)
+    else:
+        label.setFont(text_format.toQFont())
+        label.setFontColor(text_format.color())
+
+
+def set_legend_text_format(legend, style, text_format) -> None:
+    """The font of one legend style (title, group, item label): ``QgsLegendStyle``'s
+    ``setTextFormat`` from QGIS 3.30, before it ``setFont`` and the legend's font colour."""
+    legend_style = legend.rstyle(style)
+    if hasattr(legend_style, "setTextFormat"):
+        legend_style.setTextFormat(text_format)
+    else:
+        legend_style.setFont(text_format.toQFont())
+        legend.setFontColor(text_format.color())

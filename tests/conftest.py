@@ -50,6 +50,8 @@ _add_qgis_processing_plugin_to_path()
 if str(Path(__file__).resolve().parent) not in sys.path:
     sys.path.insert(1, str(Path(__file__).resolve().parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+#: Fixtures several test modules share: the sample's chain run once (tests/sample_chain.py).
+pytest_plugins = ["sample_chain"]
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

@@ -8,6 +8,8 @@ packages=(
   python3-numpy python3-pandas python3-openpyxl python3-shapely python3-scipy python3-yaml
   python3-venv python3-pip
   qttools5-dev-tools   # lrelease, to compile the translations
+  fonts-noto-cjk       # Chinese text in the map book
+  poppler-utils        # pdfinfo, pdftotext, pdftoppm: the tests read the map book back
   zip unzip
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .export_atlas import ExportAtlasAlgorithm
 from .export_rubric import ExportRubricAlgorithm
 from .export_workbook import ExportWorkbookAlgorithm
 from .facility_gap import FacilityGapAlgorithm
@@ -16,4 +17,5 @@ ALGORITHM_CLASSES: list = [
     ExportRubricAlgorithm,
     ExportWorkbookAlgorithm,
     PlanScenarioAlgorithm,
+    ExportAtlasAlgorithm,
 ]

@@ -7,7 +7,7 @@ Nothing is written until the analysis has finished, so an error or a cancel leav
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar, Mapping
 
 import numpy as np
 from qgis.core import (
@@ -113,6 +113,7 @@ class FacilityGapAlgorithm(BaseAlgorithm):
     GROUP = "Analysis"
     GROUP_ID = "analysis"
 
+    OUTPUT_STYLES: ClassVar[Mapping[str, str]] = {"OUTPUT": "gap_units"}
     UNITS = "UNITS"
     UNIT_ID_FIELD = "UNIT_ID_FIELD"
     POPULATION_FIELD = "POPULATION_FIELD"

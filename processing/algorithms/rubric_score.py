@@ -10,7 +10,7 @@ so an error or a cancel leaves no output.
 from __future__ import annotations
 
 import re
-from typing import Any, List, Optional
+from typing import Any, ClassVar, List, Mapping, Optional
 
 from qgis.core import (
     QgsCoordinateReferenceSystem,
@@ -80,6 +80,7 @@ class RubricScoreAlgorithm(CommunityScoringAlgorithm):
     GROUP = "Evaluation"
     GROUP_ID = "evaluation"
 
+    OUTPUT_STYLES: ClassVar[Mapping[str, str]] = {"OUTPUT": "community_scores"}
     OUTPUT_TABLE = "OUTPUT_TABLE"
     OUTPUT = "OUTPUT"
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Dict, List, Optional, Tuple
+from typing import Any, ClassVar, Dict, List, Mapping, Optional, Tuple
 
 import numpy as np
 from qgis.core import (
@@ -258,6 +258,11 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
     PLAN_STATUSES = "PLAN_STATUSES"
     PLAN_CHANGES = "PLAN_CHANGES"
     PROJECTS_ADDED = "PROJECTS_ADDED"
+    OUTPUT_STYLES: ClassVar[Mapping[str, str]] = {
+        DISTRICTS_OUTPUT: "provision_units",
+        COMMUNITIES_OUTPUT: "provision_units",
+        COMPOUNDS_OUTPUT: "provision_units",
+    }
 
     #: Per tier: (layer, id field, parent field, output layer, number output).
     TIER_PARAMETERS: ClassVar[Dict[str, tuple]] = {
@@ -1095,6 +1100,8 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
             ("missing", "string"),
             ("area_short", "string"),
             ("short_any", "int"),
+            ("status", "string"),
+            ("status_zh", "string"),
         )
         source = layer.source
         fields, sink, sink_id = self.create_sink(
@@ -1118,6 +1125,8 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
                     ",".join(summary.missing_types),
                     ",".join(summary.area_short_types),
                     int(summary.short_of_any),
+                    summary.status,
+                    status_label(summary.status, "zh"),
                 ]
             )
             sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)

@@ -232,6 +232,9 @@ class UnitSummary:
     missing_types: Tuple[str, ...]
     area_short_types: Tuple[str, ...]
     short_of_any: bool
+    #: The unit's worst status over the types counted (缺项 before 面积不足 before 共享达标
+    #: before 达标), or 规模不符 when its population is outside its tier's range.
+    status: str = STATUS_OK
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,9 @@ from .model import (
     SIZE_IN_RANGE,
     STATUS_AREA_SHORT,
     STATUS_MISSING,
+    STATUS_OK,
+    STATUS_OK_SHARED,
+    STATUS_SIZE_MISMATCH,
     TOP_DOWN,
     ProvisionResult,
     ProvisionRow,
@@ -56,7 +59,19 @@ def _unit_summary(tier, uid, parent_id, result, rows, mandatory_only) -> UnitSum
         missing_types=missing,
         area_short_types=area_short,
         short_of_any=bool(missing or area_short),
+        status=_unit_status(result.size_flags[tier][uid], counted),
     )
+
+
+#: Statuses from the worst down: a unit shows the first one any of its counted types has.
+_WORST_FIRST = (STATUS_MISSING, STATUS_AREA_SHORT, STATUS_OK_SHARED)
+
+
+def _unit_status(size_flag: str, rows: Sequence[ProvisionRow]) -> str:
+    if size_flag != SIZE_IN_RANGE:
+        return STATUS_SIZE_MISMATCH
+    found = {row.provision_status for row in rows}
+    return next((status for status in _WORST_FIRST if status in found), STATUS_OK)
 
 
 def summarise_tiers(units: Sequence[UnitSummary]) -> List[TierSummary]:

@@ -1,0 +1,522 @@
+"""``completecommunity:exportatlas`` — the map book (PDF): an overview, then one page per
+community.
+
+This file declares the parameters and reads them; ``processing/maps/book.py`` reads the layers
+into records, plans the pages (``scoring/mapbook.py``), styles the layers from
+``resources/styles`` and lays the pages out, and ``processing/maps/book_export.py`` writes the
+files — all to temporary names first, moved into place only when every file is complete.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, List, Optional
+
+from qgis.core import (
+    QgsCoordinateTransform,
+    QgsProcessingException,
+    QgsProcessingMultiStepFeedback,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterFolderDestination,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+)
+
+from ...i18n import tr
+from ...scoring.rubric import load_rubric
+from .. import compat
+from ..base import BaseAlgorithm
+from ..community_scoring import Communities
+from ..layers import measuring_crs, read_points
+from ..maps.book import BookOptions, prepare_book
+from ..maps.book_data import SCORE_FIELDS, BookInputs, SourceFields
+from ..maps.book_layout import PAGE_SIZES
+from ..network_inputs import NETWORK
+
+LANGUAGES = ("zh_CN", "en")
+SPLIT_NONE, SPLIT_DISTRICT = 0, 1
+
+#: Field names that mark a layer as made from OpenStreetMap (GDAL's OSM driver, our sample).
+OSM_FIELDS = ("osm_id", "osm_way_id", "other_tags", "osm_source", "osm_tag")
+
+
+class ExportAtlasAlgorithm(BaseAlgorithm):
+    ALGORITHM_ID = "exportatlas"
+    DISPLAY_NAME = "Export map book (atlas)"
+    GROUP = "Evaluation"
+    GROUP_ID = "evaluation"
+
+    COMMUNITIES = "COMMUNITIES"
+    COMMUNITY_ID_FIELD = "COMMUNITY_ID_FIELD"
+    COMMUNITY_NAME_FIELD = "COMMUNITY_NAME_FIELD"
+    COMMUNITY_DISTRICT_FIELD = "COMMUNITY_DISTRICT_FIELD"
+    DISTRICTS = "DISTRICTS"
+    DISTRICT_ID_FIELD = "DISTRICT_ID_FIELD"
+    DISTRICT_NAME_FIELD = "DISTRICT_NAME_FIELD"
+    GAPS = "GAPS"
+    GAP_ID_FIELD = "GAP_ID_FIELD"
+    GAP_NAME_FIELD = "GAP_NAME_FIELD"
+    GAP_COMMUNITY_FIELD = "GAP_COMMUNITY_FIELD"
+    GAP_POPULATION_FIELD = "GAP_POPULATION_FIELD"
+    NETWORK = NETWORK
+    SCORES = "SCORES"
+    TITLE = "TITLE"
+    LANGUAGE = "LANGUAGE"
+    COMMUNITY_IDS = "COMMUNITY_IDS"
+    PAGE_SIZE = "PAGE_SIZE"
+    SPLIT_BY = "SPLIT_BY"
+    DATA_SOURCES = "DATA_SOURCES"
+    PNG_FOLDER = "PNG_FOLDER"
+    DPI = "DPI"
+    OUTPUT = "OUTPUT"
+    FILES = "FILES"
+    PAGES = "PAGES"
+
+    def flags(self):
+        # Print layouts draw with Qt's painters on the main thread, as QGIS's own layout
+        # export algorithms do.
+        return super().flags() | compat.ProcessingAlgorithmFlag.NoThreading
+
+    def initAlgorithm(self, config=None) -> None:
+        self._layer_parameters()
+        self._book_parameters()
+
+    def _field(
+        self, name: str, title: str, parent: str, help_text: str, optional=True, number=False
+    ):
+        self.add_parameter(
+            QgsProcessingParameterField(
+                name,
+                title,
+                parentLayerParameterName=parent,
+                type=(
+                    compat.ProcessingFieldParameterDataType.Numeric
+                    if number
+                    else compat.ProcessingFieldParameterDataType.Any
+                ),
+                optional=optional,
+            ),
+            help_text,
+        )
+
+    def _layer_parameters(self) -> None:
+        polygons = [compat.ProcessingSourceType.VectorPolygon]
+        self.add_parameter(
+            QgsProcessingParameterFeatureSource(
+                self.COMMUNITIES, tr("Communities (社区)"), polygons
+            ),
+            tr("Community (社区) polygons: one page each."),
+        )
+        self._field(
+            self.COMMUNITY_ID_FIELD,
+            tr("Community id field"),
+            self.COMMUNITIES,
+            tr("Field with a unique id per community, as the scores and the gap result name it."),
+            optional=False,
+        )
+        self._field(
+            self.COMMUNITY_NAME_FIELD,
+            tr("Community name field"),
+            self.COMMUNITIES,
+            tr("The community's name, in page titles and on the maps."),
+        )
+        self._field(
+            self.COMMUNITY_DISTRICT_FIELD,
+            tr("District id field on communities"),
+            self.COMMUNITIES,
+            tr("The 片区 each community belongs to: orders the pages and splits the book."),
+        )
+        self.add_parameter(
+            QgsProcessingParameterFeatureSource(
+                self.DISTRICTS, tr("Districts (片区)"), polygons, optional=True
+            ),
+            tr("Optional: district polygons, drawn as boundaries; their names head the pages."),
+        )
+        self._field(
+            self.DISTRICT_ID_FIELD,
+            tr("District id field"),
+            self.DISTRICTS,
+            tr("The id of each district, as the communities name it."),
+        )
+        self._field(
+            self.DISTRICT_NAME_FIELD,
+            tr("District name field"),
+            self.DISTRICTS,
+            tr("The name of each district, shown in the book."),
+        )
+        self.add_parameter(
+            QgsProcessingParameterFeatureSource(
+                self.GAPS,
+                tr("Facility gap result (units)"),
+                [
+                    compat.ProcessingSourceType.VectorPolygon,
+                    compat.ProcessingSourceType.VectorPoint,
+                ],
+            ),
+            tr(
+                "The units output of the facility gap analysis (ok_T per facility type T): the "
+                "compounds are coloured by the share of mandatory types within reach."
+            ),
+        )
+        for name, title, help_text, number in (
+            (
+                self.GAP_ID_FIELD,
+                tr("Compound id field"),
+                tr("Names compounds; the feature id when empty."),
+                False,
+            ),
+            (
+                self.GAP_NAME_FIELD,
+                tr("Compound name field"),
+                tr("The compound's name in the tables."),
+                False,
+            ),
+            (
+                self.GAP_COMMUNITY_FIELD,
+                tr("Community id field on the gap result"),
+                tr(
+                    "The community each compound belongs to. When empty, the community polygon "
+                    "holding the compound's point (a polygon's point on surface)."
+                ),
+                False,
+            ),
+            (
+                self.GAP_POPULATION_FIELD,
+                tr("Population field on the gap result"),
+                tr("Residents per compound, in the tables and the share of residents covered."),
+                True,
+            ),
+        ):
+            self._field(name, title, self.GAPS, help_text, number=number)
+        self.add_parameter(
+            QgsProcessingParameterFeatureSource(
+                self.FACILITIES,
+                tr("Facilities"),
+                [
+                    compat.ProcessingSourceType.VectorPolygon,
+                    compat.ProcessingSourceType.VectorPoint,
+                ],
+                optional=True,
+            ),
+            tr("Optional: facilities, drawn by type on the community pages."),
+        )
+        self.add_parameter(
+            QgsProcessingParameterField(
+                self.TYPE_FIELD,
+                tr("Facility type field"),
+                parentLayerParameterName=self.FACILITIES,
+                optional=True,
+            ),
+            tr("The facility's type (code, name or OSM tag among the standard's aliases)."),
+        )
+        self.add_parameter(
+            QgsProcessingParameterFeatureSource(
+                self.NETWORK,
+                tr("Walking network"),
+                [compat.ProcessingSourceType.VectorLine],
+                optional=True,
+            ),
+            tr("Optional: the walking network, drawn on community pages."),
+        )
+        self.add_parameter(
+            QgsProcessingParameterFeatureSource(
+                self.SCORES, tr("Community scores"), polygons, optional=True
+            ),
+            tr(
+                "Optional: the 'Community scores' output of rubric scoring; each community page "
+                "shows its total and grade."
+            ),
+        )
+        self.add_standard_parameter(
+            tr("The facility standard the gap analysis used; the built-in default when empty.")
+        )
+        self.add_rubric_parameter(
+            tr("The rubric the scores were made with (grade names, maximum); built-in when empty.")
+        )
+
+    def _book_parameters(self) -> None:
+        self.add_parameter(
+            QgsProcessingParameterString(self.TITLE, tr("Title"), optional=True),
+            tr("Heads every page, e.g. the city or district evaluated (南京市玄武区)."),
+        )
+        self.add_parameter(
+            QgsProcessingParameterEnum(
+                self.LANGUAGE,
+                tr("Map book language"),
+                options=[tr("Chinese (中文)"), tr("English")],
+                defaultValue=0,
+            ),
+            tr("The language of titles, legends and tables: 0 Chinese, 1 English."),
+        )
+        self.add_parameter(
+            QgsProcessingParameterString(
+                self.COMMUNITY_IDS, tr("Chosen communities"), optional=True
+            ),
+            tr("Community ids separated by commas, for pages of these only; every one when empty."),
+        )
+        self.add_parameter(
+            QgsProcessingParameterEnum(
+                self.PAGE_SIZE,
+                tr("Page size"),
+                options=[tr(size.name) for size in PAGE_SIZES],
+                defaultValue=0,
+            ),
+            tr("0 A4 landscape, 1 A3 landscape, 2 A4 portrait, 3 A3 portrait."),
+        )
+        self.add_parameter(
+            QgsProcessingParameterEnum(
+                self.SPLIT_BY,
+                tr("Files"),
+                options=[tr("One PDF"), tr("One PDF per district (片区)")],
+                defaultValue=SPLIT_NONE,
+            ),
+            tr(
+                "0: one PDF. 1: one PDF per district, each with its own overview, named "
+                "<name>_<district>.pdf next to the output (needs the district id field)."
+            ),
+        )
+        self.add_parameter(
+            QgsProcessingParameterString(self.DATA_SOURCES, tr("Data sources"), optional=True),
+            tr(
+                "Credits for the footer. When empty, the input layers' names. The OpenStreetMap "
+                "attribution is added when an input has OSM fields (osm_id, other_tags …)."
+            ),
+            advanced=True,
+        )
+        self.add_parameter(
+            QgsProcessingParameterNumber(
+                self.DPI,
+                tr("Resolution (dpi)"),
+                compat.ProcessingNumberParameterType.Double,
+                defaultValue=150.0,
+                minValue=50.0,
+                maxValue=600.0,
+            ),
+            tr("Resolution of the PNG pages and of the raster parts of the PDF."),
+            advanced=True,
+        )
+        self.add_parameter(
+            QgsProcessingParameterFolderDestination(
+                self.PNG_FOLDER,
+                tr("PNG pages (folder)"),
+                optional=True,
+                createByDefault=False,
+            ),
+            tr("Optional: a folder for one PNG image per page, named by file and page."),
+        )
+        self.add_parameter(
+            QgsProcessingParameterFileDestination(
+                self.OUTPUT, tr("Map book"), tr("PDF file (*.pdf)")
+            ),
+            tr("The PDF to write. Split by district: <name>_<district>.pdf next to it."),
+        )
+        self.addOutput(QgsProcessingOutputString(self.FILES, tr("Files written")))
+        self.addOutput(QgsProcessingOutputNumber(self.PAGES, tr("Pages")))
+
+    # ---------------------------------------------------------------------------------
+
+    def compute(self, parameters, context, feedback) -> dict[str, Any]:
+        steps = QgsProcessingMultiStepFeedback(2, feedback)
+        target = self.pdf_target(parameters, context)
+        images = self.image_folder(parameters, context)
+        options = self.book_options(parameters, context)
+        inputs, communities = self.book_inputs(parameters, context)
+        crs = measuring_crs(communities.source, communities.label, context, feedback)
+        locate = self.locator(communities, crs, context, feedback)
+        book = prepare_book(inputs, options, crs, context, steps, locate)
+        feedback.pushInfo(
+            tr("Map book: {files} file(s), {pages} pages, written in {fonts}.").format(
+                files=len(book.files), pages=book.page_count, fonts=book.fonts.describe()
+            )
+        )
+        steps.setCurrentStep(1)
+        targets = self.targets(target, book.files)
+        dpi = self.parameterAsDouble(parameters, self.DPI, context)
+        written = book.export(targets, images, dpi, steps)
+        return {
+            self.OUTPUT: str(targets[0]),
+            self.FILES: ";".join(str(path) for path in written),
+            self.PAGES: book.page_count,
+            **({self.PNG_FOLDER: str(images)} if images is not None else {}),
+        }
+
+    # Reading the parameters ------------------------------------------------------------
+
+    def pdf_target(self, parameters, context) -> Path:
+        target = Path(self.parameterAsFileOutput(parameters, self.OUTPUT, context))
+        if target.suffix.lower() != ".pdf":
+            target = target.with_name(target.name + ".pdf")
+        if not target.parent.is_dir():
+            raise QgsProcessingException(
+                tr("Output '{output}': the folder '{folder}' does not exist.").format(
+                    output=self.parameterDefinition(self.OUTPUT).description(),
+                    folder=str(target.parent),
+                )
+            )
+        return target
+
+    def image_folder(self, parameters, context) -> Optional[Path]:
+        value = parameters.get(self.PNG_FOLDER)
+        if not value:
+            return None
+        folder = Path(self.parameterAsString(parameters, self.PNG_FOLDER, context))
+        if not folder.parent.is_dir():
+            raise QgsProcessingException(
+                tr("Output '{output}': the folder '{folder}' does not exist.").format(
+                    output=self.parameterDefinition(self.PNG_FOLDER).description(),
+                    folder=str(folder.parent),
+                )
+            )
+        return folder
+
+    def book_options(self, parameters, context) -> BookOptions:
+        split = self.parameterAsEnum(parameters, self.SPLIT_BY, context) == SPLIT_DISTRICT
+        if split and not self.parameterAsString(parameters, self.COMMUNITY_DISTRICT_FIELD, context):
+            raise QgsProcessingException(
+                tr("Give the district id field on communities to write one PDF per district.")
+            )
+        chosen = [
+            text.strip()
+            for text in self.parameterAsString(parameters, self.COMMUNITY_IDS, context).split(",")
+            if text.strip()
+        ]
+        return BookOptions(
+            title=self.parameterAsString(parameters, self.TITLE, context),
+            language=LANGUAGES[self.parameterAsEnum(parameters, self.LANGUAGE, context)],
+            page_size=PAGE_SIZES[self.parameterAsEnum(parameters, self.PAGE_SIZE, context)],
+            chosen=chosen,
+            by_district=split,
+            sources=self.source_names(parameters, context),
+            osm=self.is_osm(parameters, context),
+        )
+
+    def book_inputs(self, parameters, context):
+        fields = lambda name: self.parameterAsString(parameters, name, context)  # noqa: E731
+        communities = self.fields_of(
+            parameters,
+            context,
+            self.COMMUNITIES,
+            id_field=fields(self.COMMUNITY_ID_FIELD),
+            name_field=fields(self.COMMUNITY_NAME_FIELD),
+            parent_field=fields(self.COMMUNITY_DISTRICT_FIELD),
+        )
+        gaps = self.fields_of(
+            parameters,
+            context,
+            self.GAPS,
+            id_field=fields(self.GAP_ID_FIELD),
+            name_field=fields(self.GAP_NAME_FIELD),
+            parent_field=fields(self.GAP_COMMUNITY_FIELD),
+            population_field=fields(self.GAP_POPULATION_FIELD),
+        )
+        if not [name for name in gaps.source.fields().names() if name.startswith("ok_")]:
+            raise QgsProcessingException(
+                tr(
+                    "Layer '{layer}' has no ok_T fields: give the units output of the facility "
+                    "gap analysis."
+                ).format(layer=gaps.label)
+            )
+        districts = self.optional_fields_of(
+            parameters,
+            context,
+            self.DISTRICTS,
+            id_field=fields(self.DISTRICT_ID_FIELD),
+            name_field=fields(self.DISTRICT_NAME_FIELD),
+        )
+        facilities = self.optional_fields_of(
+            parameters, context, self.FACILITIES, id_field=fields(self.TYPE_FIELD)
+        )
+        if facilities is not None and not facilities.id_field:
+            raise QgsProcessingException(
+                tr("Give the facility type field of layer '{layer}'.").format(
+                    layer=facilities.label
+                )
+            )
+        scores = self.optional_fields_of(parameters, context, self.SCORES)
+        if scores is not None:
+            for name in SCORE_FIELDS:
+                self.check_field(scores.source, self.SCORES, name)
+        standard = self.standard_parameter(parameters, self.STANDARD, context)
+        rubric = load_rubric(
+            self.parameterAsFile(parameters, self.RUBRIC, context) or None, standard
+        )
+        network = None
+        if self.parameterAsSource(parameters, self.NETWORK, context) is not None:
+            network = self.parameterAsVectorLayer(parameters, self.NETWORK, context)
+        inputs = BookInputs(
+            communities=communities,
+            gaps=gaps,
+            districts=districts,
+            facilities=facilities,
+            network=network,
+            scores=scores,
+            standard=standard,
+            rubric=rubric,
+        )
+        return inputs, communities
+
+    def fields_of(self, parameters, context, name: str, **fields: str) -> SourceFields:
+        source = self.required_source(parameters, name, context)
+        for field_name in fields.values():
+            self.check_field(source, name, field_name)
+        return SourceFields(source, self.label(source, name), **fields)
+
+    def optional_fields_of(self, parameters, context, name: str, **fields: str):
+        if self.parameterAsSource(parameters, name, context) is None:
+            return None
+        return self.fields_of(parameters, context, name, **fields)
+
+    def locator(self, communities: SourceFields, crs, context, feedback):
+        """The community holding each compound point (in ``crs``), for a gap result that
+        names no community: the same placing rubric scoring uses."""
+        source = communities.source
+        transform = QgsCoordinateTransform(source.sourceCrs(), crs, context.transformContext())
+        points = read_points(
+            source, transform, feedback, (communities.id_field,), keep_features=True
+        )
+        from ...scoring.rubric import community_key
+
+        ids = [community_key(value) for value in points.attributes[communities.id_field]]
+        located = Communities(
+            source, communities.label, ids, [None] * len(ids), points.features, transform, {}
+        )
+        return located.locate
+
+    def source_names(self, parameters, context) -> List[str]:
+        given = self.parameterAsString(parameters, self.DATA_SOURCES, context)
+        if given:
+            return [given]
+        names = []
+        for name in (
+            self.GAPS,
+            self.COMMUNITIES,
+            self.DISTRICTS,
+            self.FACILITIES,
+            self.NETWORK,
+            self.SCORES,
+        ):
+            source = self.parameterAsSource(parameters, name, context)
+            if source is not None and source.sourceName() not in names:
+                names.append(source.sourceName())
+        return names
+
+    def is_osm(self, parameters, context) -> bool:
+        for name in (self.GAPS, self.COMMUNITIES, self.DISTRICTS, self.FACILITIES, self.NETWORK):
+            source = self.parameterAsSource(parameters, name, context)
+            if source is not None and set(OSM_FIELDS) & set(source.fields().names()):
+                return True
+        return False
+
+    @staticmethod
+    def targets(target: Path, files) -> List[Path]:
+        """One path per file of the book: the output itself, or <name>_<district>.pdf."""
+        if len(files) == 1 and files[0].district_id is None:
+            return [target]
+        return [
+            target.with_name(f"{target.stem}_{book.name_part}{target.suffix}") for book in files
+        ]
