@@ -147,12 +147,10 @@ class WalkingGraph:
         rate = float(connector_rate)
         if not (np.isfinite(rate) and rate > 0):
             raise ValueError("connector_rate must be a positive number")
-        src = np.concatenate([self.edge_from, self.edge_to])
-        dst = np.concatenate([self.edge_to, self.edge_from])
-        cost = np.concatenate([forward, backward])
-        length = np.concatenate([self.edge_length, self.edge_length])
-        indptr, indices, data, arc_length = _build_csr(self.n_nodes, src, dst, cost, length, True)
-        reverse = Arcs(*_build_csr(self.n_nodes, dst, src, cost, length, True))
+        forward_arcs, reverse = _directed_csr(
+            self.n_nodes, self.edge_from, self.edge_to, forward, backward, self.edge_length
+        )
+        indptr, indices, data, arc_length = forward_arcs
         return replace(
             self,
             edge_cost=forward,
@@ -162,7 +160,7 @@ class WalkingGraph:
             edge_cost_back=backward,
             profile=profile,
             connector_rate=rate,
-            reverse_csr=reverse,
+            reverse_csr=Arcs(*reverse),
             csr_length=arc_length,
             cache={},
         )
@@ -465,6 +463,48 @@ def _component_sizes(
     return node_count, comp_length, int(order[0])
 
 
+def _directed_csr(n, edge_from, edge_to, forward, backward, length):
+    """Both adjacencies of a directed graph: the arcs as walked (u -> v at the forward cost of
+    an edge u-v, v -> u at its backward cost), the cheapest per ordered pair (of equal costs the
+    shortest), and the same kept arcs reversed. One sort of an int64 key; only node pairs with
+    parallel edges get a second look."""
+    src = np.concatenate([edge_from, edge_to]).astype(np.int64)
+    dst = np.concatenate([edge_to, edge_from]).astype(np.int64)
+    cost = np.concatenate([forward, backward])
+    arc_length = np.concatenate([length, length])
+    key = src * n + dst
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    first = np.ones(key.shape[0], dtype=bool)
+    first[1:] = key[1:] != key[:-1]
+    if not first.all():
+        # Parallel edges: among the arcs of each such pair keep the cheapest, then shortest.
+        group = np.cumsum(first) - 1
+        size = np.bincount(group)
+        shared = np.flatnonzero(size[group] > 1)
+        ranked = shared[np.lexsort((arc_length[order[shared]], cost[order[shared]], group[shared]))]
+        best = np.ones(ranked.shape[0], dtype=bool)
+        best[1:] = group[ranked[1:]] != group[ranked[:-1]]
+        first[shared] = False
+        first[ranked[best]] = True
+    kept = order[first]
+    src, dst, cost, arc_length = src[kept], dst[kept], cost[kept], arc_length[kept]
+
+    def csr(rows, columns, sort):
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+        return (
+            indptr.astype(np.int32),
+            columns[sort].astype(np.int32),
+            np.ascontiguousarray(cost[sort]),
+            np.ascontiguousarray(arc_length[sort]),
+        )
+
+    walked = csr(src, dst, np.arange(src.shape[0]))
+    reversed_order = np.argsort(dst * n + src)  # unique keys: no ties
+    return walked, csr(dst, src, reversed_order)
+
+
 def _checked_cost(values: np.ndarray, shape: Tuple[int, ...], name: str) -> np.ndarray:
     cost = np.asarray(values, dtype=np.float64)
     if cost.shape != shape:
@@ -480,23 +520,18 @@ def _build_csr(
     seg_to: np.ndarray,
     cost: np.ndarray,
     length: Optional[np.ndarray] = None,
-    arcs_given: bool = False,
 ) -> Tuple[np.ndarray, np.ndarray, np.ndarray, Optional[np.ndarray]]:
-    """CSR adjacency, one arc per ordered node pair (the cheapest of parallel edges; of equal
-    costs the shortest), and the kept arcs' lengths when ``length`` is given.
+    """Adjacency in both directions at the same cost, one arc per ordered node pair (the
+    cheapest of parallel edges; of equal costs the shortest), and the kept arcs' lengths when
+    ``length`` is given.
 
-    By default the segments are undirected and become arcs both ways at the same cost;
-    ``arcs_given`` takes (seg_from, seg_to, cost, length) as the arcs themselves. Indices are
-    int32 because that is what scipy's csgraph works in; zero costs are kept as explicit
-    entries (they are real edges).
+    Indices are int32 because that is what scipy's csgraph works in; zero costs are kept as
+    explicit entries (they are real edges).
     """
-    if arcs_given:
-        src, dst, arc_cost, arc_length = seg_from, seg_to, cost, length
-    else:
-        src = np.concatenate([seg_from, seg_to])
-        dst = np.concatenate([seg_to, seg_from])
-        arc_cost = np.concatenate([cost, cost])
-        arc_length = None if length is None else np.concatenate([length, length])
+    src = np.concatenate([seg_from, seg_to])
+    dst = np.concatenate([seg_to, seg_from])
+    arc_cost = np.concatenate([cost, cost])
+    arc_length = None if length is None else np.concatenate([length, length])
     if arc_length is None:
         order = np.lexsort((arc_cost, dst, src))
     else:
