@@ -23,7 +23,7 @@ from complete_community.scoring.errors import DataError
 from complete_community.scoring.gap import FacilitySet, PointSet, analyse_gaps
 from complete_community.scoring.network import _optional, build_graph, snap_points
 from complete_community.scoring.network.measure import DISTANCE, walking_time
-from complete_community.scoring.network.reach import metres_per_cost, reach_pairs
+from complete_community.scoring.network.reach import GROUP_FACILITIES, metres_per_cost, reach_pairs
 from complete_community.scoring.network.search import WALK_FROM_SOURCE, WALK_TO_SOURCE, nearest
 from complete_community.scoring.network.terrain import Terrain
 from complete_community.scoring.network.walking_model import load_walking_model
@@ -409,6 +409,39 @@ def test_sharing_reach_in_walking_time_runs_from_the_unit(engine):
         graph, DISTANCE, unit_xy, plain_units, facility_xy, plain_facilities, np.array([120.0] * 2)
     )
     assert pairs.unit_index.tolist() == [0, 0, 1, 1]
+
+
+def test_reach_pairs_are_the_same_whichever_side_shares_the_searches(engine):
+    """Site suggestion groups candidate sites, sharing groups units: the walk is the unit's
+    either way, so both find the same pairs at the same times, and each is the brute-force
+    answer of one search per unit."""
+    lines, unit_xy, facility_xy, terrain = hilly_city()
+    graph = build_graph(lines)
+    timed, _ = walking_time_graph(graph, 1.0, terrain=terrain)
+    units = snap_points(timed, unit_xy, 60.0)
+    facilities = snap_points(timed, facility_xy, 60.0)
+    reach = np.full(len(facility_xy), 240.0)
+    by_unit = reach_pairs(timed, walking_time(1.0), unit_xy, units, facility_xy, facilities, reach)
+    by_site = reach_pairs(
+        timed, walking_time(1.0), unit_xy, units, facility_xy, facilities, reach, GROUP_FACILITIES
+    )
+    assert by_unit.unit_index.size > 10
+    for name in ("unit_index", "facility_index"):
+        assert np.array_equal(getattr(by_unit, name), getattr(by_site, name))
+    np.testing.assert_allclose(by_unit.cost, by_site.cost, rtol=1e-12)
+    np.testing.assert_allclose(by_unit.length, by_site.length, rtol=1e-12)
+    expected = []
+    for unit in range(len(unit_xy)):
+        for facility in range(len(facility_xy)):
+            found = nearest(
+                timed, units.take([unit]), facilities.take([facility]), 240.0, WALK_FROM_SOURCE
+            )
+            if np.isfinite(found.cost[0]):
+                expected.append((unit, facility, found.cost[0]))
+    assert [(u, f) for u, f, _ in expected] == list(
+        zip(by_unit.unit_index.tolist(), by_unit.facility_index.tolist())
+    )
+    np.testing.assert_allclose(by_unit.cost, [c for _, _, c in expected], rtol=1e-12)
 
 
 def test_downhill_is_faster_than_flat_and_the_reach_bound_knows_it():

@@ -11,12 +11,16 @@ within reach is missed.
 
 API summary:
 
-- ``reach_pairs(graph, measure, unit_xy, unit_snaps, facility_xy, facility_snaps, reach)`` ->
-  :class:`ReachPairs` (unit index, facility index, cost, metres), the pairs whose walk from the
-  unit to the facility is within the facility's ``reach`` (metres or seconds, NaN = shares
-  with nobody); straight-line (and flat) without a graph.
-- ``network_pair_costs(graph, unit_snaps, facility_snaps, unit_index, facility_index, unit_xy,
-  reach, lengths=False)`` -> :class:`.search.Nearest` for given candidate pairs.
+- ``reach_pairs(graph, measure, unit_xy, unit_snaps, facility_xy, facility_snaps, reach,
+  group=GROUP_UNITS)`` -> :class:`ReachPairs` (unit index, facility index, cost, metres), the
+  pairs whose walk from the unit to the facility is within the facility's ``reach`` (metres
+  or seconds, NaN = shares with nobody); straight-line (and flat) without a graph. Sharing in
+  tiered provision and coverage for site suggestion (compounds as units, candidates as
+  facilities, ``group=GROUP_FACILITIES``) both ask this.
+- ``network_pair_costs(graph, source_snaps, target_snaps, source_index, target_index,
+  source_xy, reach, lengths=False, walk=WALK_FROM_SOURCE)`` -> :class:`.search.Nearest` for
+  given candidate pairs.
+- ``metres_per_cost(graph)``: how far a walk of unit cost can reach in a straight line.
 - ``pairs_within(a_xy, b_xy, radius)``, ``spread_groups(xy, separation)``.
 """
 
@@ -29,7 +33,7 @@ import numpy as np
 
 from . import _optional
 from .measure import Measure
-from .search import WALK_FROM_SOURCE, Nearest, nearest
+from .search import WALK_FROM_SOURCE, WALK_TO_SOURCE, Nearest, nearest
 
 
 def pairs_within(
@@ -107,7 +111,7 @@ def network_pair_distances(
     radius: float,
 ) -> np.ndarray:
     """Network cost of every (unit, facility) pair given, NaN beyond ``radius`` or when either
-    is not joined to the network (see :func:`network_pair_costs`)."""
+    is not joined to the network (see :func:`network_pair_costs`; the unit walks)."""
     return network_pair_costs(
         graph, unit_snaps, facility_snaps, unit_index, facility_index, unit_xy, radius
     ).cost
@@ -135,48 +139,54 @@ def metres_per_cost(graph) -> float:
 
 def network_pair_costs(
     graph,
-    unit_snaps,
-    facility_snaps,
-    unit_index: np.ndarray,
-    facility_index: np.ndarray,
-    unit_xy: np.ndarray,
+    source_snaps,
+    target_snaps,
+    source_index: np.ndarray,
+    target_index: np.ndarray,
+    source_xy: np.ndarray,
     reach: float,
     lengths: bool = False,
+    walk: str = WALK_FROM_SOURCE,
 ) -> Nearest:
-    """Cost of walking from the unit to the facility of every pair given (and, with
+    """Cost of the walk between the source and the target of every pair given (and, with
     ``lengths``, that walk's metres), NaN beyond ``reach`` or when either is not joined.
 
+    ``walk`` says who walks (see :mod:`.search`): ``WALK_FROM_SOURCE`` when the sources are
+    the units (sharing: the unit walks to the facility), ``WALK_TO_SOURCE`` when the targets
+    walk to the sources (site suggestion: compounds walk to candidate sites). Sources are the
+    side grouped into shared searches, so the sparser side is the cheaper choice.
+
     A walk of cost at most ``reach`` ends within R = reach * :func:`metres_per_cost` metres
-    in a straight line. Units more than ``2 R`` apart can therefore share one multi-source
-    search: a facility within reach of one of them is beyond reach of every other, so the
-    nearest source found for it is its own unit.
+    in a straight line. Sources more than ``2 R`` apart can therefore share one multi-source
+    search: a target within reach of one of them is beyond reach of every other, so the
+    nearest source found for it is its own.
     """
-    cost = np.full(unit_index.shape[0], np.nan)
-    length = np.full(unit_index.shape[0], np.nan) if lengths else None
-    units = np.unique(unit_index)
-    units = units[unit_snaps.joined[units]]
-    if units.size == 0:
+    cost = np.full(source_index.shape[0], np.nan)
+    length = np.full(source_index.shape[0], np.nan) if lengths else None
+    sources = np.unique(source_index)
+    sources = sources[source_snaps.joined[sources]]
+    if sources.size == 0:
         return Nearest(cost, length)
     separation = 2.0 * float(reach) * metres_per_cost(graph)
-    group_of = np.full(unit_xy.shape[0], -1, dtype=np.int64)
+    group_of = np.full(source_xy.shape[0], -1, dtype=np.int64)
     if np.isfinite(separation):
-        for number, group in enumerate(spread_groups(unit_xy[units], separation)):
-            group_of[units[group]] = number
-    else:  # a free edge: no bound, one search per unit
-        group_of[units] = np.arange(units.size)
-    pair_group = group_of[unit_index]
-    pair_group[~facility_snaps.joined[facility_index]] = -1
+        for number, group in enumerate(spread_groups(source_xy[sources], separation)):
+            group_of[sources[group]] = number
+    else:  # a free edge: no bound, one search per source
+        group_of[sources] = np.arange(sources.size)
+    pair_group = group_of[source_index]
+    pair_group[~target_snaps.joined[target_index]] = -1
     order = np.argsort(pair_group, kind="stable")
     for pairs in np.split(order, np.flatnonzero(np.diff(pair_group[order])) + 1):
         if pairs.size == 0 or pair_group[pairs[0]] < 0:
             continue
-        members = np.unique(unit_index[pairs])
+        members = np.unique(source_index[pairs])
         found = nearest(
             graph,
-            unit_snaps.take(members),
-            facility_snaps.take(facility_index[pairs]),
+            source_snaps.take(members),
+            target_snaps.take(target_index[pairs]),
             reach,
-            WALK_FROM_SOURCE,
+            walk,
             lengths,
         )
         cost[pairs] = found.cost
@@ -196,6 +206,11 @@ class ReachPairs:
     length: np.ndarray
 
 
+#: Which side of the pairs :func:`reach_pairs` groups into shared searches.
+GROUP_UNITS = "units"
+GROUP_FACILITIES = "facilities"
+
+
 def reach_pairs(
     graph,
     measure: Measure,
@@ -204,10 +219,20 @@ def reach_pairs(
     facility_xy: np.ndarray,
     facility_snaps,
     reach: np.ndarray,
+    group: str = GROUP_UNITS,
 ) -> ReachPairs:
     """Every (unit, facility) pair whose walk from the unit to the facility costs at most the
     facility's ``reach`` (in the measure's unit; NaN or <= 0: the facility is shared with
-    nobody). Without a graph (``graph``/snaps None) the walk is straight and flat."""
+    nobody). Without a graph (``graph``/snaps None) the walk is straight and flat.
+
+    Used for sharing in tiered provision (facilities within reach of a unit) and for site
+    suggestion (compounds as units, candidate sites as facilities, the coverage limit as
+    every candidate's reach). ``group`` picks the side whose points share searches (see
+    :func:`network_pair_costs`): the one with fewer points close together is cheaper.
+    Pairs come sorted by (unit, facility).
+    """
+    if group not in (GROUP_UNITS, GROUP_FACILITIES):
+        raise ValueError(f"group must be {GROUP_UNITS!r} or {GROUP_FACILITIES!r}")
     reach = np.asarray(reach, dtype=np.float64).reshape(-1)
     shared = np.isfinite(reach) & (reach > 0)
     empty = ReachPairs(*(np.zeros(0, dtype=np.int64),) * 2, np.zeros(0), np.zeros(0))
@@ -229,16 +254,31 @@ def reach_pairs(
         cost, length = measure.cost_of_metres(straight), straight
     else:
         # One pass at the largest reach (as many searches as before), then each pair's own.
-        found = network_pair_costs(
-            graph,
-            unit_snaps,
-            facility_snaps,
-            unit_index,
-            facility_index,
-            unit_xy,
-            float(limit.max(initial=0.0)),
-            lengths=True,
-        )
+        largest_reach = float(limit.max(initial=0.0))
+        if group == GROUP_UNITS:
+            found = network_pair_costs(
+                graph,
+                unit_snaps,
+                facility_snaps,
+                unit_index,
+                facility_index,
+                unit_xy,
+                largest_reach,
+                lengths=True,
+                walk=WALK_FROM_SOURCE,
+            )
+        else:
+            found = network_pair_costs(
+                graph,
+                facility_snaps,
+                unit_snaps,
+                facility_index,
+                unit_index,
+                facility_xy,
+                largest_reach,
+                lengths=True,
+                walk=WALK_TO_SOURCE,
+            )
         cost, length = found.cost, found.length
     usable = cost <= limit
     return ReachPairs(unit_index[usable], facility_index[usable], cost[usable], length[usable])
