@@ -521,6 +521,50 @@ def test_points_outside_or_on_nodata_have_no_height():
     assert ok[0] and h[0] == pytest.approx(1.0)
 
 
+def test_heights_come_from_the_nodes_in_the_dems_own_crs(engine):
+    """The adapter hands the nodes over transformed into the DEM's CRS (here a rotated,
+    scaled, shifted one, like degrees against metres); piece ends are interpolated there."""
+    graph = build_graph([line((0, 0), (40, 30), (100, 30))])
+    cell = 2.0
+    centres = np.arange(-50.0, 150.0, cell)
+    gx, gy = np.meshgrid(centres, centres[::-1])
+    grid = 0.1 * gx + 0.05 * gy  # a plane: bilinear interpolation is exact on it
+    top_left = np.array([centres[0] - cell / 2, centres[-1] + cell / 2])
+    in_metres = Terrain(grid, (top_left[0], cell, 0.0, top_left[1], 0.0, -cell))
+    expected = walking_costs(graph, 1.0, terrain=in_metres)
+    np.testing.assert_allclose(
+        expected.forward[0], 50 / tobler((0.1 * 40 + 0.05 * 30) / 50), rtol=1e-12
+    )
+    angle, scale, shift = 0.3, 1e-4, np.array([106.5, 29.5])
+    rotation = np.array([[math.cos(angle), -math.sin(angle)], [math.sin(angle), math.cos(angle)]])
+
+    def to_dem(xy):
+        return shift + scale * (xy @ rotation.T)
+
+    origin = to_dem(top_left[None, :])[0]
+    column = scale * rotation @ np.array([cell, 0.0])
+    row = scale * rotation @ np.array([0.0, -cell])
+    rotated = Terrain(grid, (origin[0], column[0], row[0], origin[1], column[1], row[1]))
+    costs = walking_costs(graph, 1.0, terrain=rotated, node_dem_xy=to_dem(graph.node_xy))
+    np.testing.assert_allclose(costs.forward, expected.forward, rtol=1e-9)
+    np.testing.assert_allclose(costs.backward, expected.backward, rtol=1e-9)
+    assert costs.report.n_missing == 0
+
+
+def test_a_south_up_raster_reads_the_same_heights():
+    heights = np.array([[1.0, 2.0], [3.0, 4.0]])
+    north_up = Terrain(heights, (0.0, 10.0, 0.0, 20.0, 0.0, -10.0))
+    south_up = Terrain(heights[::-1], (0.0, 10.0, 0.0, 0.0, 0.0, 10.0))
+    x, y = np.array([3.0, 12.0, 17.0]), np.array([4.0, 11.0, 18.0])
+    np.testing.assert_allclose(south_up.sample(x, y)[0], north_up.sample(x, y)[0])
+
+
+def test_an_empty_network_has_no_costs():
+    graph = build_graph([np.zeros((0, 2))])
+    costs = walking_costs(graph, 1.0, terrain=ramp(0.1))
+    assert costs.forward.shape == (0,) and costs.report.n_points == 0
+
+
 def test_only_the_nodes_that_need_a_height_are_asked():
     graph = build_graph(
         [line((0, 0), (10, 0), (20, 0)), line((20, 0), (30, 0), (40, 0)), line((50, 0), (60, 0))]
