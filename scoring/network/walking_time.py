@@ -256,7 +256,8 @@ def walking_costs(
     ``node_dem_xy`` (n_nodes, 2) holds the graph's nodes in the DEM's CRS (default: the
     graph's own coordinates, for a DEM in the network's CRS); piece ends are interpolated
     between them, so only nodes need transforming (exact for an affine change of CRS, and
-    within a millimetre for any other, degrees included, over a street segment). Nodes that
+    within about a millimetre for any other, degrees included, over a segment of a few
+    hundred metres). Nodes that
     could not be transformed may be NaN: they count as outside the DEM. ``line_ids`` name
     lines in messages.
     Raises DataError for a speed <= 0, a fixed time that is not a positive number of seconds,
