@@ -24,7 +24,11 @@ AREA_TOLERANCE_M2 = 1e-6
 
 @dataclass(frozen=True)
 class UnitTypeChange:
-    """A unit and facility type whose distance the plan shortens (``row`` indexes the units)."""
+    """A unit and facility type whose walk the plan shortens (``row`` indexes the units).
+
+    ``dist_*`` are metres (of the quickest route in walking time), ``time_*`` minutes in
+    walking time (NaN when measuring metres).
+    """
 
     row: int
     code: str
@@ -32,6 +36,8 @@ class UnitTypeChange:
     dist_after: float
     ok_before: int
     ok_after: int
+    time_before: float = float("nan")
+    time_after: float = float("nan")
 
     @property
     def gap_closed(self) -> bool:
@@ -61,15 +67,21 @@ class TypeComparison:
 
 
 def unit_type_changes(before: GapResult, after: GapResult) -> list[UnitTypeChange]:
-    """Every (unit, type) whose nearest distance got shorter or whose gap closed, by unit.
+    """Every (unit, type) whose nearest facility got nearer or whose gap closed, by unit.
 
-    Adding facilities can only shorten distances, so "changed" means shorter, or reachable
-    where nothing was within the cut-off before.
+    Adding facilities can only shorten the walk, so "changed" means shorter, or reachable
+    where nothing was within the cut-off before. "Shorter" is in the analysis's measure: in
+    walking time the quickest route may get quicker and longer in metres at once (a level
+    detour to a new facility instead of the stairs to the old one).
     """
     changes = []
+    timed = before.measure.time
+    no_time = np.full(len(before.unit_ids), np.nan)
     for code in before.codes:
         old, new = before.distance[code], after.distance[code]
-        shorter = np.isfinite(new) & (~np.isfinite(old) | (new < old))
+        old_time, new_time = before.time.get(code, no_time), after.time.get(code, no_time)
+        old_cost, new_cost = (old_time, new_time) if timed else (old, new)
+        shorter = np.isfinite(new_cost) & (~np.isfinite(old_cost) | (new_cost < old_cost))
         closed = (before.ok[code] == 0) & (after.ok[code] == 1)
         for row in np.flatnonzero(shorter | closed).tolist():
             changes.append(
@@ -80,6 +92,8 @@ def unit_type_changes(before: GapResult, after: GapResult) -> list[UnitTypeChang
                     dist_after=float(new[row]),
                     ok_before=int(before.ok[code][row]),
                     ok_after=int(after.ok[code][row]),
+                    time_before=float(old_time[row]),
+                    time_after=float(new_time[row]),
                 )
             )
     changes.sort(key=lambda change: (change.row, before.codes.index(change.code)))

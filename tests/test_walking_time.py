@@ -34,6 +34,7 @@ from complete_community.scoring.network.walking_time import (
     walking_costs,
     walking_time_graph,
 )
+from complete_community.scoring.scenario import unit_type_changes
 
 UP, DOWN = 0.30, 0.45  # stair vertical speeds, m/s (DESIGN §4b)
 
@@ -381,6 +382,35 @@ def test_gap_analysis_in_walking_time_reports_minutes_metres_and_coverage(engine
             180.0,
             measure=walking_time(1.0),
         )
+
+
+def test_the_plan_scenario_judges_nearer_in_walking_time(engine):
+    """A new facility 150 m along a level street is quicker than the old one 100 m up a
+    flight of stairs (150 s against 200 s), though farther: in walking time that is a change."""
+    lines = [line((0, 0), (100, 0)), line((0, 0), (-150, 0))]
+    graph = build_graph(lines)
+    kinds = LineKinds(
+        is_stairs=np.array([True, False]),
+        step_count=np.array([200.0, np.nan]),
+        stairs_incline=np.array([1.0, np.nan]),
+    )
+    timed, _ = walking_time_graph(graph, 1.0, kinds)
+    units = PointSet(ids=["U"], xy=np.array([(0.0, 0.0)]))
+    old = FacilitySet(xy=np.array([(100.0, 0.0)]), type_code=["A"])
+    new = FacilitySet(xy=np.array([(100.0, 0.0), (-150.0, 0.0)]), type_code=["A", "A"])
+    args = ([Kind("A", 400.0)], timed, 10.0, 1000.0)
+    before = analyse_gaps(units, old, *args, measure=walking_time(1.0))
+    after = analyse_gaps(units, new, *args, measure=walking_time(1.0))
+    (change,) = unit_type_changes(before, after)
+    assert (change.dist_before, change.dist_after) == pytest.approx((100.0, 150.0))
+    assert (change.time_before, change.time_after) == pytest.approx((200 / 60, 150 / 60))
+    assert (change.ok_before, change.ok_after) == (1, 1)
+    # In metres the new facility is farther: no change.
+    metres = ([Kind("A", 400.0)], graph, 10.0, 1000.0)
+    assert (
+        unit_type_changes(analyse_gaps(units, old, *metres), analyse_gaps(units, new, *metres))
+        == []
+    )
 
 
 def test_sharing_reach_in_walking_time_runs_from_the_unit(engine):
