@@ -66,7 +66,7 @@ from .terrain import Terrain
 from .walking_model import WalkingModel, load_walking_model
 
 #: Piece-end heights sampled and priced at once (bounds the temporaries: ~10 arrays of this).
-_CHUNK_SAMPLES = 1_000_000
+_CHUNK_SAMPLES = 500_000
 #: Lengths within this many metres of a multiple of the piece length count as that multiple,
 #: so that a 20 m segment measured as 20.000000000000004 m is two pieces, not three.
 _PIECE_SLACK = 1e-9
