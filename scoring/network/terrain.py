@@ -18,8 +18,10 @@ them along their line; see :mod:`.walking_time`).
 API summary:
 
 - ``Terrain(heights, geotransform, nodata=None)``: ``heights`` (rows, cols) with row 0 at
-  the geotransform's origin; ``geotransform`` GDAL-style (x0, pixel width, row rotation, y0,
-  column rotation, pixel height, the last negative for north-up rasters).
+  the geotransform's origin (float32 stays float32; the grid is copied once, padded, and the
+  caller's array is not kept: ``Terrain.heights`` is then a view where nodata reads 0,
+  ``Terrain.valid_cells`` says where); ``geotransform`` GDAL-style (x0, pixel width, row
+  rotation, y0, column rotation, pixel height, the last negative for north-up rasters).
 - ``Terrain.sample(x, y)`` -> (heights, valid): float64 heights (NaN where not valid) and a
   boolean array, vectorised over any number of points.
 - ``Terrain.from_extent(heights, xmin, ymin, xmax, ymax, nodata)``: a north-up grid from its
@@ -70,6 +72,9 @@ class Terrain:
         # then flat over the half-cell border and needs no clamping or special small grids.
         self._padded = np.pad(values, 1, mode="edge")
         self._valid = None if valid.all() else np.pad(valid, 1, mode="edge")
+        # Only the padded copy is kept (a city's DEM window is tens of MB): ``heights`` becomes
+        # a view of its interior, where nodata cells read 0 (see ``valid_cells``).
+        self.heights = self._padded[1:-1, 1:-1]
         # Pixel coordinates (col, row) of a point: the inverse of the affine transform.
         a, b, c, d = gt[1], gt[2], gt[4], gt[5]
         self._inverse = (d / determinant, -b / determinant, -c / determinant, a / determinant)
@@ -89,6 +94,13 @@ class Terrain:
         width = (float(xmax) - float(xmin)) / cols
         height = (float(ymax) - float(ymin)) / rows
         return cls(heights, (float(xmin), width, 0.0, float(ymax), 0.0, -height), nodata)
+
+    @property
+    def valid_cells(self) -> np.ndarray:
+        """Which cells hold a height (not nodata, finite), shaped like ``heights``."""
+        if self._valid is None:
+            return np.ones(self.shape, dtype=bool)
+        return self._valid[1:-1, 1:-1]
 
     @property
     def shape(self) -> Tuple[int, int]:
