@@ -2907,5 +2907,125 @@
       <source>{names} … ({count} in all)</source>
       <translation type="vanished">{names}等，共 {count} 类</translation>
     </message>
+    <message>
+      <source>A plan store in PostgreSQL needs the Python package 'psycopg2', which this Python lacks. QGIS's Windows and macOS installers include it; on Linux install python3-psycopg2 (or 'python -m pip install psycopg2-binary') and restart QGIS</source>
+      <translation>PostgreSQL 中的规划数据库需要 Python 包“psycopg2”，当前 Python 没有安装。QGIS 的 Windows 和 macOS 安装包已自带；Linux 上请安装 python3-psycopg2（或运行“python -m pip install psycopg2-binary”），然后重启 QGIS</translation>
+    </message>
+    <message>
+      <source>Plan store address '{address}' cannot be read: {problem}. Write it like postgres: connection='my connection' schema=plan_2025, or postgres: service=plans schema=plan_2025</source>
+      <translation>无法识别规划数据库地址“{address}”：{problem}。请写成 postgres: connection='我的连接' schema=plan_2025，或 postgres: service=plans schema=plan_2025</translation>
+    </message>
+    <message>
+      <source>Plan store address '{address}': a password must not be written into a plan store address (it would be kept in projects, models and logs). Use a saved QGIS connection with an authentication configuration, a PostgreSQL service file or ~/.pgpass instead</source>
+      <translation>规划数据库地址“{address}”：地址中不得写入密码（否则会保存在工程、模型和日志中）。请改用带认证配置的 QGIS 已保存连接、PostgreSQL 服务文件或 ~/.pgpass</translation>
+    </message>
+    <message>
+      <source>Plan store {file}: the address names a saved QGIS connection or authentication configuration, which only the plugin inside QGIS (or qgis_process) can resolve</source>
+      <translation>规划数据库 {file}：地址引用了 QGIS 已保存的连接或认证配置，只有在 QGIS（或 qgis_process）中运行的插件才能解析</translation>
+    </message>
+    <message>
+      <source>Plan store {file}: could not connect to the database: {reason}</source>
+      <translation>规划数据库 {file}：无法连接数据库：{reason}</translation>
+    </message>
+    <message>
+      <source>Plan store {file}: the database has no PostGIS. Ask its administrator to run CREATE EXTENSION postgis in it</source>
+      <translation>规划数据库 {file}：该数据库未安装 PostGIS。请数据库管理员在其中执行 CREATE EXTENSION postgis</translation>
+    </message>
+    <message>
+      <source>Plan store {file}: the database has no schema '{schema}'</source>
+      <translation>规划数据库 {file}：数据库中没有模式“{schema}”</translation>
+    </message>
+    <message>
+      <source>{file} is not a plan store: schema '{schema}' has no '{table}' table of format '{format}'. The schema was left unchanged</source>
+      <translation>{file} 不是规划数据库：模式“{schema}”中没有格式为“{format}”的“{table}”表。该模式未作任何改动</translation>
+    </message>
+    <message>
+      <source>Plan store {file}: the schema version '{version}' in table plan_meta is not a whole number of 1 or more. The schema was left unchanged</source>
+      <translation>规划数据库 {file}：plan_meta 表中的结构版本“{version}”不是大于等于 1 的整数。该模式未作任何改动</translation>
+    </message>
+    <message>
+      <source>Plan store {file} was written by a newer version of the plugin (schema version {version}; this version reads up to {supported}). Update the plugin. The schema was left unchanged</source>
+      <translation>规划数据库 {file} 由更新版本的插件写入（结构版本 {version}；本版本最高可读 {supported}）。请升级插件。该模式未作任何改动</translation>
+    </message>
+    <message>
+      <source>Plan store {file}: table plan_info has no row; the store is damaged</source>
+      <translation>规划数据库 {file}：plan_info 表没有记录，数据库已损坏</translation>
+    </message>
+    <message>
+      <source>Plan store {file}: database role {role} may only read this plan, so it is open read-only and nothing was saved. Your entries are kept: save them to a GeoPackage copy, or ask the database administrator for editing rights</source>
+      <translation>规划数据库 {file}：数据库角色 {role} 对该规划只有读取权限，因此以只读方式打开，未保存任何内容。您的录入均已保留：可另存为 GeoPackage 副本，或请数据库管理员授予编辑权限</translation>
+    </message>
+    <message>
+      <source>Plan store {file}: saving failed ({reason}). The database undid the whole save, so the plan is as it was before, and your entries are kept</source>
+      <translation>规划数据库 {file}：保存失败（{reason}）。数据库已撤销整个保存，规划保持保存前的状态，您的录入均已保留</translation>
+    </message>
+    <message>
+      <source>Plan store {file}: the connection to the database was lost while saving ({reason}). The database undoes an unfinished save, so nothing of it was written; your entries are kept. Save again when the database can be reached</source>
+      <translation>规划数据库 {file}：保存过程中与数据库的连接中断（{reason}）。数据库会撤销未完成的保存，因此本次保存的内容均未写入；您的录入均已保留。数据库恢复连接后请重新保存</translation>
+    </message>
+    <message>
+      <source>Plan store {file} was written by an older version of the plugin (schema version {version}) and must be upgraded, but database role {role} may only read it. Ask the schema's owner to open it once with this version. The schema was left unchanged</source>
+      <translation>规划数据库 {file} 由旧版本插件写入（结构版本 {version}），需要升级，但数据库角色 {role} 只有读取权限。请该模式的所有者用本版本打开一次。该模式未作任何改动</translation>
+    </message>
+    <message>
+      <source>Plan store {file}: the upgrade from schema version {version} failed ({reason}); it needs the role that owns the schema's tables and the right to create a backup schema. The schema was left unchanged</source>
+      <translation>规划数据库 {file}：从结构版本 {version} 升级失败（{reason}）；升级需要拥有该模式各表的角色，并有权创建备份模式。该模式未作任何改动</translation>
+    </message>
+    <message>
+      <source>Plan store {file}: schema '{schema}' already holds a plan store; open it, or choose another schema name</source>
+      <translation>规划数据库 {file}：模式“{schema}”中已有规划数据库；请直接打开，或另选模式名称</translation>
+    </message>
+    <message>
+      <source>Plan store {file}: a plan store in a database is never replaced by the plugin; drop schema '{schema}' yourself first if you really mean to, or choose another schema name</source>
+      <translation>规划数据库 {file}：插件从不替换数据库中的规划数据库；如确需替换，请先自行删除模式“{schema}”，或另选模式名称</translation>
+    </message>
+    <message>
+      <source>Plan store {file}: schema '{schema}' already holds other tables ({tables}); create the plan store in a new or an empty schema</source>
+      <translation>规划数据库 {file}：模式“{schema}”中已有其他表（{tables}）；请在新的或空的模式中创建规划数据库</translation>
+    </message>
+    <message>
+      <source>Plan store {file}: the coordinate reference system {crs} is not in the database's spatial_ref_sys table; choose an EPSG system the database knows</source>
+      <translation>规划数据库 {file}：坐标参照系 {crs} 不在数据库的 spatial_ref_sys 表中；请选择数据库已有的 EPSG 坐标系</translation>
+    </message>
+    <message>
+      <source>Plan store {file} could not be created: {reason}. Nothing was created</source>
+      <translation>无法创建规划数据库 {file}：{reason}。未创建任何内容</translation>
+    </message>
+    <message>
+      <source>{first} ({count} more records were refused the same way)</source>
+      <translation>{first}（另有 {count} 条记录因同样原因未保存）</translation>
+    </message>
+    <message>
+      <source>{conflicts}. Your other changes were saved</source>
+      <translation>{conflicts}。您的其他修改已保存</translation>
+    </message>
+    <message>
+      <source>{conflicts}. Nothing was saved</source>
+      <translation>{conflicts}。未保存任何内容</translation>
+    </message>
+    <message>
+      <source>Table '{table}', record {record}: changed by {user} at {time} since you read it, so your changes to it were not saved. Read it again to see that change, then apply yours</source>
+      <translation>表“{table}”，记录 {record}：在您读取之后已被 {user} 于 {time} 修改，因此您对它的修改未保存。请重新读取以查看该修改，再重新录入您的修改</translation>
+    </message>
+    <message>
+      <source>Table '{table}', record {record}: changed outside the plugin at {time} since you read it, so your changes to it were not saved. Read it again to see that change, then apply yours</source>
+      <translation>表“{table}”，记录 {record}：在您读取之后已于 {time} 在插件之外被修改，因此您对它的修改未保存。请重新读取以查看该修改，再重新录入您的修改</translation>
+    </message>
+    <message>
+      <source>Table '{table}', record {record}: deleted by {user} at {time} since you read it, so your changes to it were not saved</source>
+      <translation>表“{table}”，记录 {record}：在您读取之后已被 {user} 于 {time} 删除，因此您对它的修改未保存</translation>
+    </message>
+    <message>
+      <source>Table '{table}', record {record}: deleted outside the plugin since you read it, so your changes to it were not saved</source>
+      <translation>表“{table}”，记录 {record}：在您读取之后已在插件之外被删除，因此您对它的修改未保存</translation>
+    </message>
+    <message>
+      <source>Table '{table}', record {record}: changed by {user} at {time} since you read it, so it was not deleted. Read it again to see that change</source>
+      <translation>表“{table}”，记录 {record}：在您读取之后已被 {user} 于 {time} 修改，因此未删除。请重新读取以查看该修改</translation>
+    </message>
+    <message>
+      <source>Table '{table}', record {record}: changed outside the plugin at {time} since you read it, so it was not deleted. Read it again to see that change</source>
+      <translation>表“{table}”，记录 {record}：在您读取之后已于 {time} 在插件之外被修改，因此未删除。请重新读取以查看该修改</translation>
+    </message>
   </context>
 </TS>

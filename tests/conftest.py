@@ -73,9 +73,18 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         scipy_version = scipy.__version__
     except ImportError:
         scipy_version = "missing"
+    import postgis_cluster
+
+    postgis = postgis_cluster.unavailable_reason() or (
+        "PostGIS tests: a throw-away cluster of the suite's own (PostgreSQL binaries in "
+        f"{postgis_cluster.server_binaries()})"
+        if postgis_cluster.server_binaries()
+        else f"PostGIS tests: the server in {postgis_cluster.ENVIRONMENT}"
+    )
     return [
         f"QGIS {qgis_version}; Python {platform.python_version()}; numpy {numpy.__version__}; "
-        f"shapely {shapely.__version__}; scipy {scipy_version}"
+        f"shapely {shapely.__version__}; scipy {scipy_version}",
+        postgis,
     ]
 
 
@@ -117,6 +126,26 @@ def plugin(qgis_app, qgis_iface, qgis_processing):
     loaded.initProcessing()
     yield loaded
     loaded.unload()
+
+
+@pytest.fixture(scope="session")
+def postgis_server():
+    """A real PostgreSQL/PostGIS server for the session (see tests/postgis_cluster.py): its own
+    throw-away cluster, removed afterwards, also after failures; skipped, saying why, where
+    there is none."""
+    import postgis_cluster
+
+    reason = postgis_cluster.unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    cluster = postgis_cluster.Cluster()
+    try:
+        cluster.start()
+    except BaseException:
+        cluster.stop()
+        raise
+    yield cluster
+    cluster.stop()
 
 
 @pytest.fixture(scope="session")

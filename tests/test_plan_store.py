@@ -28,6 +28,7 @@ from complete_community.scoring.plan import (
     Project,
     Target,
     backup_path_for,
+    build_store,
     builtin_srs,
     field_error,
     gpkg,
@@ -39,6 +40,7 @@ from complete_community.scoring.plan import (
     read_schema_version,
 )
 from complete_community.scoring.plan.srs import srs_definition
+from complete_community.scoring.plan.store import _SaveWriter
 from complete_community.scoring.rubric import load_rubric
 from complete_community.scoring.standard import load_standard
 
@@ -92,7 +94,13 @@ def rubric():
 @pytest.fixture
 def store(tmp_path, standard, rubric):
     return PlanStore.create(
-        tmp_path / "plan.gpkg", INFO, "EPSG:32650", standard=standard, rubric=rubric, clock=Clock()
+        tmp_path / "plan.gpkg",
+        INFO,
+        "EPSG:32650",
+        standard=standard,
+        rubric=rubric,
+        clock=Clock(),
+        user="王工",
     )
 
 
@@ -160,6 +168,15 @@ def without_geometry(projects):
     return [replace(project, geometry=None) for project in projects]
 
 
+def as_entered(records):
+    """Records without what the store keeps (version, who and when), to compare with input."""
+    kept = {"version": 0, "updated_by": "", "updated_at": "", "created_at": ""}
+    return [
+        replace(record, **{k: v for k, v in kept.items() if hasattr(record, k)})
+        for record in records
+    ]
+
+
 def geometries(projects):
     return [None if p.geometry is None else p.geometry.wkb for p in projects]
 
@@ -190,36 +207,48 @@ def test_everything_saved_is_there_after_reopening(tmp_path, standard, rubric):
     )
     assert (result.inserted, result.updated, result.deleted) == (4, 0, 0)
     # The clock was read once at create (second 0) and once at this save (second 1).
-    expected = [replace(p, created_at=stamp(1), updated_at=stamp(1)) for p in three_projects()]
+    user = PlanStore.open(tmp_path / "plan.gpkg").backend.user(None)
+    expected = [
+        replace(p, created_at=stamp(1), updated_at=stamp(1), updated_by=user, version=1)
+        for p in three_projects()
+    ]
     assert without_geometry(result.projects) == without_geometry(expected)
 
     reopened = PlanStore.open(tmp_path / "plan.gpkg")
     assert reopened.upgraded_from is None and reopened.backup_path is None
     assert reopened.info() == replace(
-        INFO, crs="EPSG:32650", created_at=stamp(0), updated_at=stamp(0)
+        INFO,
+        crs="EPSG:32650",
+        created_at=stamp(0),
+        updated_at=stamp(0),
+        updated_by=user,
+        version=1,
     )
     projects = reopened.projects()
     assert without_geometry(projects) == without_geometry(expected)
     assert geometries(projects) == geometries(three_projects())
     assert reopened.manual_scores() == [
-        ManualScore("101", "1.1.3", 1.0, "社区服务站开放时间公示照片", "王工", "2024-04-28"),
-        ManualScore("101", "1.3.2", None, "待现场核实", "", ""),
-        ManualScore("102", "1.1.3", 0.5, "", "李工", "2024-04-29"),
+        ManualScore("101", "1.1.3", 1.0, "社区服务站开放时间公示照片", "王工", "2024-04-28", 1),
+        ManualScore("101", "1.3.2", None, "待现场核实", "", "", 1),
+        ManualScore("102", "1.1.3", 0.5, "", "李工", "2024-04-29", 1),
     ]
     assert reopened.targets() == [
-        Target("101", "coverage_kindergarten", 0.95, 2027, "五分钟生活圈全覆盖")
+        Target("101", "coverage_kindergarten", 0.95, 2027, "五分钟生活圈全覆盖", 1)
     ]
     assert reopened.communities() == ["101", "102", "103"]
 
 
 def test_updates_keep_creation_time_and_upsert_scores(store):
     store.save(Changes(projects=three_projects(), manual_scores=MANUAL))  # second 1
-    moved = health_station(status="completed", floor_area=180.0, geometry=SQUARE)
+    moved = replace(store.project("p-001"), status="completed", floor_area=180.0, geometry=SQUARE)
+    score = next(
+        s for s in store.manual_scores() if (s.community_id, s.point_id) == ("102", "1.1.3")
+    )
     result = store.save(  # second 2
         Changes(
             projects=[moved],
             deleted_projects=["p-003", "no-such-id"],
-            manual_scores=[ManualScore("102", "1.1.3", 1.0, "复核后满分", "李工", "2024-05-02")],
+            manual_scores=[replace(score, score=1.0, evidence="复核后满分", date="2024-05-02")],
             deleted_manual_scores=[("101", "1.3.2")],
         )
     )
@@ -228,15 +257,18 @@ def test_updates_keep_creation_time_and_upsert_scores(store):
     assert stored.status == "completed" and stored.floor_area == 180.0
     assert stored.geometry.wkb == SQUARE.wkb
     assert (stored.created_at, stored.updated_at) == (stamp(1), stamp(2))
+    assert (stored.version, stored.updated_by) == (2, "王工")
     assert [p.id for p in store.projects()] == ["p-001", "p-002", "p-004"]
     assert store.manual_scores() == [
-        ManualScore("101", "1.1.3", 1.0, "社区服务站开放时间公示照片", "王工", "2024-04-28"),
-        ManualScore("102", "1.1.3", 1.0, "复核后满分", "李工", "2024-05-02"),
+        ManualScore("101", "1.1.3", 1.0, "社区服务站开放时间公示照片", "王工", "2024-04-28", 1),
+        ManualScore("102", "1.1.3", 1.0, "复核后满分", "李工", "2024-05-02", 2),
     ]
 
 
 def test_plan_information_is_saved_but_its_crs_is_fixed(store):
-    store.save(Changes(info=replace(INFO, name="玄武区完整社区规划（修订）", author="规划院二所")))
+    store.save(
+        Changes(info=replace(store.info(), name="玄武区完整社区规划（修订）", author="规划院二所"))
+    )
     assert store.info().name == "玄武区完整社区规划（修订）"
     assert store.info().author == "规划院二所"
     assert store.info().crs == "EPSG:32650"
@@ -495,10 +527,10 @@ def test_targets_are_upserted_by_community_indicator_and_year(store):
             targets=[Target("101", "coverage", 0.8, 2025), Target("101", "coverage", 0.9, 2030)]
         )
     )
-    store.save(Changes(targets=[Target(101, "coverage", 0.85, 2025, "调整")]))
+    store.save(Changes(targets=[Target(101, "coverage", 0.85, 2025, "调整", version=1)]))
     assert store.targets() == [
-        Target("101", "coverage", 0.85, 2025, "调整"),
-        Target("101", "coverage", 0.9, 2030),
+        Target("101", "coverage", 0.85, 2025, "调整", version=2),
+        Target("101", "coverage", 0.9, 2030, version=1),
     ]
     with pytest.raises(DataError, match="field 'year' must be a year from 2000 to 2100"):
         store.save(Changes(targets=[Target("101", "coverage", 0.8, 1949)]))
@@ -557,11 +589,12 @@ def test_a_missing_file_is_reported_and_not_created(tmp_path):
 
 def test_a_store_from_a_newer_version_is_refused_unchanged(store):
     connection = sqlite3.connect(str(store.path))
-    connection.execute("UPDATE plan_meta SET value = '3' WHERE key = 'schema_version'")
+    newer = SCHEMA_VERSION + 1
+    connection.execute(f"UPDATE plan_meta SET value = '{newer}' WHERE key = 'schema_version'")
     connection.commit()
     connection.close()
     before = store.path.read_bytes()
-    with pytest.raises(DataError, match=r"newer version of the plugin \(schema version 3; this"):
+    with pytest.raises(DataError, match=rf"newer version of the plugin \(schema version {newer}; "):
         PlanStore.open(store.path)
     assert store.path.read_bytes() == before
 
@@ -644,16 +677,20 @@ def test_a_failed_save_leaves_the_file_byte_identical(store, monkeypatch):
         connection.execute("PRAGMA cache_size = 1")
         return connection
 
-    def fail_after_projects(self, connection, *args):
-        seen["mid_save"] = store.path.read_bytes()
-        raise sqlite3.OperationalError("disk I/O error")
+    write_table = _SaveWriter._write_table
+
+    def fail_after_projects(self, spec, *args):
+        if spec.name == "manual_scores":
+            seen["mid_save"] = store.path.read_bytes()
+            raise sqlite3.OperationalError("disk I/O error")
+        return write_table(self, spec, *args)
 
     monkeypatch.setattr(gpkg, "connect", small_cache_connect)
-    monkeypatch.setattr(PlanStore, "_write_manual_scores", fail_after_projects)
+    monkeypatch.setattr(_SaveWriter, "_write_table", fail_after_projects)
     many = [Project.new("105", f"口袋公园 {n}", "community_park", "planned", notes="长备注" * 400)
             for n in range(40)]  # fmt: skip
     with pytest.raises(DataError) as failed:
-        store.save(Changes(projects=many, deleted_projects=["p-001"]))
+        store.save(Changes(projects=many, deleted_projects=["p-001"], manual_scores=MANUAL[:1]))
     assert str(failed.value) == (
         f"Plan store {store.path}: saving failed (disk I/O error). The file was left as it "
         "was before the save, and your entries are kept"
@@ -668,10 +705,14 @@ def test_an_unexpected_error_mid_save_also_rolls_back(store, monkeypatch):
     store.save(Changes(projects=[kindergarten()]))
     before = store.path.read_bytes()
 
-    def crash(self, connection, *args):
-        raise RuntimeError("bug")
+    write_table = _SaveWriter._write_table
 
-    monkeypatch.setattr(PlanStore, "_write_targets", crash)
+    def crash(self, spec, *args):
+        if spec.name == "targets":
+            raise RuntimeError("bug")
+        return write_table(self, spec, *args)
+
+    monkeypatch.setattr(_SaveWriter, "_write_table", crash)
     with pytest.raises(RuntimeError, match="bug"):
         store.save(Changes(projects=[health_station()], targets=[Target("1", "x", 1.0, 2025)]))
     assert store.path.read_bytes() == before
@@ -740,14 +781,11 @@ def test_every_builtin_crs_is_gdals_own_definition():
 
 def _v1_store(path: Path) -> None:
     """A store as version 1 of the plugin wrote it, rows included."""
+    old = datetime.datetime(2023, 1, 1, tzinfo=datetime.timezone.utc)
+    build_store(path, PlanInfo("旧版规划", "玄武区"), "EPSG:32650", clock=lambda: old,
+                schema_version=1)  # fmt: skip
     connection = sqlite3.connect(str(path), isolation_level=None)
     connection.execute("BEGIN")
-    srs = srs_definition("EPSG:32650")
-    migrations.create_schema(connection, srs, "2023-01-01T00:00:00.000Z", version=1)
-    connection.execute(
-        "INSERT INTO plan_info (name, jurisdiction, crs, created_at) VALUES (?, ?, ?, ?)",
-        ("旧版规划", "玄武区", "EPSG:32650", "2023-01-01T00:00:00.000Z"),
-    )
     rows = [
         ("p-1", "101", "旧社区食堂", "community_canteen", "completed", 2021, Point(1, 2)),
         ("p-2", "102", "旧菜市场", "fresh_market", "planned", 2023, SQUARE),
@@ -789,10 +827,10 @@ def test_a_version_1_store_is_upgraded_after_a_backup_keeping_every_row(tmp_path
     assert read_schema_version(path) == 1
 
     store = PlanStore.open(path, clock=Clock())
-    assert (store.upgraded_from, store.schema_version) == (1, SCHEMA_VERSION) == (1, 2)
+    assert (store.upgraded_from, store.schema_version) == (1, SCHEMA_VERSION) == (1, 3)
     assert store.backup_path == tmp_path / "旧规划.v1.bak.gpkg"
     assert store.backup_path.read_bytes() == original
-    assert read_schema_version(path) == 2
+    assert read_schema_version(path) == 3
 
     assert [(p.id, p.name, p.status, p.start_year) for p in store.projects()] == [
         ("p-1", "旧社区食堂", "completed", 2021),
@@ -804,8 +842,10 @@ def test_a_version_1_store_is_upgraded_after_a_backup_keeping_every_row(tmp_path
     ]
     assert geometries(store.projects()) == [Point(1, 2).wkb, SQUARE.wkb, None]
     assert store.manual_scores() == [
-        ManualScore("101", "1.1.3", 1.0, "旧版录入", "赵工", "2023-03-01")
+        ManualScore("101", "1.1.3", 1.0, "旧版录入", "赵工", "2023-03-01", version=1)
     ]
+    assert [p.version for p in store.projects()] == [1, 1, 1]
+    assert store.history() == []  # what happened before the upgrade is not known
     assert store.info().name == "旧版规划"
     assert store.targets() == []
     store.save(Changes(targets=[Target("101", "coverage", 1.0, 2030)]))
@@ -872,7 +912,7 @@ def test_the_file_is_a_valid_geopackage_for_gdal(store):
     ogr = pytest.importorskip("osgeo.ogr")
     source = ogr.Open(str(store.path))
     names = sorted(source.GetLayer(i).GetName() for i in range(source.GetLayerCount()))
-    assert names == ["manual_scores", "plan_info", "plan_meta", "projects", "targets"]
+    assert names == ["history", "manual_scores", "plan_info", "plan_meta", "projects", "targets"]
     layer = source.GetLayerByName("projects")
     assert layer.GetSpatialRef().GetAuthorityCode(None) == "32650"
     # Geometries are copied out as WKT: an OGR geometry dies with its feature.
@@ -992,7 +1032,7 @@ def test_projects_go_to_excel_and_back(store, tmp_path, standard):
     assert (result.inserted, result.updated) == (4, 0)
     imported = other.projects()
     original = store.projects()
-    keep = ("created_at", "updated_at")
+    keep = ("created_at", "updated_at", "updated_by")
     assert [replace(p, geometry=None, **{k: "" for k in keep}) for p in imported] == [
         replace(p, geometry=None, **{k: "" for k in keep}) for p in original
     ]
@@ -1011,7 +1051,7 @@ def test_an_import_updates_by_id_and_adds_rows_without_id(store, tmp_path):
                   "2026年", 2027, "计划", None, 668500, 3548500])  # fmt: skip
     workbook.save(path)
     result = store.import_projects_xlsx(path)
-    assert (result.inserted, result.updated) == (1, 4)
+    assert (result.inserted, result.updated) == (1, 1)  # the three unchanged rows are left alone
     projects = store.projects()
     assert projects[0].floor_area == 175.0 and projects[0].created_at == stamp(1)
     added = projects[-1]

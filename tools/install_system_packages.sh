@@ -11,6 +11,9 @@ packages=(
   fonts-noto-cjk       # Chinese text in the map book
   poppler-utils        # pdfinfo, pdftotext, pdftoppm: the tests read the map book back
   zip unzip
+  # The plan store's PostgreSQL/PostGIS backend: the driver, and a server the suite starts
+  # as a throw-away cluster of its own (tests/postgis_cluster.py).
+  python3-psycopg2 postgresql postgresql-15-postgis-3
 )
 
 missing=()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import unicodedata
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, Mapping, Optional, Sequence, Tuple
 
 from ..rubric import ManualScore, Rubric, community_key
@@ -25,6 +25,7 @@ PROJECTS = "projects"
 MANUAL_SCORES = "manual_scores"
 TARGETS = "targets"
 META = "plan_meta"
+HISTORY = "history"
 
 YEAR_MIN = 2000
 YEAR_MAX = 2100
@@ -142,6 +143,8 @@ class PlanInfo:
     crs: str = ""
     created_at: str = ""
     updated_at: str = ""
+    updated_by: str = ""
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -150,7 +153,10 @@ class Project:
 
     ``geometry`` is a shapely Point, Polygon or MultiPolygon in the store's CRS, or None while
     the location is not yet picked. Areas are in m², ``investment_wan`` in 万元 (10,000 yuan).
-    ``created_at`` / ``updated_at`` are set by the store when it saves (ISO 8601, UTC).
+    ``created_at`` / ``updated_at`` / ``updated_by`` are set by the store when it saves (ISO
+    8601, UTC; the OS or database user). ``version`` is the stored record's version when it was
+    read (0: not stored yet); a save is refused for a record whose stored version has moved on
+    since, so that nobody overwrites a change they have not seen.
     """
 
     id: str
@@ -169,6 +175,8 @@ class Project:
     geometry: Any = None
     created_at: str = ""
     updated_at: str = ""
+    updated_by: str = ""
+    version: int = 0
 
     @classmethod
     def new(
@@ -192,6 +200,7 @@ class Target:
     value: float
     year: int
     notes: str = ""
+    version: int = 0
 
     @property
     def key(self) -> Tuple[str, str, int]:
@@ -233,8 +242,32 @@ class Changes:
 
 
 @dataclass(frozen=True)
+class Conflict:
+    """A record a save refused because someone changed or deleted it since it was read.
+
+    ``change`` is what happened meanwhile: ``changed`` (also: saved for the first time by
+    someone else) or ``deleted``; ``refused`` what the saver wanted: ``save`` or ``delete``.
+    ``by`` and ``at`` say who and when ('' when not known: an edit outside the plugin);
+    ``current`` is the record as it is stored now (None when deleted), so that a dialog can
+    show it without reading the store again.
+    """
+
+    table: str
+    record_id: str
+    record: str
+    change: str
+    refused: str
+    by: str
+    at: str
+    current: Any = None
+
+
+@dataclass(frozen=True)
 class SaveResult:
-    """What a save did; ``projects`` are the saved projects as stored (with their times)."""
+    """What a save did; ``projects`` are the saved projects as stored (with their times and
+    versions), ``manual_scores`` and ``targets`` the number saved; ``saved`` every record
+    written, keyed by (table, record id); ``conflicts`` the records refused (see
+    :class:`ConflictError`)."""
 
     projects: Tuple[Project, ...]
     inserted: int
@@ -242,6 +275,8 @@ class SaveResult:
     deleted: int
     manual_scores: int
     targets: int
+    conflicts: Tuple[Conflict, ...] = ()
+    saved: Mapping[Tuple[str, str], Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

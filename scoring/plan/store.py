@@ -1,52 +1,52 @@
-"""The plan store: one GeoPackage file holding a special plan, read and saved safely.
+"""The plan store: a special plan read and saved safely by a team, on any backend.
 
-A planner's project list is months of work, so the store is built around not losing it:
+A planner's project list is months of a team's work, so the store is built around not losing
+it, whichever backend holds it (:mod:`.geopackage`: one file, the embedded default;
+:mod:`.postgis`: a schema in an institute's PostgreSQL/PostGIS database):
 
-- **Opening** only reads until it is sure the file is a plan store (its own read-only
-  connection; a file that is not SQLite, not a GeoPackage, or a GeoPackage without the plan
-  tables is refused with a message that says which, and is left byte for byte as it was).
-- **Upgrading** a store written by an older version first copies it to
-  ``<name>.v<old>.bak.gpkg`` next to it, then migrates in one transaction.
-- **Saving** validates every record first, then writes everything in one SQLite transaction:
-  a failure at any point rolls back and leaves the file as it was. A read-only file is refused
-  before anything is touched, naming the file; the caller still holds its records in memory
-  and can :meth:`PlanStore.save_copy` to a writable file.
-- No connection is kept open between calls, so QGIS can show the same file as layers.
+- **Opening** reads until it is sure the store is a plan store of a schema version this code
+  can read; an older one is upgraded after a backup, a newer one refused unchanged.
+- **Saving** validates every record first, then writes in one transaction: a failure at any
+  point rolls back and leaves the store as it was. A read-only store (a file marked so, a
+  database role with read rights only) is refused before anything is touched.
+- **No lost updates.** Every record carries the version it had when it was read. A save
+  compares it with the stored version inside its transaction, holding the record until it
+  commits; a record someone changed or deleted meanwhile is refused, naming the record, who
+  and when (:class:`ConflictError`), and is left as they saved it. Records nobody else touched
+  are saved (or, with ``all_or_nothing``, nothing is).
+- **History.** Every saved change is written to the ``history`` table in the same transaction:
+  when, who, which record, field, from what to what (:mod:`.history`).
 
-Projects live in one layer, ``projects``, of geometry type GEOMETRY, holding points and
-polygons (and projects without a location yet). GDAL reads it as one layer; QGIS shows a
-mixed layer by geometry type: add ``<file>|layername=projects|geometrytype=Point`` and
-``...|geometrytype=Polygon`` (see :func:`projects_layer_uri`). One table keeps a project's id,
-history and attributes in one row when its location changes from a point to an outline.
+The backends differ only in connections, geometry encoding and the schema's words
+(:mod:`.sql`); validation, conflicts, history and migrations are written once, here and in
+:mod:`.migrations`.
 """
 
 from __future__ import annotations
 
 import datetime
-import os
-import shutil
-import sqlite3
-import stat
-import uuid
-from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from ..errors import N_, DataError
 from ..rubric import ManualScore, Rubric, community_key
 from ..schema import show_value
 from ..standard import FacilityStandard
-from . import gpkg
+from . import history as changes_history
 from .excel import export_projects_xlsx, read_projects_xlsx
-from .migrations import FORMAT, GEOMETRY_COLUMN, SCHEMA_VERSION, create_schema, upgrade
+from .geopackage import GeoPackageBackend, backup_path_for, projects_layer_uri
+from .history import DELETE, INSERT, UPDATE, HistoryEntry, changed_fields, value_text
+from .migrations import GEOMETRY_COLUMN, SCHEMA_VERSION
 from .model import (
+    HISTORY,
     MANUAL_SCORES,
     PLAN_INFO,
     PROJECTS,
     STATUSES,
     TARGETS,
     Changes,
+    Conflict,
     PlanInfo,
     PlannedFacility,
     Project,
@@ -54,9 +54,10 @@ from .model import (
     Target,
     choice_codes,
     describe_choices,
-    manual_score_key,
 )
+from .sql import Backend, Session
 from .srs import srs_definition
+from .tables import GEOMETRY, TABLES, Key, TableSpec, stored
 from .validate import (
     changes_errors,
     normalise_manual_score,
@@ -66,55 +67,9 @@ from .validate import (
 )
 
 PathLike = Union[str, Path]
+#: What opens a store: a GeoPackage path, a ``postgres:`` address, or a backend.
+Location = Union[str, Path, Backend]
 
-_NOT_FOUND = N_("Plan store {file} was not found")
-_NOT_SQLITE = N_(
-    "{file} is not a plan store: it is not a GeoPackage (not even an SQLite database). The file "
-    "was left unchanged"
-)
-_NOT_GEOPACKAGE = N_(
-    "{file} is not a plan store: it is an SQLite database but not a GeoPackage. The file was "
-    "left unchanged"
-)
-_NOT_PLAN = N_(
-    "{file} is not a plan store: it is a GeoPackage without the plan tables (no '{table}' "
-    "table of format '{format}'). The file was left unchanged"
-)
-_UNREADABLE = N_("Plan store {file} could not be read: {reason}. The file was left unchanged")
-_BAD_VERSION = N_(
-    "Plan store {file}: the schema version '{version}' in table plan_meta is not a whole number "
-    "of 1 or more. The file was left unchanged"
-)
-_NEWER = N_(
-    "Plan store {file} was written by a newer version of the plugin (schema version {version}; "
-    "this version reads up to {supported}). Update the plugin. The file was left unchanged"
-)
-_UPGRADE_READ_ONLY = N_(
-    "Plan store {file} was written by an older version of the plugin (schema version "
-    "{version}) and must be upgraded, but the file is read-only. Make it writable, or open a "
-    "writable copy. The file was left unchanged"
-)
-_BACKUP_FAILED = N_(
-    "Plan store {file}: the backup copy {backup} could not be written before the upgrade "
-    "({reason}). The file was left unchanged"
-)
-_UPGRADE_FAILED = N_(
-    "Plan store {file}: the upgrade from schema version {version} failed ({reason}). The file "
-    "was left as it was; a backup copy is at {backup}"
-)
-_NO_INFO = N_("Plan store {file}: table plan_info has no row; the file is damaged")
-_READ_ONLY = N_(
-    "Plan store {file} is read-only, so nothing was saved. Your entries are kept: save them to "
-    "a writable copy, or make the file writable and save again"
-)
-_SAVE_FAILED = N_(
-    "Plan store {file}: saving failed ({reason}). The file was left as it was before the save, "
-    "and your entries are kept"
-)
-_EXISTS = N_("Plan store {file} already exists; open it, or choose another file name")
-_NOT_GPKG_NAME = N_("Plan store {file}: the file name must end in .gpkg")
-_CREATE_FAILED = N_("Plan store {file} could not be created: {reason}")
-_COPY_FAILED = N_("Plan store {file} could not be copied to {target}: {reason}")
 _CRS_FIXED = N_(
     "Plan store {file}: its coordinate reference system is {crs}; it cannot be changed to "
     "{other}, because the project locations are stored in it"
@@ -128,31 +83,37 @@ _UNLOCATED = N_(
 )
 _UNKNOWN_STATUS = N_("Unknown project status '{value}'; the statuses are {allowed}")
 
-_PROJECT_COLUMNS: Tuple[str, ...] = (
-    "id",
-    "community_id",
-    "name",
-    "type_code",
-    "category",
-    "floor_area",
-    "land_area",
-    "investment_wan",
-    "funding_source",
-    "start_year",
-    "end_year",
-    "status",
-    "notes",
-)
-
-
-def projects_layer_uri(path: PathLike, geometry_type: Optional[str] = None) -> str:
-    """The OGR data source URI of the projects layer, for ``QgsVectorLayer(uri, name, "ogr")``.
-
-    ``geometry_type`` ``"Point"`` or ``"Polygon"`` gives the layer QGIS can draw; None the
-    whole table (every project, as GDAL sees it).
-    """
-    uri = f"{Path(path)}|layername={PROJECTS}"
-    return uri + (f"|geometrytype={geometry_type}" if geometry_type else "")
+# Conflicts: (what happened meanwhile, what was refused, whether who and when are known).
+_CONFLICTS = {
+    ("changed", "save", True): N_(
+        "Table '{table}', record {record}: changed by {user} at {time} since you read it, so "
+        "your changes to it were not saved. Read it again to see that change, then apply yours"
+    ),
+    ("changed", "save", False): N_(
+        "Table '{table}', record {record}: changed outside the plugin at {time} since you read "
+        "it, so your changes to it were not saved. Read it again to see that change, then apply "
+        "yours"
+    ),
+    ("deleted", "save", True): N_(
+        "Table '{table}', record {record}: deleted by {user} at {time} since you read it, so "
+        "your changes to it were not saved"
+    ),
+    ("deleted", "save", False): N_(
+        "Table '{table}', record {record}: deleted outside the plugin since you read it, so "
+        "your changes to it were not saved"
+    ),
+    ("changed", "delete", True): N_(
+        "Table '{table}', record {record}: changed by {user} at {time} since you read it, so "
+        "it was not deleted. Read it again to see that change"
+    ),
+    ("changed", "delete", False): N_(
+        "Table '{table}', record {record}: changed outside the plugin at {time} since you read "
+        "it, so it was not deleted. Read it again to see that change"
+    ),
+}
+_MORE_CONFLICTS = N_("{first} ({count} more records were refused the same way)")
+_OTHERS_SAVED = N_("{conflicts}. Your other changes were saved")
+_NOTHING_SAVED = N_("{conflicts}. Nothing was saved")
 
 
 def utc_now() -> datetime.datetime:
@@ -165,20 +126,146 @@ def format_timestamp(moment: datetime.datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
+def shown_time(timestamp: str) -> str:
+    """``2024-05-01T08:00:01.000Z`` as ``2024-05-01 08:00:01 UTC`` for messages."""
+    text = str(timestamp or "")
+    if len(text) >= 19 and text[10] == "T":
+        return f"{text[:10]} {text[11:19]} UTC"
+    return text
+
+
+def conflict_error(conflict: Conflict) -> DataError:
+    """The message for one refused record: which record, who changed it, when."""
+    template = _CONFLICTS[(conflict.change, conflict.refused, bool(conflict.by))]
+    return DataError(
+        template,
+        table=conflict.table,
+        record=conflict.record,
+        key=conflict.record_id,
+        user=conflict.by,
+        time=shown_time(conflict.at),
+    )
+
+
+class ConflictError(DataError):
+    """A save refused some records because others changed or deleted them since they were read.
+
+    ``conflicts`` lists them; ``result`` is what the save wrote of the other records (None when
+    nothing was written: ``all_or_nothing``). The message names the first record, who changed
+    it and when, and says whether the rest was saved.
+    """
+
+    def __init__(self, conflicts: Sequence[Conflict], result: Optional[SaveResult]) -> None:
+        self.conflicts = tuple(conflicts)
+        self.result = result
+        first = conflict_error(self.conflicts[0]).message()
+        described = first
+        if len(self.conflicts) > 1:
+            described = _MORE_CONFLICTS.format(first=first, count=len(self.conflicts) - 1)
+        template = _OTHERS_SAVED if result is not None else _NOTHING_SAVED
+        super().__init__(template, conflicts=described)
+        self.values = {"conflicts": described}
+
+    def message(self, translate: Callable[[str], str] = lambda text: text) -> str:
+        """The message in ``translate``'s language, every part translated."""
+        first = conflict_error(self.conflicts[0]).message(translate)
+        described = first
+        if len(self.conflicts) > 1:
+            described = translate(_MORE_CONFLICTS).format(
+                first=first, count=len(self.conflicts) - 1
+            )
+        template = _OTHERS_SAVED if self.result is not None else _NOTHING_SAVED
+        return translate(template).format(conflicts=described)
+
+
+class _Refused(Exception):  # noqa: N818 - a signal, not an error
+    """Raised inside the write transaction to roll it back (``all_or_nothing``)."""
+
+
+def open_backend(
+    location: Location, *, user: Optional[str] = None, connect: Optional[Callable] = None
+) -> Backend:
+    """The backend of ``location``: a backend as is, a ``postgres:`` address, or a file path.
+
+    ``user`` names who saves in a GeoPackage (default: the OS user). ``connect`` turns a
+    PostgreSQL address into connection parameters (the QGIS adapter's, resolving saved
+    connections and authentication configurations).
+    """
+    if isinstance(location, Backend):
+        return location
+    from . import postgis
+
+    if postgis.is_address(str(location)):
+        return postgis.PostgisBackend(postgis.parse_address(str(location)), connect=connect)
+    return GeoPackageBackend(location, user)
+
+
+def read_schema_version(location: Location) -> int:
+    """The schema version of the plan store at ``location``, reading it without any write.
+
+    Raises :class:`DataError` saying what the store is when it is not a plan store this
+    version can read.
+    """
+    return open_backend(location).schema_version()
+
+
+def build_store(
+    location: Location,
+    info: PlanInfo,
+    crs: Union[str, int],
+    srs_wkt: Optional[str] = None,
+    *,
+    overwrite: bool = False,
+    clock: Callable[[], datetime.datetime] = utc_now,
+    schema_version: int = SCHEMA_VERSION,
+    user: Optional[str] = None,
+    connect: Optional[Callable] = None,
+) -> Backend:
+    """Write a new, empty store with its plan information (see :meth:`PlanStore.create`).
+
+    ``schema_version`` below the current one makes the stores older versions wrote, for
+    upgrade tests; such a store is not opened here (opening upgrades it).
+    """
+    backend = open_backend(location, user=user, connect=connect)
+    backend.check_new(overwrite)
+    srs = srs_definition(crs, srs_wkt)
+    info = normalise_plan_info(replace(info, crs=srs.authid))
+    timestamp = format_timestamp(clock())
+
+    def fill(session: Session) -> None:
+        columns = ["name", "jurisdiction", "period_start", "period_end", "base_year", "author",
+                   "crs", "created_at", "updated_at"]  # fmt: skip
+        values = [info.name, info.jurisdiction or None, info.period_start, info.period_end,
+                  info.base_year, info.author or None, srs.authid, timestamp,
+                  timestamp]  # fmt: skip
+        if schema_version >= 3:
+            columns.append("updated_by")
+            values.append(backend.user(session))
+        session.execute(
+            f"INSERT INTO plan_info ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' * len(columns))})",
+            values,
+        )
+
+    backend.create(srs, timestamp, fill, schema_version)
+    return backend
+
+
 class PlanStore:
-    """A plan store file. Make one with :meth:`create` or :meth:`open`, not the constructor.
+    """A plan store. Make one with :meth:`create` or :meth:`open`, not the constructor.
 
     ``standard`` and ``rubric`` (optional, assignable) are what saves are checked against:
     project type codes against the standard's codes, manual scores against the rubric's
     manual points and maxima.
 
-    After :meth:`open` upgraded an older file, ``upgraded_from`` is its old schema version and
-    ``backup_path`` the copy written first, so that a dialog can tell the user.
+    After :meth:`open` upgraded an older store, ``upgraded_from`` is its old schema version and
+    ``backup_path`` the copy written first (a file, or for PostgreSQL the backup schema's
+    name), so that a dialog can tell the user.
     """
 
     def __init__(
         self,
-        path: Path,
+        backend: Backend,
         *,
         schema_version: int,
         srs_id: int,
@@ -186,10 +273,10 @@ class PlanStore:
         standard: Optional[FacilityStandard] = None,
         rubric: Optional[Rubric] = None,
         upgraded_from: Optional[int] = None,
-        backup_path: Optional[Path] = None,
+        backup_path: Any = None,
         clock: Callable[[], datetime.datetime] = utc_now,
     ) -> None:
-        self.path = path
+        self.backend = backend
         self.schema_version = schema_version
         self.srs_id = srs_id
         self.crs = crs
@@ -199,6 +286,26 @@ class PlanStore:
         self.backup_path = backup_path
         self.clock = clock
 
+    @property
+    def path(self) -> Optional[Path]:
+        """The GeoPackage file; None for a store in PostgreSQL."""
+        return getattr(self.backend, "path", None)
+
+    @property
+    def location(self) -> str:
+        """How messages name the store (the file, or database and schema; never a password)."""
+        return self.backend.location
+
+    @property
+    def source(self) -> str:
+        """What opens this store again: the file path or the ``postgres:`` address."""
+        return self.backend.source
+
+    @property
+    def kind(self) -> str:
+        """``gpkg`` or ``postgres``."""
+        return self.backend.kind
+
     # ----------------------------------------------------------------------------------------
     # Creating and opening
     # ----------------------------------------------------------------------------------------
@@ -206,7 +313,7 @@ class PlanStore:
     @classmethod
     def create(
         cls,
-        path: PathLike,
+        location: Location,
         info: PlanInfo,
         crs: Union[str, int],
         srs_wkt: Optional[str] = None,
@@ -215,51 +322,47 @@ class PlanStore:
         rubric: Optional[Rubric] = None,
         overwrite: bool = False,
         clock: Callable[[], datetime.datetime] = utc_now,
+        user: Optional[str] = None,
+        connect: Optional[Callable] = None,
     ) -> PlanStore:
-        """Create a store at ``path`` (``.gpkg``) for a plan in ``crs`` and open it.
+        """Create a store at ``location`` for a plan in ``crs`` and open it.
 
+        ``location`` is a ``.gpkg`` path or a ``postgres:`` address (see :mod:`.postgis`).
         ``crs`` is ``EPSG:32650`` (or ``32650``, or another authority with ``srs_wkt``);
-        ``srs_wkt`` is its WKT definition, needed unless the EPSG code is built in (see
-        :mod:`.srs`). The file is built under a temporary name and moved into place complete,
-        so an existing file is replaced (``overwrite``) only by a finished store.
+        ``srs_wkt`` is its WKT definition, needed for a GeoPackage unless the EPSG code is
+        built in (see :mod:`.srs`). A GeoPackage is built under a temporary name and moved into
+        place complete, so an existing file is replaced (``overwrite``) only by a finished
+        store; a PostgreSQL schema is created in one transaction.
         """
-        target = Path(path)
-        if target.suffix.lower() != ".gpkg":
-            raise DataError(_NOT_GPKG_NAME, file=str(target))
-        if target.exists() and not overwrite:
-            raise DataError(_EXISTS, file=str(target))
-        srs = srs_definition(crs, srs_wkt)
-        info = normalise_plan_info(replace(info, crs=srs.authid))
-        timestamp = format_timestamp(clock())
-        try:
-            _build_file(target, srs, info, timestamp)
-        except (OSError, sqlite3.Error) as error:
-            raise DataError(_CREATE_FAILED, file=str(target), reason=_reason(error)) from error
-        return cls.open(target, standard=standard, rubric=rubric, clock=clock)
+        backend = open_backend(location, user=user, connect=connect)
+        build_store(backend, info, crs, srs_wkt, overwrite=overwrite, clock=clock)
+        return cls.open(backend, standard=standard, rubric=rubric, clock=clock)
 
     @classmethod
     def open(
         cls,
-        path: PathLike,
+        location: Location,
         *,
         standard: Optional[FacilityStandard] = None,
         rubric: Optional[Rubric] = None,
         clock: Callable[[], datetime.datetime] = utc_now,
+        user: Optional[str] = None,
+        connect: Optional[Callable] = None,
     ) -> PlanStore:
-        """Open the store at ``path``, upgrading it (after a backup copy) if it is older.
+        """Open the store at ``location``, upgrading it (after a backup) if it is older.
 
-        Raises :class:`DataError` saying so when the file is missing, not SQLite, not a
-        GeoPackage, not a plan store, or from a newer version; such files are not changed.
+        Raises :class:`DataError` saying so when the store is missing, not a plan store, or
+        from a newer version; such stores are not changed.
         """
-        target = Path(path)
-        version = read_schema_version(target)
+        backend = open_backend(location, user=user, connect=connect)
+        version = backend.schema_version()
+        srs_id, crs = backend.read_crs()
         upgraded_from = backup = None
         if version < SCHEMA_VERSION:
-            backup = _upgrade_file(target, version, format_timestamp(clock()))
+            backup = backend.upgrade(version, srs_id, format_timestamp(clock()))
             upgraded_from = version
-        srs_id, crs = _read_crs(target)
         return cls(
-            target,
+            backend,
             schema_version=SCHEMA_VERSION,
             srs_id=srs_id,
             crs=crs,
@@ -271,56 +374,92 @@ class PlanStore:
         )
 
     def save_copy(self, path: PathLike, *, overwrite: bool = False) -> PlanStore:
-        """Copy this store to ``path`` and open the copy (e.g. when this file is read-only).
-
-        The copy is written under a temporary name and moved into place when complete.
-        """
+        """Copy this store to the GeoPackage ``path`` and open the copy (e.g. when this store
+        is read-only). A GeoPackage is copied whole; a PostgreSQL store's records are written
+        into a new file (their history stays in the database)."""
         target = Path(path)
-        if target.suffix.lower() != ".gpkg":
-            raise DataError(_NOT_GPKG_NAME, file=str(target))
-        if target.exists() and not overwrite:
-            raise DataError(_EXISTS, file=str(target))
-        try:
-            _copy_whole(self.path, target)
-        except (OSError, sqlite3.Error) as error:
-            raise DataError(
-                _COPY_FAILED, file=str(self.path), target=str(target), reason=_reason(error)
-            ) from error
-        return PlanStore.open(target, standard=self.standard, rubric=self.rubric, clock=self.clock)
+        if isinstance(self.backend, GeoPackageBackend):
+            copy = self.backend.copy_to(target, overwrite)
+            return PlanStore.open(
+                copy, standard=self.standard, rubric=self.rubric, clock=self.clock
+            )
+        info = self.info()
+        copy_store = PlanStore.create(
+            target,
+            replace(info, version=0),
+            self.crs,
+            getattr(self.backend, "srs_wkt", lambda: None)(),
+            standard=self.standard,
+            rubric=self.rubric,
+            overwrite=overwrite,
+            clock=self.clock,
+        )
+        copy_store.save(
+            Changes(
+                projects=tuple(replace(p, version=0) for p in self.projects()),
+                manual_scores=tuple(replace(s, version=0) for s in self.manual_scores()),
+                targets=tuple(replace(t, version=0) for t in self.targets()),
+            )
+        )
+        return copy_store
 
     @property
     def read_only(self) -> bool:
-        """Whether the file may not be written: marked read-only, or its folder is.
+        """Whether this user may not save to the store (see :meth:`read_only_reason`)."""
+        return self.backend.read_only_reason() is not None
 
-        The marks are honoured even for users whose rights would let them write anyway
-        (administrators), because a planner marks a file read-only to protect it.
-        """
-        return _is_read_only(self.path)
+    def read_only_reason(self) -> Optional[DataError]:
+        """Why saving would be refused before anything is touched (a file marked read-only, a
+        database role with read rights only), or None."""
+        return self.backend.read_only_reason()
 
     # ----------------------------------------------------------------------------------------
     # Reading
     # ----------------------------------------------------------------------------------------
 
+    def _rows(self, spec: TableSpec, session: Optional[Session] = None) -> List[Dict[str, Any]]:
+        """Every row of ``spec``'s table as {column: value}, geometry decoded, in fid order."""
+        columns = self._read_columns(spec)
+        select = self._select(spec, columns)
+        if session is not None:
+            fetched = session.execute(select + " ORDER BY fid").fetchall()
+        else:
+            with self.backend.reading() as reader:
+                fetched = reader.execute(select + " ORDER BY fid").fetchall()
+        return [self._row(spec, columns, values) for values in fetched]
+
+    def _read_columns(self, spec: TableSpec) -> Tuple[str, ...]:
+        extra = ("created_at",) if spec.created else ()
+        crs = ("crs",) if spec.name == PLAN_INFO else ()
+        geometry = (GEOMETRY,) if spec.geometry else ()
+        return ("fid", *geometry, *spec.columns, *extra, *crs, "version", "updated_at",
+                "updated_by")  # fmt: skip
+
+    def _select(self, spec: TableSpec, columns: Sequence[str]) -> str:
+        parts = [
+            self.backend.geometry_select(GEOMETRY_COLUMN) if column == GEOMETRY else column
+            for column in columns
+        ]
+        return f"SELECT {', '.join(parts)} FROM {spec.name}"
+
+    def _row(self, spec: TableSpec, columns: Sequence[str], values: Sequence[Any]) -> dict:
+        row = dict(zip(columns, values))
+        if spec.geometry:
+            try:
+                row[GEOMETRY] = self.backend.decode_geometry(row[GEOMETRY])
+            except ValueError as error:
+                record = row.get("name") or row.get("id")
+                raise DataError(
+                    _BAD_BLOB, file=self.location, table=spec.name, record=str(record),
+                    reason=str(error),
+                ) from None  # fmt: skip
+        return row
+
     def info(self) -> PlanInfo:
-        with closing(self._read_connection()) as connection:
-            row = connection.execute(
-                "SELECT name, jurisdiction, period_start, period_end, base_year, author, crs, "
-                "created_at, updated_at FROM plan_info ORDER BY fid LIMIT 1"
-            ).fetchone()
-        if row is None:
-            raise DataError(_NO_INFO, file=str(self.path))
-        name, jurisdiction, start, end, base, author, crs, created, updated = row
-        return PlanInfo(
-            name=_text(name),
-            jurisdiction=_text(jurisdiction),
-            period_start=_year(start),
-            period_end=_year(end),
-            base_year=_year(base),
-            author=_text(author),
-            crs=_text(crs),
-            created_at=_text(created),
-            updated_at=_text(updated),
-        )
+        rows = self._rows(TABLES[PLAN_INFO])
+        if not rows:
+            raise DataError(self.backend.NO_INFO, file=self.location)
+        return TABLES[PLAN_INFO].from_row(rows[0])
 
     def projects(
         self,
@@ -334,13 +473,8 @@ class PlanStore:
         """
         communities = _id_set(community_id)
         wanted = None if statuses is None else set(statuses)
-        with closing(self._read_connection()) as connection:
-            rows = connection.execute(
-                "SELECT {}, {}, created_at, updated_at FROM projects ORDER BY fid".format(
-                    GEOMETRY_COLUMN, ", ".join(_PROJECT_COLUMNS)
-                )
-            ).fetchall()
-        projects = [self._project_from_row(row) for row in rows]
+        spec = TABLES[PROJECTS]
+        projects = [spec.from_row(row) for row in self._rows(spec)]
         return [
             project
             for project in projects
@@ -357,8 +491,8 @@ class PlanStore:
 
     def communities(self) -> List[str]:
         """Every community id that has a project, a manual score or a target, sorted."""
-        with closing(self._read_connection()) as connection:
-            rows = connection.execute(
+        with self.backend.reading() as session:
+            rows = session.execute(
                 "SELECT community_id FROM projects UNION SELECT community_id FROM manual_scores "
                 "UNION SELECT community_id FROM targets"
             ).fetchall()
@@ -367,35 +501,54 @@ class PlanStore:
     def manual_scores(self, community_id: Any = None) -> List[ManualScore]:
         """Manual scores (rubric :class:`ManualScore` rows), optionally of some communities."""
         communities = _id_set(community_id)
-        with closing(self._read_connection()) as connection:
-            rows = connection.execute(
-                "SELECT community_id, point_id, score, evidence, assessor, date "
-                "FROM manual_scores ORDER BY fid"
-            ).fetchall()
+        spec = TABLES[MANUAL_SCORES]
         return [
-            ManualScore(
-                community_id=_text(community),
-                point_id=_text(point),
-                score=None if score is None else float(score),
-                evidence=_text(evidence),
-                assessor=_text(assessor),
-                date=_text(date),
-            )
-            for community, point, score, evidence, assessor, date in rows
-            if communities is None or community_key(community) in communities
+            spec.from_row(row)
+            for row in self._rows(spec)
+            if communities is None or community_key(row["community_id"]) in communities
         ]
 
     def targets(self, community_id: Any = None) -> List[Target]:
         communities = _id_set(community_id)
-        with closing(self._read_connection()) as connection:
-            rows = connection.execute(
-                "SELECT community_id, indicator, value, year, notes FROM targets ORDER BY fid"
+        spec = TABLES[TARGETS]
+        return [
+            spec.from_row(row)
+            for row in self._rows(spec)
+            if communities is None or community_key(row["community_id"]) in communities
+        ]
+
+    def history(
+        self, table: Optional[str] = None, record_id: Optional[str] = None
+    ) -> List[HistoryEntry]:
+        """Saved changes, oldest first; optionally of one table and one record (a project's
+        id, ``community/point`` of a manual score ...)."""
+        conditions, params = [], []
+        if table is not None:
+            conditions.append("table_name = ?")
+            params.append(table)
+        if record_id is not None:
+            conditions.append("record_id = ?")
+            params.append(record_id)
+        where = (" WHERE " + " AND ".join(conditions)) if conditions else ""
+        with self.backend.reading() as session:
+            rows = session.execute(
+                "SELECT changed_at, changed_by, table_name, record_id, record_name, action, "
+                f"field, old_value, new_value, version FROM {HISTORY}{where} ORDER BY fid",
+                params,
             ).fetchall()
         return [
-            Target(_text(community), _text(indicator), float(value), int(year), _text(notes))
-            for community, indicator, value, year, notes in rows
-            if communities is None or community_key(community) in communities
-        ]
+            HistoryEntry(
+                changed_at=_text(at), changed_by=_text(by), table=_text(table_name),
+                record_id=_text(record), record_name=_text(name), action=_text(action),
+                field=_text(field), old_value=old, new_value=new,
+                version=int(version) if version is not None else 0,
+            )
+            for at, by, table_name, record, name, action, field, old, new, version in rows
+        ]  # fmt: skip
+
+    def status_dates(self) -> Dict[str, Dict[str, str]]:
+        """Per project id: when it first reached each status (from the history; UTC)."""
+        return changes_history.status_dates(self.history(PROJECTS))
 
     def projects_as_facilities(
         self, statuses: Sequence[str], skip_unlocated: bool = False
@@ -449,16 +602,18 @@ class PlanStore:
         if changes.info is not None and changes.info.crs and changes.info.crs != self.crs:
             errors.insert(
                 0,
-                DataError(_CRS_FIXED, file=str(self.path), crs=self.crs, other=changes.info.crs),
+                DataError(_CRS_FIXED, file=self.location, crs=self.crs, other=changes.info.crs),
             )
         return errors
 
-    def save(self, changes: Changes) -> SaveResult:
-        """Write ``changes`` in one transaction: all of them, or (on any error) none.
+    def save(self, changes: Changes, *, all_or_nothing: bool = False) -> SaveResult:
+        """Write ``changes`` in one transaction: every record nobody else changed meanwhile.
 
         Raises :class:`DataError` for the first invalid record (nothing written), for a
-        read-only file, and for a write that fails (rolled back; the file is as it was).
-        ``changes`` is not modified, so the caller can keep it and try again.
+        read-only store, and for a write that fails (rolled back; the store is as it was).
+        Records changed or deleted by someone else since they were read are refused with
+        :class:`ConflictError`, which says what was saved of the rest; with ``all_or_nothing``
+        nothing is then saved. ``changes`` is not modified, so the caller can keep it.
         """
         errors = self.validate(changes)
         if errors:
@@ -466,163 +621,28 @@ class PlanStore:
         if changes.is_empty():
             return SaveResult((), 0, 0, 0, 0, 0)
         clean = _normalised(changes, self.standard, self.rubric)
-        if self.read_only:
-            raise DataError(_READ_ONLY, file=str(self.path))
+        refused = self.read_only_reason()
+        if refused is not None:
+            raise refused
         timestamp = format_timestamp(self.clock())
+        writer: Optional[_SaveWriter] = None
         try:
-            connection = gpkg.connect(self.path)
-        except sqlite3.Error as error:
-            raise self._save_error(error) from error
-        try:
-            connection.execute("BEGIN IMMEDIATE")
-            result = self._write(connection, clean, timestamp)
-            connection.execute("COMMIT")
+            with self.backend.writing() as session:
+                writer = _SaveWriter(self, session, timestamp, self.backend.user(session))
+                result = writer.write(clean)
+                if result.conflicts and all_or_nothing:
+                    raise _Refused
+        except _Refused:
+            assert writer is not None
+            raise ConflictError(writer.conflicts, None) from None
         except BaseException as error:
-            _rollback(connection)
-            if isinstance(error, (sqlite3.Error, OSError)):
-                raise self._save_error(error) from error
+            failure = self.backend.failure(error)
+            if failure is not None:
+                raise failure from error
             raise
-        finally:
-            connection.close()
+        if result.conflicts:
+            raise ConflictError(result.conflicts, result)
         return result
-
-    def _save_error(self, error: BaseException) -> DataError:
-        if "readonly" in str(error).lower().replace("-", "").replace(" ", ""):
-            return DataError(_READ_ONLY, file=str(self.path))
-        return DataError(_SAVE_FAILED, file=str(self.path), reason=_reason(error))
-
-    def _write(
-        self, connection: sqlite3.Connection, changes: Changes, timestamp: str
-    ) -> SaveResult:
-        touched = set()
-        if changes.info is not None:
-            self._write_info(connection, changes.info, timestamp)
-            touched.add(PLAN_INFO)
-        saved, inserted, updated, deleted = self._write_projects(
-            connection, changes.projects, changes.deleted_projects, timestamp
-        )
-        if changes.projects or changes.deleted_projects:
-            touched.add(PROJECTS)
-        n_scores = self._write_manual_scores(
-            connection, changes.manual_scores, changes.deleted_manual_scores, timestamp
-        )
-        if changes.manual_scores or changes.deleted_manual_scores:
-            touched.add(MANUAL_SCORES)
-        n_targets = self._write_targets(
-            connection, changes.targets, changes.deleted_targets, timestamp
-        )
-        if changes.targets or changes.deleted_targets:
-            touched.add(TARGETS)
-        gpkg.touch(connection, sorted(touched), timestamp)
-        return SaveResult(saved, inserted, updated, deleted, n_scores, n_targets)
-
-    def _write_info(self, connection: sqlite3.Connection, info: PlanInfo, timestamp: str) -> None:
-        connection.execute(
-            "UPDATE plan_info SET name = ?, jurisdiction = ?, period_start = ?, period_end = ?, "
-            "base_year = ?, author = ?, updated_at = ? "
-            "WHERE fid = (SELECT min(fid) FROM plan_info)",
-            (info.name, _null(info.jurisdiction), info.period_start, info.period_end,
-             info.base_year, _null(info.author), timestamp),
-        )  # fmt: skip
-
-    def _write_projects(
-        self,
-        connection: sqlite3.Connection,
-        projects: Sequence[Project],
-        deleted_ids: Sequence[str],
-        timestamp: str,
-    ) -> Tuple[Tuple[Project, ...], int, int, int]:
-        """Deletions first, then upserts by id; created_at of an existing row is kept."""
-        deleted = 0
-        for project_id in deleted_ids:
-            cursor = connection.execute("DELETE FROM projects WHERE id = ?", (project_id,))
-            deleted += max(cursor.rowcount, 0)
-        saved: List[Project] = []
-        inserted = updated = 0
-        assignments = ", ".join(f"{column} = ?" for column in _PROJECT_COLUMNS[1:])
-        for project in projects:
-            values = _project_values(project)
-            blob = gpkg.encode_geometry(project.geometry, self.srs_id)
-            row = connection.execute(
-                "SELECT created_at FROM projects WHERE id = ?", (project.id,)
-            ).fetchone()
-            if row is not None:
-                created = _text(row[0]) or timestamp
-                connection.execute(
-                    f"UPDATE projects SET {GEOMETRY_COLUMN} = ?, {assignments}, updated_at = ? "
-                    "WHERE id = ?",
-                    (blob, *values[1:], timestamp, project.id),
-                )
-                updated += 1
-            else:
-                created = project.created_at or timestamp
-                connection.execute(
-                    "INSERT INTO projects ({}, {}, created_at, updated_at) VALUES ({})".format(
-                        GEOMETRY_COLUMN,
-                        ", ".join(_PROJECT_COLUMNS),
-                        ", ".join("?" * (len(_PROJECT_COLUMNS) + 3)),
-                    ),
-                    (blob, *values, created, timestamp),
-                )
-                inserted += 1
-            saved.append(replace(project, created_at=created, updated_at=timestamp))
-        return tuple(saved), inserted, updated, deleted
-
-    def _write_manual_scores(
-        self,
-        connection: sqlite3.Connection,
-        scores: Sequence[ManualScore],
-        deleted_keys: Sequence[Tuple[str, str]],
-        timestamp: str,
-    ) -> int:
-        for community, point in deleted_keys:
-            connection.execute(
-                "DELETE FROM manual_scores WHERE community_id = ? AND point_id = ?",
-                (community_key(community), str(point).strip()),
-            )
-        for score in scores:
-            community, point = manual_score_key(score)
-            values = (score.score, _null(score.evidence), _null(score.assessor),
-                      _null(score.date), timestamp)  # fmt: skip
-            cursor = connection.execute(
-                "UPDATE manual_scores SET score = ?, evidence = ?, assessor = ?, date = ?, "
-                "updated_at = ? WHERE community_id = ? AND point_id = ?",
-                (*values, community, point),
-            )
-            if cursor.rowcount == 0:
-                connection.execute(
-                    "INSERT INTO manual_scores (score, evidence, assessor, date, updated_at, "
-                    "community_id, point_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (*values, community, point),
-                )
-        return len(scores)
-
-    def _write_targets(
-        self,
-        connection: sqlite3.Connection,
-        targets: Sequence[Target],
-        deleted_keys: Sequence[Tuple[str, str, int]],
-        timestamp: str,
-    ) -> int:
-        for community, indicator, year in deleted_keys:
-            connection.execute(
-                "DELETE FROM targets WHERE community_id = ? AND indicator = ? AND year = ?",
-                (community_key(community), str(indicator).strip(), year),
-            )
-        for target in targets:
-            community, indicator, year = target.key
-            cursor = connection.execute(
-                "UPDATE targets SET value = ?, notes = ?, updated_at = ? "
-                "WHERE community_id = ? AND indicator = ? AND year = ?",
-                (target.value, _null(target.notes), timestamp, community, indicator, year),
-            )
-            if cursor.rowcount == 0:
-                connection.execute(
-                    "INSERT INTO targets (value, notes, updated_at, community_id, indicator, "
-                    "year) VALUES (?, ?, ?, ?, ?, ?)",
-                    (target.value, _null(target.notes), timestamp, community, indicator, year),
-                )
-        return len(targets)
 
     # ----------------------------------------------------------------------------------------
     # Workbooks
@@ -633,223 +653,253 @@ class PlanStore:
         export_projects_xlsx(self.projects(), path, self.standard)
 
     def import_projects_xlsx(self, path: PathLike) -> SaveResult:
-        """Add and update projects from a workbook, all rows or (on any bad cell) none.
+        """Add and update projects from a workbook, all rows or (on any bad cell, or a project
+        someone changed meanwhile) none.
 
         Rows with an id of a stored project update it; rows without id are new projects;
         stored projects missing from the sheet are kept.
         """
         existing = {project.id: project for project in self.projects()}
         projects = read_projects_xlsx(path, self.standard, existing)
-        return self.save(Changes(projects=tuple(projects)))
+        return self.save(Changes(projects=tuple(projects)), all_or_nothing=True)
 
-    # ----------------------------------------------------------------------------------------
-    # Helpers
-    # ----------------------------------------------------------------------------------------
 
-    def _read_connection(self) -> sqlite3.Connection:
-        if self.read_only:
-            return gpkg.connect_read_only(self.path)
-        return gpkg.connect(self.path)
+class _SaveWriter:
+    """One save inside its transaction: per table, compare versions, write, note history."""
 
-    def _project_from_row(self, row: Sequence[Any]) -> Project:
-        blob, *values, created, updated = row
-        fields = dict(zip(_PROJECT_COLUMNS, values))
-        record = _text(fields["name"]) or _text(fields["id"])
-        try:
-            geometry = gpkg.decode_geometry(blob)
-        except gpkg.GeometryBlobError as error:
-            raise DataError(
-                _BAD_BLOB, file=str(self.path), table=PROJECTS, record=record, reason=str(error)
-            ) from None
-        return Project(
-            id=_text(fields["id"]),
-            community_id=community_key(fields["community_id"]),
-            name=_text(fields["name"]),
-            type_code=_text(fields["type_code"]),
-            status=_text(fields["status"]),
-            category=_text(fields["category"]),
-            floor_area=_number(fields["floor_area"]),
-            land_area=_number(fields["land_area"]),
-            investment_wan=_number(fields["investment_wan"]),
-            funding_source=_text(fields["funding_source"]) or None,
-            start_year=_year(fields["start_year"]),
-            end_year=_year(fields["end_year"]),
-            notes=_text(fields["notes"]),
-            geometry=geometry,
-            created_at=_text(created),
-            updated_at=_text(updated),
+    def __init__(self, store: PlanStore, session: Session, timestamp: str, user: str) -> None:
+        self.store = store
+        self.backend = store.backend
+        self.session = session
+        self.timestamp = timestamp
+        self.user = user
+        self.conflicts: List[Conflict] = []
+        self.saved: Dict[Tuple[str, str], Any] = {}
+
+    def write(self, changes: Changes) -> SaveResult:
+        touched = set()
+        counts = {}
+        plan = [
+            (PLAN_INFO, (changes.info,) if changes.info is not None else (), ()),
+            (PROJECTS, changes.projects, changes.deleted_projects),
+            (MANUAL_SCORES, changes.manual_scores, changes.deleted_manual_scores),
+            (TARGETS, changes.targets, changes.deleted_targets),
+        ]
+        projects: Tuple[Project, ...] = ()
+        for table, records, deletions in plan:
+            if not records and not deletions:
+                counts[table] = (0, 0, 0, ())
+                continue
+            saved, inserted, updated, deleted = self._write_table(TABLES[table], records, deletions)
+            counts[table] = (inserted, updated, deleted, saved)
+            if inserted or updated or deleted:
+                touched.add(table)
+            if table == PROJECTS:
+                projects = tuple(saved)
+        if touched:
+            self.backend.touch(self.session, sorted(touched | {HISTORY}), self.timestamp)
+        inserted, updated, deleted, _saved = counts[PROJECTS]
+        return SaveResult(
+            projects,
+            inserted,
+            updated,
+            deleted,
+            len(counts[MANUAL_SCORES][3]),
+            len(counts[TARGETS][3]),
+            tuple(self.conflicts),
+            dict(self.saved),
         )
 
+    # One table -------------------------------------------------------------------------------
 
-# --------------------------------------------------------------------------------------------
-# Opening: checks that write nothing, then the upgrade
-# --------------------------------------------------------------------------------------------
+    def _write_table(
+        self, spec: TableSpec, records: Sequence[Any], deletions: Sequence[Any]
+    ) -> Tuple[List[Any], int, int, int]:
+        """Deletions first, then upserts in the order given (new records keep it), after
+        locking every stored row involved in key order, so that two saves in PostgreSQL
+        cannot each hold a row the other waits for."""
+        doomed = [_deletion_key(spec, item) for item in deletions]
+        self._lock(spec, [key for key, _version in doomed] + [spec.key_of(r) for r in records])
+        deleted = sum(self._delete(spec, key, version) for key, version in doomed)
+        saved: List[Any] = []
+        inserted = updated = 0
+        for record in records:
+            outcome, kept = self._upsert(spec, record)
+            if outcome is None:
+                continue
+            saved.append(kept)
+            inserted += outcome == INSERT
+            updated += outcome == UPDATE
+        return saved, inserted, updated, deleted
 
+    def _lock(self, spec: TableSpec, keys: Sequence[Key]) -> None:
+        if not self.backend.lock_rows:  # SQLite: BEGIN IMMEDIATE holds the whole file
+            return
+        for key in sorted(set(keys), key=_sort_key):
+            self._current(spec, key)
 
-def read_schema_version(path: PathLike) -> int:
-    """The schema version of the plan store at ``path``, reading it without any write.
+    def _current(self, spec: TableSpec, key: Key) -> Optional[Dict[str, Any]]:
+        """The stored row of ``key``, locked until the transaction ends."""
+        where, params = _where(spec, key)
+        columns = self.store._read_columns(spec)
+        sql = self.store._select(spec, columns) + f" WHERE {where}" + self.backend.lock_rows
+        values = self.session.execute(sql, params).fetchone()
+        return None if values is None else self.store._row(spec, columns, values)
 
-    Raises :class:`DataError` saying what the file is when it is not a plan store this
-    version can read.
-    """
-    target = Path(path)
-    file = str(target)
-    kind = gpkg.file_kind(target)
-    if kind == gpkg.FILE_MISSING:
-        raise DataError(_NOT_FOUND, file=file)
-    if kind == gpkg.FILE_NOT_SQLITE:
-        raise DataError(_NOT_SQLITE, file=file)
-    if kind == gpkg.FILE_NOT_GEOPACKAGE:
-        raise DataError(_NOT_GEOPACKAGE, file=file)
-    try:
-        with closing(gpkg.connect_read_only(target)) as connection:
-            meta = _plan_meta(connection)
-    except sqlite3.Error as error:
-        raise DataError(_UNREADABLE, file=file, reason=_reason(error)) from error
-    if meta is None or meta.get("format") != FORMAT:
-        raise DataError(_NOT_PLAN, file=file, table="plan_meta", format=FORMAT)
-    text = meta.get("schema_version") or ""
-    if not text.strip().isdigit() or int(text) < 1:
-        raise DataError(_BAD_VERSION, file=file, version=show_value(text))
-    version = int(text)
-    if version > SCHEMA_VERSION:
-        raise DataError(_NEWER, file=file, version=version, supported=SCHEMA_VERSION)
-    return version
+    def _upsert(self, spec: TableSpec, record: Any) -> Tuple[Optional[str], Any]:
+        """(insert / update / None for unchanged or refused, the record as stored)."""
+        key = spec.key_of(record)
+        new = spec.to_row(record)
+        fields = spec.fields + ((GEOMETRY,) if spec.geometry else ())
+        current = self._current(spec, key)
+        if current is None:
+            if record.version:
+                self._refuse(spec, key, record, "deleted", "save", None)
+                return None, None
+            return self._insert(spec, key, record, new, fields)
+        if record.version != int(current["version"]):
+            self._refuse(spec, key, record, "changed", "save", current)
+            return None, None
+        changed = changed_fields(current, new, fields)
+        if not changed:
+            kept = stored(record, current)
+            self.saved[(spec.name, spec.record_id(key))] = kept
+            return "unchanged", kept
+        version = int(current["version"]) + 1
+        assignments = [
+            f"{GEOMETRY_COLUMN} = {self.backend.geometry_placeholder(self.store.srs_id)}"
+            if name == GEOMETRY else f"{name} = ?"
+            for name in changed
+        ]  # fmt: skip
+        params = [self._value(name, new[name]) for name in changed]
+        self.session.execute(
+            f"UPDATE {spec.name} SET {', '.join(assignments)}, version = ?, updated_at = ?, "
+            "updated_by = ? WHERE fid = ?",
+            (*params, version, self.timestamp, self.user, current["fid"]),
+        )
+        self._note(spec, key, record, UPDATE, changed, current, new, version)
+        bookkeeping = {"version": version, "updated_at": self.timestamp, "updated_by": self.user}
+        if spec.created:
+            bookkeeping["created_at"] = _text(current.get("created_at")) or self.timestamp
+        kept = stored(record, bookkeeping)
+        self.saved[(spec.name, spec.record_id(key))] = kept
+        return UPDATE, kept
 
+    def _insert(self, spec, key, record, new, fields) -> Tuple[Optional[str], Any]:
+        columns = [*spec.columns, "version", "updated_at", "updated_by"]
+        params = [self._value(name, new[name]) for name in spec.columns]
+        params += [1, self.timestamp, self.user]
+        placeholders = ["?"] * len(columns)
+        created = ""
+        if spec.created:
+            created = _text(getattr(record, "created_at", "")) or self.timestamp
+            columns.append("created_at")
+            params.append(created)
+            placeholders.append("?")
+        if spec.geometry:
+            columns.insert(0, GEOMETRY_COLUMN)
+            params.insert(0, self._value(GEOMETRY, new[GEOMETRY]))
+            placeholders.insert(0, self.backend.geometry_placeholder(self.store.srs_id))
+        cursor = self.session.execute(
+            f"INSERT INTO {spec.name} ({', '.join(columns)}) VALUES ({', '.join(placeholders)}) "
+            "ON CONFLICT DO NOTHING",
+            params,
+        )
+        if cursor.rowcount == 0:  # saved by someone else since this save looked
+            self._refuse(spec, key, record, "changed", "save", self._current(spec, key))
+            return None, None
+        self._note(spec, key, record, INSERT, changed_fields(None, new, fields), None, new, 1)
+        bookkeeping = {"version": 1, "updated_at": self.timestamp, "updated_by": self.user}
+        if spec.created:
+            bookkeeping["created_at"] = created
+        kept = stored(record, bookkeeping)
+        self.saved[(spec.name, spec.record_id(key))] = kept
+        return INSERT, kept
 
-def _plan_meta(connection: sqlite3.Connection) -> Optional[dict]:
-    exists = connection.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'plan_meta'"
-    ).fetchone()
-    if exists is None:
-        return None
-    rows = connection.execute("SELECT key, value FROM plan_meta").fetchall()
-    return {str(key): "" if value is None else str(value) for key, value in rows}
+    def _delete(self, spec: TableSpec, key: Key, version: Optional[int]) -> int:
+        current = self._current(spec, key)
+        if current is None:
+            return 0  # deleted by someone else first: what was wanted
+        record = spec.from_row(current)
+        if version is not None and version != int(current["version"]):
+            self._refuse(spec, key, record, "changed", "delete", current)
+            return 0
+        self.session.execute(f"DELETE FROM {spec.name} WHERE fid = ?", (current["fid"],))
+        fields = spec.fields + ((GEOMETRY,) if spec.geometry else ())
+        self._note(
+            spec, key, record, DELETE, changed_fields(current, None, fields), current, None,
+            int(current["version"]),
+        )  # fmt: skip
+        return 1
 
+    # Helpers ---------------------------------------------------------------------------------
 
-def backup_path_for(path: Path, version: int) -> Path:
-    """``<name>.v<version>.bak.gpkg`` next to ``path``; never an existing file's name."""
-    stem = path.name[: -len(path.suffix)] if path.suffix else path.name
-    candidate = path.with_name(f"{stem}.v{version}.bak.gpkg")
-    number = 2
-    while candidate.exists():
-        candidate = path.with_name(f"{stem}.v{version}.bak{number}.gpkg")
-        number += 1
-    return candidate
+    def _value(self, name: str, value: Any) -> Any:
+        if name == GEOMETRY:
+            return self.backend.encode_geometry(value, self.store.srs_id)
+        return value
 
-
-def _upgrade_file(path: Path, version: int, timestamp: str) -> Path:
-    file = str(path)
-    if _is_read_only(path):
-        raise DataError(_UPGRADE_READ_ONLY, file=file, version=version)
-    backup = backup_path_for(path, version)
-    try:
-        _copy_whole(path, backup)
-    except (OSError, sqlite3.Error) as error:
-        raise DataError(
-            _BACKUP_FAILED, file=file, backup=str(backup), reason=_reason(error)
-        ) from error
-    try:
-        connection = gpkg.connect(path)
-        try:
-            connection.execute("BEGIN IMMEDIATE")
-            upgrade(connection, version, timestamp)
-            connection.execute("COMMIT")
-        except BaseException:
-            _rollback(connection)
-            raise
-        finally:
-            connection.close()
-    except sqlite3.Error as error:
-        raise DataError(
-            _UPGRADE_FAILED, file=file, version=version, backup=str(backup), reason=_reason(error)
-        ) from error
-    return backup
-
-
-def _read_crs(path: Path) -> Tuple[int, str]:
-    """(srs_id of the projects layer, the plan's CRS as ``EPSG:32650``)."""
-    try:
-        with closing(gpkg.connect_read_only(path)) as connection:
-            srs_id = gpkg.geometry_srs_id(connection, PROJECTS)
-            srs = connection.execute(
-                "SELECT organization, organization_coordsys_id FROM gpkg_spatial_ref_sys "
-                "WHERE srs_id = ?",
-                (srs_id,),
-            ).fetchone()
-            info = connection.execute("SELECT crs FROM plan_info ORDER BY fid LIMIT 1").fetchone()
-    except sqlite3.Error as error:
-        raise DataError(_UNREADABLE, file=str(path), reason=_reason(error)) from error
-    if srs_id is None or srs is None:
-        raise DataError(_NOT_PLAN, file=str(path), table=PROJECTS, format=FORMAT)
-    if info is None:
-        raise DataError(_NO_INFO, file=str(path))
-    return srs_id, _text(info[0]) or "{}:{}".format(*srs)
-
-
-def _build_file(target: Path, srs: Any, info: PlanInfo, timestamp: str) -> None:
-    """Write a new store under a temporary name in the target's folder, then move it there."""
-    temporary = _new_temporary_file(target)
-    try:
-        connection = gpkg.connect(Path(temporary))
-        try:
-            connection.execute("BEGIN")
-            create_schema(connection, srs, timestamp)
-            connection.execute(
-                "INSERT INTO plan_info (name, jurisdiction, period_start, period_end, base_year, "
-                "author, crs, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (info.name, _null(info.jurisdiction), info.period_start, info.period_end,
-                 info.base_year, _null(info.author), srs.authid, timestamp, timestamp),
+    def _note(self, spec, key, record, action, fields, old, new, version) -> None:
+        """One history row per changed field."""
+        record_id, name = spec.record_id(key), spec.describe(record)
+        for field in fields:
+            self.session.execute(
+                f"INSERT INTO {HISTORY} (changed_at, changed_by, table_name, record_id, "
+                "record_name, action, field, old_value, new_value, version) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (self.timestamp, self.user, spec.name, record_id, name, action, field,
+                 value_text(old.get(field)) if old else None,
+                 value_text(new.get(field)) if new else None, version),
             )  # fmt: skip
-            connection.execute("COMMIT")
-        finally:
-            connection.close()
-        os.replace(temporary, target)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
 
-
-def _copy_whole(source: Path, target: Path) -> None:
-    """Copy ``source`` to ``target`` through a temporary file, so no half copy is left.
-
-    A store that QGIS edits may be in WAL mode, with recent saves still in ``<file>-wal``; a
-    copy of the file alone would lose them, so such a store is copied through SQLite's
-    backup API. Otherwise the copy is byte for byte.
-    """
-    temporary = _new_temporary_file(target)
-    try:
-        if Path(str(source) + "-wal").exists():
-            with (
-                closing(gpkg.connect_read_only(source)) as reader,
-                closing(sqlite3.connect(temporary)) as writer,
-            ):
-                reader.backup(writer)
+    def _refuse(self, spec, key, record, change, refused, current) -> None:
+        record_id = spec.record_id(key)
+        if current is not None:
+            by, at = _text(current.get("updated_by")), _text(current.get("updated_at"))
+            now = spec.from_row(current)
         else:
-            shutil.copyfile(source, temporary)
-        os.replace(temporary, target)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
+            by, at = self._deleted_by(spec.name, record_id)
+            now = None
+        self.conflicts.append(
+            Conflict(spec.name, record_id, spec.describe(record), change, refused, by, at, now)
+        )
 
-
-def _new_temporary_file(target: Path) -> str:
-    """An empty file next to ``target`` with a unique name, created with the user's usual
-    permissions (``mkstemp`` would make it private to the user)."""
-    while True:
-        name = target.parent / f".{target.name}.{uuid.uuid4().hex[:12]}.tmp"
-        try:
-            os.close(os.open(str(name), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
-        except FileExistsError:
-            continue
-        return str(name)
+    def _deleted_by(self, table: str, record_id: str) -> Tuple[str, str]:
+        row = self.session.execute(
+            f"SELECT changed_by, changed_at FROM {HISTORY} WHERE table_name = ? AND "
+            "record_id = ? AND action = ? ORDER BY fid DESC LIMIT 1",
+            (table, record_id, DELETE),
+        ).fetchone()
+        return ("", "") if row is None else (_text(row[0]), _text(row[1]))
 
 
 # --------------------------------------------------------------------------------------------
 # Small helpers
 # --------------------------------------------------------------------------------------------
+
+
+def _where(spec: TableSpec, key: Key) -> Tuple[str, Tuple[Any, ...]]:
+    if not spec.key:
+        return f"fid = (SELECT min(fid) FROM {spec.name})", ()
+    return " AND ".join(f"{column} = ?" for column in spec.key), tuple(key)
+
+
+def _deletion_key(spec: TableSpec, item: Any) -> Tuple[Key, Optional[int]]:
+    """(key, version read) of a deletion: a record as read, or a bare key (no version check:
+    whatever is stored is deleted)."""
+    if hasattr(item, "version") and not isinstance(item, tuple):
+        return spec.key_of(item), int(item.version) if item.version else None
+    if spec.name == PROJECTS:
+        return (str(item).strip(),), None
+    if spec.name == MANUAL_SCORES:
+        community, point = item
+        return (community_key(community), str(point).strip()), None
+    community, indicator, year = item
+    return (community_key(community), str(indicator).strip(), year), None
+
+
+def _sort_key(key: Key) -> Tuple[str, ...]:
+    return tuple(str(part) for part in key)
 
 
 def _normalised(
@@ -859,37 +909,12 @@ def _normalised(
     return Changes(
         info=None if changes.info is None else normalise_plan_info(changes.info),
         projects=tuple(normalise_project(project, standard) for project in changes.projects),
-        deleted_projects=tuple(str(project_id).strip() for project_id in changes.deleted_projects),
+        deleted_projects=tuple(changes.deleted_projects),
         manual_scores=tuple(normalise_manual_score(s, rubric) for s in changes.manual_scores),
         deleted_manual_scores=tuple(changes.deleted_manual_scores),
         targets=tuple(normalise_target(target) for target in changes.targets),
         deleted_targets=tuple(changes.deleted_targets),
     )
-
-
-def _project_values(project: Project) -> Tuple[Any, ...]:
-    return tuple(
-        _null(value) if isinstance(value, str) else value
-        for value in (getattr(project, column) for column in _PROJECT_COLUMNS)
-    )
-
-
-def _is_read_only(path: Path) -> bool:
-    try:
-        mode = path.stat().st_mode
-    except OSError:
-        return False
-    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
-        return True
-    return not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
-
-
-def _rollback(connection: sqlite3.Connection) -> None:
-    try:
-        if connection.in_transaction:
-            connection.execute("ROLLBACK")
-    except sqlite3.Error:
-        pass  # the connection is closed next; SQLite rolls back an unfinished transaction
 
 
 def _id_set(value: Any) -> Optional[set]:
@@ -900,29 +925,18 @@ def _id_set(value: Any) -> Optional[set]:
     return {community_key(item) for item in value}
 
 
-def _reason(error: BaseException) -> str:
-    return getattr(error, "strerror", None) or str(error) or type(error).__name__
-
-
-def _null(text: Optional[str]) -> Optional[str]:
-    return text if text else None
-
-
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _number(value: Any) -> Optional[float]:
-    if value is None:
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return value
-
-
-def _year(value: Any) -> Optional[int]:
-    number = _number(value)
-    if isinstance(number, float) and number.is_integer():
-        return int(number)
-    return number  # type: ignore[return-value]
+__all__ = [
+    "ConflictError",
+    "PlanStore",
+    "backup_path_for",
+    "conflict_error",
+    "format_timestamp",
+    "open_backend",
+    "projects_layer_uri",
+    "read_schema_version",
+    "shown_time",
+]

@@ -677,7 +677,8 @@ def manual_score_errors(score: ManualScore, rubric: Optional[Rubric] = None) -> 
 
 def normalise_manual_score(score: ManualScore, rubric: Optional[Rubric] = None) -> ManualScore:
     context = Context(rubric=rubric)
-    return ManualScore(**_normalised(MANUAL_SCORES, vars(score), context, _score_record(score)))
+    clean = _normalised(MANUAL_SCORES, vars(score), context, _score_record(score))
+    return ManualScore(**{**vars(score), **clean})
 
 
 def _score_record(score: ManualScore) -> str:
@@ -689,7 +690,8 @@ def target_errors(target: Target) -> List[DataError]:
 
 
 def normalise_target(target: Target) -> Target:
-    return Target(**_normalised(TARGETS, vars(target), Context(), _target_record(target)))
+    clean = _normalised(TARGETS, vars(target), Context(), _target_record(target))
+    return Target(**{**vars(target), **clean})
 
 
 def _target_record(target: Target) -> str:

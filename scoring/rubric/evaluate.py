@@ -40,7 +40,11 @@ MANUAL_COLUMNS: Tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class ManualScore:
-    """One row of the manual-score table; ``score`` None means not scored yet (待评)."""
+    """One row of the manual-score table; ``score`` None means not scored yet (待评).
+
+    ``version`` is the plan store's record version when the score was read (0: not stored);
+    the store refuses to overwrite a score someone else saved since.
+    """
 
     community_id: str
     point_id: str
@@ -48,6 +52,7 @@ class ManualScore:
     evidence: str = ""
     assessor: str = ""
     date: str = ""
+    version: int = 0
 
 
 @dataclass(frozen=True)
