@@ -3027,5 +3027,13 @@
       <source>Table '{table}', record {record}: changed outside the plugin at {time} since you read it, so it was not deleted. Read it again to see that change</source>
       <translation>表“{table}”，记录 {record}：在您读取之后已于 {time} 在插件之外被修改，因此未删除。请重新读取以查看该修改</translation>
     </message>
+    <message>
+      <source>{file} is not a plan store: it has no '{table}' table of format '{format}'. The schema was left unchanged</source>
+      <translation>{file} 不是规划数据库：其中没有格式为“{format}”的“{table}”表。该模式未作任何改动</translation>
+    </message>
+    <message>
+      <source>Plan store {file} was written by an older version of the plugin (schema version {version}) and must be upgraded by the role that owns its tables; database role {role} may not ({reason}). Ask the schema's owner to open it once with this version. The schema was left unchanged</source>
+      <translation>规划数据库 {file} 由旧版本插件写入（结构版本 {version}），必须由拥有其各表的角色升级；数据库角色 {role} 无权升级（{reason}）。请该模式的所有者用本版本打开一次。该模式未作任何改动</translation>
+    </message>
   </context>
 </TS>
