@@ -112,7 +112,7 @@ class CompleteCommunityPlugin:
         if key == "manual_scores" and dialog.store is None:
             plan = self.dialogs.get("plan_data")
             if plan is not None and plan.store is not None:
-                dialog.open_path(plan.store.path)
+                dialog.open_path(plan.store.source)
         dialog.show()
         dialog.raise_()
         dialog.activateWindow()

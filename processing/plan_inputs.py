@@ -24,8 +24,9 @@ from qgis.core import (
 
 from ..i18n import current_language, tr
 from ..scoring.errors import N_, DataError
-from ..scoring.plan import STATUSES, PlannedFacility, PlanStore
+from ..scoring.plan import STATUSES, PlannedFacility
 from .layers import describe_ids
+from .plan_sources import open_plan_store
 
 #: Statuses added by default: everything decided (计划, 在建, 完工), not the reserve (储备).
 DEFAULT_STATUSES = (1, 2, 3)
@@ -36,14 +37,45 @@ _BAD_STORE_CRS = N_(
 )
 
 
-def add_plan_store_parameter(algorithm, name: str, help_text: str, optional: bool = False) -> None:
-    """The plan store file parameter (a GeoPackage made by the Plan data dialog)."""
+def add_plan_store_parameter(
+    algorithm, name: str, help_text: str, optional: bool = False, description: str = ""
+) -> None:
+    """The plan store parameter: a GeoPackage made by the Plan data dialog, or a PostgreSQL
+    store's address (``postgres: connection='…' schema=…``, as the dialog shows it), which a
+    file parameter takes as text ("All files" lets QGIS accept it)."""
     algorithm.add_parameter(
         QgsProcessingParameterFile(
-            name, tr("Plan store"), optional=optional, fileFilter=tr("Plan store (*.gpkg)")
+            name,
+            description or tr("Plan store"),
+            optional=optional,
+            fileFilter=tr("Plan store (*.gpkg);;All files (*)"),
         ),
-        help_text,
+        help_text + " " + plan_store_help(),
     )
+
+
+def plan_store_help() -> str:
+    return tr(
+        "A plan store in PostgreSQL is given by its address, e.g. postgres: connection='院内"
+        "数据库' schema=plan_2025 (a saved QGIS connection; the Plan data dialog shows the "
+        "address of the store it has open)."
+    )
+
+
+def open_store(source: str, feedback, standard=None):
+    """The plan store at ``source`` (a GeoPackage or a ``postgres:`` address), saying in the log
+    that an older store was upgraded and that a read-only one is read only."""
+    store = open_plan_store(source, standard=standard)
+    if store.upgraded_from is not None:
+        feedback.pushInfo(
+            tr(
+                "Plan store {file} was upgraded from schema version {version}; a backup "
+                "copy is at {backup}."
+            ).format(
+                file=store.location, version=store.upgraded_from, backup=str(store.backup_path)
+            )
+        )
+    return store
 
 
 def add_statuses_parameter(algorithm, name: str, help_text: str) -> None:
@@ -78,14 +110,7 @@ def read_planned_facilities(path: str, statuses: Sequence[str], skip_unlocated: 
     Says in the log what was added, that an older store was upgraded, and which projects
     without a location were left out (with ``skip_unlocated``; otherwise they stop the run).
     """
-    store = PlanStore.open(path)
-    if store.upgraded_from is not None:
-        feedback.pushInfo(
-            tr(
-                "Plan store {file} was upgraded from schema version {version}; a backup "
-                "copy is at {backup}."
-            ).format(file=path, version=store.upgraded_from, backup=str(store.backup_path))
-        )
+    store = open_store(path, feedback)
     planned = store.projects_as_facilities(statuses, skip_unlocated=skip_unlocated)
     if skip_unlocated:
         unlocated = [
@@ -100,7 +125,7 @@ def read_planned_facilities(path: str, statuses: Sequence[str], skip_unlocated: 
             )
     feedback.pushInfo(
         tr("Plan store {file}: {count} projects of the statuses {statuses} are added.").format(
-            file=path, count=len(planned), statuses=", ".join(statuses) or "-"
+            file=store.location, count=len(planned), statuses=", ".join(statuses) or "-"
         )
     )
     return store, planned
@@ -110,7 +135,7 @@ def project_points(planned: Sequence[PlannedFacility], store, crs, context) -> n
     """The projects' points, from the store's CRS into the measuring CRS."""
     store_crs = QgsCoordinateReferenceSystem(store.crs)
     if not store_crs.isValid():
-        raise DataError(_BAD_STORE_CRS, file=str(store.path), crs=store.crs)
+        raise DataError(_BAD_STORE_CRS, file=store.location, crs=store.crs)
     transform = QgsCoordinateTransform(store_crs, crs, context.transformContext())
     points = np.empty((len(planned), 2))
     for row, facility in enumerate(planned):

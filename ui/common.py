@@ -26,8 +26,9 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..i18n import current_language, tr
+from ..processing.plan_sources import open_plan_store
 from ..scoring.errors import DataError
-from ..scoring.plan import PlanStore, field_spec
+from ..scoring.plan import ConflictError, PlanStore, field_spec
 from ..scoring.rubric import load_rubric
 from ..scoring.standard import load_standard
 
@@ -58,6 +59,8 @@ def field_label(table: str, key: str) -> str:
 
 def error_text(error: DataError, table: Optional[str] = None) -> str:
     """A domain error in the user's language, fields named by their labels, not their keys."""
+    if isinstance(error, ConflictError):
+        return error.message(tr)
     values = dict(error.values)
     table = table or values.get("table")
     if table:
@@ -154,10 +157,13 @@ def show_error(parent: QWidget, title: str, text: str) -> None:
     QMessageBox.warning(parent, title, text)
 
 
-def open_store(parent: QWidget, path: Path, standard, rubric) -> Optional[PlanStore]:
-    """Open the store at ``path``; a message says why not, or that it was upgraded."""
+def open_store(parent: QWidget, source, standard, rubric) -> Optional[PlanStore]:
+    """Open the store at ``source`` (a GeoPackage, or a ``postgres:`` address); a message says
+    why not, that it was upgraded, or that this user may only read it."""
     try:
-        store = PlanStore.open(path, standard=standard, rubric=rubric)
+        with WaitCursor():
+            store = open_plan_store(str(source), standard=standard, rubric=rubric)
+            read_only = store.read_only_reason() if store.kind == "postgres" else None
     except DataError as error:
         show_error(parent, tr("Open plan store"), error_text(error))
         return None
@@ -168,7 +174,17 @@ def open_store(parent: QWidget, path: Path, standard, rubric) -> Optional[PlanSt
             tr(
                 "Plan store {file} was upgraded from schema version {version}; a backup copy "
                 "is at {backup}."
-            ).format(file=str(path), version=store.upgraded_from, backup=str(store.backup_path)),
+            ).format(
+                file=store.location, version=store.upgraded_from, backup=str(store.backup_path)
+            ),
+        )
+    if read_only is not None:
+        QMessageBox.information(
+            parent,
+            tr("Open plan store"),
+            tr("Plan store {file} is open read-only: your database role may only read it.").format(
+                file=store.location
+            ),
         )
     return store
 
@@ -176,8 +192,9 @@ def open_store(parent: QWidget, path: Path, standard, rubric) -> Optional[PlanSt
 def save_changes(parent: QWidget, store: PlanStore, changes) -> Optional[PlanStore]:
     """Save ``changes`` in one transaction; the store they went to, or None (nothing saved).
 
-    A read-only file is not written: the user is offered a writable copy and the changes go
-    there. Whatever happens, the caller still holds every entry.
+    A read-only store is not written: the user is offered a writable copy (a GeoPackage) and
+    the changes go there. Records someone else changed meanwhile raise :class:`ConflictError`
+    for the dialog to show. Whatever happens, the caller still holds every entry.
     """
     title = tr("Save plan data")
     if store.read_only:
@@ -187,7 +204,7 @@ def save_changes(parent: QWidget, store: PlanStore, changes) -> Optional[PlanSto
             tr(
                 "Plan store {file} is read-only, so nothing was saved; your entries are kept. "
                 "Save them to a writable copy?"
-            ).format(file=str(store.path)),
+            ).format(file=store.location),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.Yes,
         )
@@ -204,7 +221,10 @@ def save_changes(parent: QWidget, store: PlanStore, changes) -> Optional[PlanSto
             show_error(parent, title, error_text(error))
             return None
     try:
-        store.save(changes)
+        with WaitCursor():
+            store.save(changes)
+    except ConflictError:
+        raise  # the dialog shows what was refused and keeps the entries
     except DataError as error:
         show_error(parent, title, error_text(error))
         return None

@@ -10,6 +10,7 @@ in memory for every community visited and saved together, in one transaction.
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
@@ -26,6 +27,7 @@ from qgis.PyQt.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -40,6 +42,7 @@ from ..scoring.errors import DataError
 from ..scoring.plan import (
     MANUAL_SCORES,
     Changes,
+    ConflictError,
     ManualScore,
     PlanStore,
     changes_errors,
@@ -358,7 +361,7 @@ class ManualScoresDialog(QDialog):
             )
 
     def _show_store(self) -> None:
-        self.store_label.setText(str(self.store.path) if self.store else tr("(none)"))
+        self.store_label.setText(self.store.location if self.store else tr("(none)"))
 
     def layer_communities(self) -> List[str]:
         layer, field = self.layer_combo.currentLayer(), self.field_combo.currentField()
@@ -450,6 +453,7 @@ class ManualScoresDialog(QDialog):
         else:
             self.errors.pop(key, None)
         mark_invalid(self._edit(row, DATE), error_text(error) if error else None)
+        stored = self.stored.get(key)
         score = ManualScore(
             community_id=self.community,
             point_id=point.id,
@@ -457,6 +461,7 @@ class ManualScoresDialog(QDialog):
             evidence=self._edit(row, EVIDENCE).text().strip(),
             assessor=self._edit(row, ASSESSOR).text().strip(),
             date=date,
+            version=stored.version if stored is not None else 0,  # what was read, see save()
         )
         if _empty(score):
             self.scores.pop(key, None)
@@ -496,7 +501,9 @@ class ManualScoresDialog(QDialog):
             manual_scores=tuple(
                 score for key, score in self.scores.items() if self.stored.get(key) != score
             ),
-            deleted_manual_scores=tuple(key for key in self.stored if key not in self.scores),
+            deleted_manual_scores=tuple(
+                stored for key, stored in self.stored.items() if key not in self.scores
+            ),
         )
 
     def is_dirty(self) -> bool:
@@ -516,15 +523,52 @@ class ManualScoresDialog(QDialog):
         if changes.is_empty():
             self._say(tr("Nothing to save."))
             return True
-        saved_to = common.save_changes(self, self.store, changes)
+        try:
+            saved_to = common.save_changes(self, self.store, changes)
+        except ConflictError as refused:
+            return self._refused_by_others(refused)
         if saved_to is None:
             self._say(tr("Nothing was saved; your entries are kept."), error=True)
             return False
         community = self.community
         self.load(saved_to)
         self.community_combo.setEditText(community)
-        self._say(tr("Saved to {file}.").format(file=str(saved_to.path)))
+        self._say(tr("Saved to {file}.").format(file=saved_to.location))
         return True
+
+    def _refused_by_others(self, refused: ConflictError) -> bool:
+        """Scores someone else saved meanwhile were not overwritten: say whose, show the
+        saved scores, and offer to keep the user's entries to save over them knowingly."""
+        entered = {key: self.scores.get(key) for key in self.scores}
+        refused_keys = [
+            tuple(conflict.record_id.split("/", 1))
+            for conflict in refused.conflicts
+            if conflict.table == MANUAL_SCORES
+        ]
+        community = self.community
+        self.load(self.store)
+        answer = QMessageBox.question(
+            self,
+            tr("Save manual scores"),
+            error_text(refused)
+            + "\n\n"
+            + tr(
+                "The scores are shown as saved now. Keep your entries for the refused points "
+                "instead, to save them over the saved ones?"
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            for key in refused_keys:
+                mine, now = entered.get(key), self.stored.get(key)
+                if mine is not None:
+                    self.scores[key] = replace(mine, version=now.version if now else 0)
+        self.community_combo.setEditText(community)
+        self._fill_community()
+        self._update_progress()
+        self._say(error_text(refused), error=True)
+        return False
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setStyleSheet("color: #c62828;" if error else "")

@@ -9,7 +9,6 @@ copy on request) or closing with unsaved changes (Save / Discard / Cancel) lose 
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsVectorLayer
@@ -35,6 +34,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..i18n import tr
 from ..processing import compat
+from ..processing.plan_sources import projects_layers
 from ..scoring.errors import DataError
 from ..scoring.plan import (
     PLAN_INFO,
@@ -42,19 +42,23 @@ from ..scoring.plan import (
     STATUS_PLANNED,
     STATUSES,
     Changes,
+    ConflictError,
     PlanInfo,
     PlanStore,
     Project,
+    conflict_error,
     export_projects_xlsx,
-    projects_layer_uri,
     read_field,
     read_projects_xlsx,
+    shown_time,
 )
 from ..scoring.rubric import community_key
 from ..scoring.standard import load_standard
 from . import common
 from .common import CodeComboBox, choice_items, error_text, field_label, mark_invalid
+from .history_dialog import HistoryDialog
 from .map_tools import PointPickTool, feature_point, to_store_point
+from .plan_database_dialog import PlanDatabaseDialog
 from .project_form import ProjectForm
 from .project_table import ProjectFilterModel, ProjectRow, ProjectTableModel
 
@@ -133,8 +137,18 @@ class PlanDataDialog(QDialog):
         self.new_button.clicked.connect(self.new_store)
         row.addWidget(self.new_button)
         self.open_button = QPushButton(tr("Open…"))
+        self.open_button.setToolTip(tr("Open a plan store GeoPackage."))
         self.open_button.clicked.connect(self.open_store_file)
         row.addWidget(self.open_button)
+        self.database_button = QPushButton(tr("Database…"))
+        self.database_button.setToolTip(
+            tr(
+                "Open or create a plan store in PostgreSQL/PostGIS through one of your saved "
+                "QGIS connections: the store a team shares."
+            )
+        )
+        self.database_button.clicked.connect(self.open_database)
+        row.addWidget(self.database_button)
         return row
 
     def _info_group(self) -> QGroupBox:
@@ -201,6 +215,9 @@ class PlanDataDialog(QDialog):
         self.form.edited.connect(self.project_edited)
         self.form.pick_on_map_requested.connect(self.pick_on_map)
         self.form.take_from_feature_requested.connect(self.take_from_feature)
+        self.form.reload_requested.connect(self.reload_project)
+        self.form.reapply_requested.connect(self.reapply_mine)
+        self.form.discard_mine_requested.connect(self.discard_mine)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -225,7 +242,12 @@ class PlanDataDialog(QDialog):
         self.export_button.clicked.connect(self.export_xlsx)
         self.map_button = QPushButton(tr("Add projects to map"))
         self.map_button.clicked.connect(self.add_to_map)
-        for button in (self.add_button, self.delete_button):
+        self.history_button = QPushButton(tr("History…"))
+        self.history_button.setToolTip(
+            tr("Every saved change of the selected project: when, who, from what to what.")
+        )
+        self.history_button.clicked.connect(self.show_history)
+        for button in (self.add_button, self.delete_button, self.history_button):
             actions.addWidget(button)
         actions.addStretch(1)
         for button in (self.import_button, self.export_button, self.map_button):
@@ -264,14 +286,18 @@ class PlanDataDialog(QDialog):
         except DataError as error:
             common.show_error(self, tr("New plan store"), error_text(error))
             return False
+        self._use_new_store(store, info)
+        return True
+
+    def _use_new_store(self, store: PlanStore, info: PlanInfo) -> None:
+        """A store just created holds the plan information; entered projects stay, unsaved."""
         self.store = store
         self.stored_info = store.info()
         self.stored_projects = {}
         self.info = replace(self.stored_info, **{k: getattr(info, k) for k in INFO_FIELDS})
         self._show_store()
         self._fill_info()
-        self._say(tr("Created plan store {file}.").format(file=str(path)))
-        return True
+        self._say(tr("Created plan store {file}.").format(file=store.location))
 
     def open_store_file(self) -> bool:
         if not common.confirm_close(self, self.is_dirty(), self.save, self.discard):
@@ -281,12 +307,49 @@ class PlanDataDialog(QDialog):
             return False
         return self.open_path(path)
 
-    def open_path(self, path: Path) -> bool:
-        """Open the store at ``path`` and show its contents (replacing what is shown)."""
-        store = common.open_store(self, Path(path), self.standard, self.rubric)
+    def open_path(self, path) -> bool:
+        """Open the store at ``path`` (a GeoPackage, or a ``postgres:`` address) and show its
+        contents (replacing what is shown)."""
+        store = common.open_store(self, path, self.standard, self.rubric)
         if store is None:
             return False
         self.load(store)
+        return True
+
+    def open_database(self) -> bool:
+        """Open (or create) a plan store in PostgreSQL through a saved QGIS connection."""
+        if not common.confirm_close(self, self.is_dirty(), self.save, self.discard):
+            return False
+        chosen = PlanDatabaseDialog(self).choose()
+        if chosen is None:
+            return False
+        address, create = chosen
+        if create:
+            return self.create_database_store(address)
+        return self.open_path(address)
+
+    def create_database_store(self, address: str) -> bool:
+        """Create a plan store in the PostgreSQL schema of ``address`` from the entries here."""
+        if self.info_errors:
+            self._say(error_text(next(iter(self.info_errors.values())), PLAN_INFO), error=True)
+            return False
+        crs = self.crs_widget.crs()
+        if not crs.isValid():
+            self._say(tr("Choose the coordinate reference system of the plan first."), error=True)
+            return False
+        from ..processing.plan_sources import create_plan_store
+
+        info = replace(self.info, name=self.info.name.strip() or tr("Special plan"))
+        try:
+            with common.WaitCursor():
+                store = create_plan_store(
+                    address, info, crs.authid(), _wkt(crs), standard=self.standard,
+                    rubric=self.rubric,
+                )  # fmt: skip
+        except DataError as error:
+            common.show_error(self, tr("New plan store"), error_text(error))
+            return False
+        self._use_new_store(store, info)
         return True
 
     def load(self, store: PlanStore) -> None:
@@ -360,8 +423,17 @@ class PlanDataDialog(QDialog):
     def _show_store(self) -> None:
         if self.store is None:
             self.store_label.setText(tr("(none: enter the plan, then New… or Save)"))
+            self.store_label.setToolTip("")
         else:
-            self.store_label.setText(str(self.store.path))
+            text = self.store.location
+            if self.store.kind == "postgres" and self.store.read_only:
+                text += " " + tr("(read-only)")
+            self.store_label.setText(text)
+            self.store_label.setToolTip(
+                tr("Give this as the plan store of the algorithms: {source}").format(
+                    source=self.store.source
+                )
+            )
             self.crs_widget.setCrs(QgsCoordinateReferenceSystem(self.store.crs))
         self.crs_widget.setEnabled(self.store is None)
 
@@ -439,6 +511,7 @@ class PlanDataDialog(QDialog):
 
     def _row_selected(self, current, _previous) -> None:
         self.form.show_row(self.current_row() if current.isValid() else None)
+        self._show_conflict()
         self.delete_button.setEnabled(current.isValid())
 
     def add_project(self) -> Project:
@@ -614,18 +687,12 @@ class PlanDataDialog(QDialog):
         return True
 
     def add_to_map(self) -> List[QgsVectorLayer]:
-        """Add the saved projects as two layers, points and polygons."""
+        """Add the saved projects as two layers, points and polygons (GeoPackage or PostGIS
+        layers QGIS draws, styles and edits like any other)."""
         if self.store is None:
             self._say(tr("Save the plan to a store first."), error=True)
             return []
-        layers = []
-        for geometry_type, name in (
-            ("Point", tr("Plan projects (points)")),
-            ("Polygon", tr("Plan projects (areas)")),
-        ):
-            layer = QgsVectorLayer(projects_layer_uri(self.store.path, geometry_type), name, "ogr")
-            if layer.isValid():
-                layers.append(layer)
+        layers = projects_layers(self.store)
         QgsProject.instance().addMapLayers(layers)
         if self.is_dirty():
             self._say(tr("The map shows the projects as saved; save to show your latest entries."))
@@ -647,7 +714,9 @@ class PlanDataDialog(QDialog):
                 for project in current
                 if not _same_project(project, self.stored_projects.get(project.id))
             ),
-            deleted_projects=tuple(pid for pid in self.stored_projects if pid not in ids),
+            deleted_projects=tuple(
+                stored for pid, stored in self.stored_projects.items() if pid not in ids
+            ),
         )
 
     def first_error(self):
@@ -666,6 +735,8 @@ class PlanDataDialog(QDialog):
             return bool(self.model.rows) or any(
                 getattr(self.info, key) not in (None, "") for key in INFO_FIELDS
             )
+        if any(row.mine is not None for row in self.model.rows):
+            return True  # entries kept after a refused save, not applied yet
         return not self.changes().is_empty()
 
     def save(self) -> bool:
@@ -687,7 +758,11 @@ class PlanDataDialog(QDialog):
             record = error.values.get("key") if error.values.get("table") == PROJECTS else None
             self._refuse(record, field, error_text(error))
             return False
-        saved_to = common.save_changes(self, self.store, changes)
+        try:
+            saved_to = common.save_changes(self, self.store, changes)
+        except ConflictError as refused:
+            self._refused_by_others(refused)
+            return False
         if saved_to is None:
             self._say(tr("Nothing was saved; your entries are kept."), error=True)
             return False
@@ -695,8 +770,154 @@ class PlanDataDialog(QDialog):
         self.load(saved_to)
         if selected is not None:
             self.select_project(selected.project.id)
-        self._say(tr("Saved to {file}.").format(file=str(saved_to.path)))
+        self._say(tr("Saved to {file}.").format(file=saved_to.location))
         return True
+
+    # Saves refused because others changed the same records ------------------------------------
+
+    def _refused_by_others(self, refused: ConflictError) -> None:
+        """Show what was saved and what not; keep the user's entries of the refused records.
+
+        The store is read again (the other records were saved, and their versions moved on);
+        each refused project shows the user's entries, marked, until they reload it.
+        """
+        mine = {row.project.id: row.project for row in self.model.rows}
+        base = dict(self.stored_projects)
+        user_info = self.info
+        selected = self.current_row()
+        self.load(self.store)
+        for conflict in refused.conflicts:
+            if conflict.table == PLAN_INFO:
+                self.info = replace(user_info, version=self.info.version)
+                self._fill_info()
+                continue
+            entered = mine.get(conflict.record_id)
+            if conflict.table != PROJECTS or conflict.refused != "save" or entered is None:
+                continue  # a refused deletion: the project is simply shown again, as saved
+            # The user's entries stay shown, with the version they had read, until reloaded.
+            row_base = base.get(conflict.record_id)
+            kept = ProjectRow(entered, conflict=conflict, base=row_base)
+            position = self.model.position_of(conflict.record_id)
+            if position is None:  # deleted meanwhile
+                position = self.model.add_row(kept)
+            else:
+                self.model.rows[position] = kept
+            self.model.row_changed(position)
+        self._refresh_communities()
+        if selected is not None:
+            self.select_project(selected.project.id)
+        self._update_state()
+        self._show_conflict()
+        common.show_error(
+            self,
+            tr("Save plan data"),
+            error_text(refused)
+            + "\n\n"
+            + tr(
+                "Your entries for these records are kept, marked in the list. Select one and "
+                "click 'Reload this project' to see what was saved, then apply your entries "
+                "again."
+            ),
+        )
+        self._say(error_text(refused), error=True)
+
+    def reload_project(self) -> bool:
+        """Show the selected refused project as saved now; keep the user's entries aside."""
+        position = self.current_position()
+        if position is None or self.store is None:
+            return False
+        row = self.model.rows[position]
+        if row.conflict is None:
+            return False
+        stored = self.store.project(row.project.id)
+        self.stored_projects.pop(row.project.id, None)
+        if stored is not None:
+            self.stored_projects[stored.id] = stored
+        row.mine, row.raw, row.errors = row.project, {}, {}
+        if stored is not None:
+            row.project = stored
+        self.model.row_changed(position)
+        self.form.show_row(row)
+        self._show_conflict()
+        self._update_state()
+        return True
+
+    def reapply_mine(self) -> bool:
+        """Apply the user's kept entries (the fields they had changed) to the reloaded project."""
+        position = self.current_position()
+        if position is None:
+            return False
+        row = self.model.rows[position]
+        changes = row.my_changes()
+        if row.mine is None:
+            return False
+        if self.stored_projects.get(row.project.id) is None:  # deleted: it is added again
+            row.project = replace(row.mine, version=0)
+        else:
+            row.project = replace(row.project, **changes)
+        row.conflict = row.mine = row.base = None
+        self.model.row_changed(position)
+        self.form.show_row(row)
+        self._show_conflict()
+        self._update_state()
+        self._say(tr("Your entries are applied again; save to keep them."))
+        return True
+
+    def discard_mine(self) -> bool:
+        """Drop the user's kept entries: the project stays as saved by the other user."""
+        position = self.current_position()
+        if position is None:
+            return False
+        row = self.model.rows[position]
+        row.conflict = row.mine = row.base = None
+        if self.stored_projects.get(row.project.id) is None:
+            self.model.remove_row(position)
+        else:
+            self.model.row_changed(position)
+            self.form.show_row(row)
+        self._show_conflict()
+        self._update_state()
+        return True
+
+    def _show_conflict(self) -> None:
+        row = self.current_row()
+        if row is None or row.conflict is None:
+            self.form.show_conflict("", False)
+            return
+        text = error_text(conflict_error(row.conflict), PROJECTS)
+        if row.mine is not None:
+            shown = [
+                tr("{field}: yours {mine}, saved {theirs}").format(
+                    field=field_label(PROJECTS, key),
+                    mine=self.model.display(row.mine, key) or "—",
+                    theirs=self.model.display(row.project, key) or "—",
+                )
+                for key in row.my_changes()
+            ]
+            text = tr("Reloaded: shown as saved at {time}. Your entries: {entries}").format(
+                time=shown_time(row.project.updated_at or row.conflict.at),
+                entries="; ".join(shown) or tr("none"),
+            )
+        self.form.show_conflict(text, reloaded=row.mine is not None)
+
+    # History -----------------------------------------------------------------------------------
+
+    def show_history(self) -> Optional[HistoryDialog]:
+        """Every saved change of the selected project (or of the whole plan, with none)."""
+        if self.store is None:
+            self._say(tr("Open a plan store first."), error=True)
+            return None
+        row = self.current_row()
+        try:
+            with common.WaitCursor():
+                dialog = HistoryDialog(
+                    self.store, self.standard, row.project if row is not None else None, self
+                )
+        except DataError as error:
+            common.show_error(self, tr("History"), error_text(error))
+            return None
+        dialog.show()
+        return dialog
 
     def _refuse(self, record: Optional[str], field: str, message: str) -> None:
         """Show why saving was refused, with the record selected and its field marked."""
@@ -743,7 +964,7 @@ def _same_project(project: Project, stored: Optional[Project]) -> bool:
     if stored is None:
         return False
     for key, value in vars(project).items():
-        if key in ("geometry", "created_at", "updated_at"):
+        if key in ("geometry", "created_at", "updated_at", "updated_by", "version"):
             continue
         if value != getattr(stored, key):
             return False

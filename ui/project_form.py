@@ -53,6 +53,10 @@ class ProjectForm(QWidget):
     edited = pyqtSignal(str, object)
     pick_on_map_requested = pyqtSignal()
     take_from_feature_requested = pyqtSignal()
+    #: after a refused save: read the project again / apply the kept entries / drop them
+    reload_requested = pyqtSignal()
+    reapply_requested = pyqtSignal()
+    discard_mine_requested = pyqtSignal()
 
     def __init__(self, standard, parent=None) -> None:
         super().__init__(parent)
@@ -91,8 +95,42 @@ class ProjectForm(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addLayout(layout)
         outer.addWidget(self.message)
+        outer.addWidget(self._conflict_panel())
         outer.addStretch(1)
         self.setEnabled(False)
+
+    def _conflict_panel(self) -> QWidget:
+        """What a refused save left: who changed the project, the user's kept entries."""
+        self.conflict_panel = QWidget()
+        self.conflict_panel.setStyleSheet("background-color: #fff3cd;")
+        layout = QVBoxLayout(self.conflict_panel)
+        self.conflict_label = QLabel()
+        self.conflict_label.setWordWrap(True)
+        layout.addWidget(self.conflict_label)
+        buttons = QHBoxLayout()
+        self.reload_button = QPushButton(tr("Reload this project"))
+        self.reload_button.setToolTip(
+            tr("Show the project as it is saved now; your entries are kept to apply again.")
+        )
+        self.reload_button.clicked.connect(self.reload_requested)
+        self.reapply_button = QPushButton(tr("Apply my entries again"))
+        self.reapply_button.clicked.connect(self.reapply_requested)
+        self.discard_mine_button = QPushButton(tr("Keep it as saved"))
+        self.discard_mine_button.clicked.connect(self.discard_mine_requested)
+        for button in (self.reload_button, self.reapply_button, self.discard_mine_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.conflict_panel.setVisible(False)
+        return self.conflict_panel
+
+    def show_conflict(self, text: str, reloaded: bool) -> None:
+        """Show a refused save's message; ``reloaded``: the kept entries can be applied."""
+        self.conflict_label.setText(text)
+        self.reload_button.setVisible(not reloaded)
+        self.reapply_button.setVisible(reloaded)
+        self.discard_mine_button.setVisible(reloaded)
+        self.conflict_panel.setVisible(bool(text))
 
     def _field_widget(self, key: str, standard) -> QWidget:
         if key in CODE_FIELDS:

@@ -16,7 +16,16 @@ from qgis.PyQt.QtGui import QBrush, QColor
 
 from ..i18n import tr
 from ..scoring.errors import DataError
-from ..scoring.plan import FUNDING_SOURCES, PROJECTS, STATUSES, Project, choice_label
+from ..scoring.plan import (
+    FUNDING_SOURCES,
+    PROJECTS,
+    STATUSES,
+    Conflict,
+    Project,
+    choice_label,
+    editable_fields,
+)
+from ..scoring.plan.history import same_value
 from ..scoring.rubric import community_key
 from .common import error_text, field_label, locale
 
@@ -34,19 +43,43 @@ COLUMNS = (
     "geometry",
 )
 INVALID_BACKGROUND = QColor("#fdecea")
+CONFLICT_BACKGROUND = QColor("#fff3cd")
+#: The fields a user edits (the location included), compared when entries are applied again.
+EDITABLE = tuple(key for key in editable_fields(PROJECTS) if key != "id")
 
 
 @dataclass
 class ProjectRow:
-    """A project being edited: its accepted values, and the refused entries per field."""
+    """A project being edited: its accepted values, and the refused entries per field.
+
+    After a save refused the project because someone else changed it meanwhile, ``conflict``
+    says who and when. Until the user reloads it, ``project`` still holds their entries; once
+    reloaded, ``project`` is the stored version and ``mine`` / ``base`` keep the user's entries
+    and what they had read, so that their changes can be applied again.
+    """
 
     project: Project
     raw: Dict[str, Any] = field(default_factory=dict)
     errors: Dict[str, DataError] = field(default_factory=dict)
+    conflict: Optional[Conflict] = None
+    mine: Optional[Project] = None
+    base: Optional[Project] = None
 
     @property
     def has_errors(self) -> bool:
         return bool(self.errors)
+
+    def my_changes(self) -> Dict[str, Any]:
+        """The fields the user changed from what they had read (after a reload)."""
+        if self.mine is None:
+            return {}
+        if self.base is None:
+            return {key: getattr(self.mine, key) for key in EDITABLE}
+        return {
+            key: getattr(self.mine, key)
+            for key in EDITABLE
+            if not same_value(getattr(self.mine, key), getattr(self.base, key))
+        }
 
 
 class ProjectTableModel(QAbstractTableModel):
@@ -81,6 +114,8 @@ class ProjectTableModel(QAbstractTableModel):
             return self.display(row.project, key)
         if role == Qt.ItemDataRole.BackgroundRole and key in row.errors:
             return QBrush(INVALID_BACKGROUND)
+        if role == Qt.ItemDataRole.BackgroundRole and row.conflict is not None:
+            return QBrush(CONFLICT_BACKGROUND)
         if role == Qt.ItemDataRole.ToolTipRole and key in row.errors:
             return error_text(row.errors[key], PROJECTS)
         if role == Qt.ItemDataRole.UserRole:

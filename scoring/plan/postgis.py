@@ -710,3 +710,16 @@ def grant_statements(schema: str, role: str, editing: bool) -> List[str]:
         for table, right in EDITING_RIGHTS:
             statements.append(f"GRANT {right} ON {quoted_schema}.{table} TO {quoted_role}")
     return statements
+
+
+def plan_schemas(address: PostgresAddress, connect: Optional[Callable] = None) -> List[str]:
+    """The schemas of the address's database that hold a plan store (their schema is ignored),
+    for a dialog to offer."""
+    backend = PostgisBackend(address, connect)
+    with backend.reading() as session:
+        rows = session.execute(
+            "SELECT n.nspname FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_class c "
+            "ON c.relnamespace = n.oid WHERE c.relname = 'plan_meta' AND c.relkind = 'r' "
+            "ORDER BY n.nspname"
+        ).fetchall()
+    return [str(row[0]) for row in rows]
