@@ -3035,5 +3035,213 @@
       <source>Plan store {file} was written by an older version of the plugin (schema version {version}) and must be upgraded by the role that owns its tables; database role {role} may not ({reason}). Ask the schema's owner to open it once with this version. The schema was left unchanged</source>
       <translation>规划数据库 {file} 由旧版本插件写入（结构版本 {version}），必须由拥有其各表的角色升级；数据库角色 {role} 无权升级（{reason}）。请该模式的所有者用本版本打开一次。该模式未作任何改动</translation>
     </message>
+    <message>
+      <source>A plan store in PostgreSQL is given by its address, e.g. postgres: connection='院内数据库' schema=plan_2025 (a saved QGIS connection; the Plan data dialog shows the address of the store it has open).</source>
+      <translation>PostgreSQL 中的规划数据库以地址给出，例如 postgres: connection='院内数据库' schema=plan_2025（一个 QGIS 已保存连接；规划数据对话框会显示当前打开的数据库地址）。</translation>
+    </message>
+    <message>
+      <source>Plan store (*.gpkg);;All files (*)</source>
+      <translation>规划数据库 (*.gpkg);;所有文件 (*)</translation>
+    </message>
+    <message>
+      <source>There is no saved QGIS PostgreSQL connection named '{name}' (saved connections: {known}). Add it in the Browser panel (PostgreSQL ▸ New Connection), or correct the plan store address</source>
+      <translation>没有名为“{name}”的 QGIS PostgreSQL 已保存连接（已保存的连接：{known}）。请在浏览器面板中添加（PostgreSQL ▸ 新建连接），或更正规划数据库地址</translation>
+    </message>
+    <message>
+      <source>The authentication configuration '{authcfg}' of the plan store address could not be used: it is not in this QGIS profile, or the master password was not given</source>
+      <translation>无法使用规划数据库地址中的认证配置“{authcfg}”：当前 QGIS 配置文件中没有该配置，或未输入主密码</translation>
+    </message>
+    <message>
+      <source>none</source>
+      <translation>无</translation>
+    </message>
+    <message>
+      <source>Plan store {file} is open read-only: your database role may only read it.</source>
+      <translation>规划数据库 {file} 以只读方式打开：您的数据库角色只有读取权限。</translation>
+    </message>
+    <message>
+      <source>changed outside the plugin</source>
+      <translation>在插件外修改</translation>
+    </message>
+    <message>
+      <source>History of the plan</source>
+      <translation>规划变更记录</translation>
+    </message>
+    <message>
+      <source>created</source>
+      <translation>新建</translation>
+    </message>
+    <message>
+      <source>changed</source>
+      <translation>修改</translation>
+    </message>
+    <message>
+      <source>deleted</source>
+      <translation>删除</translation>
+    </message>
+    <message>
+      <source>No saved change is recorded yet (changes are recorded from schema version 3).</source>
+      <translation>尚无已保存的变更记录（自结构版本 3 起记录变更）。</translation>
+    </message>
+    <message>
+      <source>When</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <source>Who</source>
+      <translation>用户</translation>
+    </message>
+    <message>
+      <source>Record</source>
+      <translation>记录</translation>
+    </message>
+    <message>
+      <source>What</source>
+      <translation>操作</translation>
+    </message>
+    <message>
+      <source>Field</source>
+      <translation>字段</translation>
+    </message>
+    <message>
+      <source>From</source>
+      <translation>原值</translation>
+    </message>
+    <message>
+      <source>To</source>
+      <translation>新值</translation>
+    </message>
+    <message>
+      <source>(unknown)</source>
+      <translation>（未知）</translation>
+    </message>
+    <message>
+      <source>History of {project}</source>
+      <translation>{project} 的变更记录</translation>
+    </message>
+    <message>
+      <source>{count} saved changes in {store}.</source>
+      <translation>{store} 中共有 {count} 条已保存的变更。</translation>
+    </message>
+    <message>
+      <source>Save manual scores</source>
+      <translation>保存人工评分</translation>
+    </message>
+    <message>
+      <source>The scores are shown as saved now. Keep your entries for the refused points instead, to save them over the saved ones?</source>
+      <translation>现在显示的是已保存的评分。是否改为保留您对这些未保存评分点的录入，在保存时覆盖已保存的评分？</translation>
+    </message>
+    <message>
+      <source>Open a plan store GeoPackage.</source>
+      <translation>打开规划数据库 GeoPackage。</translation>
+    </message>
+    <message>
+      <source>Database…</source>
+      <translation>数据库…</translation>
+    </message>
+    <message>
+      <source>Open or create a plan store in PostgreSQL/PostGIS through one of your saved QGIS connections: the store a team shares.</source>
+      <translation>通过您在 QGIS 中已保存的连接，打开或新建 PostgreSQL/PostGIS 中的规划数据库：供团队共同使用。</translation>
+    </message>
+    <message>
+      <source>History…</source>
+      <translation>变更记录…</translation>
+    </message>
+    <message>
+      <source>Every saved change of the selected project: when, who, from what to what.</source>
+      <translation>所选项目每一次已保存的变更：时间、用户、由什么改为什么。</translation>
+    </message>
+    <message>
+      <source>Your entries are applied again; save to keep them.</source>
+      <translation>已重新应用您的录入；请保存。</translation>
+    </message>
+    <message>
+      <source>Your entries for these records are kept, marked in the list. Select one and click 'Reload this project' to see what was saved, then apply your entries again.</source>
+      <translation>您对这些记录的录入均已保留，并在列表中标出。选中一条，点击“重新读取此项目”查看已保存的内容，再重新应用您的录入。</translation>
+    </message>
+    <message>
+      <source>Special plan</source>
+      <translation>专项规划</translation>
+    </message>
+    <message>
+      <source>(read-only)</source>
+      <translation>（只读）</translation>
+    </message>
+    <message>
+      <source>Reloaded: shown as saved at {time}. Your entries: {entries}</source>
+      <translation>已重新读取：显示的是 {time} 保存的内容。您的录入：{entries}</translation>
+    </message>
+    <message>
+      <source>History</source>
+      <translation>变更记录</translation>
+    </message>
+    <message>
+      <source>Give this as the plan store of the algorithms: {source}</source>
+      <translation>在算法中以此作为规划数据库：{source}</translation>
+    </message>
+    <message>
+      <source>{field}: yours {mine}, saved {theirs}</source>
+      <translation>{field}：您的 {mine}，已保存 {theirs}</translation>
+    </message>
+    <message>
+      <source>Plan store in a database (PostgreSQL/PostGIS)</source>
+      <translation>数据库中的规划数据库（PostgreSQL/PostGIS）</translation>
+    </message>
+    <message>
+      <source>A plan store in PostgreSQL/PostGIS lets a team work on one plan at once: a save never overwrites a change someone else saved since you opened the plan. Choose one of your saved QGIS connections (Browser ▸ PostgreSQL ▸ New Connection; use an authentication configuration to keep the password out of projects).</source>
+      <translation>PostgreSQL/PostGIS 中的规划数据库可供团队同时编辑同一规划：保存时绝不会覆盖他人在您打开规划之后保存的修改。请选择您在 QGIS 中已保存的连接（浏览器 ▸ PostgreSQL ▸ 新建连接；请使用认证配置，避免密码写入工程文件）。</translation>
+    </message>
+    <message>
+      <source>Connection:</source>
+      <translation>连接：</translation>
+    </message>
+    <message>
+      <source>Schema:</source>
+      <translation>模式：</translation>
+    </message>
+    <message>
+      <source>Address:</source>
+      <translation>地址：</translation>
+    </message>
+    <message>
+      <source>Open</source>
+      <translation>打开</translation>
+    </message>
+    <message>
+      <source>Create here</source>
+      <translation>在此新建</translation>
+    </message>
+    <message>
+      <source>Create a new plan store in this schema (a new or an empty one) from the plan information entered in the Plan data dialog.</source>
+      <translation>用规划数据对话框中录入的规划信息，在此模式（新的或空的）中新建规划数据库。</translation>
+    </message>
+    <message>
+      <source>There is no saved PostgreSQL connection yet: add one in the Browser panel.</source>
+      <translation>尚无已保存的 PostgreSQL 连接：请在浏览器面板中添加。</translation>
+    </message>
+    <message>
+      <source>Plan stores in this database: {schemas}</source>
+      <translation>此数据库中的规划数据库：{schemas}</translation>
+    </message>
+    <message>
+      <source>none yet</source>
+      <translation>暂无</translation>
+    </message>
+    <message>
+      <source>Reload this project</source>
+      <translation>重新读取此项目</translation>
+    </message>
+    <message>
+      <source>Show the project as it is saved now; your entries are kept to apply again.</source>
+      <translation>显示该项目当前已保存的内容；您的录入会保留，可重新应用。</translation>
+    </message>
+    <message>
+      <source>Apply my entries again</source>
+      <translation>重新应用我的录入</translation>
+    </message>
+    <message>
+      <source>Keep it as saved</source>
+      <translation>保持已保存的内容</translation>
+    </message>
   </context>
 </TS>
