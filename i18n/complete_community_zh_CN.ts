@@ -3243,5 +3243,9 @@
       <source>Keep it as saved</source>
       <translation>保持已保存的内容</translation>
     </message>
+    <message>
+      <source>Optional: a plan store made by the plan dialogs; its projects make the 项目库 sheet, with the date each project reached each status (from the store's history). Without it the sheet is left out.</source>
+      <translation>可选：用规划数据对话框建立的规划数据库，其中的项目写入项目库工作表，并列出各项目进入各状态的日期（取自数据库的变更记录）。不给时不生成该表。</translation>
+    </message>
   </context>
 </TS>

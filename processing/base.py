@@ -28,6 +28,7 @@ from ..scoring.errors import Cancelled, DataError
 from ..scoring.rubric import load_rubric
 from ..scoring.standard import FacilityStandard, load_standard
 from . import compat
+from .database_sinks import guarded, loadable, output_destination
 from .layers import describe_ids
 from .maps.post_processor import attach_styles, locale_settings
 from .maps.styles import StyleSettings
@@ -205,7 +206,13 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
         sink, sink_id = self.parameterAsSink(parameters, name, context, fields, wkb_type, crs)
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, name))
-        return fields, sink, sink_id
+        return (fields, *self.database_safe(parameters, name, context, sink, sink_id, fields))
+
+    def database_safe(self, parameters, name: str, context, sink, sink_id: str, fields):
+        """``(sink, sink_id)`` of output ``name`` made right for a PostgreSQL table: batches
+        that keep NULL and 0 apart, an id QGIS can open again (see ``database_sinks.py``)."""
+        destination = output_destination(self, parameters, name, context)
+        return guarded(sink, destination, fields), loadable(sink_id, context)
 
     @staticmethod
     def report_unknown_types(unknown: dict[str, int], type_field: str, feedback) -> None:

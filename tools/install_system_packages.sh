@@ -13,7 +13,7 @@ packages=(
   zip unzip
   # The plan store's PostgreSQL/PostGIS backend: the driver, and a server the suite starts
   # as a throw-away cluster of its own (tests/postgis_cluster.py).
-  python3-psycopg2 postgresql postgresql-15-postgis-3
+  python3-psycopg2 postgresql postgresql-postgis   # PostGIS of the default PostgreSQL
 )
 
 missing=()

@@ -318,14 +318,14 @@ class PlanDataDialog(QDialog):
 
     def open_database(self) -> bool:
         """Open (or create) a plan store in PostgreSQL through a saved QGIS connection."""
-        if not common.confirm_close(self, self.is_dirty(), self.save, self.discard):
-            return False
         chosen = PlanDatabaseDialog(self).choose()
         if chosen is None:
             return False
         address, create = chosen
-        if create:
+        if create:  # the entries here become the new store's plan information
             return self.create_database_store(address)
+        if not common.confirm_close(self, self.is_dirty(), self.save, self.discard):
+            return False
         return self.open_path(address)
 
     def create_database_store(self, address: str) -> bool:

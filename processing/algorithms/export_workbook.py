@@ -12,6 +12,7 @@ complete).
 
 from __future__ import annotations
 
+import datetime
 import math
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
@@ -24,7 +25,6 @@ from qgis.core import (
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
-    QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterString,
 )
@@ -32,7 +32,7 @@ from qgis.core import (
 from ...i18n import tr
 from ...resources import plugin_version
 from ...scoring.errors import Cancelled
-from ...scoring.plan import FUNDING_SOURCES, PROJECTS, STATUSES, PlanStore, choice_label, field_spec
+from ...scoring.plan import FUNDING_SOURCES, PROJECTS, STATUSES, choice_label, field_spec
 from ...scoring.provision import COMMUNITY, DISTRICT, NEIGHBOURHOOD, STATUS_LABELS, ProvisionRow
 from ...scoring.rubric import Bilingual, ProvisionRecord, community_key, score_all
 from ...scoring.standard import FacilityStandard
@@ -60,6 +60,7 @@ from ..community_scoring import (
 )
 from ..feedback import DomainFeedback
 from ..layers import numeric_or_none
+from ..plan_inputs import add_plan_store_parameter, open_store
 
 LANGUAGES = ("zh", "en")
 SPLIT_NONE, SPLIT_DISTRICT, SPLIT_CHOSEN = 0, 1, 2
@@ -190,17 +191,16 @@ class ExportWorkbookAlgorithm(CommunityScoringAlgorithm):
                 ),
                 help_text,
             )
-        self.add_parameter(
-            QgsProcessingParameterFile(
-                self.PROJECTS,
-                tr("Plan store (projects)"),
-                optional=True,
-                fileFilter=tr("Plan store (*.gpkg)"),
-            ),
+        add_plan_store_parameter(
+            self,
+            self.PROJECTS,
             tr(
-                "Optional: a plan store GeoPackage made by the plan dialogs; its projects make "
-                "the 项目库 sheet. Without it the sheet is left out."
+                "Optional: a plan store made by the plan dialogs; its projects make the 项目库 "
+                "sheet, with the date each project reached each status (from the store's "
+                "history). Without it the sheet is left out."
             ),
+            optional=True,
+            description=tr("Plan store (projects)"),
         )
 
     def _scenario_parameters(self) -> None:
@@ -468,16 +468,13 @@ class ExportWorkbookAlgorithm(CommunityScoringAlgorithm):
         path = self.parameterAsFile(parameters, self.PROJECTS, context)
         if not path:
             return None
-        store = PlanStore.open(path, standard=standard)
-        if store.upgraded_from is not None:
-            feedback.pushInfo(
-                tr(
-                    "The plan store {file} was upgraded to the current format; the old file was "
-                    "kept as {backup}."
-                ).format(file=str(store.path), backup=str(store.backup_path))
-            )
+        store = open_store(path, feedback, standard)
+        reached = store.status_dates()
         by_id = {community_key(info.id): info for info in infos}
-        return [project_row(project, by_id, standard, language) for project in store.projects()]
+        return [
+            project_row(project, by_id, standard, language, reached.get(project.id, {}))
+            for project in store.projects()
+        ]
 
     # Before and after the plan ---------------------------------------------------------
 
@@ -782,9 +779,11 @@ def project_row(
     communities: Mapping[str, CommunityInfo],
     standard: FacilityStandard,
     language: str,
+    reached: Optional[Mapping[str, str]] = None,
 ) -> Dict[str, Any]:
     """One project of the plan store as a 项目库 row: known keys get the sheet's words, codes
-    their labels in the workbook's language."""
+    their labels in the workbook's language; ``reached`` (status -> when, from the store's
+    history) gives a date column per status (储备日期 … 完工日期), empty where not known."""
     info = communities.get(community_key(project.community_id))
     facility = type_name(standard, project.type_code)
     return {
@@ -796,6 +795,10 @@ def project_row(
         "facility_type": facility.get(language) if isinstance(facility, Bilingual) else facility,
         "category": project.category,
         "status": choice_label(STATUSES, project.status, language),
+        **{
+            status_date_header(choice, language): local_date((reached or {}).get(choice.code))
+            for choice in STATUSES
+        },
         "start": project.start_year,
         "end": project.end_year,
         "investment": project.investment_wan,
@@ -806,3 +809,20 @@ def project_row(
         ),
         "notes": project.notes,
     }
+
+
+def status_date_header(choice: Any, language: str) -> str:
+    """The 项目库 column of the date a project reached a status: 在建日期 / Under construction
+    since."""
+    return f"{choice.zh}日期" if language.startswith("zh") else f"{choice.en} since"
+
+
+def local_date(timestamp: Optional[str]) -> Optional[datetime.date]:
+    """The day (in this computer's time zone) of a history time in UTC; None for none."""
+    if not timestamp:
+        return None
+    try:
+        moment = datetime.datetime.strptime(timestamp[:19], "%Y-%m-%dT%H:%M:%S")
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=datetime.timezone.utc).astimezone().date()

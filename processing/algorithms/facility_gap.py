@@ -430,6 +430,7 @@ class FacilityGapAlgorithm(BaseAlgorithm):
         )
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
+        sink, sink_id = self.database_safe(parameters, self.OUTPUT, context, sink, sink_id, fields)
         measure = inputs.network.measure_name
         located_rows = iter(self.result_rows(result, measure))
         # A unit without a location: no distance, not covered.
