@@ -20,12 +20,272 @@
       <translation>人工评分…</translation>
     </message>
     <message>
-      <source>Export rubric to Excel</source>
-      <translation>导出评价细则为 Excel</translation>
+      <source>Export map book (atlas)</source>
+      <translation>导出社区体检图集（地图册）</translation>
     </message>
     <message>
       <source>Evaluation</source>
       <translation>评价</translation>
+    </message>
+    <message>
+      <source>Community (社区) polygons: one page each.</source>
+      <translation>社区面图层：每个社区一页。</translation>
+    </message>
+    <message>
+      <source>Community id field</source>
+      <translation>社区编号字段</translation>
+    </message>
+    <message>
+      <source>Field with a unique id per community, as the scores and the gap result name it.</source>
+      <translation>每个社区唯一编号的字段，与评分结果和设施短板结果中的社区编号一致。</translation>
+    </message>
+    <message>
+      <source>Community name field</source>
+      <translation>社区名称字段</translation>
+    </message>
+    <message>
+      <source>The community's name, in page titles and on the maps.</source>
+      <translation>社区名称，用于页面标题和地图标注。</translation>
+    </message>
+    <message>
+      <source>District id field on communities</source>
+      <translation>社区上的片区编号字段</translation>
+    </message>
+    <message>
+      <source>The 片区 each community belongs to: orders the pages and splits the book.</source>
+      <translation>社区所属片区：用于页面排序和按片区分册。</translation>
+    </message>
+    <message>
+      <source>Optional: district polygons, drawn as boundaries; their names head the pages.</source>
+      <translation>可选：片区面图层，绘制为边界；其名称显示在页眉中。</translation>
+    </message>
+    <message>
+      <source>District id field</source>
+      <translation>片区编号字段</translation>
+    </message>
+    <message>
+      <source>The id of each district, as the communities name it.</source>
+      <translation>各片区的编号，与社区上记录的片区编号一致。</translation>
+    </message>
+    <message>
+      <source>District name field</source>
+      <translation>片区名称字段</translation>
+    </message>
+    <message>
+      <source>The name of each district, shown in the book.</source>
+      <translation>每个片区的名称，显示在图集中。</translation>
+    </message>
+    <message>
+      <source>The units output of the facility gap analysis (ok_T per facility type T): the compounds are coloured by the share of mandatory types within reach.</source>
+      <translation>设施短板分析输出的单元图层（每类设施 T 有 ok_T 字段）：小区按步行可达的应配建设施类型比例着色。</translation>
+    </message>
+    <message>
+      <source>Optional: facilities, drawn by type on the community pages.</source>
+      <translation>可选：设施图层，在社区页面上按类型绘制。</translation>
+    </message>
+    <message>
+      <source>The facility's type (code, name or OSM tag among the standard's aliases).</source>
+      <translation>设施类型（标准别名中的代码、名称或 OSM 标签）。</translation>
+    </message>
+    <message>
+      <source>Optional: the walking network, drawn on community pages.</source>
+      <translation>可选：步行网络，在社区页面上绘制。</translation>
+    </message>
+    <message>
+      <source>Optional: the 'Community scores' output of rubric scoring; each community page shows its total and grade.</source>
+      <translation>可选：评价细则评分输出的“社区评分”图层；每个社区页面显示其总分和等级。</translation>
+    </message>
+    <message>
+      <source>The facility standard the gap analysis used; the built-in default when empty.</source>
+      <translation>设施短板分析所用的设施标准；留空时使用内置默认标准。</translation>
+    </message>
+    <message>
+      <source>The rubric the scores were made with (grade names, maximum); built-in when empty.</source>
+      <translation>评分所用的评价细则（等级名称、满分）；留空时使用内置细则。</translation>
+    </message>
+    <message>
+      <source>Heads every page, e.g. the city or district evaluated (南京市玄武区).</source>
+      <translation>显示在每页页眉，例如被评价的城市或城区（南京市玄武区）。</translation>
+    </message>
+    <message>
+      <source>The language of titles, legends and tables: 0 Chinese, 1 English.</source>
+      <translation>标题、图例和表格的语言：0 中文，1 英文。</translation>
+    </message>
+    <message>
+      <source>Community ids separated by commas, for pages of these only; every one when empty.</source>
+      <translation>以逗号分隔的社区编号：只为这些社区出图；留空时为全部社区出图。</translation>
+    </message>
+    <message>
+      <source>0 A4 landscape, 1 A3 landscape, 2 A4 portrait, 3 A3 portrait.</source>
+      <translation>0 A4 横向，1 A3 横向，2 A4 纵向，3 A3 纵向。</translation>
+    </message>
+    <message>
+      <source>0: one PDF. 1: one PDF per district, each with its own overview, named &lt;name&gt;_&lt;district&gt;.pdf next to the output (needs the district id field).</source>
+      <translation>0：一个 PDF。1：每个片区一个 PDF，各含本片区总览页，命名为 &lt;名称&gt;_&lt;片区&gt;.pdf，与输出文件位于同一文件夹（需要社区上的片区编号字段）。</translation>
+    </message>
+    <message>
+      <source>Credits for the footer. When empty, the input layers' names. The OpenStreetMap attribution is added when an input has OSM fields (osm_id, other_tags …).</source>
+      <translation>页脚中的数据来源说明。留空时列出输入图层名称。输入图层含 OSM 字段（osm_id、other_tags 等）时自动加注 OpenStreetMap 版权声明。</translation>
+    </message>
+    <message>
+      <source>Resolution of the PNG pages and of the raster parts of the PDF.</source>
+      <translation>PNG 页面以及 PDF 中栅格部分的分辨率。</translation>
+    </message>
+    <message>
+      <source>Optional: a folder for one PNG image per page, named by file and page.</source>
+      <translation>可选：输出每页一张 PNG 图片的文件夹，按文件和页码命名。</translation>
+    </message>
+    <message>
+      <source>The PDF to write. Split by district: &lt;name&gt;_&lt;district&gt;.pdf next to it.</source>
+      <translation>要写入的 PDF。按片区分册时，在其旁写入 &lt;名称&gt;_&lt;片区&gt;.pdf。</translation>
+    </message>
+    <message>
+      <source>Communities (社区)</source>
+      <translation>社区</translation>
+    </message>
+    <message>
+      <source>Districts (片区)</source>
+      <translation>片区</translation>
+    </message>
+    <message>
+      <source>Facility gap result (units)</source>
+      <translation>设施短板分析结果（单元）</translation>
+    </message>
+    <message>
+      <source>Compound id field</source>
+      <translation>小区编号字段</translation>
+    </message>
+    <message>
+      <source>Names compounds; the feature id when empty.</source>
+      <translation>小区名称标识；留空时使用要素编号。</translation>
+    </message>
+    <message>
+      <source>Compound name field</source>
+      <translation>小区名称字段</translation>
+    </message>
+    <message>
+      <source>The compound's name in the tables.</source>
+      <translation>表格中显示的小区名称。</translation>
+    </message>
+    <message>
+      <source>Community id field on the gap result</source>
+      <translation>短板结果中的社区编号字段</translation>
+    </message>
+    <message>
+      <source>The community each compound belongs to. When empty, the community polygon holding the compound's point (a polygon's point on surface).</source>
+      <translation>小区所属社区。留空时取包含小区代表点（面的内部点）的社区。</translation>
+    </message>
+    <message>
+      <source>Population field on the gap result</source>
+      <translation>短板结果中的人口字段</translation>
+    </message>
+    <message>
+      <source>Residents per compound, in the tables and the share of residents covered.</source>
+      <translation>每个小区的居民人数，用于表格和居民覆盖比例。</translation>
+    </message>
+    <message>
+      <source>Facilities</source>
+      <translation>设施</translation>
+    </message>
+    <message>
+      <source>Facility type field</source>
+      <translation>设施类型字段</translation>
+    </message>
+    <message>
+      <source>Walking network</source>
+      <translation>步行网络</translation>
+    </message>
+    <message>
+      <source>Community scores</source>
+      <translation>社区得分</translation>
+    </message>
+    <message>
+      <source>Title</source>
+      <translation>标题</translation>
+    </message>
+    <message>
+      <source>Map book language</source>
+      <translation>图集语言</translation>
+    </message>
+    <message>
+      <source>Chosen communities</source>
+      <translation>指定社区</translation>
+    </message>
+    <message>
+      <source>Page size</source>
+      <translation>页面尺寸</translation>
+    </message>
+    <message>
+      <source>Files</source>
+      <translation>文件</translation>
+    </message>
+    <message>
+      <source>Data sources</source>
+      <translation>数据来源</translation>
+    </message>
+    <message>
+      <source>Resolution (dpi)</source>
+      <translation>分辨率（dpi）</translation>
+    </message>
+    <message>
+      <source>PNG pages (folder)</source>
+      <translation>PNG 页面（文件夹）</translation>
+    </message>
+    <message>
+      <source>Map book</source>
+      <translation>社区体检图集</translation>
+    </message>
+    <message>
+      <source>PDF file (*.pdf)</source>
+      <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+      <source>Files written</source>
+      <translation>已写入的文件</translation>
+    </message>
+    <message>
+      <source>Pages</source>
+      <translation>页数</translation>
+    </message>
+    <message>
+      <source>Give the district id field on communities to write one PDF per district.</source>
+      <translation>要按片区分别输出 PDF，请指定社区图层上的片区编号字段。</translation>
+    </message>
+    <message>
+      <source>Map book: {files} file(s), {pages} pages, written in {fonts}.</source>
+      <translation>社区体检图集：{files} 个文件，共 {pages} 页，字体为 {fonts}。</translation>
+    </message>
+    <message>
+      <source>Chinese (中文)</source>
+      <translation>中文</translation>
+    </message>
+    <message>
+      <source>English</source>
+      <translation>英文</translation>
+    </message>
+    <message>
+      <source>One PDF</source>
+      <translation>一个 PDF</translation>
+    </message>
+    <message>
+      <source>One PDF per district (片区)</source>
+      <translation>每个片区一个 PDF</translation>
+    </message>
+    <message>
+      <source>Output '{output}': the folder '{folder}' does not exist.</source>
+      <translation>输出“{output}”：文件夹“{folder}”不存在。</translation>
+    </message>
+    <message>
+      <source>Layer '{layer}' has no ok_T fields: give the units output of the facility gap analysis.</source>
+      <translation>图层“{layer}”没有 ok_T 字段：请提供设施短板分析输出的单元图层。</translation>
+    </message>
+    <message>
+      <source>Give the facility type field of layer '{layer}'.</source>
+      <translation>请指定图层“{layer}”的设施类型字段。</translation>
+    </message>
+    <message>
+      <source>Export rubric to Excel</source>
+      <translation>导出评价细则为 Excel</translation>
     </message>
     <message>
       <source>The rubric to write out; the built-in rubric when empty.</source>
@@ -56,10 +316,6 @@
       <translation>输出“{output}”：文件名必须以 .xlsx 结尾，实际为“{file}”。</translation>
     </message>
     <message>
-      <source>Output '{output}': the folder '{folder}' does not exist.</source>
-      <translation>输出“{output}”：文件夹“{folder}”不存在。</translation>
-    </message>
-    <message>
       <source>Export evaluation workbook</source>
       <translation>导出评价工作簿</translation>
     </message>
@@ -68,8 +324,8 @@
       <translation>可选：片区图层，用于显示片区名称而非编号。其编号字段的值与社区上的片区编号字段一致。</translation>
     </message>
     <message>
-      <source>Optional: a plan store GeoPackage made by the plan dialogs; its projects make the 项目库 sheet. Without it the sheet is left out.</source>
-      <translation>可选：用规划数据对话框建立的规划数据库 GeoPackage，其中的项目写入项目库工作表。不给时不生成该表。</translation>
+      <source>Optional: a plan store made by the plan dialogs; its projects make the 项目库 sheet, with the date each project reached each status (from the store's history). Without it the sheet is left out.</source>
+      <translation>可选：用规划数据对话框建立的规划数据库，其中的项目写入项目库工作表，并列出各项目进入各状态的日期（取自数据库的变更记录）。不给时不生成该表。</translation>
     </message>
     <message>
       <source>Heads every sheet, e.g. the city or district evaluated (南京市玄武区).</source>
@@ -94,22 +350,6 @@
     <message>
       <source>The .xlsx to write. Split by district, one file per district is written next to it, named &lt;name&gt;_&lt;district&gt;.xlsx.</source>
       <translation>要写出的 .xlsx 文件。按片区拆分时，在其旁边为每个片区写出一个文件，命名为 &lt;文件名&gt;_&lt;片区&gt;.xlsx。</translation>
-    </message>
-    <message>
-      <source>Districts (片区)</source>
-      <translation>片区</translation>
-    </message>
-    <message>
-      <source>District id field</source>
-      <translation>片区编号字段</translation>
-    </message>
-    <message>
-      <source>The id of each district, as the communities name it.</source>
-      <translation>各片区的编号，与社区上记录的片区编号一致。</translation>
-    </message>
-    <message>
-      <source>District name field</source>
-      <translation>片区名称字段</translation>
     </message>
     <message>
       <source>The name of each district, shown in the workbook.</source>
@@ -152,20 +392,12 @@
       <translation>可选：规划情景的单元输出。以它代替设施短板结果再评分一次（字段和人工评分不变），工作表列出各社区规划前后的总分。</translation>
     </message>
     <message>
-      <source>Title</source>
-      <translation>标题</translation>
-    </message>
-    <message>
       <source>Workbook language</source>
       <translation>工作簿语言</translation>
     </message>
     <message>
       <source>Workbooks</source>
       <translation>工作簿</translation>
-    </message>
-    <message>
-      <source>Chosen communities</source>
-      <translation>指定社区</translation>
     </message>
     <message>
       <source>Replace an existing workbook</source>
@@ -188,10 +420,6 @@
       <translation>给出规划实施后的单元时，请同时给出设施短板结果：得分变化是两者的比较。</translation>
     </message>
     <message>
-      <source>Plan store (*.gpkg)</source>
-      <translation>规划数据库 (*.gpkg)</translation>
-    </message>
-    <message>
       <source>Give the district id field on communities to write one workbook per district.</source>
       <translation>要按片区分别写出工作簿，请给出社区上的片区编号字段。</translation>
     </message>
@@ -208,14 +436,6 @@
       <translation>各社区所属的片区：用于汇总表和清单的分组，按片区拆分时用于工作簿命名。</translation>
     </message>
     <message>
-      <source>Chinese (中文)</source>
-      <translation>中文</translation>
-    </message>
-    <message>
-      <source>English</source>
-      <translation>英文</translation>
-    </message>
-    <message>
       <source>One workbook with every community</source>
       <translation>一个工作簿，包含全部社区</translation>
     </message>
@@ -230,14 +450,6 @@
     <message>
       <source>Give the id field of layer '{layer}' to name the districts.</source>
       <translation>要显示片区名称，请给出图层“{layer}”的编号字段。</translation>
-    </message>
-    <message>
-      <source>The plan store {file} was upgraded to the current format; the old file was kept as {backup}.</source>
-      <translation>规划数据库 {file} 已升级为当前格式；旧文件保留为 {backup}。</translation>
-    </message>
-    <message>
-      <source>District id field on communities</source>
-      <translation>社区上的片区编号字段</translation>
     </message>
     <message>
       <source>Table '{layer}' given as {parameter} has no field '{field}': give the output of the plan scenario (completecommunity:planscenario).</source>
@@ -310,10 +522,6 @@
     <message>
       <source>Population field</source>
       <translation>人口字段</translation>
-    </message>
-    <message>
-      <source>Facilities</source>
-      <translation>设施</translation>
     </message>
     <message>
       <source>Search cut-off (metres)</source>
@@ -468,10 +676,6 @@
       <translation>按评分点的得分</translation>
     </message>
     <message>
-      <source>Community scores</source>
-      <translation>社区得分</translation>
-    </message>
-    <message>
       <source>Tiered provisioning (district – community – compound)</source>
       <translation>分级配置分析（片区–社区–小区）</translation>
     </message>
@@ -550,10 +754,6 @@
     <message>
       <source>District (片区) polygons, the 10/15-minute life circles.</source>
       <translation>片区面图层，即十分钟、十五分钟生活圈。</translation>
-    </message>
-    <message>
-      <source>Communities (社区)</source>
-      <translation>社区</translation>
     </message>
     <message>
       <source>Community (社区) polygons.</source>
@@ -708,10 +908,6 @@
       <translation>记录设施类型的字段：标准中的代码、中文或英文名称，或标准别名中列出的 OSM 标签。</translation>
     </message>
     <message>
-      <source>Facility type field</source>
-      <translation>设施类型字段</translation>
-    </message>
-    <message>
       <source>Facility standard file</source>
       <translation>设施标准文件</translation>
     </message>
@@ -812,36 +1008,12 @@
       <translation>总分暂定的社区数</translation>
     </message>
     <message>
-      <source>Community id field</source>
-      <translation>社区编号字段</translation>
-    </message>
-    <message>
-      <source>Community name field</source>
-      <translation>社区名称字段</translation>
-    </message>
-    <message>
-      <source>Facility gap result (units)</source>
-      <translation>设施短板分析结果（单元）</translation>
-    </message>
-    <message>
-      <source>Compound id field</source>
-      <translation>小区编号字段</translation>
-    </message>
-    <message>
       <source>Names compounds in messages; the feature id when empty.</source>
       <translation>用于在提示信息中指代小区；为空时使用要素编号。</translation>
     </message>
     <message>
-      <source>Community id field on the gap result</source>
-      <translation>短板结果中的社区编号字段</translation>
-    </message>
-    <message>
       <source>The community each compound belongs to. When empty, each compound belongs to the community polygon holding its point (a polygon's point on surface).</source>
       <translation>每个小区所属的社区。为空时，小区归属于包含其点位（面取面内点）的社区面。</translation>
-    </message>
-    <message>
-      <source>Population field on the gap result</source>
-      <translation>短板结果中的人口字段</translation>
     </message>
     <message>
       <source>Residents per compound, to weight coverage; needed with the gap result.</source>
@@ -928,12 +1100,140 @@
       <translation>图层“{layer}”已从 {source} 转换到 {target} 进行量算。</translation>
     </message>
     <message>
-      <source>Compound name field</source>
-      <translation>小区名称字段</translation>
+      <source>No font for Chinese text is installed, so the map book would show empty boxes instead of Chinese characters. Install one and run again — Debian or Ubuntu: sudo apt-get install fonts-noto-cjk; Windows: Microsoft YaHei (微软雅黑); macOS: PingFang SC.</source>
+      <translation>未安装中文字体，图集中的中文将显示为空白方框。请安装中文字体后重新运行——Debian 或 Ubuntu：sudo apt-get install fonts-noto-cjk；Windows：微软雅黑；macOS：苹方（PingFang SC）。</translation>
+    </message>
+    <message>
+      <source>, </source>
+      <translation>、</translation>
+    </message>
+    <message>
+      <source>Map book pages</source>
+      <translation>图集页面</translation>
+    </message>
+    <message>
+      <source>Compounds: mandatory facility types within reach</source>
+      <translation>小区：应配建设施步行可达比例</translation>
+    </message>
+    <message>
+      <source>Community boundary</source>
+      <translation>社区边界</translation>
+    </message>
+    <message>
+      <source>District boundary</source>
+      <translation>片区边界</translation>
+    </message>
+    <message>
+      <source>Facilities by type</source>
+      <translation>设施（按类型）</translation>
+    </message>
+    <message>
+      <source>Legend</source>
+      <translation>图例</translation>
+    </message>
+    <message>
+      <source>Page {page} of {pages}</source>
+      <translation>第 {page} 页 / 共 {pages} 页</translation>
+    </message>
+    <message>
+      <source>Map data © OpenStreetMap contributors, ODbL 1.0.</source>
+      <translation>地图数据 © OpenStreetMap 贡献者，ODbL 1.0。</translation>
     </message>
     <message>
       <source>Complete community evaluation</source>
       <translation>完整社区评价全流程</translation>
+    </message>
+    <message>
+      <source>Compound</source>
+      <translation>小区</translation>
+    </message>
+    <message>
+      <source>Residents</source>
+      <translation>人口</translation>
+    </message>
+    <message>
+      <source>Missing</source>
+      <translation>缺项数</translation>
+    </message>
+    <message>
+      <source>Mandatory types not within reach</source>
+      <translation>步行范围内缺少的应配建设施</translation>
+    </message>
+    <message>
+      <source>Data: {sources}.</source>
+      <translation>数据来源：{sources}。</translation>
+    </message>
+    <message>
+      <source>Facility standard: {standard}.</source>
+      <translation>设施标准：{standard}。</translation>
+    </message>
+    <message>
+      <source>Made on {date} with the Complete Community Toolkit {version}.</source>
+      <translation>{date} 由完整社区规划工具箱 {version} 制图。</translation>
+    </message>
+    <message>
+      <source>{title}: overview</source>
+      <translation>{title}：总览</translation>
+    </message>
+    <message>
+      <source>{title} · {district}: overview</source>
+      <translation>{title} · {district}：总览</translation>
+    </message>
+    <message>
+      <source>Complete community map book · {date}</source>
+      <translation>完整社区体检图集 · {date}</translation>
+    </message>
+    <message>
+      <source>The map book {file} could not be written: {reason}</source>
+      <translation>无法写入图集 {file}：{reason}</translation>
+    </message>
+    <message>
+      <source>The map book {file} could not be put in place: {reason}</source>
+      <translation>无法将图集 {file} 移动到目标位置：{reason}</translation>
+    </message>
+    <message>
+      <source>A4 landscape</source>
+      <translation>A4 横向</translation>
+    </message>
+    <message>
+      <source>A3 landscape</source>
+      <translation>A3 横向</translation>
+    </message>
+    <message>
+      <source>A4 portrait</source>
+      <translation>A4 纵向</translation>
+    </message>
+    <message>
+      <source>A3 portrait</source>
+      <translation>A3 纵向</translation>
+    </message>
+    <message>
+      <source>Layer '{layer}' was loaded without its style: {error}</source>
+      <translation>图层“{layer}”已加载，但未能应用样式：{error}</translation>
+    </message>
+    <message>
+      <source>Share of mandatory facility types within reach</source>
+      <translation>应配建设施步行可达比例</translation>
+    </message>
+    <message>
+      <source>Within reach, by facility type</source>
+      <translation>按设施类型的步行可达情况</translation>
+    </message>
+    <message>
+      <source>Within reach</source>
+      <translation>步行可达</translation>
+    </message>
+    <message>
+      <source>Not within reach</source>
+      <translation>步行不可达</translation>
+    </message>
+    <message>
+      <source>Other facility types</source>
+      <translation>其他设施类型</translation>
+    </message>
+    <message>
+      <source>{grade} (total ≥ {minimum})</source>
+      <translation>{grade}（总分 ≥ {minimum}）</translation>
     </message>
     <message>
       <source>The model file {file} could not be read.</source>
@@ -942,10 +1242,6 @@
     <message>
       <source>Line vertices closer than this are the same network node.</source>
       <translation>距离小于此值的线顶点视为同一网络节点。</translation>
-    </message>
-    <message>
-      <source>Walking network</source>
-      <translation>步行网络</translation>
     </message>
     <message>
       <source>Snap tolerance (metres)</source>
@@ -980,12 +1276,20 @@
       <translation>规划数据库 {file}：其坐标参照系“{crs}”QGIS 无法识别，项目位置无法定位</translation>
     </message>
     <message>
-      <source>Plan store</source>
-      <translation>规划数据库</translation>
+      <source>A plan store in PostgreSQL is given by its address, e.g. postgres: connection='院内数据库' schema=plan_2025 (a saved QGIS connection; the Plan data dialog shows the address of the store it has open).</source>
+      <translation>PostgreSQL 中的规划数据库以地址给出，例如 postgres: connection='院内数据库' schema=plan_2025（一个 QGIS 已保存连接；规划数据对话框会显示当前打开的数据库地址）。</translation>
     </message>
     <message>
       <source>Project statuses to add</source>
       <translation>加入分析的项目状态</translation>
+    </message>
+    <message>
+      <source>Plan store</source>
+      <translation>规划数据库</translation>
+    </message>
+    <message>
+      <source>Plan store (*.gpkg);;All files (*)</source>
+      <translation>规划数据库 (*.gpkg);;所有文件 (*)</translation>
     </message>
     <message>
       <source>Plan store {file}: {count} projects of the statuses {statuses} are added.</source>
@@ -1006,6 +1310,26 @@
     <message>
       <source>Projects without a location, left out: {projects}</source>
       <translation>没有位置的项目（已略去）：{projects}</translation>
+    </message>
+    <message>
+      <source>There is no saved QGIS PostgreSQL connection named '{name}' (saved connections: {known}). Add it in the Browser panel (PostgreSQL ▸ New Connection), or correct the plan store address</source>
+      <translation>没有名为“{name}”的 QGIS PostgreSQL 已保存连接（已保存的连接：{known}）。请在浏览器面板中添加（PostgreSQL ▸ 新建连接），或更正规划数据库地址</translation>
+    </message>
+    <message>
+      <source>The authentication configuration '{authcfg}' of the plan store address could not be used: it is not in this QGIS profile, or the master password was not given</source>
+      <translation>无法使用规划数据库地址中的认证配置“{authcfg}”：当前 QGIS 配置文件中没有该配置，或未输入主密码</translation>
+    </message>
+    <message>
+      <source>Plan projects (points)</source>
+      <translation>规划项目（点）</translation>
+    </message>
+    <message>
+      <source>Plan projects (areas)</source>
+      <translation>规划项目（面）</translation>
+    </message>
+    <message>
+      <source>none</source>
+      <translation>无</translation>
     </message>
     <message>
       <source>Residential unit {unit_id}: its location has no valid coordinates</source>
@@ -1036,8 +1360,76 @@
       <translation>设施类型 {code}：服务半径 {radius} 米不是非负数</translation>
     </message>
     <message>
+      <source>Facility type {code}: walking time {value} min is not a positive number</source>
+      <translation>设施类型 {code}：步行时间 {value} 分钟不是正数</translation>
+    </message>
+    <message>
       <source>Facility type {code}: its radius of {radius} m is beyond the search cut-off of {max_distance} m, so coverage cannot be judged; raise the maximum distance</source>
       <translation>设施类型 {code}：服务半径 {radius} 米超过搜索上限 {max_distance} 米，无法判断覆盖情况；请提高搜索上限</translation>
+    </message>
+    <message>
+      <source>Facility type {code}: its walking time of {minutes} min is beyond the search cut-off of {max_minutes} min (the time to walk the maximum distance of {max_distance} m on flat ground), so coverage cannot be judged; raise the maximum distance</source>
+      <translation>设施类型 {code}：其步行时间 {minutes} 分钟超过搜索上限 {max_minutes} 分钟（在平地上步行最大距离 {max_distance} 米所需的时间），无法判断覆盖情况；请提高最大距离</translation>
+    </message>
+    <message>
+      <source>Communities chosen for the map book but not in layer '{layer}': {ids}</source>
+      <translation>以下选定出图的社区不在图层“{layer}”中：{ids}</translation>
+    </message>
+    <message>
+      <source>Layer '{layer}' has no community to draw</source>
+      <translation>图层“{layer}”中没有可绘制的社区</translation>
+    </message>
+    <message>
+      <source>{low}–{high} % of mandatory types within reach</source>
+      <translation>{low}–{high}% 的应配建设施步行可达</translation>
+    </message>
+    <message>
+      <source>Communities: {communities} · districts: {districts}</source>
+      <translation>社区 {communities} 个 · 片区 {districts} 个</translation>
+    </message>
+    <message>
+      <source>… and {count} more compounds: see the gap list of the evaluation workbook.</source>
+      <translation>……另有 {count} 个小区，详见评价工作簿的短板清单。</translation>
+    </message>
+    <message>
+      <source>{name} ({id})</source>
+      <translation>{name}（{id}）</translation>
+    </message>
+    <message>
+      <source>Total {total} of {maximum} · {grade}</source>
+      <translation>总分 {total} / {maximum} · {grade}</translation>
+    </message>
+    <message>
+      <source>Compounds: {compounds} · residents: {population}</source>
+      <translation>小区 {compounds} 个 · 居民 {population} 人</translation>
+    </message>
+    <message>
+      <source>Compounds lacking mandatory types within reach: {gaps} · residents with all of them: {share}</source>
+      <translation>缺少应配建设施的小区 {gaps} 个 · 应配建设施全部可达的居民 {share}</translation>
+    </message>
+    <message>
+      <source>All</source>
+      <translation>全部可达</translation>
+    </message>
+    <message>
+      <source>All mandatory types within reach</source>
+      <translation>应配建设施全部步行可达</translation>
+    </message>
+    <message>
+      <source>… ({count} in all)</source>
+      <translation>等，共 {count} 类</translation>
+    </message>
+    <message>
+      <source>Not scored: give the rubric scores to show the total and grade</source>
+      <translation>未评分：提供评价细则评分结果后显示总分和等级</translation>
+    </message>
+    <message>
+      <source>Provisional: manual points still to be scored (up to {upper})</source>
+      <translation>暂定：仍有人工评分项待评（最高可达 {upper}）</translation>
+    </message>
+    <message>
+      <source>No compound of the gap result lies in this community.</source>
+      <translation>设施短板结果中没有位于本社区的小区。</translation>
     </message>
     <message>
       <source>Network line {line_id}: a vertex has no valid coordinates</source>
@@ -1046,6 +1438,90 @@
     <message>
       <source>Network line {line_id}: walking cost factor {value} is not a non-negative number</source>
       <translation>网络线 {line_id}：步行成本系数 {value} 不是非负数</translation>
+    </message>
+    <message>
+      <source>Walking model {file}: the file must be a mapping of fields (name, version, notice, hiking_function, piece_length_m, walk_speed_m_per_s, stairs, defaults), got '{value}'</source>
+      <translation>步行模型 {file}：文件必须是由字段组成的映射（name、version、notice、hiking_function、piece_length_m、walk_speed_m_per_s、stairs、defaults），实际为 '{value}'</translation>
+    </message>
+    <message>
+      <source>Walking model {file}: field 'hiking_function.b' (the grade walked fastest, downhill) must be at least 0 and below 1, got '{value}'</source>
+      <translation>步行模型 {file}：字段 'hiking_function.b'（步行最快的坡度，下坡）必须不小于 0 且小于 1，实际为 '{value}'</translation>
+    </message>
+    <message>
+      <source>Walking model {file}: required field '{field}' is missing</source>
+      <translation>步行模型 {file}：缺少必填字段 '{field}'</translation>
+    </message>
+    <message>
+      <source>Walking model {file}: unknown field '{field}' (a typo?); allowed fields: {allowed}</source>
+      <translation>步行模型 {file}：未知字段 '{field}'（拼写错误？）；允许的字段：{allowed}</translation>
+    </message>
+    <message>
+      <source>Walking model {file}: field '{field}' must be a mapping of 'key: value' entries, got '{value}'</source>
+      <translation>步行模型 {file}：字段 '{field}' 必须是由 'key: value' 条目组成的映射，实际为 '{value}'</translation>
+    </message>
+    <message>
+      <source>Walking model {file}: field '{field}' must be non-empty text, got '{value}'</source>
+      <translation>步行模型 {file}：字段 '{field}' 必须是非空文本，实际为 '{value}'</translation>
+    </message>
+    <message>
+      <source>Walking model {file}: field '{field}' must be a number, got '{value}'</source>
+      <translation>步行模型 {file}：字段 '{field}' 必须是数字，实际为 '{value}'</translation>
+    </message>
+    <message>
+      <source>Walking model {file}: field '{field}' must be a positive number, got '{value}'</source>
+      <translation>步行模型 {file}：字段 '{field}' 必须是正数，实际为 '{value}'</translation>
+    </message>
+    <message>
+      <source>Walking model {file} was not found</source>
+      <translation>步行模型 {file} 不存在</translation>
+    </message>
+    <message>
+      <source>Walking model {file}: unsupported file type '{suffix}'; use one of {allowed}</source>
+      <translation>步行模型 {file}：不支持的文件类型 '{suffix}'；请使用以下类型之一：{allowed}</translation>
+    </message>
+    <message>
+      <source>Walking model {file} is not UTF-8 text (undecodable byte at {position})</source>
+      <translation>步行模型 {file} 不是 UTF-8 文本（无法解码的字节位于 {position}）</translation>
+    </message>
+    <message>
+      <source>Walking model {file} could not be read: {reason}</source>
+      <translation>无法读取步行模型 {file}：{reason}</translation>
+    </message>
+    <message>
+      <source>Walking model {file} is empty</source>
+      <translation>步行模型 {file} 为空</translation>
+    </message>
+    <message>
+      <source>Walking model {file}: syntax error at line {line}, column {column}: {problem}</source>
+      <translation>步行模型 {file}：第 {line} 行第 {column} 列语法错误：{problem}</translation>
+    </message>
+    <message>
+      <source>Walking model {file}: syntax error: {problem}</source>
+      <translation>步行模型 {file}：语法错误：{problem}</translation>
+    </message>
+    <message>
+      <source>Walking model {file}: key '{key}' appears twice in the same mapping (line {line})</source>
+      <translation>步行模型 {file}：键 '{key}' 在同一映射中出现两次（第 {line} 行）</translation>
+    </message>
+    <message>
+      <source>Walking model {file}: key '{key}' appears twice in the same mapping</source>
+      <translation>步行模型 {file}：键 '{key}' 在同一映射中出现两次</translation>
+    </message>
+    <message>
+      <source>The walking speed must be a positive number of metres per second, not {value}</source>
+      <translation>步行速度必须是正数（米/秒），而不是 {value}</translation>
+    </message>
+    <message>
+      <source>The DEM gives no height anywhere on the walking network: all {count} points asked lie outside it or on nodata cells. Check that the DEM covers the network's area.</source>
+      <translation>DEM 在步行网络上任何位置都没有高程：所查询的全部 {count} 个点都位于 DEM 范围之外或无数据像元上。请检查 DEM 是否覆盖网络所在区域。</translation>
+    </message>
+    <message>
+      <source>Network line {line_id}: fixed time {value} is not a positive number of seconds (leave it empty for a line without a fixed time)</source>
+      <translation>网络线 {line_id}：固定通行时间 {value} 不是正的秒数（没有固定时间的线请留空）</translation>
+    </message>
+    <message>
+      <source>Network line {line_id}: step count {value} is not a non-negative number</source>
+      <translation>网络线 {line_id}：台阶数 {value} 不是非负数</translation>
     </message>
     <message>
       <source>Reading and writing Excel files needs the Python package 'openpyxl', which this Python lacks. Install it (on Windows: 'python -m pip install openpyxl' in the OSGeo4W Shell; on Linux: the package python3-openpyxl) and restart QGIS.</source>
@@ -1086,18 +1562,6 @@
     <message>
       <source>Workbook {file}, sheet '{sheet}': there are no project rows</source>
       <translation>工作簿 {file}，工作表“{sheet}”：没有项目数据行</translation>
-    </message>
-    <message>
-      <source>Coordinate reference system '{crs}' is not in the built-in table (EPSG {known}); pass its WKT definition as well</source>
-      <translation>坐标参照系“{crs}”不在内置列表中（EPSG {known}）；请同时提供其 WKT 定义</translation>
-    </message>
-    <message>
-      <source>Coordinate reference system '{crs}' must be written like EPSG:32650 (an authority, a colon and a number)</source>
-      <translation>坐标参照系“{crs}”须写作 EPSG:32650 的形式（机构名、冒号和编号）</translation>
-    </message>
-    <message>
-      <source>Coordinate reference system '{crs}': its WKT definition is empty</source>
-      <translation>坐标参照系“{crs}”：其 WKT 定义为空</translation>
     </message>
     <message>
       <source>Plan store {file} was not found</source>
@@ -1168,6 +1632,102 @@
       <translation>无法将规划数据库 {file} 复制到 {target}：{reason}</translation>
     </message>
     <message>
+      <source>A plan store in PostgreSQL needs the Python package 'psycopg2', which this Python lacks. QGIS's Windows and macOS installers include it; on Linux install python3-psycopg2 (or 'python -m pip install psycopg2-binary') and restart QGIS</source>
+      <translation>PostgreSQL 中的规划数据库需要 Python 包“psycopg2”，当前 Python 没有安装。QGIS 的 Windows 和 macOS 安装包已自带；Linux 上请安装 python3-psycopg2（或运行“python -m pip install psycopg2-binary”），然后重启 QGIS</translation>
+    </message>
+    <message>
+      <source>Plan store address '{address}' cannot be read: {problem}. Write it like postgres: connection='my connection' schema=plan_2025, or postgres: service=plans schema=plan_2025</source>
+      <translation>无法识别规划数据库地址“{address}”：{problem}。请写成 postgres: connection='我的连接' schema=plan_2025，或 postgres: service=plans schema=plan_2025</translation>
+    </message>
+    <message>
+      <source>Plan store address '{address}': a password must not be written into a plan store address (it would be kept in projects, models and logs). Use a saved QGIS connection with an authentication configuration, a PostgreSQL service file or ~/.pgpass instead</source>
+      <translation>规划数据库地址“{address}”：地址中不得写入密码（否则会保存在工程、模型和日志中）。请改用带认证配置的 QGIS 已保存连接、PostgreSQL 服务文件或 ~/.pgpass</translation>
+    </message>
+    <message>
+      <source>Plan store {file}: the address names a saved QGIS connection or authentication configuration, which only the plugin inside QGIS (or qgis_process) can resolve</source>
+      <translation>规划数据库 {file}：地址引用了 QGIS 已保存的连接或认证配置，只有在 QGIS（或 qgis_process）中运行的插件才能解析</translation>
+    </message>
+    <message>
+      <source>Plan store {file}: could not connect to the database: {reason}</source>
+      <translation>规划数据库 {file}：无法连接数据库：{reason}</translation>
+    </message>
+    <message>
+      <source>Plan store {file}: the database has no PostGIS. Ask its administrator to run CREATE EXTENSION postgis in it</source>
+      <translation>规划数据库 {file}：该数据库未安装 PostGIS。请数据库管理员在其中执行 CREATE EXTENSION postgis</translation>
+    </message>
+    <message>
+      <source>Plan store {file}: the database has no schema '{schema}'</source>
+      <translation>规划数据库 {file}：数据库中没有模式“{schema}”</translation>
+    </message>
+    <message>
+      <source>{file} is not a plan store: it has no '{table}' table of format '{format}'. The schema was left unchanged</source>
+      <translation>{file} 不是规划数据库：其中没有格式为“{format}”的“{table}”表。该模式未作任何改动</translation>
+    </message>
+    <message>
+      <source>Plan store {file}: the schema version '{version}' in table plan_meta is not a whole number of 1 or more. The schema was left unchanged</source>
+      <translation>规划数据库 {file}：plan_meta 表中的结构版本“{version}”不是大于等于 1 的整数。该模式未作任何改动</translation>
+    </message>
+    <message>
+      <source>Plan store {file} was written by a newer version of the plugin (schema version {version}; this version reads up to {supported}). Update the plugin. The schema was left unchanged</source>
+      <translation>规划数据库 {file} 由更新版本的插件写入（结构版本 {version}；本版本最高可读 {supported}）。请升级插件。该模式未作任何改动</translation>
+    </message>
+    <message>
+      <source>Plan store {file}: table plan_info has no row; the store is damaged</source>
+      <translation>规划数据库 {file}：plan_info 表没有记录，数据库已损坏</translation>
+    </message>
+    <message>
+      <source>Plan store {file}: database role {role} may only read this plan, so it is open read-only and nothing was saved. Your entries are kept: save them to a GeoPackage copy, or ask the database administrator for editing rights</source>
+      <translation>规划数据库 {file}：数据库角色 {role} 对该规划只有读取权限，因此以只读方式打开，未保存任何内容。您的录入均已保留：可另存为 GeoPackage 副本，或请数据库管理员授予编辑权限</translation>
+    </message>
+    <message>
+      <source>Plan store {file}: saving failed ({reason}). The database undid the whole save, so the plan is as it was before, and your entries are kept</source>
+      <translation>规划数据库 {file}：保存失败（{reason}）。数据库已撤销整个保存，规划保持保存前的状态，您的录入均已保留</translation>
+    </message>
+    <message>
+      <source>Plan store {file}: the connection to the database was lost while saving ({reason}). The database undoes an unfinished save, so nothing of it was written; your entries are kept. Save again when the database can be reached</source>
+      <translation>规划数据库 {file}：保存过程中与数据库的连接中断（{reason}）。数据库会撤销未完成的保存，因此本次保存的内容均未写入；您的录入均已保留。数据库恢复连接后请重新保存</translation>
+    </message>
+    <message>
+      <source>Plan store {file} was written by an older version of the plugin (schema version {version}) and must be upgraded by the role that owns its tables; database role {role} may not ({reason}). Ask the schema's owner to open it once with this version. The schema was left unchanged</source>
+      <translation>规划数据库 {file} 由旧版本插件写入（结构版本 {version}），必须由拥有其各表的角色升级；数据库角色 {role} 无权升级（{reason}）。请该模式的所有者用本版本打开一次。该模式未作任何改动</translation>
+    </message>
+    <message>
+      <source>Plan store {file}: the upgrade from schema version {version} failed ({reason}); it needs the role that owns the schema's tables and the right to create a backup schema. The schema was left unchanged</source>
+      <translation>规划数据库 {file}：从结构版本 {version} 升级失败（{reason}）；升级需要拥有该模式各表的角色，并有权创建备份模式。该模式未作任何改动</translation>
+    </message>
+    <message>
+      <source>Plan store {file}: schema '{schema}' already holds a plan store; open it, or choose another schema name</source>
+      <translation>规划数据库 {file}：模式“{schema}”中已有规划数据库；请直接打开，或另选模式名称</translation>
+    </message>
+    <message>
+      <source>Plan store {file}: a plan store in a database is never replaced by the plugin; drop schema '{schema}' yourself first if you really mean to, or choose another schema name</source>
+      <translation>规划数据库 {file}：插件从不替换数据库中的规划数据库；如确需替换，请先自行删除模式“{schema}”，或另选模式名称</translation>
+    </message>
+    <message>
+      <source>Plan store {file}: schema '{schema}' already holds other tables ({tables}); create the plan store in a new or an empty schema</source>
+      <translation>规划数据库 {file}：模式“{schema}”中已有其他表（{tables}）；请在新的或空的模式中创建规划数据库</translation>
+    </message>
+    <message>
+      <source>Plan store {file}: the coordinate reference system {crs} is not in the database's spatial_ref_sys table; choose an EPSG system the database knows</source>
+      <translation>规划数据库 {file}：坐标参照系 {crs} 不在数据库的 spatial_ref_sys 表中；请选择数据库已有的 EPSG 坐标系</translation>
+    </message>
+    <message>
+      <source>Plan store {file} could not be created: {reason}. Nothing was created</source>
+      <translation>无法创建规划数据库 {file}：{reason}。未创建任何内容</translation>
+    </message>
+    <message>
+      <source>Coordinate reference system '{crs}' is not in the built-in table (EPSG {known}); pass its WKT definition as well</source>
+      <translation>坐标参照系“{crs}”不在内置列表中（EPSG {known}）；请同时提供其 WKT 定义</translation>
+    </message>
+    <message>
+      <source>Coordinate reference system '{crs}' must be written like EPSG:32650 (an authority, a colon and a number)</source>
+      <translation>坐标参照系“{crs}”须写作 EPSG:32650 的形式（机构名、冒号和编号）</translation>
+    </message>
+    <message>
+      <source>Coordinate reference system '{crs}': its WKT definition is empty</source>
+      <translation>坐标参照系“{crs}”：其 WKT 定义为空</translation>
+    </message>
+    <message>
       <source>Plan store {file}: its coordinate reference system is {crs}; it cannot be changed to {other}, because the project locations are stored in it</source>
       <translation>规划数据库 {file}：其坐标参照系为 {crs}，不能改为 {other}，因为项目位置是以该坐标系存储的</translation>
     </message>
@@ -1182,6 +1742,42 @@
     <message>
       <source>Unknown project status '{value}'; the statuses are {allowed}</source>
       <translation>未知的项目状态“{value}”；可用状态为 {allowed}</translation>
+    </message>
+    <message>
+      <source>{first} ({count} more records were refused the same way)</source>
+      <translation>{first}（另有 {count} 条记录因同样原因未保存）</translation>
+    </message>
+    <message>
+      <source>{conflicts}. Your other changes were saved</source>
+      <translation>{conflicts}。您的其他修改已保存</translation>
+    </message>
+    <message>
+      <source>{conflicts}. Nothing was saved</source>
+      <translation>{conflicts}。未保存任何内容</translation>
+    </message>
+    <message>
+      <source>Table '{table}', record {record}: changed by {user} at {time} since you read it, so your changes to it were not saved. Read it again to see that change, then apply yours</source>
+      <translation>表“{table}”，记录 {record}：在您读取之后已被 {user} 于 {time} 修改，因此您对它的修改未保存。请重新读取以查看该修改，再重新录入您的修改</translation>
+    </message>
+    <message>
+      <source>Table '{table}', record {record}: changed outside the plugin at {time} since you read it, so your changes to it were not saved. Read it again to see that change, then apply yours</source>
+      <translation>表“{table}”，记录 {record}：在您读取之后已于 {time} 在插件之外被修改，因此您对它的修改未保存。请重新读取以查看该修改，再重新录入您的修改</translation>
+    </message>
+    <message>
+      <source>Table '{table}', record {record}: deleted by {user} at {time} since you read it, so your changes to it were not saved</source>
+      <translation>表“{table}”，记录 {record}：在您读取之后已被 {user} 于 {time} 删除，因此您对它的修改未保存</translation>
+    </message>
+    <message>
+      <source>Table '{table}', record {record}: deleted outside the plugin since you read it, so your changes to it were not saved</source>
+      <translation>表“{table}”，记录 {record}：在您读取之后已在插件之外被删除，因此您对它的修改未保存</translation>
+    </message>
+    <message>
+      <source>Table '{table}', record {record}: changed by {user} at {time} since you read it, so it was not deleted. Read it again to see that change</source>
+      <translation>表“{table}”，记录 {record}：在您读取之后已被 {user} 于 {time} 修改，因此未删除。请重新读取以查看该修改</translation>
+    </message>
+    <message>
+      <source>Table '{table}', record {record}: changed outside the plugin at {time} since you read it, so it was not deleted. Read it again to see that change</source>
+      <translation>表“{table}”，记录 {record}：在您读取之后已于 {time} 在插件之外被修改，因此未删除。请重新读取以查看该修改</translation>
     </message>
     <message>
       <source>Table '{table}', record {record}: saved twice in one save (the same {fields}); keep one</source>
@@ -1880,8 +2476,8 @@
       <translation>设施标准 {file}，第 #{index} 类（{code}）：字段 '{field}' 必须给出 'min_m2'、'per_1000_m2' 或两者</translation>
     </message>
     <message>
-      <source>Facility standard {file}, type #{index} ({code}): field 'sharing.reach_m' is given but 'sharing.shareable' is false</source>
-      <translation>设施标准 {file}，第 #{index} 类（{code}）：给出了字段 'sharing.reach_m'，但 'sharing.shareable' 为 false</translation>
+      <source>Facility standard {file}, type #{index} ({code}): field '{field}' is given but 'sharing.shareable' is false</source>
+      <translation>设施标准 {file}，第 #{index} 类（{code}）：给出了字段 '{field}'，但 'sharing.shareable' 为 false</translation>
     </message>
     <message>
       <source>Facility standard {file}: required field '{field}' is missing</source>
@@ -2116,948 +2712,12 @@
       <translation>使用内置</translation>
     </message>
     <message>
-      <source>Plan store {file} is read-only, so nothing was saved; your entries are kept. Save them to a writable copy?</source>
-      <translation>规划数据库 {file} 为只读，未保存任何内容；已录入的数据仍保留。保存到一个可写的副本吗？</translation>
-    </message>
-    <message>
-      <source>Pending (待评)</source>
-      <translation>待评</translation>
-    </message>
-    <message>
-      <source>Manual scores (人工评分)</source>
-      <translation>人工评分</translation>
-    </message>
-    <message>
-      <source>Open…</source>
-      <translation>打开…</translation>
-    </message>
-    <message>
-      <source>Facility standard:</source>
-      <translation>设施配置标准：</translation>
-    </message>
-    <message>
-      <source>Choose a facility standard</source>
-      <translation>选择设施配置标准</translation>
-    </message>
-    <message>
-      <source>The standard the rubric's facility types are checked against; empty: built-in.</source>
-      <translation>评分细则中的设施类型据此标准核对；留空则用内置标准。</translation>
-    </message>
-    <message>
-      <source>Rubric:</source>
-      <translation>评分细则：</translation>
-    </message>
-    <message>
-      <source>Choose a rubric</source>
-      <translation>选择评分细则</translation>
-    </message>
-    <message>
-      <source>The rubric whose manual points are scored; empty: built-in.</source>
-      <translation>对其人工评分项打分的评分细则；留空则用内置细则。</translation>
-    </message>
-    <message>
-      <source>Filled in for every score you enter here.</source>
-      <translation>在此录入的每项得分都会填上该值。</translation>
-    </message>
-    <message>
-      <source>Facility standard</source>
-      <translation>设施配置标准</translation>
-    </message>
-    <message>
-      <source>Rubric</source>
-      <translation>评分细则</translation>
-    </message>
-    <message>
-      <source>Plan store:</source>
-      <translation>规划数据库：</translation>
-    </message>
-    <message>
-      <source>Community:</source>
-      <translation>社区：</translation>
-    </message>
-    <message>
-      <source>from layer:</source>
-      <translation>来自图层：</translation>
-    </message>
-    <message>
-      <source>Assessor:</source>
-      <translation>评分人：</translation>
-    </message>
-    <message>
-      <source>Date:</source>
-      <translation>日期：</translation>
-    </message>
-    <message>
-      <source>Category</source>
-      <translation>类别</translation>
-    </message>
-    <message>
-      <source>Item</source>
-      <translation>项目</translation>
-    </message>
-    <message>
-      <source>Scoring point</source>
-      <translation>评分点</translation>
-    </message>
-    <message>
-      <source>Max</source>
-      <translation>满分</translation>
-    </message>
-    <message>
-      <source>Scored</source>
-      <translation>已评</translation>
-    </message>
-    <message>
-      <source>(none)</source>
-      <translation>（无）</translation>
-    </message>
-    <message>
-      <source>Choose a community.</source>
-      <translation>请选择社区。</translation>
-    </message>
-    <message>
-      <source>Open a plan store first.</source>
-      <translation>请先打开规划数据库。</translation>
-    </message>
-    <message>
-      <source>Nothing to save.</source>
-      <translation>没有需要保存的内容。</translation>
-    </message>
-    <message>
-      <source>Nothing was saved; your entries are kept.</source>
-      <translation>未保存任何内容；已录入的数据仍保留。</translation>
-    </message>
-    <message>
-      <source>Saved to {file}.</source>
-      <translation>已保存到 {file}。</translation>
-    </message>
-    <message>
-      <source>{count} scores do not fit this rubric, for example: {reason}</source>
-      <translation>有 {count} 条评分与此评分细则不符，例如：{reason}</translation>
-    </message>
-    <message>
-      <source>{count} manual points of the rubric {rubric}.</source>
-      <translation>评分细则“{rubric}”共有 {count} 个人工评分项。</translation>
-    </message>
-    <message>
-      <source>Community {community}: {scored} of {total} manual points scored, {pending} 待评.</source>
-      <translation>社区 {community}：{total} 个人工评分点中已评 {scored} 个，待评 {pending} 个。</translation>
-    </message>
-    <message>
-      <source>Not saved: {reason}</source>
-      <translation>未保存：{reason}</translation>
-    </message>
-    <message>
-      <source>Evidence: {evidence}</source>
-      <translation>佐证材料：{evidence}</translation>
-    </message>
-    <message>
-      <source>Plan data (专项规划数据)</source>
-      <translation>专项规划数据</translation>
-    </message>
-    <message>
-      <source>The standard facility types are checked against; empty for the built-in one.</source>
-      <translation>设施类型据此标准核对；留空则用内置标准。</translation>
-    </message>
-    <message>
-      <source>New…</source>
-      <translation>新建…</translation>
-    </message>
-    <message>
-      <source>Create a plan store (GeoPackage) from the entries here.</source>
-      <translation>用此处录入的内容新建规划数据库（GeoPackage）。</translation>
-    </message>
-    <message>
-      <source>Plan information</source>
-      <translation>规划信息</translation>
-    </message>
-    <message>
-      <source>The CRS project locations are stored in; fixed once the store is created.</source>
-      <translation>项目位置所用的坐标参照系；数据库创建后不可更改。</translation>
-    </message>
-    <message>
-      <source>Projects</source>
-      <translation>项目</translation>
-    </message>
-    <message>
-      <source>Add project</source>
-      <translation>添加项目</translation>
-    </message>
-    <message>
-      <source>Delete project</source>
-      <translation>删除项目</translation>
-    </message>
-    <message>
-      <source>Import .xlsx…</source>
-      <translation>导入 .xlsx…</translation>
-    </message>
-    <message>
-      <source>Export .xlsx…</source>
-      <translation>导出 .xlsx…</translation>
-    </message>
-    <message>
-      <source>Add projects to map</source>
-      <translation>将项目加入地图</translation>
-    </message>
-    <message>
-      <source>New plan store</source>
-      <translation>新建规划数据库</translation>
-    </message>
-    <message>
-      <source>Click the project's location on the map.</source>
-      <translation>请在地图上点击项目位置。</translation>
-    </message>
-    <message>
-      <source>Location picked on the map.</source>
-      <translation>已在地图上选取位置。</translation>
-    </message>
-    <message>
-      <source>Location taken from the selected feature.</source>
-      <translation>已取所选要素的位置。</translation>
-    </message>
-    <message>
-      <source>Import projects</source>
-      <translation>导入项目</translation>
-    </message>
-    <message>
-      <source>Export projects</source>
-      <translation>导出项目</translation>
-    </message>
-    <message>
-      <source>All communities</source>
-      <translation>全部社区</translation>
-    </message>
-    <message>
-      <source>Status:</source>
-      <translation>状态：</translation>
-    </message>
-    <message>
-      <source>All statuses</source>
-      <translation>全部状态</translation>
-    </message>
-    <message>
-      <source>Choose the coordinate reference system of the plan first.</source>
-      <translation>请先选择规划的坐标参照系。</translation>
-    </message>
-    <message>
-      <source>(none: enter the plan, then New… or Save)</source>
-      <translation>（尚无：录入规划后点“新建…”或“保存”）</translation>
-    </message>
-    <message>
-      <source>The clicked point could not be placed in the plan's CRS.</source>
-      <translation>点击的位置无法转换到规划的坐标参照系。</translation>
-    </message>
-    <message>
-      <source>Select exactly one feature (a community or compound) in the chosen layer.</source>
-      <translation>请在所选图层中只选中一个要素（社区或小区）。</translation>
-    </message>
-    <message>
-      <source>The selected feature has no usable location.</source>
-      <translation>所选要素没有可用的位置。</translation>
-    </message>
-    <message>
-      <source>Save the plan to a store first.</source>
-      <translation>请先将规划保存到数据库。</translation>
-    </message>
-    <message>
-      <source>Plan projects (points)</source>
-      <translation>规划项目（点）</translation>
-    </message>
-    <message>
-      <source>Plan projects (areas)</source>
-      <translation>规划项目（面）</translation>
-    </message>
-    <message>
-      <source>The map shows the projects as saved; save to show your latest entries.</source>
-      <translation>地图显示的是已保存的项目；保存后才会显示最新录入。</translation>
-    </message>
-    <message>
-      <source>Created plan store {file}.</source>
-      <translation>已新建规划数据库 {file}。</translation>
-    </message>
-    <message>
-      <source>{count} projects read from {file}; save to keep them.</source>
-      <translation>已从 {file} 读入 {count} 个项目；保存后生效。</translation>
-    </message>
-    <message>
-      <source>Projects exported to {file}.</source>
-      <translation>项目已导出到 {file}。</translation>
-    </message>
-    <message>
-      <source>{count} projects have a facility type that {standard} does not know.</source>
-      <translation>有 {count} 个项目的设施类型不在“{standard}”中。</translation>
-    </message>
-    <message>
-      <source>Facility types are checked against {standard}.</source>
-      <translation>设施类型现按“{standard}”核对。</translation>
-    </message>
-    <message>
-      <source>not located</source>
-      <translation>未定位</translation>
-    </message>
-    <message>
-      <source>Pick on map</source>
-      <translation>在地图上选取</translation>
-    </message>
-    <message>
-      <source>Click the project's location on the map canvas.</source>
-      <translation>在地图画布上点击项目位置。</translation>
-    </message>
-    <message>
-      <source>From selected feature</source>
-      <translation>取自所选要素</translation>
-    </message>
-    <message>
-      <source>Use the point on surface of the feature selected in this layer (a community or compound).</source>
-      <translation>使用此图层中所选要素（社区或小区）的面内点。</translation>
-    </message>
-    <message>
-      <source>e.g. 2025</source>
-      <translation>例如 2025</translation>
-    </message>
-    <message>
-      <source>a number greater than 0</source>
-      <translation>大于 0 的数</translation>
-    </message>
-    <message>
-      <source>Polygon ({area} m²)</source>
-      <translation>面（{area} m²）</translation>
-    </message>
-    <message>
-      <source>Point {x}, {y}</source>
-      <translation>点 {x}, {y}</translation>
-    </message>
-    <message>
-      <source>A table (CSV, Excel sheet, GeoPackage table …) with the columns community_id, point_id, score and optionally evidence, assessor, date. An empty score means not scored yet (待评).</source>
-      <translation type="vanished">包含 community_id、point_id、score 列（可选 evidence、assessor、date 列）的表格（CSV、Excel 工作表、GeoPackage 表等）。得分为空表示尚未评分（待评）。</translation>
-    </message>
-    <message>
-      <source>Facility type {code}: walking time {value} min is not a positive number</source>
-      <translation>设施类型 {code}：步行时间 {value} 分钟不是正数</translation>
-    </message>
-    <message>
-      <source>Facility type {code}: its walking time of {minutes} min is beyond the search cut-off of {max_minutes} min (the time to walk the maximum distance of {max_distance} m on flat ground), so coverage cannot be judged; raise the maximum distance</source>
-      <translation>设施类型 {code}：其步行时间 {minutes} 分钟超过搜索上限 {max_minutes} 分钟（在平地上步行最大距离 {max_distance} 米所需的时间），无法判断覆盖情况；请提高最大距离</translation>
-    </message>
-    <message>
-      <source>Walking model {file}: the file must be a mapping of fields (name, version, notice, hiking_function, piece_length_m, walk_speed_m_per_s, stairs, defaults), got '{value}'</source>
-      <translation>步行模型 {file}：文件必须是由字段组成的映射（name、version、notice、hiking_function、piece_length_m、walk_speed_m_per_s、stairs、defaults），实际为 '{value}'</translation>
-    </message>
-    <message>
-      <source>Walking model {file}: field 'hiking_function.b' (the grade walked fastest, downhill) must be at least 0 and below 1, got '{value}'</source>
-      <translation>步行模型 {file}：字段 'hiking_function.b'（步行最快的坡度，下坡）必须不小于 0 且小于 1，实际为 '{value}'</translation>
-    </message>
-    <message>
-      <source>Walking model {file}: required field '{field}' is missing</source>
-      <translation>步行模型 {file}：缺少必填字段 '{field}'</translation>
-    </message>
-    <message>
-      <source>Walking model {file}: unknown field '{field}' (a typo?); allowed fields: {allowed}</source>
-      <translation>步行模型 {file}：未知字段 '{field}'（拼写错误？）；允许的字段：{allowed}</translation>
-    </message>
-    <message>
-      <source>Walking model {file}: field '{field}' must be a mapping of 'key: value' entries, got '{value}'</source>
-      <translation>步行模型 {file}：字段 '{field}' 必须是由 'key: value' 条目组成的映射，实际为 '{value}'</translation>
-    </message>
-    <message>
-      <source>Walking model {file}: field '{field}' must be non-empty text, got '{value}'</source>
-      <translation>步行模型 {file}：字段 '{field}' 必须是非空文本，实际为 '{value}'</translation>
-    </message>
-    <message>
-      <source>Walking model {file}: field '{field}' must be a number, got '{value}'</source>
-      <translation>步行模型 {file}：字段 '{field}' 必须是数字，实际为 '{value}'</translation>
-    </message>
-    <message>
-      <source>Walking model {file}: field '{field}' must be a positive number, got '{value}'</source>
-      <translation>步行模型 {file}：字段 '{field}' 必须是正数，实际为 '{value}'</translation>
-    </message>
-    <message>
-      <source>Walking model {file} was not found</source>
-      <translation>步行模型 {file} 不存在</translation>
-    </message>
-    <message>
-      <source>Walking model {file}: unsupported file type '{suffix}'; use one of {allowed}</source>
-      <translation>步行模型 {file}：不支持的文件类型 '{suffix}'；请使用以下类型之一：{allowed}</translation>
-    </message>
-    <message>
-      <source>Walking model {file} is not UTF-8 text (undecodable byte at {position})</source>
-      <translation>步行模型 {file} 不是 UTF-8 文本（无法解码的字节位于 {position}）</translation>
-    </message>
-    <message>
-      <source>Walking model {file} could not be read: {reason}</source>
-      <translation>无法读取步行模型 {file}：{reason}</translation>
-    </message>
-    <message>
-      <source>Walking model {file} is empty</source>
-      <translation>步行模型 {file} 为空</translation>
-    </message>
-    <message>
-      <source>Walking model {file}: syntax error at line {line}, column {column}: {problem}</source>
-      <translation>步行模型 {file}：第 {line} 行第 {column} 列语法错误：{problem}</translation>
-    </message>
-    <message>
-      <source>Walking model {file}: syntax error: {problem}</source>
-      <translation>步行模型 {file}：语法错误：{problem}</translation>
-    </message>
-    <message>
-      <source>Walking model {file}: key '{key}' appears twice in the same mapping (line {line})</source>
-      <translation>步行模型 {file}：键 '{key}' 在同一映射中出现两次（第 {line} 行）</translation>
-    </message>
-    <message>
-      <source>Walking model {file}: key '{key}' appears twice in the same mapping</source>
-      <translation>步行模型 {file}：键 '{key}' 在同一映射中出现两次</translation>
-    </message>
-    <message>
-      <source>The walking speed must be a positive number of metres per second, not {value}</source>
-      <translation>步行速度必须是正数（米/秒），而不是 {value}</translation>
-    </message>
-    <message>
-      <source>The DEM gives no height anywhere on the walking network: all {count} points asked lie outside it or on nodata cells. Check that the DEM covers the network's area.</source>
-      <translation>DEM 在步行网络上任何位置都没有高程：所查询的全部 {count} 个点都位于 DEM 范围之外或无数据像元上。请检查 DEM 是否覆盖网络所在区域。</translation>
-    </message>
-    <message>
-      <source>Network line {line_id}: fixed time {value} is not a positive number of seconds (leave it empty for a line without a fixed time)</source>
-      <translation>网络线 {line_id}：固定通行时间 {value} 不是正的秒数（没有固定时间的线请留空）</translation>
-    </message>
-    <message>
-      <source>Network line {line_id}: step count {value} is not a non-negative number</source>
-      <translation>网络线 {line_id}：台阶数 {value} 不是非负数</translation>
-    </message>
-    <message>
-      <source>Facility standard {file}, type #{index} ({code}): field '{field}' is given but 'sharing.shareable' is false</source>
-      <translation>设施标准 {file}，第 #{index} 类（{code}）：给出了字段 '{field}'，但 'sharing.shareable' 为 false</translation>
-    </message>
-    <message>
-      <source>Export map book (atlas)</source>
-      <translation>导出社区体检图集（地图册）</translation>
-    </message>
-    <message>
-      <source>Community (社区) polygons: one page each.</source>
-      <translation>社区面图层：每个社区一页。</translation>
-    </message>
-    <message>
-      <source>Field with a unique id per community, as the scores and the gap result name it.</source>
-      <translation>每个社区唯一编号的字段，与评分结果和设施短板结果中的社区编号一致。</translation>
-    </message>
-    <message>
-      <source>The community's name, in page titles and on the maps.</source>
-      <translation>社区名称，用于页面标题和地图标注。</translation>
-    </message>
-    <message>
-      <source>The 片区 each community belongs to: orders the pages and splits the book.</source>
-      <translation>社区所属片区：用于页面排序和按片区分册。</translation>
-    </message>
-    <message>
-      <source>Optional: district polygons, drawn as boundaries; their names head the pages.</source>
-      <translation>可选：片区面图层，绘制为边界；其名称显示在页眉中。</translation>
-    </message>
-    <message>
-      <source>The name of each district, shown in the book.</source>
-      <translation>每个片区的名称，显示在图集中。</translation>
-    </message>
-    <message>
-      <source>The units output of the facility gap analysis (ok_T per facility type T): the compounds are coloured by the share of mandatory types within reach.</source>
-      <translation>设施短板分析输出的单元图层（每类设施 T 有 ok_T 字段）：小区按步行可达的应配建设施类型比例着色。</translation>
-    </message>
-    <message>
-      <source>Optional: facilities, drawn by type on the community pages.</source>
-      <translation>可选：设施图层，在社区页面上按类型绘制。</translation>
-    </message>
-    <message>
-      <source>The facility's type (code, name or OSM tag among the standard's aliases).</source>
-      <translation>设施类型（标准别名中的代码、名称或 OSM 标签）。</translation>
-    </message>
-    <message>
-      <source>Optional: the walking network, drawn on community pages.</source>
-      <translation>可选：步行网络，在社区页面上绘制。</translation>
-    </message>
-    <message>
-      <source>Optional: the 'Community scores' output of rubric scoring; each community page shows its total and grade.</source>
-      <translation>可选：评价细则评分输出的“社区评分”图层；每个社区页面显示其总分和等级。</translation>
-    </message>
-    <message>
-      <source>The facility standard the gap analysis used; the built-in default when empty.</source>
-      <translation>设施短板分析所用的设施标准；留空时使用内置默认标准。</translation>
-    </message>
-    <message>
-      <source>The rubric the scores were made with (grade names, maximum); built-in when empty.</source>
-      <translation>评分所用的评价细则（等级名称、满分）；留空时使用内置细则。</translation>
-    </message>
-    <message>
-      <source>Heads every page, e.g. the city or district evaluated (南京市玄武区).</source>
-      <translation>显示在每页页眉，例如被评价的城市或城区（南京市玄武区）。</translation>
-    </message>
-    <message>
-      <source>The language of titles, legends and tables: 0 Chinese, 1 English.</source>
-      <translation>标题、图例和表格的语言：0 中文，1 英文。</translation>
-    </message>
-    <message>
-      <source>Community ids separated by commas, for pages of these only; every one when empty.</source>
-      <translation>以逗号分隔的社区编号：只为这些社区出图；留空时为全部社区出图。</translation>
-    </message>
-    <message>
-      <source>0 A4 landscape, 1 A3 landscape, 2 A4 portrait, 3 A3 portrait.</source>
-      <translation>0 A4 横向，1 A3 横向，2 A4 纵向，3 A3 纵向。</translation>
-    </message>
-    <message>
-      <source>0: one PDF. 1: one PDF per district, each with its own overview, named &lt;name&gt;_&lt;district&gt;.pdf next to the output (needs the district id field).</source>
-      <translation>0：一个 PDF。1：每个片区一个 PDF，各含本片区总览页，命名为 &lt;名称&gt;_&lt;片区&gt;.pdf，与输出文件位于同一文件夹（需要社区上的片区编号字段）。</translation>
-    </message>
-    <message>
-      <source>Credits for the footer. When empty, the input layers' names. The OpenStreetMap attribution is added when an input has OSM fields (osm_id, other_tags …).</source>
-      <translation>页脚中的数据来源说明。留空时列出输入图层名称。输入图层含 OSM 字段（osm_id、other_tags 等）时自动加注 OpenStreetMap 版权声明。</translation>
-    </message>
-    <message>
-      <source>Resolution of the PNG pages and of the raster parts of the PDF.</source>
-      <translation>PNG 页面以及 PDF 中栅格部分的分辨率。</translation>
-    </message>
-    <message>
-      <source>Optional: a folder for one PNG image per page, named by file and page.</source>
-      <translation>可选：输出每页一张 PNG 图片的文件夹，按文件和页码命名。</translation>
-    </message>
-    <message>
-      <source>The PDF to write. Split by district: &lt;name&gt;_&lt;district&gt;.pdf next to it.</source>
-      <translation>要写入的 PDF。按片区分册时，在其旁写入 &lt;名称&gt;_&lt;片区&gt;.pdf。</translation>
-    </message>
-    <message>
-      <source>Names compounds; the feature id when empty.</source>
-      <translation>小区名称标识；留空时使用要素编号。</translation>
-    </message>
-    <message>
-      <source>The compound's name in the tables.</source>
-      <translation>表格中显示的小区名称。</translation>
-    </message>
-    <message>
-      <source>The community each compound belongs to. When empty, the community polygon holding the compound's point (a polygon's point on surface).</source>
-      <translation>小区所属社区。留空时取包含小区代表点（面的内部点）的社区。</translation>
-    </message>
-    <message>
-      <source>Residents per compound, in the tables and the share of residents covered.</source>
-      <translation>每个小区的居民人数，用于表格和居民覆盖比例。</translation>
-    </message>
-    <message>
-      <source>Map book language</source>
-      <translation>图集语言</translation>
-    </message>
-    <message>
-      <source>Page size</source>
-      <translation>页面尺寸</translation>
-    </message>
-    <message>
-      <source>Files</source>
-      <translation>文件</translation>
-    </message>
-    <message>
-      <source>Data sources</source>
-      <translation>数据来源</translation>
-    </message>
-    <message>
-      <source>Resolution (dpi)</source>
-      <translation>分辨率（dpi）</translation>
-    </message>
-    <message>
-      <source>PNG pages (folder)</source>
-      <translation>PNG 页面（文件夹）</translation>
-    </message>
-    <message>
-      <source>Map book</source>
-      <translation>社区体检图集</translation>
-    </message>
-    <message>
-      <source>PDF file (*.pdf)</source>
-      <translation>PDF 文件 (*.pdf)</translation>
-    </message>
-    <message>
-      <source>Files written</source>
-      <translation>已写入的文件</translation>
-    </message>
-    <message>
-      <source>Pages</source>
-      <translation>页数</translation>
-    </message>
-    <message>
-      <source>Give the district id field on communities to write one PDF per district.</source>
-      <translation>要按片区分别输出 PDF，请指定社区图层上的片区编号字段。</translation>
-    </message>
-    <message>
-      <source>Map book: {files} file(s), {pages} pages, written in {fonts}.</source>
-      <translation>社区体检图集：{files} 个文件，共 {pages} 页，字体为 {fonts}。</translation>
-    </message>
-    <message>
-      <source>One PDF</source>
-      <translation>一个 PDF</translation>
-    </message>
-    <message>
-      <source>One PDF per district (片区)</source>
-      <translation>每个片区一个 PDF</translation>
-    </message>
-    <message>
-      <source>Layer '{layer}' has no ok_T fields: give the units output of the facility gap analysis.</source>
-      <translation>图层“{layer}”没有 ok_T 字段：请提供设施短板分析输出的单元图层。</translation>
-    </message>
-    <message>
-      <source>Give the facility type field of layer '{layer}'.</source>
-      <translation>请指定图层“{layer}”的设施类型字段。</translation>
-    </message>
-    <message>
-      <source>No font for Chinese text is installed, so the map book would show empty boxes instead of Chinese characters. Install one and run again — Debian or Ubuntu: sudo apt-get install fonts-noto-cjk; Windows: Microsoft YaHei (微软雅黑); macOS: PingFang SC.</source>
-      <translation>未安装中文字体，图集中的中文将显示为空白方框。请安装中文字体后重新运行——Debian 或 Ubuntu：sudo apt-get install fonts-noto-cjk；Windows：微软雅黑；macOS：苹方（PingFang SC）。</translation>
-    </message>
-    <message>
-      <source>, </source>
-      <translation>、</translation>
-    </message>
-    <message>
-      <source>Map book pages</source>
-      <translation>图集页面</translation>
-    </message>
-    <message>
-      <source>Compounds: mandatory facility types within reach</source>
-      <translation>小区：应配建设施步行可达比例</translation>
-    </message>
-    <message>
-      <source>Community boundary</source>
-      <translation>社区边界</translation>
-    </message>
-    <message>
-      <source>District boundary</source>
-      <translation>片区边界</translation>
-    </message>
-    <message>
-      <source>Facilities by type</source>
-      <translation>设施（按类型）</translation>
-    </message>
-    <message>
-      <source>Legend</source>
-      <translation>图例</translation>
-    </message>
-    <message>
-      <source>Page {page} of {pages}</source>
-      <translation>第 {page} 页 / 共 {pages} 页</translation>
-    </message>
-    <message>
-      <source>Map data © OpenStreetMap contributors, ODbL 1.0.</source>
-      <translation>地图数据 © OpenStreetMap 贡献者，ODbL 1.0。</translation>
-    </message>
-    <message>
-      <source>Compound</source>
-      <translation>小区</translation>
-    </message>
-    <message>
-      <source>Residents</source>
-      <translation>人口</translation>
-    </message>
-    <message>
-      <source>Missing</source>
-      <translation>缺项数</translation>
-    </message>
-    <message>
-      <source>Mandatory types not within reach</source>
-      <translation>步行范围内缺少的应配建设施</translation>
-    </message>
-    <message>
-      <source>Data: {sources}.</source>
-      <translation>数据来源：{sources}。</translation>
-    </message>
-    <message>
-      <source>Facility standard: {standard}.</source>
-      <translation>设施标准：{standard}。</translation>
-    </message>
-    <message>
-      <source>Made on {date} with the Complete Community Toolkit {version}.</source>
-      <translation>{date} 由完整社区规划工具箱 {version} 制图。</translation>
-    </message>
-    <message>
-      <source>{title}: overview</source>
-      <translation>{title}：总览</translation>
-    </message>
-    <message>
-      <source>{title} · {district}: overview</source>
-      <translation>{title} · {district}：总览</translation>
-    </message>
-    <message>
-      <source>Complete community map book · {date}</source>
-      <translation>完整社区体检图集 · {date}</translation>
-    </message>
-    <message>
-      <source>The map book {file} could not be written: {reason}</source>
-      <translation>无法写入图集 {file}：{reason}</translation>
-    </message>
-    <message>
-      <source>The map book {file} could not be put in place: {reason}</source>
-      <translation>无法将图集 {file} 移动到目标位置：{reason}</translation>
-    </message>
-    <message>
-      <source>A4 landscape</source>
-      <translation>A4 横向</translation>
-    </message>
-    <message>
-      <source>A3 landscape</source>
-      <translation>A3 横向</translation>
-    </message>
-    <message>
-      <source>A4 portrait</source>
-      <translation>A4 纵向</translation>
-    </message>
-    <message>
-      <source>A3 portrait</source>
-      <translation>A3 纵向</translation>
-    </message>
-    <message>
-      <source>Layer '{layer}' was loaded without its style: {error}</source>
-      <translation>图层“{layer}”已加载，但未能应用样式：{error}</translation>
-    </message>
-    <message>
-      <source>Share of mandatory facility types within reach</source>
-      <translation>应配建设施步行可达比例</translation>
-    </message>
-    <message>
-      <source>Within reach, by facility type</source>
-      <translation>按设施类型的步行可达情况</translation>
-    </message>
-    <message>
-      <source>Within reach</source>
-      <translation>步行可达</translation>
-    </message>
-    <message>
-      <source>Not within reach</source>
-      <translation>步行不可达</translation>
-    </message>
-    <message>
-      <source>Other facility types</source>
-      <translation>其他设施类型</translation>
-    </message>
-    <message>
-      <source>{grade} (total ≥ {minimum})</source>
-      <translation>{grade}（总分 ≥ {minimum}）</translation>
-    </message>
-    <message>
-      <source>Communities chosen for the map book but not in layer '{layer}': {ids}</source>
-      <translation>以下选定出图的社区不在图层“{layer}”中：{ids}</translation>
-    </message>
-    <message>
-      <source>Layer '{layer}' has no community to draw</source>
-      <translation>图层“{layer}”中没有可绘制的社区</translation>
-    </message>
-    <message>
-      <source>{low}–{high} % of mandatory types within reach</source>
-      <translation>{low}–{high}% 的应配建设施步行可达</translation>
-    </message>
-    <message>
-      <source>Communities: {communities} · districts: {districts}</source>
-      <translation>社区 {communities} 个 · 片区 {districts} 个</translation>
-    </message>
-    <message>
-      <source>… and {count} more compounds: see the gap list of the evaluation workbook.</source>
-      <translation>……另有 {count} 个小区，详见评价工作簿的短板清单。</translation>
-    </message>
-    <message>
-      <source>{name} ({id})</source>
-      <translation>{name}（{id}）</translation>
-    </message>
-    <message>
-      <source>Total {total} of {maximum} · {grade}</source>
-      <translation>总分 {total} / {maximum} · {grade}</translation>
-    </message>
-    <message>
-      <source>Compounds: {compounds} · residents: {population}</source>
-      <translation>小区 {compounds} 个 · 居民 {population} 人</translation>
-    </message>
-    <message>
-      <source>Compounds lacking mandatory types within reach: {gaps} · residents with all of them: {share}</source>
-      <translation>缺少应配建设施的小区 {gaps} 个 · 应配建设施全部可达的居民 {share}</translation>
-    </message>
-    <message>
-      <source>All</source>
-      <translation>全部可达</translation>
-    </message>
-    <message>
-      <source>All mandatory types within reach</source>
-      <translation>应配建设施全部步行可达</translation>
-    </message>
-    <message>
-      <source>… ({count} in all)</source>
-      <translation>等，共 {count} 类</translation>
-    </message>
-    <message>
-      <source>Not scored: give the rubric scores to show the total and grade</source>
-      <translation>未评分：提供评价细则评分结果后显示总分和等级</translation>
-    </message>
-    <message>
-      <source>Provisional: manual points still to be scored (up to {upper})</source>
-      <translation>暂定：仍有人工评分项待评（最高可达 {upper}）</translation>
-    </message>
-    <message>
-      <source>No compound of the gap result lies in this community.</source>
-      <translation>设施短板结果中没有位于本社区的小区。</translation>
-    </message>
-    <message>
-      <source>Community ids separated by commas: pages for these only. Every community when empty.</source>
-      <translation type="vanished">以逗号分隔的社区编号：只为这些社区出图。留空时为全部社区出图。</translation>
-    </message>
-    <message>
-      <source>Map book: {files} file(s), {pages} pages, Chinese text in '{font}'.</source>
-      <translation type="vanished">社区体检图集：{files} 个文件，共 {pages} 页，中文字体为“{font}”。</translation>
-    </message>
-    <message>
-      <source>Suggested site (number: rank)</source>
-      <translation type="vanished">建议选址（数字为排序）</translation>
-    </message>
-    <message>
-      <source>{names} … ({count} in all)</source>
-      <translation type="vanished">{names}等，共 {count} 类</translation>
-    </message>
-    <message>
-      <source>A plan store in PostgreSQL needs the Python package 'psycopg2', which this Python lacks. QGIS's Windows and macOS installers include it; on Linux install python3-psycopg2 (or 'python -m pip install psycopg2-binary') and restart QGIS</source>
-      <translation>PostgreSQL 中的规划数据库需要 Python 包“psycopg2”，当前 Python 没有安装。QGIS 的 Windows 和 macOS 安装包已自带；Linux 上请安装 python3-psycopg2（或运行“python -m pip install psycopg2-binary”），然后重启 QGIS</translation>
-    </message>
-    <message>
-      <source>Plan store address '{address}' cannot be read: {problem}. Write it like postgres: connection='my connection' schema=plan_2025, or postgres: service=plans schema=plan_2025</source>
-      <translation>无法识别规划数据库地址“{address}”：{problem}。请写成 postgres: connection='我的连接' schema=plan_2025，或 postgres: service=plans schema=plan_2025</translation>
-    </message>
-    <message>
-      <source>Plan store address '{address}': a password must not be written into a plan store address (it would be kept in projects, models and logs). Use a saved QGIS connection with an authentication configuration, a PostgreSQL service file or ~/.pgpass instead</source>
-      <translation>规划数据库地址“{address}”：地址中不得写入密码（否则会保存在工程、模型和日志中）。请改用带认证配置的 QGIS 已保存连接、PostgreSQL 服务文件或 ~/.pgpass</translation>
-    </message>
-    <message>
-      <source>Plan store {file}: the address names a saved QGIS connection or authentication configuration, which only the plugin inside QGIS (or qgis_process) can resolve</source>
-      <translation>规划数据库 {file}：地址引用了 QGIS 已保存的连接或认证配置，只有在 QGIS（或 qgis_process）中运行的插件才能解析</translation>
-    </message>
-    <message>
-      <source>Plan store {file}: could not connect to the database: {reason}</source>
-      <translation>规划数据库 {file}：无法连接数据库：{reason}</translation>
-    </message>
-    <message>
-      <source>Plan store {file}: the database has no PostGIS. Ask its administrator to run CREATE EXTENSION postgis in it</source>
-      <translation>规划数据库 {file}：该数据库未安装 PostGIS。请数据库管理员在其中执行 CREATE EXTENSION postgis</translation>
-    </message>
-    <message>
-      <source>Plan store {file}: the database has no schema '{schema}'</source>
-      <translation>规划数据库 {file}：数据库中没有模式“{schema}”</translation>
-    </message>
-    <message>
-      <source>{file} is not a plan store: schema '{schema}' has no '{table}' table of format '{format}'. The schema was left unchanged</source>
-      <translation>{file} 不是规划数据库：模式“{schema}”中没有格式为“{format}”的“{table}”表。该模式未作任何改动</translation>
-    </message>
-    <message>
-      <source>Plan store {file}: the schema version '{version}' in table plan_meta is not a whole number of 1 or more. The schema was left unchanged</source>
-      <translation>规划数据库 {file}：plan_meta 表中的结构版本“{version}”不是大于等于 1 的整数。该模式未作任何改动</translation>
-    </message>
-    <message>
-      <source>Plan store {file} was written by a newer version of the plugin (schema version {version}; this version reads up to {supported}). Update the plugin. The schema was left unchanged</source>
-      <translation>规划数据库 {file} 由更新版本的插件写入（结构版本 {version}；本版本最高可读 {supported}）。请升级插件。该模式未作任何改动</translation>
-    </message>
-    <message>
-      <source>Plan store {file}: table plan_info has no row; the store is damaged</source>
-      <translation>规划数据库 {file}：plan_info 表没有记录，数据库已损坏</translation>
-    </message>
-    <message>
-      <source>Plan store {file}: database role {role} may only read this plan, so it is open read-only and nothing was saved. Your entries are kept: save them to a GeoPackage copy, or ask the database administrator for editing rights</source>
-      <translation>规划数据库 {file}：数据库角色 {role} 对该规划只有读取权限，因此以只读方式打开，未保存任何内容。您的录入均已保留：可另存为 GeoPackage 副本，或请数据库管理员授予编辑权限</translation>
-    </message>
-    <message>
-      <source>Plan store {file}: saving failed ({reason}). The database undid the whole save, so the plan is as it was before, and your entries are kept</source>
-      <translation>规划数据库 {file}：保存失败（{reason}）。数据库已撤销整个保存，规划保持保存前的状态，您的录入均已保留</translation>
-    </message>
-    <message>
-      <source>Plan store {file}: the connection to the database was lost while saving ({reason}). The database undoes an unfinished save, so nothing of it was written; your entries are kept. Save again when the database can be reached</source>
-      <translation>规划数据库 {file}：保存过程中与数据库的连接中断（{reason}）。数据库会撤销未完成的保存，因此本次保存的内容均未写入；您的录入均已保留。数据库恢复连接后请重新保存</translation>
-    </message>
-    <message>
-      <source>Plan store {file} was written by an older version of the plugin (schema version {version}) and must be upgraded, but database role {role} may only read it. Ask the schema's owner to open it once with this version. The schema was left unchanged</source>
-      <translation>规划数据库 {file} 由旧版本插件写入（结构版本 {version}），需要升级，但数据库角色 {role} 只有读取权限。请该模式的所有者用本版本打开一次。该模式未作任何改动</translation>
-    </message>
-    <message>
-      <source>Plan store {file}: the upgrade from schema version {version} failed ({reason}); it needs the role that owns the schema's tables and the right to create a backup schema. The schema was left unchanged</source>
-      <translation>规划数据库 {file}：从结构版本 {version} 升级失败（{reason}）；升级需要拥有该模式各表的角色，并有权创建备份模式。该模式未作任何改动</translation>
-    </message>
-    <message>
-      <source>Plan store {file}: schema '{schema}' already holds a plan store; open it, or choose another schema name</source>
-      <translation>规划数据库 {file}：模式“{schema}”中已有规划数据库；请直接打开，或另选模式名称</translation>
-    </message>
-    <message>
-      <source>Plan store {file}: a plan store in a database is never replaced by the plugin; drop schema '{schema}' yourself first if you really mean to, or choose another schema name</source>
-      <translation>规划数据库 {file}：插件从不替换数据库中的规划数据库；如确需替换，请先自行删除模式“{schema}”，或另选模式名称</translation>
-    </message>
-    <message>
-      <source>Plan store {file}: schema '{schema}' already holds other tables ({tables}); create the plan store in a new or an empty schema</source>
-      <translation>规划数据库 {file}：模式“{schema}”中已有其他表（{tables}）；请在新的或空的模式中创建规划数据库</translation>
-    </message>
-    <message>
-      <source>Plan store {file}: the coordinate reference system {crs} is not in the database's spatial_ref_sys table; choose an EPSG system the database knows</source>
-      <translation>规划数据库 {file}：坐标参照系 {crs} 不在数据库的 spatial_ref_sys 表中；请选择数据库已有的 EPSG 坐标系</translation>
-    </message>
-    <message>
-      <source>Plan store {file} could not be created: {reason}. Nothing was created</source>
-      <translation>无法创建规划数据库 {file}：{reason}。未创建任何内容</translation>
-    </message>
-    <message>
-      <source>{first} ({count} more records were refused the same way)</source>
-      <translation>{first}（另有 {count} 条记录因同样原因未保存）</translation>
-    </message>
-    <message>
-      <source>{conflicts}. Your other changes were saved</source>
-      <translation>{conflicts}。您的其他修改已保存</translation>
-    </message>
-    <message>
-      <source>{conflicts}. Nothing was saved</source>
-      <translation>{conflicts}。未保存任何内容</translation>
-    </message>
-    <message>
-      <source>Table '{table}', record {record}: changed by {user} at {time} since you read it, so your changes to it were not saved. Read it again to see that change, then apply yours</source>
-      <translation>表“{table}”，记录 {record}：在您读取之后已被 {user} 于 {time} 修改，因此您对它的修改未保存。请重新读取以查看该修改，再重新录入您的修改</translation>
-    </message>
-    <message>
-      <source>Table '{table}', record {record}: changed outside the plugin at {time} since you read it, so your changes to it were not saved. Read it again to see that change, then apply yours</source>
-      <translation>表“{table}”，记录 {record}：在您读取之后已于 {time} 在插件之外被修改，因此您对它的修改未保存。请重新读取以查看该修改，再重新录入您的修改</translation>
-    </message>
-    <message>
-      <source>Table '{table}', record {record}: deleted by {user} at {time} since you read it, so your changes to it were not saved</source>
-      <translation>表“{table}”，记录 {record}：在您读取之后已被 {user} 于 {time} 删除，因此您对它的修改未保存</translation>
-    </message>
-    <message>
-      <source>Table '{table}', record {record}: deleted outside the plugin since you read it, so your changes to it were not saved</source>
-      <translation>表“{table}”，记录 {record}：在您读取之后已在插件之外被删除，因此您对它的修改未保存</translation>
-    </message>
-    <message>
-      <source>Table '{table}', record {record}: changed by {user} at {time} since you read it, so it was not deleted. Read it again to see that change</source>
-      <translation>表“{table}”，记录 {record}：在您读取之后已被 {user} 于 {time} 修改，因此未删除。请重新读取以查看该修改</translation>
-    </message>
-    <message>
-      <source>Table '{table}', record {record}: changed outside the plugin at {time} since you read it, so it was not deleted. Read it again to see that change</source>
-      <translation>表“{table}”，记录 {record}：在您读取之后已于 {time} 在插件之外被修改，因此未删除。请重新读取以查看该修改</translation>
-    </message>
-    <message>
-      <source>{file} is not a plan store: it has no '{table}' table of format '{format}'. The schema was left unchanged</source>
-      <translation>{file} 不是规划数据库：其中没有格式为“{format}”的“{table}”表。该模式未作任何改动</translation>
-    </message>
-    <message>
-      <source>Plan store {file} was written by an older version of the plugin (schema version {version}) and must be upgraded by the role that owns its tables; database role {role} may not ({reason}). Ask the schema's owner to open it once with this version. The schema was left unchanged</source>
-      <translation>规划数据库 {file} 由旧版本插件写入（结构版本 {version}），必须由拥有其各表的角色升级；数据库角色 {role} 无权升级（{reason}）。请该模式的所有者用本版本打开一次。该模式未作任何改动</translation>
-    </message>
-    <message>
-      <source>A plan store in PostgreSQL is given by its address, e.g. postgres: connection='院内数据库' schema=plan_2025 (a saved QGIS connection; the Plan data dialog shows the address of the store it has open).</source>
-      <translation>PostgreSQL 中的规划数据库以地址给出，例如 postgres: connection='院内数据库' schema=plan_2025（一个 QGIS 已保存连接；规划数据对话框会显示当前打开的数据库地址）。</translation>
-    </message>
-    <message>
-      <source>Plan store (*.gpkg);;All files (*)</source>
-      <translation>规划数据库 (*.gpkg);;所有文件 (*)</translation>
-    </message>
-    <message>
-      <source>There is no saved QGIS PostgreSQL connection named '{name}' (saved connections: {known}). Add it in the Browser panel (PostgreSQL ▸ New Connection), or correct the plan store address</source>
-      <translation>没有名为“{name}”的 QGIS PostgreSQL 已保存连接（已保存的连接：{known}）。请在浏览器面板中添加（PostgreSQL ▸ 新建连接），或更正规划数据库地址</translation>
-    </message>
-    <message>
-      <source>The authentication configuration '{authcfg}' of the plan store address could not be used: it is not in this QGIS profile, or the master password was not given</source>
-      <translation>无法使用规划数据库地址中的认证配置“{authcfg}”：当前 QGIS 配置文件中没有该配置，或未输入主密码</translation>
-    </message>
-    <message>
-      <source>none</source>
-      <translation>无</translation>
-    </message>
-    <message>
       <source>Plan store {file} is open read-only: your database role may only read it.</source>
       <translation>规划数据库 {file} 以只读方式打开：您的数据库角色只有读取权限。</translation>
+    </message>
+    <message>
+      <source>Plan store {file} is read-only, so nothing was saved; your entries are kept. Save them to a writable copy?</source>
+      <translation>规划数据库 {file} 为只读，未保存任何内容；已录入的数据仍保留。保存到一个可写的副本吗？</translation>
     </message>
     <message>
       <source>changed outside the plugin</source>
@@ -3124,12 +2784,160 @@
       <translation>{store} 中共有 {count} 条已保存的变更。</translation>
     </message>
     <message>
+      <source>Pending (待评)</source>
+      <translation>待评</translation>
+    </message>
+    <message>
+      <source>Manual scores (人工评分)</source>
+      <translation>人工评分</translation>
+    </message>
+    <message>
+      <source>Open…</source>
+      <translation>打开…</translation>
+    </message>
+    <message>
+      <source>Facility standard:</source>
+      <translation>设施配置标准：</translation>
+    </message>
+    <message>
+      <source>Choose a facility standard</source>
+      <translation>选择设施配置标准</translation>
+    </message>
+    <message>
+      <source>The standard the rubric's facility types are checked against; empty: built-in.</source>
+      <translation>评分细则中的设施类型据此标准核对；留空则用内置标准。</translation>
+    </message>
+    <message>
+      <source>Rubric:</source>
+      <translation>评分细则：</translation>
+    </message>
+    <message>
+      <source>Choose a rubric</source>
+      <translation>选择评分细则</translation>
+    </message>
+    <message>
+      <source>The rubric whose manual points are scored; empty: built-in.</source>
+      <translation>对其人工评分项打分的评分细则；留空则用内置细则。</translation>
+    </message>
+    <message>
+      <source>Filled in for every score you enter here.</source>
+      <translation>在此录入的每项得分都会填上该值。</translation>
+    </message>
+    <message>
+      <source>Facility standard</source>
+      <translation>设施配置标准</translation>
+    </message>
+    <message>
+      <source>Rubric</source>
+      <translation>评分细则</translation>
+    </message>
+    <message>
       <source>Save manual scores</source>
       <translation>保存人工评分</translation>
     </message>
     <message>
+      <source>Plan store:</source>
+      <translation>规划数据库：</translation>
+    </message>
+    <message>
+      <source>Community:</source>
+      <translation>社区：</translation>
+    </message>
+    <message>
+      <source>from layer:</source>
+      <translation>来自图层：</translation>
+    </message>
+    <message>
+      <source>Assessor:</source>
+      <translation>评分人：</translation>
+    </message>
+    <message>
+      <source>Date:</source>
+      <translation>日期：</translation>
+    </message>
+    <message>
+      <source>Category</source>
+      <translation>类别</translation>
+    </message>
+    <message>
+      <source>Item</source>
+      <translation>项目</translation>
+    </message>
+    <message>
+      <source>Scoring point</source>
+      <translation>评分点</translation>
+    </message>
+    <message>
+      <source>Max</source>
+      <translation>满分</translation>
+    </message>
+    <message>
+      <source>Scored</source>
+      <translation>已评</translation>
+    </message>
+    <message>
+      <source>(none)</source>
+      <translation>（无）</translation>
+    </message>
+    <message>
+      <source>Choose a community.</source>
+      <translation>请选择社区。</translation>
+    </message>
+    <message>
+      <source>Open a plan store first.</source>
+      <translation>请先打开规划数据库。</translation>
+    </message>
+    <message>
+      <source>Nothing to save.</source>
+      <translation>没有需要保存的内容。</translation>
+    </message>
+    <message>
+      <source>Nothing was saved; your entries are kept.</source>
+      <translation>未保存任何内容；已录入的数据仍保留。</translation>
+    </message>
+    <message>
       <source>The scores are shown as saved now. Keep your entries for the refused points instead, to save them over the saved ones?</source>
       <translation>现在显示的是已保存的评分。是否改为保留您对这些未保存评分点的录入，在保存时覆盖已保存的评分？</translation>
+    </message>
+    <message>
+      <source>Saved to {file}.</source>
+      <translation>已保存到 {file}。</translation>
+    </message>
+    <message>
+      <source>{count} scores do not fit this rubric, for example: {reason}</source>
+      <translation>有 {count} 条评分与此评分细则不符，例如：{reason}</translation>
+    </message>
+    <message>
+      <source>{count} manual points of the rubric {rubric}.</source>
+      <translation>评分细则“{rubric}”共有 {count} 个人工评分项。</translation>
+    </message>
+    <message>
+      <source>Community {community}: {scored} of {total} manual points scored, {pending} 待评.</source>
+      <translation>社区 {community}：{total} 个人工评分点中已评 {scored} 个，待评 {pending} 个。</translation>
+    </message>
+    <message>
+      <source>Not saved: {reason}</source>
+      <translation>未保存：{reason}</translation>
+    </message>
+    <message>
+      <source>Evidence: {evidence}</source>
+      <translation>佐证材料：{evidence}</translation>
+    </message>
+    <message>
+      <source>Plan data (专项规划数据)</source>
+      <translation>专项规划数据</translation>
+    </message>
+    <message>
+      <source>The standard facility types are checked against; empty for the built-in one.</source>
+      <translation>设施类型据此标准核对；留空则用内置标准。</translation>
+    </message>
+    <message>
+      <source>New…</source>
+      <translation>新建…</translation>
+    </message>
+    <message>
+      <source>Create a plan store (GeoPackage) from the entries here.</source>
+      <translation>用此处录入的内容新建规划数据库（GeoPackage）。</translation>
     </message>
     <message>
       <source>Open a plan store GeoPackage.</source>
@@ -3144,6 +2952,38 @@
       <translation>通过您在 QGIS 中已保存的连接，打开或新建 PostgreSQL/PostGIS 中的规划数据库：供团队共同使用。</translation>
     </message>
     <message>
+      <source>Plan information</source>
+      <translation>规划信息</translation>
+    </message>
+    <message>
+      <source>The CRS project locations are stored in; fixed once the store is created.</source>
+      <translation>项目位置所用的坐标参照系；数据库创建后不可更改。</translation>
+    </message>
+    <message>
+      <source>Projects</source>
+      <translation>项目</translation>
+    </message>
+    <message>
+      <source>Add project</source>
+      <translation>添加项目</translation>
+    </message>
+    <message>
+      <source>Delete project</source>
+      <translation>删除项目</translation>
+    </message>
+    <message>
+      <source>Import .xlsx…</source>
+      <translation>导入 .xlsx…</translation>
+    </message>
+    <message>
+      <source>Export .xlsx…</source>
+      <translation>导出 .xlsx…</translation>
+    </message>
+    <message>
+      <source>Add projects to map</source>
+      <translation>将项目加入地图</translation>
+    </message>
+    <message>
       <source>History…</source>
       <translation>变更记录…</translation>
     </message>
@@ -3152,12 +2992,80 @@
       <translation>所选项目每一次已保存的变更：时间、用户、由什么改为什么。</translation>
     </message>
     <message>
+      <source>New plan store</source>
+      <translation>新建规划数据库</translation>
+    </message>
+    <message>
+      <source>Click the project's location on the map.</source>
+      <translation>请在地图上点击项目位置。</translation>
+    </message>
+    <message>
+      <source>Location picked on the map.</source>
+      <translation>已在地图上选取位置。</translation>
+    </message>
+    <message>
+      <source>Location taken from the selected feature.</source>
+      <translation>已取所选要素的位置。</translation>
+    </message>
+    <message>
+      <source>Import projects</source>
+      <translation>导入项目</translation>
+    </message>
+    <message>
+      <source>Export projects</source>
+      <translation>导出项目</translation>
+    </message>
+    <message>
       <source>Your entries are applied again; save to keep them.</source>
       <translation>已重新应用您的录入；请保存。</translation>
     </message>
     <message>
+      <source>All communities</source>
+      <translation>全部社区</translation>
+    </message>
+    <message>
+      <source>Status:</source>
+      <translation>状态：</translation>
+    </message>
+    <message>
+      <source>All statuses</source>
+      <translation>全部状态</translation>
+    </message>
+    <message>
+      <source>Choose the coordinate reference system of the plan first.</source>
+      <translation>请先选择规划的坐标参照系。</translation>
+    </message>
+    <message>
+      <source>(none: enter the plan, then New… or Save)</source>
+      <translation>（尚无：录入规划后点“新建…”或“保存”）</translation>
+    </message>
+    <message>
+      <source>The clicked point could not be placed in the plan's CRS.</source>
+      <translation>点击的位置无法转换到规划的坐标参照系。</translation>
+    </message>
+    <message>
+      <source>Select exactly one feature (a community or compound) in the chosen layer.</source>
+      <translation>请在所选图层中只选中一个要素（社区或小区）。</translation>
+    </message>
+    <message>
+      <source>The selected feature has no usable location.</source>
+      <translation>所选要素没有可用的位置。</translation>
+    </message>
+    <message>
+      <source>Save the plan to a store first.</source>
+      <translation>请先将规划保存到数据库。</translation>
+    </message>
+    <message>
+      <source>The map shows the projects as saved; save to show your latest entries.</source>
+      <translation>地图显示的是已保存的项目；保存后才会显示最新录入。</translation>
+    </message>
+    <message>
       <source>Your entries for these records are kept, marked in the list. Select one and click 'Reload this project' to see what was saved, then apply your entries again.</source>
       <translation>您对这些记录的录入均已保留，并在列表中标出。选中一条，点击“重新读取此项目”查看已保存的内容，再重新应用您的录入。</translation>
+    </message>
+    <message>
+      <source>Created plan store {file}.</source>
+      <translation>已新建规划数据库 {file}。</translation>
     </message>
     <message>
       <source>Special plan</source>
@@ -3168,12 +3076,28 @@
       <translation>（只读）</translation>
     </message>
     <message>
+      <source>{count} projects read from {file}; save to keep them.</source>
+      <translation>已从 {file} 读入 {count} 个项目；保存后生效。</translation>
+    </message>
+    <message>
+      <source>Projects exported to {file}.</source>
+      <translation>项目已导出到 {file}。</translation>
+    </message>
+    <message>
       <source>Reloaded: shown as saved at {time}. Your entries: {entries}</source>
       <translation>已重新读取：显示的是 {time} 保存的内容。您的录入：{entries}</translation>
     </message>
     <message>
       <source>History</source>
       <translation>变更记录</translation>
+    </message>
+    <message>
+      <source>{count} projects have a facility type that {standard} does not know.</source>
+      <translation>有 {count} 个项目的设施类型不在“{standard}”中。</translation>
+    </message>
+    <message>
+      <source>Facility types are checked against {standard}.</source>
+      <translation>设施类型现按“{standard}”核对。</translation>
     </message>
     <message>
       <source>Give this as the plan store of the algorithms: {source}</source>
@@ -3244,8 +3168,84 @@
       <translation>保持已保存的内容</translation>
     </message>
     <message>
-      <source>Optional: a plan store made by the plan dialogs; its projects make the 项目库 sheet, with the date each project reached each status (from the store's history). Without it the sheet is left out.</source>
-      <translation>可选：用规划数据对话框建立的规划数据库，其中的项目写入项目库工作表，并列出各项目进入各状态的日期（取自数据库的变更记录）。不给时不生成该表。</translation>
+      <source>not located</source>
+      <translation>未定位</translation>
+    </message>
+    <message>
+      <source>Pick on map</source>
+      <translation>在地图上选取</translation>
+    </message>
+    <message>
+      <source>Click the project's location on the map canvas.</source>
+      <translation>在地图画布上点击项目位置。</translation>
+    </message>
+    <message>
+      <source>From selected feature</source>
+      <translation>取自所选要素</translation>
+    </message>
+    <message>
+      <source>Use the point on surface of the feature selected in this layer (a community or compound).</source>
+      <translation>使用此图层中所选要素（社区或小区）的面内点。</translation>
+    </message>
+    <message>
+      <source>e.g. 2025</source>
+      <translation>例如 2025</translation>
+    </message>
+    <message>
+      <source>a number greater than 0</source>
+      <translation>大于 0 的数</translation>
+    </message>
+    <message>
+      <source>Polygon ({area} m²)</source>
+      <translation>面（{area} m²）</translation>
+    </message>
+    <message>
+      <source>Point {x}, {y}</source>
+      <translation>点 {x}, {y}</translation>
+    </message>
+    <message>
+      <source>A table (CSV, Excel sheet, GeoPackage table …) with the columns community_id, point_id, score and optionally evidence, assessor, date. An empty score means not scored yet (待评).</source>
+      <translation type="vanished">包含 community_id、point_id、score 列（可选 evidence、assessor、date 列）的表格（CSV、Excel 工作表、GeoPackage 表等）。得分为空表示尚未评分（待评）。</translation>
+    </message>
+    <message>
+      <source>Community ids separated by commas: pages for these only. Every community when empty.</source>
+      <translation type="vanished">以逗号分隔的社区编号：只为这些社区出图。留空时为全部社区出图。</translation>
+    </message>
+    <message>
+      <source>Facility standard {file}, type #{index} ({code}): field 'sharing.reach_m' is given but 'sharing.shareable' is false</source>
+      <translation type="vanished">设施标准 {file}，第 #{index} 类（{code}）：给出了字段 'sharing.reach_m'，但 'sharing.shareable' 为 false</translation>
+    </message>
+    <message>
+      <source>Map book: {files} file(s), {pages} pages, Chinese text in '{font}'.</source>
+      <translation type="vanished">社区体检图集：{files} 个文件，共 {pages} 页，中文字体为“{font}”。</translation>
+    </message>
+    <message>
+      <source>Optional: a plan store GeoPackage made by the plan dialogs; its projects make the 项目库 sheet. Without it the sheet is left out.</source>
+      <translation type="vanished">可选：用规划数据对话框建立的规划数据库 GeoPackage，其中的项目写入项目库工作表。不给时不生成该表。</translation>
+    </message>
+    <message>
+      <source>Plan store (*.gpkg)</source>
+      <translation type="vanished">规划数据库 (*.gpkg)</translation>
+    </message>
+    <message>
+      <source>Plan store {file} was written by an older version of the plugin (schema version {version}) and must be upgraded, but database role {role} may only read it. Ask the schema's owner to open it once with this version. The schema was left unchanged</source>
+      <translation type="vanished">规划数据库 {file} 由旧版本插件写入（结构版本 {version}），需要升级，但数据库角色 {role} 只有读取权限。请该模式的所有者用本版本打开一次。该模式未作任何改动</translation>
+    </message>
+    <message>
+      <source>Suggested site (number: rank)</source>
+      <translation type="vanished">建议选址（数字为排序）</translation>
+    </message>
+    <message>
+      <source>The plan store {file} was upgraded to the current format; the old file was kept as {backup}.</source>
+      <translation type="vanished">规划数据库 {file} 已升级为当前格式；旧文件保留为 {backup}。</translation>
+    </message>
+    <message>
+      <source>{file} is not a plan store: schema '{schema}' has no '{table}' table of format '{format}'. The schema was left unchanged</source>
+      <translation type="vanished">{file} 不是规划数据库：模式“{schema}”中没有格式为“{format}”的“{table}”表。该模式未作任何改动</translation>
+    </message>
+    <message>
+      <source>{names} … ({count} in all)</source>
+      <translation type="vanished">{names}等，共 {count} 类</translation>
     </message>
   </context>
 </TS>

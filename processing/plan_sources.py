@@ -170,7 +170,11 @@ def projects_layer_source(store: PlanStore, geometry_type: str) -> tuple:
 
 
 def projects_layers(store: PlanStore, names: Optional[Dict[str, str]] = None) -> List[Any]:
-    """The projects as map layers, points and polygons (valid ones only)."""
+    """The projects as map layers, points and polygons (valid ones only), styled by status
+    (储备 / 计划 / 在建 / 完工) in the user's language."""
+    from ..i18n import current_language
+    from .maps.styles import StyleSettings, apply_style
+
     names = names or {
         "Point": tr("Plan projects (points)"),
         "Polygon": tr("Plan projects (areas)"),
@@ -180,5 +184,6 @@ def projects_layers(store: PlanStore, names: Optional[Dict[str, str]] = None) ->
         source, provider = projects_layer_source(store, geometry_type)
         layer = QgsVectorLayer(source, names[geometry_type], provider)
         if layer.isValid():
+            apply_style(layer, "plan_projects", StyleSettings(language=current_language()))
             layers.append(layer)
     return layers

@@ -322,6 +322,7 @@ def test_wrong_choices_are_refused_before_anything_is_written(plugin, analyses, 
 
 
 def test_projects_of_a_plan_store_make_the_project_sheet(plugin, analyses, tmp_path):
+    from complete_community.processing.algorithms.export_workbook import local_date
     from complete_community.scoring.plan import Changes, PlanInfo, PlanStore, Project
 
     store = PlanStore.create(tmp_path / "plan.gpkg", PlanInfo(name="玄武区专项规划"), "EPSG:32650")
@@ -345,6 +346,9 @@ def test_projects_of_a_plan_store_make_the_project_sheet(plugin, analyses, tmp_p
     assert data["所属社区"] == sample_names()["SQ05"] and data["所属片区"] == "东片区"
     assert data["项目状态"] == "计划" and data["资金来源"] == "老旧小区改造"
     assert data["投资（万元）"] == 120 and data["开工时间"] == 2025
+    # The date it reached its status, from the store's history (the day of the save, local).
+    saved = store.history("projects", project.id)[0].changed_at
+    assert data["计划日期"].date() == local_date(saved) and data["完工日期"] is None
 
 
 # --------------------------------------------------------------------------------------------

@@ -213,6 +213,8 @@ def test_a_postgis_store_created_filled_and_read_back_through_the_dialogs(
     assert [layer.providerType() for layer in layers] == ["postgres", "postgres"]
     points = layers[0]
     assert points.featureCount() == 1 and points.crs().authid() == "EPSG:32649"
+    renderer = points.renderer()  # styled by status, as a GeoPackage's layer is
+    assert renderer.type() == "categorizedSymbol" and renderer.classAttribute() == "status"
     assert next(points.getFeatures())["name"] == "七星岗养老服务站"
     # QGIS edits the layer like any PostGIS layer; the version moves on, so the dialog, still
     # holding what it read, is refused instead of overwriting that edit.
