@@ -364,3 +364,27 @@ def test_the_schema_is_a_postgis_store_with_a_spatial_index(team, tmp_path):
     copy = store.save_copy(tmp_path / "副本.gpkg")  # what a read-only role can still do
     assert [(p.id, p.version) for p in copy.projects()] == [("p-school", 1), ("p-market", 1)]
     assert (copy.kind, copy.crs) == ("gpkg", CRS)
+
+
+def test_a_cluster_left_by_a_killed_run_is_stopped_and_removed(postgis_server):
+    """The next run cleans up after a run killed before its finalizers: the cluster's folder
+    names its owner; with the owner gone, the server is stopped and the folder deleted."""
+    import subprocess
+
+    import postgis_cluster
+    import psycopg2
+
+    if postgis_server.base is None:
+        pytest.skip("the tests use a server given in COMPLETE_COMMUNITY_TEST_PG, not their own")
+    left_behind = postgis_cluster.Cluster().start()
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    (left_behind.base / "owner").write_text(str(gone.pid))
+    assert left_behind.query("postgres", "SELECT 1") == [(1,)]
+    removed = postgis_cluster.remove_stale_clusters()
+    assert left_behind.base in removed and not left_behind.base.exists()
+    with pytest.raises(psycopg2.OperationalError):  # nothing listens on its port any more
+        psycopg2.connect(host="127.0.0.1", port=left_behind.port, user="postgres",
+                         connect_timeout=3)  # fmt: skip
+    assert postgis_server.base.exists(), "the running suite's own cluster is left alone"
+    left_behind.stop()  # nothing left to do, and says so by doing nothing

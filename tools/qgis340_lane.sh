@@ -32,6 +32,7 @@ ROOT_PACKAGES=(
   python3-numpy python3-pandas python3-openpyxl python3-shapely python3-scipy python3-yaml
   python3-pytest python3-venv python3-pip
   fonts-noto-cjk poppler-utils
+  python3-psycopg2 postgresql postgresql-postgis   # the plan store's PostGIS tests, own cluster
   ca-certificates
 )
 # Pinned test tools: the project's own pins, unless a lane-specific file overrides them.
