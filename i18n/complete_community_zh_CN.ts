@@ -1756,6 +1756,10 @@
       <translation>{conflicts}。未保存任何内容</translation>
     </message>
     <message>
+      <source>{conflicts}.</source>
+      <translation>{conflicts}。</translation>
+    </message>
+    <message>
       <source>Table '{table}', record {record}: changed by {user} at {time} since you read it, so your changes to it were not saved. Read it again to see that change, then apply yours</source>
       <translation>表“{table}”，记录 {record}：在您读取之后已被 {user} 于 {time} 修改，因此您对它的修改未保存。请重新读取以查看该修改，再重新录入您的修改</translation>
     </message>

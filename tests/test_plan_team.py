@@ -98,7 +98,7 @@ def test_the_lost_update_of_the_issue_keeps_as_investment_and_tells_b(team, cloc
     assert str(refused.value) == (
         "Table 'projects', record 解放碑社区食堂: changed by planner_a at 2025-03-01 09:02:00 "
         "UTC since you read it, so your changes to it were not saved. Read it again to see "
-        "that change, then apply yours. Your other changes were saved"
+        "that change, then apply yours."
     )
     conflict = refused.value.conflicts[0]
     assert (conflict.record_id, conflict.by, conflict.at) == ("p-canteen", PLANNER_A, minute(2))

@@ -9,6 +9,7 @@ as PostGIS layers, and the password nowhere but in QGIS's authentication databas
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 import pytest
 from plan_backends import PLANNER_A, PLANNER_B, VIEWER, GeoPackageTeam, PostgisTeam
@@ -268,3 +269,51 @@ def test_a_role_that_may_only_read_is_told_and_saving_changes_nothing(
     assert "is read-only, so nothing was saved; your entries are kept" in modal.asked[-1]
     assert dialog.current_row().project.name == "改名"  # the entry is kept
     assert team.raw_rows("SELECT * FROM projects") == before
+
+
+def test_screenshots_of_a_refused_save_and_a_projects_history(tmp_path, dialogs, standard, modal):
+    """A refused save (B reloaded the project, their entry kept) and the project's history,
+    rendered offscreen in Chinese. ``UPDATE_SCREENSHOTS=1`` writes them to docs/screenshots."""
+    import os
+    from pathlib import Path
+
+    from qgis.PyQt.QtCore import QLocale
+    from qgis.PyQt.QtWidgets import QApplication
+
+    from complete_community.i18n import install_translator
+
+    folder = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+    if os.environ.get("UPDATE_SCREENSHOTS") != "1":
+        folder = tmp_path
+    previous = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    install_translator()
+    try:
+        team = GeoPackageTeam(tmp_path)
+        team.create(standard=standard).save(
+            Changes(projects=[canteen(), replace(canteen(), id="p-2", name="较场口养老服务站",
+                                                 type_code="elderly_service_station")])
+        )  # fmt: skip
+        dialog_a, dialog_b = dialogs(), dialogs()
+        dialog_a.load(team.open_as("王工", standard=standard))
+        dialog_b.load(team.open_as("李工", standard=standard))
+        dialog_a.select_project("p-canteen")
+        type_into(dialog_a.form.widgets["investment_wan"], "1000")
+        assert dialog_a.save()
+        dialog_b.select_project("p-canteen")
+        choose(dialog_b.form.widgets["status"], "under_construction")
+        assert not dialog_b.save()
+        dialog_b.form.reload_button.click()
+        QApplication.processEvents()
+        assert dialog_b.form.conflict_panel.isVisible()
+        dialog_b.grab().save(str(folder / "plan_data_refused_save.png"))
+        dialog_b.form.reapply_button.click()
+        assert dialog_b.save()
+        history = dialog_b.show_history()
+        QApplication.processEvents()
+        history.grab().save(str(folder / "plan_project_history.png"))
+        assert history.table.rowCount() == 8  # 6 fields when entered, A's and B's change
+        history.close()
+    finally:
+        QLocale.setDefault(previous)
+        install_translator()

@@ -93,9 +93,9 @@ class ProjectForm(QWidget):
         self.message.setStyleSheet("color: #c62828;")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self._conflict_panel())  # first: what a refused save left, in view
         outer.addLayout(layout)
         outer.addWidget(self.message)
-        outer.addWidget(self._conflict_panel())
         outer.addStretch(1)
         self.setEnabled(False)
 

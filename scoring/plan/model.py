@@ -277,6 +277,8 @@ class SaveResult:
     targets: int
     conflicts: Tuple[Conflict, ...] = ()
     saved: Mapping[Tuple[str, str], Any] = field(default_factory=dict)
+    #: records inserted, updated or deleted in all tables (unchanged ones are not written)
+    written: int = 0
 
 
 @dataclass(frozen=True)

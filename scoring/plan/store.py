@@ -114,6 +114,7 @@ _CONFLICTS = {
 _MORE_CONFLICTS = N_("{first} ({count} more records were refused the same way)")
 _OTHERS_SAVED = N_("{conflicts}. Your other changes were saved")
 _NOTHING_SAVED = N_("{conflicts}. Nothing was saved")
+_NOTHING_ELSE = N_("{conflicts}.")
 
 
 def utc_now() -> datetime.datetime:
@@ -162,9 +163,13 @@ class ConflictError(DataError):
         described = first
         if len(self.conflicts) > 1:
             described = _MORE_CONFLICTS.format(first=first, count=len(self.conflicts) - 1)
-        template = _OTHERS_SAVED if result is not None else _NOTHING_SAVED
-        super().__init__(template, conflicts=described)
+        super().__init__(self._template(), conflicts=described)
         self.values = {"conflicts": described}
+
+    def _template(self) -> str:
+        if self.result is None:
+            return _NOTHING_SAVED
+        return _OTHERS_SAVED if self.result.written else _NOTHING_ELSE
 
     def message(self, translate: Callable[[str], str] = lambda text: text) -> str:
         """The message in ``translate``'s language, every part translated."""
@@ -174,8 +179,7 @@ class ConflictError(DataError):
             described = translate(_MORE_CONFLICTS).format(
                 first=first, count=len(self.conflicts) - 1
             )
-        template = _OTHERS_SAVED if self.result is not None else _NOTHING_SAVED
-        return translate(template).format(conflicts=described)
+        return translate(self._template()).format(conflicts=described)
 
 
 class _Refused(Exception):  # noqa: N818 - a signal, not an error
@@ -675,6 +679,7 @@ class _SaveWriter:
         self.user = user
         self.conflicts: List[Conflict] = []
         self.saved: Dict[Tuple[str, str], Any] = {}
+        self.written = 0
 
     def write(self, changes: Changes) -> SaveResult:
         touched = set()
@@ -692,6 +697,7 @@ class _SaveWriter:
                 continue
             saved, inserted, updated, deleted = self._write_table(TABLES[table], records, deletions)
             counts[table] = (inserted, updated, deleted, saved)
+            self.written += inserted + updated + deleted
             if inserted or updated or deleted:
                 touched.add(table)
             if table == PROJECTS:
@@ -708,6 +714,7 @@ class _SaveWriter:
             len(counts[TARGETS][3]),
             tuple(self.conflicts),
             dict(self.saved),
+            self.written,
         )
 
     # One table -------------------------------------------------------------------------------
