@@ -2800,6 +2800,18 @@
       <translation>打开…</translation>
     </message>
     <message>
+      <source>Open a plan store GeoPackage.</source>
+      <translation>打开规划数据库 GeoPackage。</translation>
+    </message>
+    <message>
+      <source>Database…</source>
+      <translation>数据库…</translation>
+    </message>
+    <message>
+      <source>Open a plan store in PostgreSQL/PostGIS through one of your saved QGIS connections.</source>
+      <translation>通过您在 QGIS 中已保存的连接，打开 PostgreSQL/PostGIS 中的规划数据库。</translation>
+    </message>
+    <message>
       <source>Facility standard:</source>
       <translation>设施配置标准：</translation>
     </message>
@@ -2942,14 +2954,6 @@
     <message>
       <source>Create a plan store (GeoPackage) from the entries here.</source>
       <translation>用此处录入的内容新建规划数据库（GeoPackage）。</translation>
-    </message>
-    <message>
-      <source>Open a plan store GeoPackage.</source>
-      <translation>打开规划数据库 GeoPackage。</translation>
-    </message>
-    <message>
-      <source>Database…</source>
-      <translation>数据库…</translation>
     </message>
     <message>
       <source>Open or create a plan store in PostgreSQL/PostGIS through one of your saved QGIS connections: the store a team shares.</source>

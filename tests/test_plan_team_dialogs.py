@@ -317,3 +317,39 @@ def test_screenshots_of_a_refused_save_and_a_projects_history(tmp_path, dialogs,
     finally:
         QLocale.setDefault(previous)
         install_translator()
+
+
+def test_two_assessors_in_the_manual_scores_dialog_the_second_is_told(
+    team, qgis_iface, standard, modal
+):
+    from complete_community.scoring.rubric import load_rubric
+    from complete_community.ui.manual_scores_dialog import ManualScoresDialog
+
+    rubric = load_rubric(None, standard)
+    team.create()
+    point = next(p for p in rubric.points() if p.is_manual)
+    opened = []
+    for planner in (PLANNER_A, PLANNER_B):
+        dialog = ManualScoresDialog(qgis_iface, standard=standard, rubric=rubric)
+        dialog.load(team.open_as(planner, standard=standard, rubric=rubric))
+        dialog.show()
+        dialog.community_combo.setEditText("YZ-07")
+        opened.append(dialog)
+    assessor_a, assessor_b = opened
+    try:
+        full = point.max_score
+        assessor_a.table.cellWidget(assessor_a.row_for(point.id), 4).setValue(full)
+        assert assessor_a.save()
+        assessor_b.table.cellWidget(assessor_b.row_for(point.id), 4).setValue(0)
+        modal.answers.append(QMessageBox.StandardButton.No)  # show theirs
+        assert not assessor_b.save()
+        assert f"record YZ-07/{point.id}: changed by planner_a" in modal.asked[-1]
+        assert assessor_b.table.cellWidget(assessor_b.row_for(point.id), 4).score() == full
+        assessor_b.table.cellWidget(assessor_b.row_for(point.id), 4).setValue(0)  # knowingly
+        assert assessor_b.save()
+        assert [s.score for s in team.open_as(VIEWER).manual_scores()] == [0.0]
+    finally:
+        for dialog in opened:
+            dialog.is_dirty = lambda: False
+            dialog.close()
+            dialog.deleteLater()

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import replace
 from functools import partial
-from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 from qgis.gui import QgsFieldComboBox, QgsMapLayerComboBox
@@ -53,6 +52,7 @@ from ..scoring.rubric import community_key, load_rubric
 from ..scoring.standard import load_standard
 from . import common
 from .common import error_text, field_label, locale, mark_invalid
+from .plan_database_dialog import PlanDatabaseDialog
 
 Key = Tuple[str, str]  # (community, point)
 
@@ -122,8 +122,18 @@ class ManualScoresDialog(QDialog):
         self.store_label = QLabel()
         store_row.addWidget(self.store_label, 1)
         self.open_button = QPushButton(tr("Open…"))
+        self.open_button.setToolTip(tr("Open a plan store GeoPackage."))
         self.open_button.clicked.connect(self.open_store_file)
         store_row.addWidget(self.open_button)
+        self.database_button = QPushButton(tr("Database…"))
+        self.database_button.setToolTip(
+            tr(
+                "Open a plan store in PostgreSQL/PostGIS through one of your saved QGIS "
+                "connections."
+            )
+        )
+        self.database_button.clicked.connect(self.open_database)
+        store_row.addWidget(self.database_button)
         layout.addLayout(store_row)
         files_row = QHBoxLayout()
         self.standard_row = common.DataFileRow(
@@ -278,8 +288,20 @@ class ManualScoresDialog(QDialog):
         path = common.ask_open_file(self, tr("Open plan store"), common.PLAN_STORE_FILTER)
         return self.open_path(path) if path is not None else False
 
-    def open_path(self, path: Path) -> bool:
-        store = common.open_store(self, Path(path), self.standard, self.rubric)
+    def open_database(self) -> bool:
+        """Open a plan store in PostgreSQL through a saved QGIS connection."""
+        chooser = PlanDatabaseDialog(self)
+        chooser.create_button.setVisible(False)  # stores are created in the Plan data dialog
+        chosen = chooser.choose()
+        if chosen is None:
+            return False
+        if not common.confirm_close(self, self.is_dirty(), self.save, self.discard):
+            return False
+        return self.open_path(chosen[0])
+
+    def open_path(self, path) -> bool:
+        """Open the store at ``path``: a GeoPackage, or a ``postgres:`` address."""
+        store = common.open_store(self, path, self.standard, self.rubric)
         if store is None:
             return False
         self.load(store)
