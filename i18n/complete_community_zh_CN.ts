@@ -1332,6 +1332,10 @@
       <translation>无</translation>
     </message>
     <message>
+      <source>Plan store {file}: {reason}</source>
+      <translation>规划数据库 {file}：{reason}</translation>
+    </message>
+    <message>
       <source>Residential unit {unit_id}: its location has no valid coordinates</source>
       <translation>居住单元 {unit_id}：位置没有有效坐标</translation>
     </message>

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from qgis.core import (
+    QgsCredentials,
     QgsDataSourceUri,
     QgsProviderRegistry,
     QgsVectorLayer,
@@ -93,6 +94,33 @@ def address_uri(address: PostgresAddress) -> QgsDataSourceUri:
     return uri
 
 
+class _QgisConnector:
+    """Turns an address into psycopg2's keywords with QGIS (saved connection, authentication
+    configuration); asks the user for a password QGIS's way when the server wants one that the
+    connection does not keep (kept in memory for the session only)."""
+
+    def __call__(self, address: PostgresAddress) -> Dict[str, str]:
+        return connect_keywords(address)
+
+    def ask_password(self, address: PostgresAddress, reason: str) -> Optional[Dict[str, str]]:
+        keywords = connect_keywords(address)
+        realm = address_uri(address).connectionInfo(False)
+        asked = QgsCredentials.instance().get(
+            realm, keywords.get("user", ""), "", tr("Plan store {file}: {reason}").format(
+                file=address.display(), reason=reason
+            ),
+        )  # fmt: skip
+        ok, user, password = asked if isinstance(asked, tuple) else (asked, "", "")
+        if not ok or not password:
+            return None
+        keywords.update(user=user or keywords.get("user", ""), password=password)
+        _TYPED_PASSWORDS[_password_key(address, keywords)] = password
+        return keywords
+
+
+QGIS_CONNECTOR = _QgisConnector()
+
+
 def connect_keywords(address: PostgresAddress) -> Dict[str, str]:
     """libpq keywords for psycopg2: the saved connection or the address's own keywords, with
     the authentication configuration expanded by QGIS (username, password, certificates)."""
@@ -112,12 +140,6 @@ def connect_keywords(address: PostgresAddress) -> Dict[str, str]:
     return keywords
 
 
-def remember_password(address: PostgresAddress, password: str) -> None:
-    """Keep a password the user typed for this session (memory only)."""
-    keywords = connect_keywords(address)
-    _TYPED_PASSWORDS[_password_key(address, keywords)] = password
-
-
 def _password_key(address: PostgresAddress, keywords: Dict[str, str]) -> str:
     return (
         "|".join(keywords.get(key, "") for key in ("service", "host", "port", "dbname", "user"))
@@ -133,14 +155,14 @@ def store_address(connection: str, schema: str) -> str:
 def open_plan_store(source: str, **options: Any) -> PlanStore:
     """Open the plan store at ``source``: a GeoPackage path or a ``postgres:`` address."""
     if is_address(source):
-        return PlanStore.open(source, connect=connect_keywords, **options)
+        return PlanStore.open(source, connect=QGIS_CONNECTOR, **options)
     return PlanStore.open(source, **options)
 
 
 def create_plan_store(source: str, *args: Any, **options: Any) -> PlanStore:
     """Create a plan store at ``source`` (see :meth:`PlanStore.create`)."""
     if is_address(source):
-        return PlanStore.create(source, *args, connect=connect_keywords, **options)
+        return PlanStore.create(source, *args, connect=QGIS_CONNECTOR, **options)
     return PlanStore.create(source, *args, **options)
 
 

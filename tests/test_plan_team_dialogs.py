@@ -17,6 +17,7 @@ from qgis.core import (
     QgsApplication,
     QgsAuthMethodConfig,
     QgsCoordinateReferenceSystem,
+    QgsCredentials,
     QgsDataSourceUri,
     QgsProject,
     QgsProviderRegistry,
@@ -353,3 +354,39 @@ def test_two_assessors_in_the_manual_scores_dialog_the_second_is_told(
             dialog.is_dirty = lambda: False
             dialog.close()
             dialog.deleteLater()
+
+
+def test_a_connection_saved_without_its_password_asks_for_it_once(postgis_server, monkeypatch):
+    """QGIS's way: a connection saved without password makes QGIS ask (QgsCredentials); the
+    password typed is kept in memory for the session, never in the connection or the store."""
+    cluster = postgis_server
+    params = cluster.params(PLANNER_B, tcp=True)
+    team = PostgisTeam(cluster)
+    team.create()
+    uri = QgsDataSourceUri()
+    uri.setConnection(
+        params["host"], params["port"], params["dbname"], PLANNER_B, "",
+        QgsDataSourceUri.SslMode.SslDisable,
+    )  # fmt: skip
+    metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
+    name = f"无密码连接 {uuid.uuid4().hex[:6]}"
+    configuration = {"saveUsername": True, "savePassword": False}
+    metadata.saveConnection(metadata.createConnection(uri.uri(False), configuration), name)
+    asked = []
+
+    def get(_credentials, realm, user, password, message=""):
+        asked.append((user, message))
+        return True, user, params["password"]
+
+    monkeypatch.setattr(QgsCredentials, "get", get)
+    try:
+        store = open_plan_store(store_address(name, team.schema))
+        with store.backend.reading() as session:
+            assert store.backend.user(session) == PLANNER_B
+        assert asked and asked[0][0] == PLANNER_B and "password" in asked[0][1]
+        count = len(asked)
+        open_plan_store(store_address(name, team.schema)).projects()
+        assert len(asked) == count, "asked once per session"
+        assert params["password"] not in metadata.connections()[name].uri()
+    finally:
+        metadata.deleteConnection(name)

@@ -21,7 +21,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..i18n import tr
-from ..processing.plan_sources import connect_keywords, saved_connections, store_address
+from ..processing.plan_sources import QGIS_CONNECTOR, saved_connections, store_address
 from ..scoring.errors import DataError
 from ..scoring.plan.postgis import parse_address, plan_schemas
 from . import common
@@ -103,7 +103,7 @@ class PlanDatabaseDialog(QDialog):
                 with common.WaitCursor():
                     schemas = plan_schemas(
                         parse_address(store_address(connection, DEFAULT_SCHEMA)),
-                        connect_keywords,
+                        QGIS_CONNECTOR,
                     )
             except DataError as error:
                 self._say(common.error_text(error), error=True)

@@ -365,12 +365,21 @@ class PostgisBackend(Backend):
         """A new psycopg2 connection, search path starting at the store's schema."""
         driver = psycopg2()
         params = dict(self._resolve(self.address))
-        params.setdefault("connect_timeout", "10")
-        params.setdefault("application_name", "complete_community")
-        try:
-            connection = driver.connect(**params)
-        except driver.Error as error:
-            raise DataError(_CANNOT_CONNECT, file=self.location, reason=_reason(error)) from None
+        ask = getattr(self._resolve, "ask_password", None)
+        for attempt in range(_PASSWORD_ATTEMPTS + 1):
+            params.setdefault("connect_timeout", "10")
+            params.setdefault("application_name", "complete_community")
+            try:
+                connection = driver.connect(**params)
+                break
+            except driver.Error as error:
+                reason = _reason(error)
+                asked = None
+                if ask is not None and attempt < _PASSWORD_ATTEMPTS and _wants_password(reason):
+                    asked = ask(self.address, reason)  # the user types it (QGIS asks)
+                if asked is None:
+                    raise DataError(_CANNOT_CONNECT, file=self.location, reason=reason) from None
+                params = dict(asked)
         try:
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -686,6 +695,16 @@ class PostgisBackend(Backend):
     def layer_table(self) -> Tuple[str, str, str, str]:
         """(schema, table, geometry column, key column) of the projects layer."""
         return self.schema, PROJECTS, "geom", "fid"
+
+
+#: How often the user is asked for a password before the connection error is reported.
+_PASSWORD_ATTEMPTS = 3
+
+
+def _wants_password(reason: str) -> bool:
+    """Whether libpq refused for want of a (right) password."""
+    text = reason.lower()
+    return "no password supplied" in text or "password authentication failed" in text
 
 
 def _identifier(name: str) -> str:
