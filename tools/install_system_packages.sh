@@ -3,18 +3,8 @@
 # Idempotent: on a machine that has them all it installs nothing and says so.
 set -euo pipefail
 
-packages=(
-  qgis python3-qgis qgis-providers
-  python3-numpy python3-pandas python3-openpyxl python3-shapely python3-scipy python3-yaml
-  python3-venv python3-pip
-  qttools5-dev-tools   # lrelease, to compile the translations
-  fonts-noto-cjk       # Chinese text in the map book
-  poppler-utils        # pdfinfo, pdftotext, pdftoppm: the tests read the map book back
-  zip unzip
-  # The plan store's PostgreSQL/PostGIS backend: the driver, and a server the suite starts
-  # as a throw-away cluster of its own (tests/postgis_cluster.py).
-  python3-psycopg2 postgresql postgresql-postgis   # PostGIS of the default PostgreSQL
-)
+# The list is tools/debian-packages.txt, shared with the QGIS 3.40 and 3.44 lanes: add there.
+mapfile -t packages < <("$(dirname "${BASH_SOURCE[0]}")/debian_packages.sh" host)
 
 missing=()
 for package in "${packages[@]}"; do

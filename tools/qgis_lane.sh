@@ -1,51 +1,83 @@
 #!/usr/bin/env bash
-# Second test lane: runs the project's pytest suite on QGIS 3.40 LTR (Python 3.13, numpy 2,
-# shapely 2) inside a Debian 13 (trixie) root made with debootstrap under build/qgis340-root.
+# A test lane: the project's pytest suite on the QGIS of another Debian suite, inside a root made
+# with debootstrap.
 #
-#   tools/qgis340_lane.sh [pytest args...]     (paths relative to the repository root)
+#   tools/qgis_lane.sh --suite SUITE --qgis X.Y --packages FILE [--provision-only] [-- PYTEST_ARGS...]
+#
+#   --suite     the Debian suite of the root (trixie: QGIS 3.40; forky or sid: QGIS 3.44)
+#   --qgis      the QGIS version the lane is for; the run stops with a clear message when the
+#               suite now ships another one (a lane never silently tests something else)
+#   --packages  the Debian package list (tools/debian-packages.txt): every untagged line, the
+#               lines tagged "roots:" and those tagged with this suite ("forky: ...")
+#   --provision-only   make the root ready and stop (.ci/run does this while the host suite runs)
+#
+# Environment:
+#   QGIS_LANES_DIR  where the roots live (default: build/lanes of this clone). Worktrees that
+#                   point it at one folder share one provisioned root per suite; a lock on the
+#                   root serialises runs, and a run's repository is mounted into the root only
+#                   while it runs.
+#   QGIS_LANE_MIRROR  the Debian mirror (default http://deb.debian.org/debian)
 #
 # Why a chroot and not a container: CI is a plain Debian machine, run as root, with only the
-# package registries reachable; debootstrap + apt is all that needs. The root is provisioned once
-# and reused; a marker written only after a complete provisioning tells a finished root from one
-# left half-made by an interrupted run. The repository, /proc and /dev are mounted into the root
-# only while this script runs and are always unmounted on the way out (tests failing, Ctrl-C,
-# TERM), because a forgotten bind mount of the repository under build/ would turn a later
-# `rm -rf build` into the deletion of the repository itself.
+# package registries reachable; debootstrap + apt is all that needs. A root is provisioned once
+# and reused; a marker written only after a complete provisioning (holding a fingerprint of the
+# suite, the package list and the pinned test tools) tells a finished root from one left
+# half-made by an interrupted run, and a changed list re-provisions it (apt adds what is new).
+# The repository, /proc and /dev are mounted into the root only while this script runs and are
+# always unmounted on the way out (tests failing, Ctrl-C, TERM), because a forgotten bind mount of
+# the repository under build/ would turn a later `rm -rf build` into the deletion of the
+# repository itself.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
-BUILD="$REPO/build"
-ROOT="$BUILD/qgis340-root"
-SUITE=trixie
-MIRROR="${QGIS340_MIRROR:-http://deb.debian.org/debian}"
-LOG="$BUILD/qgis340-provision.log"
-BOOTSTRAPPED="$ROOT/.qgis340-debootstrap-done"
-READY="$ROOT/.qgis340-ready"
+SUITE=""
+QGIS_EXPECTED=""
+PACKAGE_FILE=""
+PROVISION_ONLY=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --suite) SUITE="$2"; shift 2 ;;
+    --qgis) QGIS_EXPECTED="$2"; shift 2 ;;
+    --packages) PACKAGE_FILE="$2"; shift 2 ;;
+    --provision-only) PROVISION_ONLY=1; shift ;;
+    --) shift; break ;;
+    *) break ;;
+  esac
+done
+
+LANE="qgis-${SUITE:-?}"
+say() { printf '%s: %s\n' "$LANE" "$*"; }
+die() { printf '%s: ERROR: %s\n' "$LANE" "$*" >&2; exit 2; }
+elapsed() { printf '%ss' "$((SECONDS - ${1:-0}))"; }
+
+if [ -z "$SUITE" ] || [ -z "$QGIS_EXPECTED" ] || [ -z "$PACKAGE_FILE" ]; then
+  die "usage: $0 --suite SUITE --qgis X.Y --packages FILE [--provision-only] [-- pytest args]"
+fi
+[[ "$SUITE" =~ ^[a-z]+$ ]] || die "not a Debian suite name: $SUITE"
+[[ "$PACKAGE_FILE" == /* ]] || PACKAGE_FILE="$REPO/$PACKAGE_FILE"
+[ -f "$PACKAGE_FILE" ] || die "no package list $PACKAGE_FILE"
+[ "$(id -u)" -eq 0 ] || die "must run as root (debootstrap, chroot and mount need it)"
+
+LANES_DIR="${QGIS_LANES_DIR:-$REPO/build/lanes}"
+mkdir -p "$LANES_DIR"
+LANES_DIR="$(cd "$LANES_DIR" && pwd -P)"
+ROOT="$LANES_DIR/$SUITE-root"
+MIRROR="${QGIS_LANE_MIRROR:-http://deb.debian.org/debian}"
+LOG="$LANES_DIR/$SUITE-provision.log"
+BOOTSTRAPPED="$ROOT/.lane-debootstrap-done"
+READY="$ROOT/.lane-ready"
 VENV=/opt/venv
 REPO_IN_ROOT=/repo
 CLEAN_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
-# Debian packages inside the root. `qgis` brings /usr/bin/qgis_process(.bin); the rest is what
-# the plugin imports. lrelease is not needed: the host compiles translations.
-ROOT_PACKAGES=(
-  python3-qgis qgis-providers qgis
-  python3-numpy python3-pandas python3-openpyxl python3-shapely python3-scipy python3-yaml
-  python3-pytest python3-venv python3-pip
-  fonts-noto-cjk poppler-utils
-  python3-psycopg2 postgresql postgresql-postgis   # the plan store's PostGIS tests, own cluster
-  ca-certificates
-)
-# Pinned test tools: the project's own pins, unless a lane-specific file overrides them.
-REQUIREMENTS="$REPO/tools/qgis340_requirements.txt"
+# The packages of this root, from the one list the host installer reads too.
+mapfile -t ROOT_PACKAGES < <("$REPO/tools/debian_packages.sh" "$SUITE" "$PACKAGE_FILE")
+[ ${#ROOT_PACKAGES[@]} -gt 0 ] || die "no packages for $SUITE in $PACKAGE_FILE"
+# Pinned test tools: the project's own pins, unless a suite-specific file overrides them.
+REQUIREMENTS="$REPO/tools/requirements-$SUITE.txt"
 [ -f "$REQUIREMENTS" ] || REQUIREMENTS="$REPO/requirements-test.txt"
 # Bump to force re-provisioning of existing roots when the steps below change meaning.
-PROVISION_VERSION=1
-
-say() { printf 'qgis340: %s\n' "$*"; }
-die() { printf 'qgis340: ERROR: %s\n' "$*" >&2; exit 2; }
-elapsed() { printf '%ss' "$((SECONDS - ${1:-0}))"; }
-
-[ "$(id -u)" -eq 0 ] || die "must run as root (debootstrap, chroot and mount need it)"
+PROVISION_VERSION=2
 
 # ---------------------------------------------------------------------------------------------
 # Mounts
@@ -74,7 +106,7 @@ unmount_all() {
   done
   mapfile -t targets < <(mounts_under_root)
   [ ${#targets[@]} -eq 0 ] && return 0
-  printf 'qgis340: ERROR: still mounted: %s\n' "${targets[*]}" >&2
+  printf '%s: ERROR: still mounted: %s\n' "$LANE" "${targets[*]}" >&2
   return 1
 }
 
@@ -115,7 +147,7 @@ cleanup() {
   fi
   if [ -d "$ROOT" ]; then
     if unmount_all; then
-      say "unmounted; nothing left mounted under build/qgis340-root"
+      say "unmounted; nothing left mounted under $ROOT"
     else
       [ "$rc" -ne 0 ] || rc=3
     fi
@@ -167,16 +199,20 @@ ensure_bootstrapped() {
   fi
   ensure_debootstrap
   local start=$SECONDS
-  say "debootstrap --variant=minbase $SUITE (log: build/$(basename "$LOG"))"
-  run_child debootstrap --variant=minbase "$SUITE" "$ROOT" "$MIRROR" >>"$LOG" 2>&1 \
+  # A debootstrap older than the suite has no script for it; every suite since buster uses the
+  # same steps as sid (its scripts are links to sid's).
+  local -a script=()
+  [ -e "/usr/share/debootstrap/scripts/$SUITE" ] || script=(/usr/share/debootstrap/scripts/sid)
+  say "debootstrap --variant=minbase $SUITE (log: $LOG)"
+  run_child debootstrap --variant=minbase "$SUITE" "$ROOT" "$MIRROR" "${script[@]}" >>"$LOG" 2>&1 \
     || { tail -n 20 "$LOG" >&2; die "debootstrap failed (see $LOG)"; }
   touch "$BOOTSTRAPPED"
   say "debootstrap done in $(elapsed "$start")"
 }
 
-# Name resolution, extra CA certificates (this machine's egress re-signs TLS with its own CA) and
-# apt behaviour as on the host, so that apt and pip inside reach the registries the same way.
-copy_network_config() {
+# Name resolution, extra CA certificates (this machine's egress may re-sign TLS with its own CA)
+# and apt and dpkg settings for a throw-away test root.
+configure_root() {
   cp -L /etc/resolv.conf "$ROOT/etc/resolv.conf"
   if [ -d /usr/local/share/ca-certificates ]; then
     mkdir -p "$ROOT/usr/local/share/ca-certificates"
@@ -184,6 +220,28 @@ copy_network_config() {
   fi
   printf '#!/bin/sh\n# no services start inside the test root\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"
   chmod 755 "$ROOT/usr/sbin/policy-rc.d"
+  # A mirror may serve a frozen snapshot whose Release files are past their Valid-Until (sid and
+  # testing set one); translations and AppStream data are never read here.
+  cat >"$ROOT/etc/apt/apt.conf.d/90qgis-lane" <<'EOF'
+Acquire::Check-Valid-Until "false";
+Acquire::Languages "none";
+Acquire::IndexTargets::deb::DEP-11 { DefaultEnabled "false"; };
+Acquire::IndexTargets::deb::DEP-11-icons { DefaultEnabled "false"; };
+APT::Install-Recommends "false";
+APT::Install-Suggests "false";
+EOF
+  # The root is rebuilt rather than repaired after a crash, so dpkg need not fsync every file;
+  # documentation, manual pages and message catalogues are never read by the tests.
+  cat >"$ROOT/etc/dpkg/dpkg.cfg.d/90qgis-lane" <<'EOF'
+force-unsafe-io
+path-exclude=/usr/share/doc/*
+path-include=/usr/share/doc/*/copyright
+path-exclude=/usr/share/man/*
+path-exclude=/usr/share/info/*
+path-exclude=/usr/share/locale/*
+path-include=/usr/share/locale/zh_CN/*
+path-include=/usr/share/locale/locale.alias
+EOF
 }
 
 # The host's pip configuration: its files, copied to the same places (the host's $HOME maps to
@@ -202,7 +260,7 @@ host_pip_config() {
 in_root_path_of() { # where a host pip config file goes inside the root
   local f="$1" home="${HOME:-/root}"
   if [ -n "${PIP_CONFIG_FILE:-}" ] && [ "$f" = "$PIP_CONFIG_FILE" ]; then
-    echo /etc/qgis340-host-pip.conf
+    echo /etc/qgis-lane-host-pip.conf
   elif [[ "$f" == "$home"/* ]]; then
     echo "/root${f#"$home"}"
   else
@@ -229,7 +287,7 @@ pip_vars() {
   local name
   for name in $(compgen -v PIP_ || true); do
     if [ "$name" = PIP_CONFIG_FILE ]; then
-      echo "PIP_CONFIG_FILE=/etc/qgis340-host-pip.conf"
+      echo "PIP_CONFIG_FILE=/etc/qgis-lane-host-pip.conf"
     else
       printf '%s=%s\n' "$name" "${!name}"
     fi
@@ -265,11 +323,10 @@ mount_pip_paths() {
 
 provision() {
   local start=$SECONDS
-  mkdir -p "$BUILD"
   : >"$LOG"
   ensure_bootstrapped
   rm -f "$READY"
-  copy_network_config
+  configure_root
   copy_pip_config
   mapfile -t proxies < <(proxy_vars)
   mount_system
@@ -283,18 +340,19 @@ provision() {
     apt-get install -y -q --no-install-recommends "${ROOT_PACKAGES[@]}" >>"$LOG" 2>&1 \
     || { tail -n 20 "$LOG" >&2; die "apt-get install in the root failed (see $LOG)"; }
   in_root update-ca-certificates >>"$LOG" 2>&1
+  # The downloaded .debs served this run only: they would double the root's size.
   in_root apt-get clean >>"$LOG" 2>&1
   say "packages done in $(elapsed "$start")"
 
   start=$SECONDS
   say "venv $VENV with $(basename "$REQUIREMENTS")"
-  cp "$REQUIREMENTS" "$ROOT/opt/qgis340-requirements.txt"
+  cp "$REQUIREMENTS" "$ROOT/opt/qgis-lane-requirements.txt"
   mapfile -t pipvars < <(pip_vars)
   mount_pip_paths
-  in_root /usr/bin/python3 -m venv --system-site-packages "$VENV" >>"$LOG" 2>&1 \
+  in_root /usr/bin/python3 -m venv --system-site-packages --clear "$VENV" >>"$LOG" 2>&1 \
     || { tail -n 20 "$LOG" >&2; die "creating the venv failed (see $LOG)"; }
   in_root "${proxies[@]}" "${pipvars[@]}" "$VENV/bin/python" -m pip install \
-    --disable-pip-version-check -q -r /opt/qgis340-requirements.txt >>"$LOG" 2>&1 \
+    --disable-pip-version-check --no-cache-dir -q -r /opt/qgis-lane-requirements.txt >>"$LOG" 2>&1 \
     || { tail -n 20 "$LOG" >&2; die "pip install in the root failed (see $LOG)"; }
   say "venv done in $(elapsed "$start")"
 
@@ -302,58 +360,80 @@ provision() {
   fingerprint >"$READY"
 }
 
+# The QGIS the root really has, as X.Y.
+root_qgis_version() {
+  # shellcheck disable=SC2016  # dpkg-query's own ${Version}
+  chroot "$ROOT" /usr/bin/dpkg-query -W -f='${Version}' python3-qgis 2>/dev/null \
+    | sed -E 's/^([0-9]+:)?([0-9]+\.[0-9]+).*/\2/'
+}
+
 # ---------------------------------------------------------------------------------------------
-# Main
+# Main (a function, so that bash has read all of it before it starts: editing or rebasing the
+# script while a lane runs cannot change what the running lane does)
 # ---------------------------------------------------------------------------------------------
 
-mkdir -p "$BUILD"
-# One lane at a time per clone: a second run's cleanup would unmount the first one's mounts.
-exec 9>"$BUILD/qgis340.lock"
-if ! flock -n 9; then
-  say "another run holds build/qgis340.lock; waiting"
-  flock 9
-fi
+main() {
 
-exec 3>&1 4>&2
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+  # One run at a time per root: a second run's cleanup would unmount the first one's mounts, and
+  # two provisionings would fight over dpkg.
+  exec 9>"$LANES_DIR/$SUITE.lock"
+  if ! flock -n 9; then
+    say "another run holds $LANES_DIR/$SUITE.lock; waiting"
+    flock 9
+  fi
 
-lane_start=$SECONDS
-if [ -d "$ROOT" ] && [ -n "$(mounts_under_root)" ]; then
-  say "unmounting what a previous (crashed) run left mounted"
-  unmount_all || die "could not unmount leftovers under $ROOT"
-fi
+  exec 3>&1 4>&2
+  trap cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
 
-if [ -f "$READY" ] && [ "$(cat "$READY")" = "$(fingerprint)" ]; then
-  say "reusing build/qgis340-root"
-else
-  provision
-  say "root ready in $(elapsed "$lane_start") ($(du -sh --one-file-system "$ROOT" | cut -f1))"
-fi
+  lane_start=$SECONDS
+  if [ -d "$ROOT" ] && [ -n "$(mounts_under_root)" ]; then
+    say "unmounting what a previous (crashed) run left mounted"
+    unmount_all || die "could not unmount leftovers under $ROOT"
+  fi
 
-# Paths given as absolute host paths inside the repository become paths under /repo.
-args=()
-for arg in "$@"; do
-  if [[ "$arg" == "$REPO"/* ]]; then arg="$REPO_IN_ROOT/${arg#"$REPO"/}"; fi
-  args+=("$arg")
-done
+  if [ -f "$READY" ] && [ "$(cat "$READY")" = "$(fingerprint)" ]; then
+    say "reusing $ROOT"
+  else
+    provision
+    say "root ready in $(elapsed "$lane_start") ($(du -sh --one-file-system "$ROOT" | cut -f1))"
+  fi
 
-mount_system
-bind "$REPO" "$REPO_IN_ROOT"
-passthrough=()
-for name in CI TERM OPENBLAS_CORETYPE OPENBLAS_L2_SIZE; do
-  if [ -n "${!name:-}" ]; then passthrough+=("$name=${!name}"); fi
-done
+  found="$(root_qgis_version)"
+  [ "$found" = "$QGIS_EXPECTED" ] \
+    || die "Debian $SUITE now ships QGIS ${found:-none}, not $QGIS_EXPECTED: update the lane in the Makefile"
 
-say "pytest on QGIS 3.40 (chroot, $REPO_IN_ROOT)"
-rc=0
-# PYTHONSAFEPATH: `python -m` would put the working directory, the repository root, first on
-# sys.path, and the plugin's own `processing` package would then shadow QGIS's.
-# shellcheck disable=SC2016  # the inner shell expands these
-in_root "${passthrough[@]}" QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=/tmp/runtime-root \
-  PYTHONSAFEPATH=1 \
-  /bin/sh -c 'mkdir -p -m 700 "$XDG_RUNTIME_DIR" && cd "$0" && exec "$@"' \
-  "$REPO_IN_ROOT" "$VENV/bin/python" -m pytest "${args[@]}" || rc=$?
-say "pytest exit code $rc after $(elapsed "$lane_start")"
-exit "$rc"
+  if [ "$PROVISION_ONLY" -eq 1 ]; then
+    say "root ready (QGIS $found); --provision-only, no tests run"
+    exit 0
+  fi
+
+  # Paths given as absolute host paths inside the repository become paths under /repo.
+  args=()
+  for arg in "$@"; do
+    if [[ "$arg" == "$REPO"/* ]]; then arg="$REPO_IN_ROOT/${arg#"$REPO"/}"; fi
+    args+=("$arg")
+  done
+
+  mount_system
+  bind "$REPO" "$REPO_IN_ROOT"
+  passthrough=()
+  for name in CI TERM OPENBLAS_CORETYPE OPENBLAS_L2_SIZE; do
+    if [ -n "${!name:-}" ]; then passthrough+=("$name=${!name}"); fi
+  done
+
+  say "pytest on QGIS $found (Debian $SUITE, chroot, $REPO_IN_ROOT)"
+  rc=0
+  # PYTHONSAFEPATH: `python -m` would put the working directory, the repository root, first on
+  # sys.path, and the plugin's own `processing` package would then shadow QGIS's.
+  # shellcheck disable=SC2016  # the inner shell expands these
+  in_root "${passthrough[@]}" QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=/tmp/runtime-root \
+    PYTHONSAFEPATH=1 \
+    /bin/sh -c 'mkdir -p -m 700 "$XDG_RUNTIME_DIR" && cd "$0" && exec "$@"' \
+    "$REPO_IN_ROOT" "$VENV/bin/python" -m pytest "${args[@]}" || rc=$?
+  say "pytest exit code $rc after $(elapsed "$lane_start")"
+  exit "$rc"
+}
+
+main "$@" # never returns: every way out of main is an exit
