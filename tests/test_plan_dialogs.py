@@ -83,6 +83,11 @@ class Modal:
 
 @pytest.fixture
 def modal(monkeypatch) -> Modal:
+    return install_modal(monkeypatch)
+
+
+def install_modal(monkeypatch) -> Modal:
+    """A :class:`Modal` answering every message box and file dialog (also for other tests)."""
     boxes = Modal()
     monkeypatch.setattr(QMessageBox, "question", boxes.question)
     monkeypatch.setattr(QMessageBox, "warning", boxes.warning)

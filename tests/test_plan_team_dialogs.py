@@ -24,7 +24,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtWidgets import QMessageBox
 from shapely.geometry import Point
-from test_plan_dialogs import Modal, choose, type_into
+from test_plan_dialogs import Modal, choose, install_modal, type_into
 
 from complete_community.processing.plan_sources import open_plan_store, store_address
 from complete_community.scoring.plan import STATUSES, Changes, Project, choice_label
@@ -43,12 +43,7 @@ def standard():
 
 @pytest.fixture
 def modal(monkeypatch) -> Modal:
-    boxes = Modal()
-    monkeypatch.setattr(QMessageBox, "question", boxes.question)
-    monkeypatch.setattr(QMessageBox, "warning", boxes.warning)
-    monkeypatch.setattr(QMessageBox, "critical", boxes.warning)
-    monkeypatch.setattr(QMessageBox, "information", boxes.information)
-    return boxes
+    return install_modal(monkeypatch)
 
 
 @pytest.fixture(params=["gpkg", "postgres"])

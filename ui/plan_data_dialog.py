@@ -836,10 +836,7 @@ class PlanDataDialog(QDialog):
         row.mine, row.raw, row.errors = row.project, {}, {}
         if stored is not None:
             row.project = stored
-        self.model.row_changed(position)
-        self.form.show_row(row)
-        self._show_conflict()
-        self._update_state()
+        self._conflict_row_changed(position)
         return True
 
     def reapply_mine(self) -> bool:
@@ -856,10 +853,7 @@ class PlanDataDialog(QDialog):
         else:
             row.project = replace(row.project, **changes)
         row.conflict = row.mine = row.base = None
-        self.model.row_changed(position)
-        self.form.show_row(row)
-        self._show_conflict()
-        self._update_state()
+        self._conflict_row_changed(position)
         self._say(tr("Your entries are applied again; save to keep them."))
         return True
 
@@ -872,12 +866,18 @@ class PlanDataDialog(QDialog):
         row.conflict = row.mine = row.base = None
         if self.stored_projects.get(row.project.id) is None:
             self.model.remove_row(position)
+            self._show_conflict()
+            self._update_state()
         else:
-            self.model.row_changed(position)
-            self.form.show_row(row)
+            self._conflict_row_changed(position)
+        return True
+
+    def _conflict_row_changed(self, position: int) -> None:
+        """Show a refused project's row, form and conflict panel as they are now."""
+        self.model.row_changed(position)
+        self.form.show_row(self.model.rows[position])
         self._show_conflict()
         self._update_state()
-        return True
 
     def _show_conflict(self) -> None:
         row = self.current_row()
