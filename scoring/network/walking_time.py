@@ -257,9 +257,9 @@ def walking_costs(
     graph's own coordinates, for a DEM in the network's CRS); piece ends are interpolated
     between them, so only nodes need transforming (exact for an affine change of CRS, and
     within about a millimetre for any other, degrees included, over a segment of a few
-    hundred metres). Nodes that
-    could not be transformed may be NaN: they count as outside the DEM. ``line_ids`` name
-    lines in messages.
+    hundred metres). Nodes that could not be transformed may be NaN: they count as outside
+    the DEM. ``line_ids`` name lines in messages.
+
     Raises DataError for a speed <= 0, a fixed time that is not a positive number of seconds,
     a negative step count, or a DEM that gives no height anywhere on the network.
     """
