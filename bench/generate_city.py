@@ -11,12 +11,18 @@ benchmark builds its own city with the structure that makes walking analysis har
 * residential compounds (小区, polygons with population) concentrated around several centres,
   communities (社区) and districts (片区) built from them;
 * facilities of 30 of the standard's types: some dense (near homes), some clustered around
-  centres, some rare and spread out.
+  centres, some rare and spread out;
+* terrain for walking time (DESIGN §4b), a mountain city: a DEM of hills whose steepest
+  grades reach 30 % and a valley along the river (the bridges span it, level), stairways
+  (``highway`` = 'steps') straight up steep blocks, and two public lifts (``lift_s`` seconds)
+  up the steepest streets.
 
 Everything comes from one seeded ``numpy.random.Generator``: the same size and seed give the
 same features, byte for byte in geometry and attributes. Layers: ``roads``, ``compounds``,
 ``communities``, ``districts``, ``facilities`` and ``city_meta`` (key/value: size, seed,
-generator version, counts, content digest).
+generator version, counts, content digest); the DEM is a GeoTIFF beside the GeoPackage
+(:func:`dem_path`). The terrain has its own generator (seeded from the same seed), so the
+streets, homes and facilities are those of a flat city with the same seed.
 
 Run ``python bench/generate_city.py S build/bench/city_S.gpkg`` to write one city.
 """
@@ -29,17 +35,40 @@ import struct
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 DEFAULT_SEED = 20240609
 #: WGS 84 / UTM zone 48N (Chongqing); coordinates are in metres around this origin.
 EPSG = 32648
 ORIGIN = (640_000.0, 3_260_000.0)
 #: Segments per road feature at most, like the ways of an OSM extract.
 MAX_SEGMENTS_PER_LINE = 8
+#: The DEM's cell (m), and the steepest grade of its hills (DESIGN §4b's test of a mountain city).
+DEM_CELL_M = 20.0
+MAX_HILL_GRADE = 0.30
+#: A free block whose corner-to-corner grade is at least this gets a stairway across it.
+STAIRS_MIN_GRADE = 0.12
+#: Seconds a public lift takes end to end, waiting included (the ``lift_s`` field).
+LIFT_SECONDS = 60.0
+#: OpenStreetMap's highway tag of each kind of road (the walking-time defaults read it).
+HIGHWAY_OF_KIND = {
+    "street": "residential",
+    "diagonal": "secondary",
+    "dead_end": "service",
+    "bridge": "footway",
+    "stairs": "steps",
+    "lift": "footway",
+}
+ROAD_FIELDS = (
+    ("road_id", "int"),
+    ("kind", "str"),
+    ("highway", "str"),
+    ("bridge", "str"),
+    ("lift_s", "real"),
+)
 
 
 @dataclass(frozen=True)
@@ -116,9 +145,18 @@ class Layer:
 
 
 @dataclass
+class Terrain:
+    """The DEM: heights (rows, columns) north up, float32, and its GDAL geotransform."""
+
+    heights: np.ndarray
+    geotransform: Tuple[float, float, float, float, float, float]
+
+
+@dataclass
 class City:
     layers: List[Layer]
     meta: Dict[str, str]
+    terrain: Optional[Terrain] = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -164,6 +202,10 @@ class Streets:
     south: np.ndarray  # (n, n) bool: node lies south of the river
     river_block: np.ndarray  # (n-1, n-1) bool: block touched by the river
     layer: Layer
+    used_block: np.ndarray  # (n-1, n-1) bool: block crossed by a diagonal, spur or the river
+    h: np.ndarray  # (n-1, n) bool: street segment (i, j)-(i+1, j) exists
+    v: np.ndarray  # (n, n-1) bool: street segment (i, j)-(i, j+1) exists
+    river_y: np.ndarray  # (n,) the river's y at each grid column
 
 
 def _spacings(rng: np.random.Generator, count: int) -> np.ndarray:
@@ -181,13 +223,23 @@ def _runs(mask: np.ndarray) -> List[Tuple[int, int]]:
     return list(zip(change[0::2].tolist(), change[1::2].tolist()))
 
 
+def _road_row(layer: Layer, kind: str, lift_seconds: Optional[float] = None) -> tuple:
+    """The attributes of the next road: id, kind and its OSM tags."""
+    bridge = "yes" if kind == "bridge" else None
+    return (len(layer.rows) + 1, kind, HIGHWAY_OF_KIND[kind], bridge, lift_seconds)
+
+
+def _add_road(layer: Layer, xy: np.ndarray, kind: str, lift_seconds: Optional[float] = None):
+    layer.wkb.append(_wkb_line(xy))
+    layer.rows.append(_road_row(layer, kind, lift_seconds))
+
+
 def _add_chain(layer: Layer, xy: np.ndarray, kind: str) -> None:
     """A chain of vertices as road features of at most MAX_SEGMENTS_PER_LINE segments."""
     segments = xy.shape[0] - 1
     for start in range(0, segments, MAX_SEGMENTS_PER_LINE):
         part = xy[start : min(start + MAX_SEGMENTS_PER_LINE, segments) + 1]
-        layer.wkb.append(_wkb_line(part))
-        layer.rows.append((len(layer.rows) + 1, kind))
+        _add_road(layer, part, kind)
 
 
 def build_streets(rng: np.random.Generator, size: CitySize) -> Streets:
@@ -220,7 +272,7 @@ def build_streets(rng: np.random.Generator, size: CitySize) -> Streets:
         v[column, row - 1] = False
         v[column, row + 1] = False
 
-    layer = Layer("roads", "LineString", (("road_id", "int"), ("kind", "str")))
+    layer = Layer("roads", "LineString", ROAD_FIELDS)
     for j in range(n):
         for start, stop in _runs(h[:, j]):
             _add_chain(layer, node_xy[start : stop + 1, j], "street")
@@ -235,9 +287,9 @@ def build_streets(rng: np.random.Generator, size: CitySize) -> Streets:
         row = river_row[column]
         start, end = node_xy[column, row - 1], node_xy[column, row + 2]
         middle = (start + end) / 2.0 + np.array([3.0, 0.0])
-        layer.wkb.append(_wkb_line(np.array([start, middle, end])))
-        layer.rows.append((len(layer.rows) + 1, "bridge"))
-    return Streets(node_xy, grid_x, grid_y, south, river_block, layer)
+        _add_road(layer, np.array([start, middle, end]), "bridge")
+    river_y = (grid_y[river_row] + grid_y[river_row + 1]) / 2.0
+    return Streets(node_xy, grid_x, grid_y, south, river_block, layer, used_block, h, v, river_y)
 
 
 def _add_diagonals(rng, layer: Layer, node_xy, south, used_block) -> None:
@@ -272,8 +324,7 @@ def _add_spurs(rng, layer: Layer, node_xy, used_block) -> None:
         reach = rng.uniform(0.5, 0.8)
         end = np.round(corner + reach * (centre - corner), 2)
         middle = np.round(corner + 0.5 * reach * (centre - corner) + rng.uniform(-4, 4, 2), 2)
-        layer.wkb.append(_wkb_line(np.array([corner, middle, end])))
-        layer.rows.append((len(layer.rows) + 1, "dead_end"))
+        _add_road(layer, np.array([corner, middle, end]), "dead_end")
         used_block[i, j] = True
 
 
@@ -328,14 +379,14 @@ def build_homes(rng, size: CitySize, streets: Streets, centres: np.ndarray):
     floor_area_ratio = rng.uniform(0.8, 3.5, size=size.compounds)
     population = np.maximum(np.round(area * floor_area_ratio * 0.85 / 33.0), 1).astype(int)
     centre = np.stack([(x0 + x1) / 2, (y0 + y1) / 2], axis=1)
-    return rects, population, centre
+    return rects, population, centre, blocks
 
 
 def build_city(size: CitySize, seed: int = DEFAULT_SEED) -> City:
     rng = np.random.default_rng([seed, size.grid])
     streets = build_streets(rng, size)
     centres = _centres(rng, streets, 3 + size.grid // 60)
-    rects, population, home_xy = build_homes(rng, size, streets, centres)
+    rects, population, home_xy, home_blocks = build_homes(rng, size, streets, centres)
 
     seeds = rng.choice(size.compounds, size=size.communities, replace=False)
     community_of = _nearest(home_xy, home_xy[np.sort(seeds)])
@@ -419,6 +470,11 @@ def build_city(size: CitySize, seed: int = DEFAULT_SEED) -> City:
         )
 
     facilities = build_facilities(rng, size, streets, centres, home_xy, population)
+    # The terrain draws from a generator of its own: everything above is the same as on flat
+    # ground, and the stairways and lifts come after every street.
+    terrain, stairs, lifts = build_terrain(
+        np.random.default_rng([seed, size.grid, 2]), streets, home_blocks
+    )
     layers = [streets.layer, compounds, communities, districts, facilities]
     meta = {
         "size": size.name,
@@ -431,9 +487,14 @@ def build_city(size: CitySize, seed: int = DEFAULT_SEED) -> City:
         "districts": str(size.districts),
         "facilities": str(len(facilities.rows)),
         "facility_types": str(len(FACILITY_MIX)),
+        "stairs": str(stairs),
+        "lifts": str(lifts),
+        "dem_cell_m": f"{DEM_CELL_M:g}",
+        "dem_shape": "x".join(str(n) for n in terrain.heights.shape),
+        "relief_m": f"{float(terrain.heights.max() - terrain.heights.min()):.1f}",
     }
-    meta["digest"] = content_digest(layers)
-    return City(layers, meta)
+    meta["digest"] = content_digest(layers, terrain)
+    return City(layers, meta, terrain)
 
 
 def build_facilities(rng, size: CitySize, streets: Streets, centres, home_xy, population) -> Layer:
@@ -466,15 +527,135 @@ def build_facilities(rng, size: CitySize, streets: Streets, centres, home_xy, po
     return layer
 
 
-def content_digest(layers: Sequence[Layer]) -> str:
-    """SHA-256 over every layer's geometries and attributes, to prove determinism."""
+def content_digest(layers: Sequence[Layer], terrain: Optional[Terrain] = None) -> str:
+    """SHA-256 over every layer's geometries and attributes and the DEM, to prove
+    determinism."""
     digest = hashlib.sha256()
     for layer in layers:
         digest.update(layer.name.encode())
         for wkb, row in zip(layer.wkb, layer.rows):
             digest.update(wkb)
             digest.update(repr(row).encode())
+    if terrain is not None:
+        digest.update(repr(terrain.geotransform).encode())
+        digest.update(np.ascontiguousarray(terrain.heights).tobytes())
     return digest.hexdigest()
+
+
+# --------------------------------------------------------------------------------------------
+# Terrain: hills, the river's valley, stairways and lifts
+# --------------------------------------------------------------------------------------------
+
+
+def build_terrain(rng: np.random.Generator, streets: Streets, home_blocks: np.ndarray):
+    """The DEM (hills scaled so that the steepest grade is MAX_HILL_GRADE, minus a valley along
+    the river), and stairways and lifts added to the roads; returns (terrain, stairs, lifts)."""
+    gx, gy = streets.grid_x, streets.grid_y
+    margin = 5 * DEM_CELL_M
+    xmin, xmax = gx[0] - margin, gx[-1] + margin
+    ymin, ymax = gy[0] - margin, gy[-1] + margin
+    cols = int(np.ceil((xmax - xmin) / DEM_CELL_M))
+    rows = int(np.ceil((ymax - ymin) / DEM_CELL_M))
+    x = xmin + (np.arange(cols) + 0.5) * DEM_CELL_M
+    y = ymax - (np.arange(rows) + 0.5) * DEM_CELL_M
+    relief = np.zeros((rows, cols), dtype=np.float64)
+    area = (xmax - xmin) * (ymax - ymin)
+    for _ in range(max(6, int(area / 1.2e6))):
+        cx, cy = rng.uniform(xmin, xmax), rng.uniform(ymin, ymax)
+        width = rng.uniform(150.0, 450.0)
+        height = width * rng.uniform(0.25, 0.5)
+        near_x = np.flatnonzero(np.abs(x - cx) < 3 * width)
+        near_y = np.flatnonzero(np.abs(y - cy) < 3 * width)
+        if near_x.size == 0 or near_y.size == 0:
+            continue
+        bump_x = np.exp(-0.5 * ((x[near_x] - cx) / width) ** 2)
+        bump_y = np.exp(-0.5 * ((y[near_y] - cy) / width) ** 2)
+        relief[near_y[0] : near_y[-1] + 1, near_x[0] : near_x[-1] + 1] += height * np.outer(
+            bump_y, bump_x
+        )
+    # The valley: 30 m deep at the river, 250 m wide on either side.
+    river = np.interp(x, gx, streets.river_y)
+    relief -= 30.0 * np.exp(-(((y[:, None] - river[None, :]) / 250.0) ** 2))
+    slope_y, slope_x = np.gradient(relief, DEM_CELL_M)
+    steepest = float(np.sqrt(slope_x**2 + slope_y**2).max())
+    heights = 200.0 + relief * (MAX_HILL_GRADE / steepest)
+    terrain = Terrain(heights.astype(np.float32), (xmin, DEM_CELL_M, 0.0, ymax, 0.0, -DEM_CELL_M))
+
+    def height_at(points: np.ndarray) -> np.ndarray:
+        """The nearest cell's height (enough to choose where stairs and lifts go)."""
+        col = np.clip(((points[..., 0] - xmin) / DEM_CELL_M).astype(int), 0, cols - 1)
+        row = np.clip(((ymax - points[..., 1]) / DEM_CELL_M).astype(int), 0, rows - 1)
+        return heights[row, col]
+
+    stairs = _add_stairways(rng, streets, home_blocks, height_at)
+    lifts = _add_lifts(streets, height_at)
+    return terrain, stairs, lifts
+
+
+def _add_stairways(rng, streets: Streets, home_blocks: np.ndarray, height_at: Callable) -> int:
+    """Stairways corner to corner across steep free blocks (no compound, diagonal, spur or
+    river), the way a mountain city's 梯道 cut across the slope between two streets: half of
+    the free blocks whose steeper diagonal climbs at least STAIRS_MIN_GRADE get one."""
+    nodes = streets.node_xy
+    n = nodes.shape[0]
+    height = height_at(nodes.reshape(-1, 2)).reshape(n, n)
+    on_street = np.zeros((n, n), dtype=bool)
+    on_street[:-1, :] |= streets.h
+    on_street[1:, :] |= streets.h
+    on_street[:, :-1] |= streets.v
+    on_street[:, 1:] |= streets.v
+    free = ~streets.used_block
+    free.reshape(-1)[home_blocks] = False
+    # The two diagonals of block (i, j): (i, j)-(i+1, j+1) and (i+1, j)-(i, j+1).
+    ends = (
+        ((slice(None, -1), slice(None, -1)), (slice(1, None), slice(1, None))),
+        ((slice(1, None), slice(None, -1)), (slice(None, -1), slice(1, None))),
+    )
+    grades = []
+    for a, b in ends:
+        run = np.hypot(*(nodes[b] - nodes[a]).transpose(2, 0, 1))
+        usable = on_street[a] & on_street[b]
+        grades.append(np.where(usable, np.abs(height[b] - height[a]) / run, -1.0))
+    second = grades[1] > grades[0]
+    steepest = np.maximum(grades[0], grades[1])
+    chosen = free & (steepest >= STAIRS_MIN_GRADE)
+    chosen &= rng.random(chosen.shape) < 0.5
+    for i, j in np.argwhere(chosen).tolist():
+        a, b = ((i + 1, j), (i, j + 1)) if second[i, j] else ((i, j), (i + 1, j + 1))
+        line = np.array([nodes[a], nodes[b]])
+        middle = np.round(line.mean(axis=0) + rng.uniform(-5, 5, 2), 2)
+        _add_road(streets.layer, np.array([line[0], middle, line[1]]), "stairs")
+        streets.used_block[i, j] = True
+    return int(np.count_nonzero(chosen))
+
+
+def _add_lifts(streets: Streets, height_at: Callable, count: int = 2) -> int:
+    """Public lifts beside the steepest street segments (one in the west half of the city, one
+    in the east), from one end of the segment to the other, LIFT_SECONDS both ways."""
+    nodes = streets.node_xy
+    n = nodes.shape[0]
+    height = height_at(nodes.reshape(-1, 2)).reshape(n, n)
+    candidates = []
+    for mask, di, dj in ((streets.h, 1, 0), (streets.v, 0, 1)):
+        start = nodes[: n - di, : n - dj]
+        end = nodes[di:, dj:]
+        grade = np.abs(height[di:, dj:] - height[: n - di, : n - dj]) / np.hypot(
+            *(end - start).transpose(2, 0, 1)
+        )
+        for i, j in np.argwhere(mask).tolist():
+            candidates.append((float(grade[i, j]), i, start[i, j], end[i, j]))
+    candidates.sort(key=lambda item: -item[0])
+    added = 0
+    for half in range(count):
+        chosen = next((item for item in candidates if (item[1] < n // 2) == (half == 0)), None)
+        if chosen is None:
+            continue
+        _grade, _i, a, b = chosen
+        along = (b - a) / float(np.hypot(*(b - a)))
+        middle = np.round((a + b) / 2.0 + 12.0 * np.array([-along[1], along[0]]), 2)
+        _add_road(streets.layer, np.array([a, middle, b]), "lift", LIFT_SECONDS)
+        added += 1
+    return added
 
 
 # --------------------------------------------------------------------------------------------
@@ -499,7 +680,7 @@ def write_gpkg(city: City, path: Path) -> None:
         "Polygon": ogr.wkbPolygon,
         "MultiPolygon": ogr.wkbMultiPolygon,
     }
-    field_types = {"int": ogr.OFTInteger, "str": ogr.OFTString}
+    field_types = {"int": ogr.OFTInteger, "str": ogr.OFTString, "real": ogr.OFTReal}
     data_source = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
     try:
         for layer in city.layers:
@@ -512,7 +693,10 @@ def write_gpkg(city: City, path: Path) -> None:
                 feature = ogr.Feature(definition)
                 feature.SetGeometryDirectly(ogr.CreateGeometryFromWkb(wkb))
                 for position, value in enumerate(row):
-                    feature.SetField(position, value)
+                    if value is None:
+                        feature.SetFieldNull(position)
+                    else:
+                        feature.SetField(position, value)
                 target.CreateFeature(feature)
             target.CommitTransaction()
         meta = data_source.CreateLayer("city_meta", None, ogr.wkbNone)
@@ -525,6 +709,34 @@ def write_gpkg(city: City, path: Path) -> None:
             meta.CreateFeature(feature)
     finally:
         data_source = None  # closes and flushes the file
+
+
+def dem_path(path: Path) -> Path:
+    """Where the DEM of the city written to ``path`` goes: ``city_S.gpkg`` -> ``city_S_dem.tif``."""
+    path = Path(path)
+    return path.with_name(path.stem + "_dem.tif")
+
+
+def write_dem(terrain: Terrain, path: Path) -> None:
+    """The DEM as a tiled float32 GeoTIFF in the city's CRS."""
+    from osgeo import gdal, osr
+
+    gdal.UseExceptions()
+    path = Path(path)
+    if path.exists():
+        path.unlink()
+    rows, cols = terrain.heights.shape
+    dataset = gdal.GetDriverByName("GTiff").Create(
+        str(path), cols, rows, 1, gdal.GDT_Float32, options=["TILED=YES"]
+    )
+    try:
+        dataset.SetGeoTransform(terrain.geotransform)
+        srs = osr.SpatialReference()
+        srs.ImportFromEPSG(EPSG)
+        dataset.SetProjection(srs.ExportToWkt())
+        dataset.GetRasterBand(1).WriteArray(terrain.heights)
+    finally:
+        dataset = None  # closes and flushes the file
 
 
 def read_meta(path: Path) -> Dict[str, str]:
@@ -545,11 +757,13 @@ def read_meta(path: Path) -> Dict[str, str]:
 
 
 def generate(size_name: str, path: Path, seed: int = DEFAULT_SEED) -> Dict[str, str]:
-    """Build and write the city of one size; returns its meta table (with build timings)."""
+    """Build and write the city of one size (and its DEM, :func:`dem_path`); returns its meta
+    table (with build timings)."""
     started = time.perf_counter()
     city = build_city(SIZES[size_name], seed)
     built = time.perf_counter()
     write_gpkg(city, path)
+    write_dem(city.terrain, dem_path(path))
     written = time.perf_counter()
     return dict(
         city.meta,

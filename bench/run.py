@@ -130,6 +130,31 @@ def _facility_gap_parameters(city: Path, out_dir: Path, earlier: EarlierOutputs)
     }
 
 
+def _walking_time(parameters: Dict[str, Any], city: Path, out_dir: Path) -> Dict[str, Any]:
+    """The same run in walking time (DESIGN §4b) on the city's hills: its DEM, the roads'
+    stairs (``highway`` = 'steps', the default expression), bridges (``bridge``, the default)
+    and lifts (``lift_s`` seconds); outputs under their own names."""
+    timed = dict(parameters, MEASURE=1, DEM=str(generate_city.dem_path(city)))
+    timed["FIXED_TIME_FIELD"] = "lift_s"
+    for name, value in parameters.items():
+        if isinstance(value, str) and value.startswith(str(out_dir)):
+            path = Path(value)
+            timed[name] = str(path.with_name(f"{path.stem}_time{path.suffix}"))
+    return timed
+
+
+def _facility_gap_time_parameters(
+    city: Path, out_dir: Path, earlier: EarlierOutputs
+) -> Dict[str, Any]:
+    return _walking_time(_facility_gap_parameters(city, out_dir, earlier), city, out_dir)
+
+
+def _tiered_provision_time_parameters(
+    city: Path, out_dir: Path, earlier: EarlierOutputs
+) -> Dict[str, Any]:
+    return _walking_time(_tiered_provision_parameters(city, out_dir, earlier), city, out_dir)
+
+
 def _tiered_provision_parameters(
     city: Path, out_dir: Path, earlier: EarlierOutputs
 ) -> Dict[str, Any]:
@@ -234,6 +259,10 @@ _GAP_ADAPTER = f"{PLUGIN_NAME}.processing.algorithms.facility_gap"
 _GAP_DOMAIN = f"{PLUGIN_NAME}.scoring.gap"
 #: Where the walking network is read and its graph built (``read_network_inputs``).
 _NETWORK = f"{PLUGIN_NAME}.processing.network_inputs"
+_LINES = f"{PLUGIN_NAME}.processing.network_lines"
+_DEM = f"{PLUGIN_NAME}.processing.dem"
+_WALKING = f"{PLUGIN_NAME}.scoring.network.walking_time"
+_REACH = f"{PLUGIN_NAME}.scoring.network.reach"
 _TIERED = f"{PLUGIN_NAME}.processing.algorithms.tiered_provision"
 _TIERED_CLASS = f"{_TIERED}:TieredProvisionAlgorithm"
 _SCORING = f"{PLUGIN_NAME}.processing.community_scoring"
@@ -293,35 +322,104 @@ _WORKBOOK_STAGES = (
     "other",
 )
 
+#: What walking time adds to a run's stages (DESIGN §4b), all within ``walking_graph``: which
+#: lines are stairs, bridges or lifts (``line_kinds``), the DEM's window read under the
+#: network's nodes in its CRS (``read_dem``: reprojecting the nodes and reading the cells), the
+#: walking engine (``walking_costs``: the DEM sampled every 10 m along every edge and each edge
+#: priced both ways) and the rest (the directed graph's two adjacencies, the log's notes).
+_WALKING_PROBES = (
+    Probe(f"{_LINES}:read_line_kinds", ("line_kinds",), parent="walking_graph"),
+    Probe(f"{_DEM}:points_in_dem_crs", ("read_dem",), parent="walking_graph"),
+    Probe(f"{_DEM}:read_window", ("read_dem",), parent="walking_graph"),
+    Probe(f"{_NETWORK}:_walking_graph", ("walking_graph",)),
+    Probe(f"{_WALKING}:walking_costs", ("walking_costs",), parent="walking_graph"),
+)
+_WALKING_STAGES = ("line_kinds", "read_dem", "walking_costs", "walking_graph (rest)")
+
+_GAP_PROBES = (
+    Probe(f"{_GAP_ADAPTER}:read_points", ("read_units", "read_facilities")),
+    Probe(f"{_NETWORK}:read_lines", ("read_network",)),
+    Probe(f"{_NETWORK}:build_graph", ("build_graph",)),
+    Probe(f"{_GAP_ADAPTER}:analyse_gaps", ("analyse",)),
+    Probe(f"{_GAP_DOMAIN}:snap_points", ("snap",), parent="analyse"),
+    Probe(f"{_GAP_DOMAIN}:on_island", ("snap",), parent="analyse"),
+    Probe(f"{_GAP_DOMAIN}:nearest", ("search",), parent="analyse"),
+    Probe(f"{_GAP_ADAPTER}:FacilityGapAlgorithm.write_units", ("write_units",)),
+    Probe(f"{_GAP_ADAPTER}:FacilityGapAlgorithm.write_summary", ("write_summary",)),
+)
+_GAP_STAGES = (
+    "read_units",
+    "read_facilities",
+    "read_network",
+    "build_graph",
+    *_WALKING_STAGES,
+    "snap",
+    "search",
+    "analyse (rest)",
+    "write_units",
+    "write_summary",
+    "other",
+)
+_TIERED_PROBES = (
+    Probe(
+        f"{_TIERED}:read_points",
+        ("read_districts", "read_communities", "read_compounds", "read_facilities"),
+        parent=("", "", "", "facilities"),
+    ),
+    # Reading the facilities and finding the district, community and compound of each.
+    Probe(f"{_TIERED_CLASS}.read_facilities", ("facilities",)),
+    Probe(f"{_TIERED_CLASS}.parents_of", ("parents",)),
+    Probe(f"{_TIERED_CLASS}.report_overlaps", ("overlaps",)),
+    Probe(f"{_NETWORK}:read_lines", ("read_network",)),
+    Probe(f"{_NETWORK}:build_graph", ("build_graph",)),
+    Probe(f"{_TIERED_CLASS}.reach_table", ("reach",)),
+    Probe(f"{_TIERED}:snap_points", ("snap",), parent="reach"),
+    Probe(f"{_REACH}:pairs_within", ("pairs",), parent="reach"),
+    Probe(f"{_REACH}:network_pair_costs", ("search",), parent="reach"),
+    Probe(f"{_TIERED_CLASS}.run_domain", ("provision",)),
+    Probe(f"{_TIERED_CLASS}.write_table", ("write_table",)),
+    Probe(f"{_TIERED_CLASS}.write_sharing", ("write_sharing",)),
+    Probe(f"{_TIERED_CLASS}.write_tier", ("write_tiers",)),
+)
+_TIERED_STAGES = (
+    "read_districts",
+    "read_communities",
+    "read_compounds",
+    "read_facilities",
+    "facilities (rest)",
+    "parents",
+    "overlaps",
+    "read_network",
+    "build_graph",
+    *_WALKING_STAGES,
+    "snap",
+    "pairs",
+    "search",
+    "reach (rest)",
+    "provision",
+    "write_table",
+    "write_sharing",
+    "write_tiers",
+    "other",
+)
+
 ALGORITHMS: Tuple[BenchAlgorithm, ...] = (
     BenchAlgorithm(
         key="facility_gap",
         algorithm_id="completecommunity:facilitygap",
         title="Facility gap (`completecommunity:facilitygap`, 36 facility types)",
         parameters=_facility_gap_parameters,
-        probes=(
-            Probe(f"{_GAP_ADAPTER}:read_points", ("read_units", "read_facilities")),
-            Probe(f"{_NETWORK}:read_lines", ("read_network",)),
-            Probe(f"{_NETWORK}:build_graph", ("build_graph",)),
-            Probe(f"{_GAP_ADAPTER}:analyse_gaps", ("analyse",)),
-            Probe(f"{_GAP_DOMAIN}:snap_points", ("snap",), parent="analyse"),
-            Probe(f"{_GAP_DOMAIN}:on_island", ("snap",), parent="analyse"),
-            Probe(f"{_GAP_DOMAIN}:nearest", ("search",), parent="analyse"),
-            Probe(f"{_GAP_ADAPTER}:FacilityGapAlgorithm.write_units", ("write_units",)),
-            Probe(f"{_GAP_ADAPTER}:FacilityGapAlgorithm.write_summary", ("write_summary",)),
-        ),
-        stage_order=(
-            "read_units",
-            "read_facilities",
-            "read_network",
-            "build_graph",
-            "snap",
-            "search",
-            "analyse (rest)",
-            "write_units",
-            "write_summary",
-            "other",
-        ),
+        probes=_GAP_PROBES,
+        stage_order=_GAP_STAGES,
+    ),
+    BenchAlgorithm(
+        key="facility_gap_time",
+        algorithm_id="completecommunity:facilitygap",
+        title="Facility gap in walking time (`completecommunity:facilitygap`, MEASURE 1, the "
+        "city's DEM, stairs, bridges and lifts)",
+        parameters=_facility_gap_time_parameters,
+        probes=(*_GAP_PROBES, *_WALKING_PROBES),
+        stage_order=_GAP_STAGES,
     ),
     BenchAlgorithm(
         key="tiered_provision",
@@ -329,47 +427,17 @@ ALGORITHMS: Tuple[BenchAlgorithm, ...] = (
         title="Tiered provision (`completecommunity:tieredprovision`, district – community – "
         "compound)",
         parameters=_tiered_provision_parameters,
-        probes=(
-            Probe(
-                f"{_TIERED}:read_points",
-                ("read_districts", "read_communities", "read_compounds", "read_facilities"),
-                parent=("", "", "", "facilities"),
-            ),
-            # Reading the facilities and finding the district, community and compound of each.
-            Probe(f"{_TIERED_CLASS}.read_facilities", ("facilities",)),
-            Probe(f"{_TIERED_CLASS}.parents_of", ("parents",)),
-            Probe(f"{_TIERED_CLASS}.report_overlaps", ("overlaps",)),
-            Probe(f"{_NETWORK}:read_lines", ("read_network",)),
-            Probe(f"{_NETWORK}:build_graph", ("build_graph",)),
-            Probe(f"{_TIERED_CLASS}.reach_table", ("reach",)),
-            Probe(f"{_TIERED}:snap_points", ("snap",), parent="reach"),
-            Probe(f"{_TIERED}:pairs_within", ("pairs",), parent="reach"),
-            Probe(f"{_TIERED}:network_pair_distances", ("search",), parent="reach"),
-            Probe(f"{_TIERED_CLASS}.run_domain", ("provision",)),
-            Probe(f"{_TIERED_CLASS}.write_table", ("write_table",)),
-            Probe(f"{_TIERED_CLASS}.write_sharing", ("write_sharing",)),
-            Probe(f"{_TIERED_CLASS}.write_tier", ("write_tiers",)),
-        ),
-        stage_order=(
-            "read_districts",
-            "read_communities",
-            "read_compounds",
-            "read_facilities",
-            "facilities (rest)",
-            "parents",
-            "overlaps",
-            "read_network",
-            "build_graph",
-            "snap",
-            "pairs",
-            "search",
-            "reach (rest)",
-            "provision",
-            "write_table",
-            "write_sharing",
-            "write_tiers",
-            "other",
-        ),
+        probes=_TIERED_PROBES,
+        stage_order=_TIERED_STAGES,
+    ),
+    BenchAlgorithm(
+        key="tiered_provision_time",
+        algorithm_id="completecommunity:tieredprovision",
+        title="Tiered provision in walking time (`completecommunity:tieredprovision`, MEASURE 1, "
+        "the sharing reach walked on the city's hills)",
+        parameters=_tiered_provision_time_parameters,
+        probes=(*_TIERED_PROBES, *_WALKING_PROBES),
+        stage_order=_TIERED_STAGES,
     ),
     # Scoring and the workbook read the outputs of the two analyses above (``earlier``). They
     # build no walking graph, so the session re-run is not measured.
@@ -845,6 +913,7 @@ def ensure_city(size: str, work_dir: Path, regenerate: bool) -> Tuple[Path, Dict
         meta.get("generator_version") == generate_city.GENERATOR_VERSION
         and meta.get("seed") == str(generate_city.DEFAULT_SEED)
         and meta.get("size") == size
+        and generate_city.dem_path(path).exists()
     )
     timing = path.with_suffix(".timing.json")
     if regenerate or not fresh:
@@ -885,9 +954,11 @@ def _leave_wal_mode(path: Path) -> bool:
 
 
 def _let_settle(path: Path) -> None:
-    """Wait until the new file is older than the session caches' trust limit, so that the
-    re-run measures the cache rather than a file too fresh to be trusted."""
-    wait = SETTLE_SECONDS - (time.time() - path.stat().st_mtime)
+    """Wait until the new files (the city and its DEM) are older than the session caches' trust
+    limit, so that the re-run measures the cache rather than a file too fresh to be trusted."""
+    files = [path, generate_city.dem_path(path)]
+    newest = max(file.stat().st_mtime for file in files if file.exists())
+    wait = SETTLE_SECONDS - (time.time() - newest)
     if wait > 0:
         time.sleep(wait)
 
@@ -1084,6 +1155,13 @@ TARGET_MEMORY_MB = 2048.0
 TARGET_CHAIN_SECONDS = 90.0
 TARGET_NATIVE_RATIO = 100.0
 TARGET_RERUN_SHARE = 0.2
+#: Issue 14 (walking time), on L: the facility gap in walking time at most this many times its
+#: distance-mode run, the DEM sampled along every edge within this many seconds, the
+#: walking-time run's peak memory within this many MB; tiered provision within its seconds.
+TARGET_TIME_OVER_DISTANCE = 1.5
+TARGET_DEM_SAMPLING_SECONDS = 3.0
+TARGET_TIME_MEMORY_MB = 1024.0
+TARGET_TIERED_L_SECONDS = 15.0
 
 
 def _stage_names(rows: Sequence[Dict[str, Any]], entry: BenchAlgorithm) -> List[str]:
@@ -1127,10 +1205,11 @@ def render_markdown(results: Dict[str, Any]) -> str:
         measured = [row for row in rows if entry.key in row["algorithms"]]
         if measured:
             lines += ["", *_stage_table(entry, measured)]
+    lines += ["", *_walking_time_table(rows)]
     lines += ["", *_rerun_table(rows)]
     lines += ["", *_native_table(rows)]
     lines += ["", *_chain_table(rows)]
-    lines += ["", "## Targets of issue 9", "", *_target_lines(rows)]
+    lines += ["", "## Targets (issues 9 and 14)", "", *_target_lines(rows)]
     return "\n".join(lines) + "\n"
 
 
@@ -1180,6 +1259,80 @@ def _stage_table(entry: BenchAlgorithm, rows: Sequence[Dict[str, Any]]) -> List[
         + " |",
     ]
     return lines
+
+
+def _walking_time_table(rows: Sequence[Dict[str, Any]]) -> List[str]:
+    """Walking time beside distance, per size: the same two algorithms on the same city."""
+    lines = [
+        "## Walking time beside distance",
+        "",
+        "The facility gap and the tiered provision run twice on each city: in distance (MEASURE "
+        "0) and in walking time (MEASURE 1) with the city's DEM (20 m cells, hills up to 30 %), "
+        "its stairways, bridges and two lifts. `walking costs` is the DEM sampled every 10 m "
+        "along every edge and each edge priced both ways; `DEM read` the network's nodes "
+        "reprojected and the DEM's window under them read. First runs in fresh processes.",
+        "",
+        "| size | gap, distance (s) | gap, walking time (s) | time / distance | walking costs (s) "
+        "| DEM read (s) | peak, walking time (MB) | provision, distance (s) | provision, walking "
+        "time (s) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        runs = row["algorithms"]
+        gap, timed = runs.get("facility_gap"), runs.get("facility_gap_time")
+        if not gap or not timed:
+            continue
+        stages = timed["stages"]
+        lines.append(
+            f"| {row['size']} | {gap['total_seconds']:.2f} | {timed['total_seconds']:.2f} | "
+            f"{timed['total_seconds'] / gap['total_seconds']:.2f} | "
+            f"{stages.get('walking_costs', 0.0):.2f} | {stages.get('read_dem', 0.0):.2f} | "
+            f"{timed['peak_memory_mb']:.0f} | {_seconds_of(row, 'tiered_provision')} | "
+            f"{_seconds_of(row, 'tiered_provision_time')} |"
+        )
+    return lines
+
+
+def _walking_time_targets(large: Dict[str, Any]) -> List[str]:
+    """Issue 14's targets on L (walking time, tiered provision)."""
+    runs = large["algorithms"]
+    out = []
+    gap, timed = runs.get("facility_gap"), runs.get("facility_gap_time")
+    if gap and timed:
+        ratio = timed["total_seconds"] / gap["total_seconds"]
+        verdict = "met" if ratio <= TARGET_TIME_OVER_DISTANCE else f"MISSED ({_costliest(timed)})"
+        out.append(
+            f"- L facility gap in walking time ≤ {TARGET_TIME_OVER_DISTANCE:g}× distance: "
+            f"{timed['total_seconds']:.1f} s against {gap['total_seconds']:.1f} s = "
+            f"{ratio:.2f}× — {verdict}."
+        )
+        sampling = timed["stages"].get("walking_costs", 0.0)
+        verdict = "met" if sampling <= TARGET_DEM_SAMPLING_SECONDS else "MISSED"
+        out.append(
+            f"- L DEM sampling of every edge ≤ {TARGET_DEM_SAMPLING_SECONDS:g} s: "
+            f"{sampling:.2f} s (and {timed['stages'].get('read_dem', 0.0):.2f} s to read the "
+            f"DEM's window) — {verdict}."
+        )
+        peak = max(
+            answer["peak_memory_mb"]
+            for key, answer in runs.items()
+            if key in ("facility_gap_time", "tiered_provision_time")
+        )
+        verdict = "met" if peak <= TARGET_TIME_MEMORY_MB else "MISSED"
+        out.append(f"- L peak memory in walking time ≤ 1 GB: {peak:.0f} MB — {verdict}.")
+    tiered = runs.get("tiered_provision")
+    if tiered:
+        seconds = tiered["total_seconds"]
+        verdict = "met" if seconds <= TARGET_TIERED_L_SECONDS else f"MISSED ({_costliest(tiered)})"
+        timed_tiered = runs.get("tiered_provision_time")
+        also = (
+            "" if not timed_tiered else f"; in walking time {timed_tiered['total_seconds']:.1f} s"
+        )
+        out.append(
+            f"- L tiered provision ≤ {TARGET_TIERED_L_SECONDS:g} s: {seconds:.1f} s{also} — "
+            f"{verdict}."
+        )
+    return out
 
 
 def _rerun_table(rows: Sequence[Dict[str, Any]]) -> List[str]:
@@ -1358,6 +1511,7 @@ def _target_lines(rows: Sequence[Dict[str, Any]]) -> List[str]:
             )
             + f" — {memory_verdict}."
         )
+        out.extend(_walking_time_targets(large))
         out.append(
             f"- L whole chain (gap → provision → scoring → workbook with summary and gap list) "
             f"≤ {TARGET_CHAIN_SECONDS:.0f} s: with the workbook as the evaluation model writes "

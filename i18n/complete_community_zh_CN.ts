@@ -1088,6 +1088,30 @@
       <translation>图层“{layer}”没有有效的坐标参考系；请先设置坐标系。</translation>
     </message>
     <message>
+      <source>Terrain (DEM) '{layer}' does not overlap the walking network: no line lies over it. Check the DEM and the network's coordinate reference systems.</source>
+      <translation>地形（DEM）“{layer}”与步行网络不重叠：没有任何线位于其上。请检查 DEM 与网络的坐标参考系。</translation>
+    </message>
+    <message>
+      <source>Terrain (DEM) '{layer}' has no valid coordinate reference system; set its CRS first.</source>
+      <translation>地形（DEM）“{layer}”没有有效的坐标参考系，请先设置其坐标参考系。</translation>
+    </message>
+    <message>
+      <source>Terrain (DEM) '{layer}' cannot be read.</source>
+      <translation>无法读取地形（DEM）“{layer}”。</translation>
+    </message>
+    <message>
+      <source>DEM band (DEM_BAND) {band} does not exist: '{layer}' has {count} bands.</source>
+      <translation>DEM 波段（DEM_BAND）{band} 不存在：“{layer}”只有 {count} 个波段。</translation>
+    </message>
+    <message>
+      <source>Terrain (DEM) '{layer}' has no cells to read.</source>
+      <translation>地形（DEM）“{layer}”没有可读取的栅格单元。</translation>
+    </message>
+    <message>
+      <source>Terrain (DEM) '{layer}': band {band} cannot be read as heights.</source>
+      <translation>地形（DEM）“{layer}”：第 {band} 波段无法作为高程读取。</translation>
+    </message>
+    <message>
       <source>Layer '{layer}' is in {crs}, which is not measured in metres; distances are measured in {target} instead.</source>
       <translation>图层“{layer}”的坐标系 {crs} 不以米为单位；改在 {target} 中量算距离。</translation>
     </message>
@@ -1244,6 +1268,34 @@
       <translation>距离小于此值的线顶点视为同一网络节点。</translation>
     </message>
     <message>
+      <source>Distance measures routes in metres. Walking time follows the terrain from the unit to the facility: uphill is slower than downhill (Tobler's hiking function on the DEM), stairs cost their climb, lifts their fixed time. A facility is within reach when the walk takes no longer than the standard's walk_minutes, or its radius walked on flat ground.</source>
+      <translation>距离按米计量路线。步行时间沿地形从居住单元走向设施：上坡比下坡慢（在 DEM 上采用 Tobler 徒步函数），台阶计入爬升时间，电梯等按固定时间计。步行用时不超过标准中的 walk_minutes（未给出时为在平地上走完服务半径的时间）即视为可达。</translation>
+    </message>
+    <message>
+      <source>Walking time only: a digital elevation model with heights in metres, in any CRS (geographic degrees too). Heights are interpolated between cell centres every 10 m along the lines; only the part under the network is read. Without it the ground is flat.</source>
+      <translation>仅用于步行时间：以米为高程单位的数字高程模型，可为任意坐标参考系（包括经纬度）。沿线每 10 米在栅格单元中心之间插值取高程；只读取网络覆盖范围内的部分。不提供时按平地计算。</translation>
+    </message>
+    <message>
+      <source>Walking time only: the band of the DEM holding the heights; band 1 when empty.</source>
+      <translation>仅用于步行时间：DEM 中存放高程的波段；为空时取第 1 波段。</translation>
+    </message>
+    <message>
+      <source>Walking time only: the speed on level ground, more than 0. The default 1.0 m/s makes the standard's 5 minutes 300 m (GB 50180).</source>
+      <translation>仅用于步行时间：平地步行速度，须大于 0。默认 1.0 米/秒，即标准中 5 分钟约 300 米（GB 50180）。</translation>
+    </message>
+    <message>
+      <source>Walking time only: true for network lines that are stairs. Stairs climb at 0.30 m/s and descend at 0.45 m/s (vertical) between the heights of their ends. The default reads OpenStreetMap's highway=steps (a field, or GDAL's other_tags); empty: no stairs.</source>
+      <translation>仅用于步行时间：对属于台阶的网络线为真。台阶按两端高程之差以竖向 0.30 米/秒上行、0.45 米/秒下行计时。默认读取 OpenStreetMap 的 highway=steps（字段或 GDAL 的 other_tags）；为空则不识别台阶。</translation>
+    </message>
+    <message>
+      <source>Walking time only: true for bridges and tunnels, which run on a straight grade between their ends instead of following the terrain under them. The default reads OpenStreetMap's bridge and tunnel tags; empty: none.</source>
+      <translation>仅用于步行时间：对桥梁和隧道为真，它们按两端之间的直线坡度计算，而不随其下方地形起伏。默认读取 OpenStreetMap 的 bridge 和 tunnel 标签；为空则不识别。</translation>
+    </message>
+    <message>
+      <source>Walking time only: seconds to ride a line end to end, either way, for public lifts, escalators and cable cars (waiting included). Empty (NULL): walked as usual.</source>
+      <translation>仅用于步行时间：通过该线全程所需秒数（双向相同），用于公共电梯、扶梯和索道等（含等候时间）。为空（NULL）则按步行计算。</translation>
+    </message>
+    <message>
       <source>Snap tolerance (metres)</source>
       <translation>吸附容差（米）</translation>
     </message>
@@ -1256,20 +1308,156 @@
       <translation>拓扑容差（米）</translation>
     </message>
     <message>
+      <source>Terrain (DEM)</source>
+      <translation>地形（DEM）</translation>
+    </message>
+    <message>
+      <source>DEM band</source>
+      <translation>DEM 波段</translation>
+    </message>
+    <message>
+      <source>Walking speed on flat ground (m/s)</source>
+      <translation>平地步行速度（米/秒）</translation>
+    </message>
+    <message>
+      <source>Stairs (expression)</source>
+      <translation>台阶（表达式）</translation>
+    </message>
+    <message>
+      <source>Bridges and tunnels (expression)</source>
+      <translation>桥梁和隧道（表达式）</translation>
+    </message>
+    <message>
+      <source>Fixed time field (seconds)</source>
+      <translation>固定通行时间字段（秒）</translation>
+    </message>
+    <message>
       <source>No walking network given: distances are straight-line, not walking distances.</source>
       <translation>未提供步行网络：距离为直线距离，而非步行距离。</translation>
+    </message>
+    <message>
+      <source>The measure is distance: the DEM is not used.</source>
+      <translation>度量方式为距离：不使用 DEM。</translation>
+    </message>
+    <message>
+      <source>Without a network, walking time is the straight line walked on flat ground: the DEM, stairs and lifts are not used.</source>
+      <translation>未提供网络时，步行时间按在平地上走完直线距离计算：不使用 DEM、台阶和电梯。</translation>
     </message>
     <message>
       <source>Walking network: {nodes} nodes, {edges} edges, {components} connected parts.</source>
       <translation>步行网络：{nodes} 个节点，{edges} 条边，{components} 个连通部分。</translation>
     </message>
     <message>
+      <source>Distance (metres)</source>
+      <translation>距离（米）</translation>
+    </message>
+    <message>
+      <source>Walking time (slope, stairs, lifts)</source>
+      <translation>步行时间（坡度、台阶、电梯）</translation>
+    </message>
+    <message>
+      <source>Walking speed (WALK_SPEED) must be more than 0 m/s, not {value}.</source>
+      <translation>步行速度（WALK_SPEED）必须大于 0 米/秒，而不是 {value}。</translation>
+    </message>
+    <message>
+      <source>Measure (MEASURE) must be 0 (distance) or 1 (walking time), not {value}.</source>
+      <translation>度量方式（MEASURE）必须为 0（距离）或 1（步行时间），而不是 {value}。</translation>
+    </message>
+    <message>
+      <source>Terrain (DEM): '{value}' cannot be opened as a raster layer.</source>
+      <translation>地形（DEM）：“{value}”无法作为栅格图层打开。</translation>
+    </message>
+    <message>
+      <source>Walking time at {speed} m/s on flat ground. {notice}</source>
+      <translation>按平地步行速度 {speed} 米/秒计算步行时间。{notice}</translation>
+    </message>
+    <message>
       <source>Layer '{layer}' is unchanged since an earlier run: reused the walking network built earlier.</source>
       <translation>图层“{layer}”自上次运行以来未改变：沿用之前构建的步行网络。</translation>
     </message>
     <message>
+      <source>No DEM given: the ground is taken as flat.</source>
+      <translation>未提供 DEM：地面按平地计算。</translation>
+    </message>
+    <message>
       <source>Layer '{layer}' has no usable lines: nothing to walk on.</source>
       <translation>图层“{layer}”没有可用的线：无法构建步行网络。</translation>
+    </message>
+    <message>
+      <source>Terrain from '{layer}' (band {band}, {crs}): {rows} × {columns} cells read under the network.</source>
+      <translation>地形取自“{layer}”（第 {band} 波段，{crs}）：读取了网络范围内 {rows} × {columns} 个栅格单元。</translation>
+    </message>
+    <message>
+      <source>{missing} of {points} points along '{layer}' have no height in the DEM (outside it or on nodata cells), at {nodes} vertices: along a line they are filled by a straight grade between the nearest heights the DEM has, and a line without any is walked level. Lines concerned (feature ids): {ids}</source>
+      <translation>“{layer}”沿线 {points} 个采样点中有 {missing} 个在 DEM 中没有高程（位于 DEM 之外或无数据单元上），涉及 {nodes} 个顶点：同一条线上按其前后最近的有效高程以直线坡度补齐，完全没有高程的线按平地计算。涉及的线（要素编号）：{ids}</translation>
+    </message>
+    <message>
+      <source>{count} stairs of '{layer}' have no DEM heights and climb their OSM step_count × {height} m; {unknown} of them have no incline tag and are climbed both ways: {ids}</source>
+      <translation>“{layer}”中有 {count} 处台阶没有 DEM 高程，按 OSM 的 step_count × {height} 米计算爬升；其中 {unknown} 处没有 incline 标签，两个方向都按上行计算：{ids}</translation>
+    </message>
+    <message>
+      <source>{count} stairs of '{layer}' have neither DEM heights nor a step_count: only their run is walked, no climb: {ids}</source>
+      <translation>“{layer}”中有 {count} 处台阶既没有 DEM 高程也没有 step_count：只计水平长度，不计爬升：{ids}</translation>
+    </message>
+    <message>
+      <source>Stairs</source>
+      <translation>台阶</translation>
+    </message>
+    <message>
+      <source>Bridges and tunnels</source>
+      <translation>桥梁和隧道</translation>
+    </message>
+    <message>
+      <source>stairs</source>
+      <translation>台阶</translation>
+    </message>
+    <message>
+      <source>bridges or tunnels</source>
+      <translation>桥梁或隧道</translation>
+    </message>
+    <message>
+      <source>Fixed time field (FIXED_TIME_FIELD): layer '{layer}' has no field '{field}'.</source>
+      <translation>固定通行时间字段（FIXED_TIME_FIELD）：图层“{layer}”没有字段“{field}”。</translation>
+    </message>
+    <message>
+      <source>{title} ({parameter}): the expression {expression} does not parse: {error}</source>
+      <translation>{title}（{parameter}）：表达式 {expression} 无法解析：{error}</translation>
+    </message>
+    <message>
+      <source>{title} ({parameter}): the expression {expression} names {fields}, which layer '{layer}' does not have.</source>
+      <translation>{title}（{parameter}）：表达式 {expression} 引用了 {fields}，图层“{layer}”没有这些字段。</translation>
+    </message>
+    <message>
+      <source>Fixed time field (FIXED_TIME_FIELD) '{field}' of layer '{layer}' must hold seconds, a number more than 0 (leave it empty where a line has no fixed time); these features do not (feature id and value): {features}</source>
+      <translation>图层“{layer}”的固定通行时间字段（FIXED_TIME_FIELD）“{field}”必须为大于 0 的秒数（没有固定时间的线留空）；以下要素不符合（要素编号及取值）：{features}</translation>
+    </message>
+    <message>
+      <source>{count} lines of '{layer}' are both stairs and a bridge or tunnel: they are taken as stairs.</source>
+      <translation>“{layer}”中有 {count} 条线既是台阶又是桥梁或隧道：按台阶计算。</translation>
+    </message>
+    <message>
+      <source>{count} lines of '{layer}' take a fixed time from field '{field}' (lifts, escalators), the same both ways.</source>
+      <translation>“{layer}”中有 {count} 条线按字段“{field}”取固定通行时间（电梯、扶梯），双向相同。</translation>
+    </message>
+    <message>
+      <source>{parameter}: the expression {expression} fails on feature {fid} of layer '{layer}': {error}</source>
+      <translation>{parameter}：表达式 {expression} 在图层“{layer}”的要素 {fid} 上求值失败：{error}</translation>
+    </message>
+    <message>
+      <source>Layer '{layer}' has no field {fields} and no other_tags: the default {parameter} expression takes that tag as absent on every line, so it finds no {what} through it.</source>
+      <translation>图层“{layer}”没有字段 {fields}，也没有 other_tags：默认的 {parameter} 表达式视所有线都没有该标签，因此不会据此识别出{what}。</translation>
+    </message>
+    <message>
+      <source>Layer '{layer}': the default {parameter} expression reads {keys} from other_tags.</source>
+      <translation>图层“{layer}”：默认的 {parameter} 表达式从 other_tags 读取 {keys}。</translation>
+    </message>
+    <message>
+      <source>{count} lines of '{layer}' are {what} ({parameter}).</source>
+      <translation>“{layer}”中有 {count} 条线为{what}（{parameter}）。</translation>
+    </message>
+    <message>
+      <source>{count} of them are also stairs, bridges or tunnels: their fixed time is used.</source>
+      <translation>其中 {count} 条同时是台阶、桥梁或隧道：按其固定通行时间计算。</translation>
     </message>
     <message>
       <source>Plan store {file}: its coordinate reference system '{crs}' is not known to QGIS, so the project locations cannot be placed</source>
@@ -3226,6 +3414,10 @@
     <message>
       <source>Facility standard {file}, type #{index} ({code}): field 'sharing.reach_m' is given but 'sharing.shareable' is false</source>
       <translation type="vanished">设施标准 {file}，第 #{index} 类（{code}）：给出了字段 'sharing.reach_m'，但 'sharing.shareable' 为 false</translation>
+    </message>
+    <message>
+      <source>Layer '{layer}' has no field {fields} (nor other_tags): the default {parameter} expression takes no line as {what} from it.</source>
+      <translation type="vanished">图层“{layer}”没有字段 {fields}（也没有 other_tags）：默认的 {parameter} 表达式不会据此把任何线识别为{what}。</translation>
     </message>
     <message>
       <source>Map book: {files} file(s), {pages} pages, Chinese text in '{font}'.</source>

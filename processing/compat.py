@@ -262,3 +262,13 @@ def set_legend_text_format(legend, style, text_format) -> None:
     else:
         legend_style.setFont(text_format.toQFont())
         legend.setFontColor(text_format.color())
+
+
+def filter_fids(request, ids) -> Any:
+    """``request.setFilterFids(ids)``: QGIS 3.22's bindings take a list of ids, later ones may
+    take a set."""
+    ids = list(ids)
+    try:
+        return request.setFilterFids(ids)
+    except TypeError:
+        return request.setFilterFids(set(ids))

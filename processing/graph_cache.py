@@ -12,7 +12,9 @@ graph depends on:
   of the side files a write touches: GeoPackage/SQLite ``-wal`` and ``-journal``, a shapefile's
   ``.shx`` and ``.dbf``);
 - measured how: the layer's CRS, the measuring CRS and the datum transformation between them;
-- built how: the topology tolerance and the cost model.
+- built how: the topology tolerance and the cost model — for walking time the DEM (its file's
+  state, band and CRS, keyed like a vector file), the walking speed and how stairs, bridges,
+  tunnels and fixed times are read (``processing/network_inputs.py``).
 
 A layer that cannot be keyed safely is never cached: a layer with unsaved edits, a memory
 layer, a database or web layer (others may change it without a trace here), and a file written in
@@ -55,8 +57,9 @@ POINT_CAPACITY = 4
 #: A file changed this recently (seconds) is not trusted to show its next change in its
 #: modification time, so its network is not cached.
 SETTLE_SECONDS = 2.0
-#: Providers whose layers are single local files this module knows how to watch.
-FILE_PROVIDERS = ("ogr", "spatialite", "delimitedtext")
+#: Providers whose layers are single local files this module knows how to watch (``gdal``:
+#: a DEM for walking time).
+FILE_PROVIDERS = ("ogr", "spatialite", "delimitedtext", "gdal")
 #: QgsProperty's "static value" type.
 _STATIC_PROPERTY = compat.PropertyType.Static
 #: Side files that change with the main file when it is written.
@@ -170,6 +173,17 @@ def network_key(
         float(topology_tolerance),
         cost_model,
     )
+
+
+def raster_key(layer, band: int) -> Optional[Tuple]:
+    """The key of one band of a raster layer as read (a DEM); None when it cannot be keyed
+    safely (not one settled local file)."""
+    if layer is None or not layer.isValid():
+        return None
+    files = _file_state(layer)
+    if files is None:
+        return None
+    return ("raster", layer.providerType(), layer.source(), files, int(band), layer.crs().toWkt())
 
 
 def points_key(

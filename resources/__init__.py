@@ -7,6 +7,7 @@ data files too.
 from __future__ import annotations
 
 import configparser
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -37,5 +38,21 @@ def help_html(algorithm_id: str, language: str) -> str:
     for candidate in (language, "en"):
         page = HELP_DIR / f"{algorithm_id}.{candidate}.html"
         if page.is_file():
-            return page.read_text(encoding="utf-8")
+            return _with_included(page.read_text(encoding="utf-8"), candidate)
     return ""
+
+
+#: ``<!-- include: NAME -->`` in a help page stands for the shared page ``NAME.<language>.html``
+#: (the walking-time parameters every walking algorithm shares are described once).
+_INCLUDE = re.compile(r"<!-- include: ([a-z_]+) -->")
+
+
+def _with_included(text: str, language: str) -> str:
+    def included(match: re.Match) -> str:
+        for candidate in (language, "en"):
+            page = HELP_DIR / f"{match.group(1)}.{candidate}.html"
+            if page.is_file():
+                return page.read_text(encoding="utf-8")
+        return ""
+
+    return _INCLUDE.sub(included, text)

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 osgeo_ogr = pytest.importorskip("osgeo.ogr")
@@ -33,6 +34,14 @@ def _layer_contents(path: Path) -> dict:
     return contents
 
 
+def _dem(city: Path):
+    """The heights and geotransform of a city's DEM, read back with GDAL."""
+    from osgeo import gdal
+
+    dataset = gdal.Open(str(generate_city.dem_path(city)))
+    return dataset.GetRasterBand(1).ReadAsArray(), dataset.GetGeoTransform()
+
+
 def test_generator_is_deterministic_and_sized(tmp_path):
     first = generate_city.generate("XS", tmp_path / "a.gpkg")
     second = generate_city.generate("XS", tmp_path / "b.gpkg")
@@ -54,7 +63,21 @@ def test_generator_is_deterministic_and_sized(tmp_path):
         code for code, _, _ in generate_city.FACILITY_MIX
     }
     kinds = {row[1][1] for row in a["roads"]}
-    assert {"street", "diagonal", "dead_end", "bridge"} <= kinds
+    assert {"street", "diagonal", "dead_end", "bridge", "stairs", "lift"} <= kinds
+    # OSM tags for walking time's defaults: stairs are highway=steps, bridges bridge=yes, and
+    # the two lifts carry their seconds.
+    tags = {(kind, highway, bridge) for _, (_, kind, highway, bridge, _) in a["roads"]}
+    assert ("stairs", "steps", None) in tags and ("bridge", "footway", "yes") in tags
+    lifts = [row[1][4] for row in a["roads"] if row[1][1] == "lift"]
+    assert lifts == [generate_city.LIFT_SECONDS] * 2
+    assert {row[1][4] for row in a["roads"] if row[1][1] != "lift"} == {None}
+    # The DEM is written beside the city, the same for the same seed, other for another.
+    dems = [_dem(tmp_path / f"{name}.gpkg") for name in "abc"]
+    assert np.array_equal(dems[0][0], dems[1][0]) and dems[0][1] == dems[1][1]
+    assert not np.array_equal(dems[0][0], dems[2][0])
+    heights = dems[0][0]
+    slope_y, slope_x = np.gradient(heights.astype(float), generate_city.DEM_CELL_M)
+    assert np.hypot(slope_x, slope_y).max() == pytest.approx(generate_city.MAX_HILL_GRADE, rel=1e-3)
     # Every compound's population is summed into its community and district exactly once.
     compound_total = sum(row[1][4] for row in a["compounds"])
     assert sum(row[1][3] for row in a["communities"]) == compound_total
@@ -64,8 +87,8 @@ def test_generator_is_deterministic_and_sized(tmp_path):
 def test_bridges_cross_streets_without_sharing_a_vertex(tmp_path):
     generate_city.generate("XS", tmp_path / "city.gpkg")
     roads = _layer_contents(tmp_path / "city.gpkg")["roads"]
-    streets = [osgeo_ogr.CreateGeometryFromWkb(wkb) for wkb, (_, kind) in roads if kind == "street"]
-    bridges = [osgeo_ogr.CreateGeometryFromWkb(wkb) for wkb, (_, kind) in roads if kind == "bridge"]
+    streets = [osgeo_ogr.CreateGeometryFromWkb(wkb) for wkb, row in roads if row[1] == "street"]
+    bridges = [osgeo_ogr.CreateGeometryFromWkb(wkb) for wkb, row in roads if row[1] == "bridge"]
     street_vertices = {tuple(p[:2]) for line in streets for p in line.GetPoints()}
     assert len(bridges) == generate_city.SIZES["XS"].bridges
     for bridge in bridges:
@@ -119,6 +142,14 @@ def test_harness_writes_a_results_row(tmp_path):
     assert provision["graph"]["edges"] == gap["graph"]["edges"]
     assert {"read_compounds", "provision", "write_table"} <= set(provision["stages"])
     assert len(provision["outputs"]) >= 5
+    # Both again in walking time on the city's DEM, on the same network.
+    for key in ("facility_gap_time", "tiered_provision_time"):
+        timed = row["algorithms"][key]
+        assert timed["graph"]["edges"] == gap["graph"]["edges"], key
+        assert {"line_kinds", "read_dem", "walking_costs"} <= set(timed["stages"]), key
+        assert timed["rerun"]["graph_reused"], key
+    assert row["algorithms"]["facility_gap_time"]["search_calls"] == 36
     markdown = (tmp_path / "results" / "RESULTS.md").read_text(encoding="utf-8")
     assert "| XS |" in markdown and "## Re-running in one QGIS session" in markdown
     assert "rubricscore" in markdown  # the chain's steps not yet measured are named
+    assert "## Walking time beside distance" in markdown

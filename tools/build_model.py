@@ -84,7 +84,6 @@ def model_inputs() -> List[Any]:
         QgsProcessingParameterFeatureSource,
         QgsProcessingParameterField,
         QgsProcessingParameterFile,
-        QgsProcessingParameterNumber,
         QgsProcessingParameterString,
     )
 
@@ -135,16 +134,7 @@ def model_inputs() -> List[Any]:
             [compat.ProcessingSourceType.VectorPolygon, compat.ProcessingSourceType.VectorPoint],
         ),
         field("TYPE_FIELD", "Facility type field", "FACILITIES", "类型"),
-        QgsProcessingParameterFeatureSource(
-            "NETWORK", "Walking network", [compat.ProcessingSourceType.VectorLine], optional=True
-        ),
-        QgsProcessingParameterNumber(
-            "SNAP_TOLERANCE",
-            "Snap tolerance (metres)",
-            compat.ProcessingNumberParameterType.Double,
-            defaultValue=100.0,
-            minValue=0.0,
-        ),
+        *network_inputs(),
         QgsProcessingParameterFile(
             "STANDARD",
             "Facility standard file",
@@ -174,6 +164,41 @@ def model_inputs() -> List[Any]:
             "OVERWRITE", "Replace an existing workbook", defaultValue=False
         ),
     ]
+
+
+def network_inputs() -> List[Any]:
+    """The walking network's inputs as every walking algorithm declares them (the network, its
+    tolerances and the walking-time parameters, ``processing/network_inputs.py``), with their
+    help and advanced flags; the model passes them to the gap analysis and the provisioning,
+    so the whole chain walks with one measure."""
+    from complete_community.processing import compat
+    from complete_community.processing.network_inputs import network_parameters
+
+    declared = []
+    for definition, help_text, advanced in network_parameters(INPUT_HELP["NETWORK"]):
+        definition.setHelp(help_text)
+        if advanced:
+            definition.setFlags(definition.flags() | compat.ProcessingParameterFlag.Advanced)
+        declared.append(definition)
+    return declared
+
+
+#: The network inputs handed to every step that walks (tools/build_model.py's STEPS).
+NETWORK_SOURCES: Dict[str, tuple] = {
+    name: ("input", name)
+    for name in (
+        "NETWORK",
+        "SNAP_TOLERANCE",
+        "TOPOLOGY_TOLERANCE",
+        "MEASURE",
+        "DEM",
+        "DEM_BAND",
+        "WALK_SPEED",
+        "STAIRS",
+        "STRUCTURES",
+        "FIXED_TIME_FIELD",
+    )
+}
 
 
 #: Help shown for each input (English; the provider translates it with the descriptions).
@@ -212,9 +237,8 @@ STEPS: Sequence[Tuple[str, str, Dict[str, tuple], Dict[str, Tuple[str, str]], Tu
             "POPULATION_FIELD": ("input", "POPULATION_FIELD"),
             "FACILITIES": ("input", "FACILITIES"),
             "TYPE_FIELD": ("input", "TYPE_FIELD"),
-            "NETWORK": ("input", "NETWORK"),
             "STANDARD": ("input", "STANDARD"),
-            "SNAP_TOLERANCE": ("input", "SNAP_TOLERANCE"),
+            **NETWORK_SOURCES,
         },
         {
             "OUTPUT": ("GAPS", "Units with facility gaps"),
@@ -238,8 +262,7 @@ STEPS: Sequence[Tuple[str, str, Dict[str, tuple], Dict[str, Tuple[str, str]], Tu
             "FACILITIES": ("input", "FACILITIES"),
             "TYPE_FIELD": ("input", "TYPE_FIELD"),
             "STANDARD": ("input", "STANDARD"),
-            "NETWORK": ("input", "NETWORK"),
-            "SNAP_TOLERANCE": ("input", "SNAP_TOLERANCE"),
+            **NETWORK_SOURCES,
         },
         {
             "OUTPUT_TABLE": ("PROVISION", "Provision by unit and facility type"),
@@ -367,7 +390,7 @@ def build_model():
 
     model = QgsProcessingModelAlgorithm(MODEL_NAME, MODEL_GROUP)
     for row, parameter in enumerate(model_inputs()):
-        parameter.setHelp(INPUT_HELP.get(parameter.name(), ""))
+        parameter.setHelp(INPUT_HELP.get(parameter.name()) or parameter.help())
         component = QgsProcessingModelParameter(parameter.name())
         component.setPosition(QPointF(INPUT_X, ROW * (1 + row)))
         model.addModelParameter(parameter, component)

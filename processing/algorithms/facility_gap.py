@@ -66,7 +66,9 @@ SUMMARY_FIELDS = (
     ("pop_covered", "double"),
     ("pop_not_covered", "double"),
     ("share_covered", "double"),
+    ("limit_min", "double"),
     ("mean_dist", "double"),
+    ("mean_time", "double"),
     ("route_mode", "string"),
     ("measure", "string"),
     ("note", "string"),
@@ -309,6 +311,7 @@ class FacilityGapAlgorithm(BaseAlgorithm):
             "snap_tolerance": network.snap_tolerance,
             "max_distance": self.parameterAsDouble(parameters, self.MAX_DISTANCE, context),
             "satisfied_by": {code: standard.satisfiers(code)[1:] for code in standard.codes()},
+            "measure": network.measure,
         }
 
     def points_of(
@@ -404,10 +407,11 @@ class FacilityGapAlgorithm(BaseAlgorithm):
     def write_units(self, parameters, context, inputs: GapInputs, result, feedback) -> str:
         """The units with their result fields (:meth:`result_rows`), in input order."""
         units = inputs.units
+        timed = inputs.network.walking_time
         added = [
             compat.new_field(f"{prefix}_{code}", kind, *size)
             for code in result.codes
-            for prefix, kind, size in PER_TYPE_FIELDS
+            for prefix, kind, size in per_type_fields(timed)
         ]
         added += [
             compat.new_field(name, kind)
@@ -432,9 +436,9 @@ class FacilityGapAlgorithm(BaseAlgorithm):
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
         sink, sink_id = self.database_safe(parameters, self.OUTPUT, context, sink, sink_id, fields)
         measure = inputs.network.measure_name
-        located_rows = iter(self.result_rows(result, measure))
-        # A unit without a location: no distance, not covered.
-        not_located = [None, 0] * len(result.codes)
+        located_rows = iter(self.result_rows(result, measure, timed))
+        # A unit without a location: no distance nor time, not covered.
+        not_located = ([None] * (len(per_type_fields(timed)) - 1) + [0]) * len(result.codes)
         not_located += [None, None, result.mode, measure, tr(REASON_TEXT["no_geometry"])]
         batch = []
         for feature, is_located in zip(inputs.unit_points.features, inputs.located.tolist()):
@@ -476,14 +480,17 @@ class FacilityGapAlgorithm(BaseAlgorithm):
         return keep
 
     @staticmethod
-    def result_rows(result: GapResult, measure: str) -> list:
+    def result_rows(result: GapResult, measure: str, timed: bool) -> list:
         """The result fields of every located unit, in input order: per type dist_T (metres,
-        rounded to 0.1 m, NULL where nothing is within the cut-off) and ok_T; then gaps,
-        n_gaps, route_mode, measure and the reason. Built column by column (a city has 20,000
-        units × 36 types)."""
+        rounded to 0.1 m, NULL where nothing is within the cut-off; with walking time the
+        metres of the quickest route), with walking time time_T (minutes, to 0.01), and ok_T;
+        then gaps, n_gaps, route_mode, measure and the reason. Built column by column (a city
+        has 20,000 units × 36 types)."""
         columns: list = []
         for code in result.codes:
             columns.append(_rounded(result.distance[code], 1))
+            if timed:
+                columns.append(_rounded(result.time[code], 2))
             columns.append(result.ok[code].tolist())
         words = {reason: tr(REASON_TEXT[reason]) for reason in set(result.reason) if reason}
         columns += [
@@ -523,7 +530,9 @@ class FacilityGapAlgorithm(BaseAlgorithm):
                     row.population_covered if has_population else None,
                     row.population_total - row.population_covered if has_population else None,
                     round(row.share_covered, 4) if has_population else None,
+                    _number_or_none(row.limit_minutes, 2),
                     _number_or_none(row.mean_distance, 1),
+                    _number_or_none(row.mean_minutes, 2),
                     result.mode,
                     measure,
                     None,
@@ -543,8 +552,14 @@ class FacilityGapAlgorithm(BaseAlgorithm):
         return sink_id
 
 
-#: (prefix, kind, (length, precision)) of the fields written per facility type T (DESIGN §4).
-PER_TYPE_FIELDS = (("dist", "double", (12, 1)), ("ok", "int", ()))
+def per_type_fields(timed: bool) -> tuple:
+    """(prefix, kind, (length, precision)) of the fields written per facility type T:
+    dist_T, with walking time time_T, and ok_T (DESIGN §4, §4b)."""
+    fields = [("dist", "double", (12, 1))]
+    if timed:
+        fields.append(("time", "double", (12, 2)))
+    fields.append(("ok", "int", ()))
+    return tuple(fields)
 
 
 def _rounded(values: np.ndarray, digits: int) -> list:

@@ -55,6 +55,8 @@ CHANGE_FIELDS = (
     ("radius_m", "double"),
     ("dist_before", "double"),
     ("dist_after", "double"),
+    ("time_before", "double"),
+    ("time_after", "double"),
     ("ok_before", "int"),
     ("ok_after", "int"),
     ("gap_closed", "int"),
@@ -290,6 +292,8 @@ class PlanScenarioAlgorithm(FacilityGapAlgorithm):
                     float(kind.radius_m),
                     _metres(change.dist_before),
                     _metres(change.dist_after),
+                    _minutes(change.time_before),
+                    _minutes(change.time_after),
                     change.ok_before,
                     change.ok_after,
                     int(change.gap_closed),
@@ -335,6 +339,12 @@ class PlanScenarioAlgorithm(FacilityGapAlgorithm):
             )
             sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
         return sink_id
+
+
+def _minutes(value: float) -> Optional[float]:
+    """A walking time for a field: minutes to 0.01 as ``facilitygap`` writes them, NULL for
+    NaN (no facility within the cut-off, or distance measured)."""
+    return None if np.isnan(value) else round(float(value), 2)
 
 
 def _metres(value: float) -> Optional[float]:

@@ -51,7 +51,7 @@ from qgis.core import (
 from ...i18n import tr
 from ...scoring.errors import N_, DataError
 from ...scoring.network import snap_points
-from ...scoring.network.reach import network_pair_distances, pairs_within
+from ...scoring.network.reach import reach_pairs
 from ...scoring.plan import PlannedFacility
 from ...scoring.provision import (
     COMMUNITY,
@@ -151,6 +151,7 @@ SHARING_FIELDS = (
     ("to_unit", "string"),
     ("own", "int"),
     ("distance", "double"),
+    ("walk_min", "double"),
     ("population", "double"),
     ("share", "double"),
     ("floor_area", "double"),
@@ -569,7 +570,9 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
         mode = network.route_mode
 
         steps.setCurrentStep(5)
-        reach = self.reach_table(standard, tiers, facilities, facility_xy, network, feedback)
+        reach, reach_metres = self.reach_table(
+            standard, tiers, facilities, facility_xy, network, feedback
+        )
 
         steps.setCurrentStep(6)
         before = None  # the state without the plan, only needed for the comparison
@@ -584,7 +587,9 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
         modes = [mode, network.measure_name]
         outputs[self.MEASURE_OUTPUT] = network.measure_name
         outputs[self.OUTPUT_TABLE] = self.write_table(parameters, context, result, standard, modes)
-        outputs[self.SHARING] = self.write_sharing(parameters, context, result, facilities, modes)
+        outputs[self.SHARING] = self.write_sharing(
+            parameters, context, result, facilities, modes, reach_metres
+        )
         for tier in TOP_DOWN:
             _layer, _id, _parent, output_name, _short = self.TIER_PARAMETERS[tier]
             outputs[output_name] = self.write_tier(
@@ -840,49 +845,44 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
 
     # Distances for sharing ---------------------------------------------------------------
 
-    def reach_table(
-        self, standard, tiers, facilities, facility_xy, network, feedback
-    ) -> ReachTable:
-        """The (facility, unit) pairs within the sharing reach of the facility's type, per tier."""
-        reach_by_type = share_reach_by_type(standard)
+    def reach_table(self, standard, tiers, facilities, facility_xy, network, feedback):
+        """The (facility, unit) pairs within the sharing reach of the facility's type, per
+        tier, walked from the unit to the facility: the table of their costs (metres, or
+        seconds in walking time) and, per (tier, facility, unit), the metres walked."""
+        reach_by_type = share_reach_by_type(standard, network.measure)
         codes = [facility.type_code for facility in facilities]
         graph = network.graph
         snap = network.snap_tolerance
         facility_snaps = None if graph is None else snap_points(graph, facility_xy, snap)
         table = ReachTable()
+        metres: Dict[Tuple[str, Any, Any], float] = {}
         for tier in TOP_DOWN:
-            reach = {
-                code: by_tier[tier] for code, by_tier in reach_by_type.items() if tier in by_tier
-            }
-            eligible = np.array([code in reach for code in codes], dtype=bool)
             layer = tiers[tier]
-            unit_xy = layer.points.xy
-            if not reach or not eligible.any() or not len(unit_xy):
-                continue
-            radius = max(reach.values())
-            unit_index, facility_index = pairs_within(unit_xy, facility_xy, radius)
-            keep = eligible[facility_index]
-            unit_index, facility_index = unit_index[keep], facility_index[keep]
-            limit = np.array([reach[codes[i]] for i in facility_index], dtype=float)
-            straight = np.hypot(*(unit_xy[unit_index] - facility_xy[facility_index]).T)
-            keep = straight <= limit
-            unit_index, facility_index, limit = unit_index[keep], facility_index[keep], limit[keep]
-            if graph is None:
-                distance = straight[keep]
-            else:
-                unit_snaps = snap_points(graph, unit_xy, snap)
-                self.report_not_joined(layer, unit_snaps, unit_index, feedback)
-                distance = network_pair_distances(
-                    graph, unit_snaps, facility_snaps, unit_index, facility_index, unit_xy, radius
-                )
-            usable = distance <= limit
-            table.extend(
-                tier,
-                (
-                    (facilities[f].id, layer.ids[u], float(d))
-                    for u, f, d in zip(unit_index[usable], facility_index[usable], distance[usable])
-                ),
+            reach = np.array(
+                [reach_by_type.get(code, {}).get(tier, np.nan) for code in codes], dtype=float
             )
+            if not np.isfinite(reach).any() or not len(layer.points.xy):
+                continue
+            unit_snaps = None if graph is None else snap_points(graph, layer.points.xy, snap)
+            pairs = reach_pairs(
+                graph,
+                network.measure,
+                layer.points.xy,
+                unit_snaps,
+                facility_xy,
+                facility_snaps,
+                reach,
+            )
+            if unit_snaps is not None:
+                self.report_not_joined(layer, unit_snaps, feedback)
+            for u, f, cost, length in zip(
+                pairs.unit_index.tolist(),
+                pairs.facility_index.tolist(),
+                pairs.cost.tolist(),
+                pairs.length.tolist(),
+            ):
+                table.add(tier, facilities[f].id, layer.ids[u], cost)
+                metres[(tier, facilities[f].id, layer.ids[u])] = length
         if facility_snaps is not None:
             not_joined = [
                 facility.id
@@ -896,12 +896,11 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
                         "network and are shared with no other unit: {ids}"
                     ).format(count=len(not_joined), ids=describe_ids(not_joined))
                 )
-        return table
+        return table, metres
 
     @staticmethod
-    def report_not_joined(layer: _TierLayer, snaps, unit_index, feedback) -> None:
-        candidates = np.unique(unit_index)
-        missing = [layer.ids[i] for i in candidates if not snaps.joined[i]]
+    def report_not_joined(layer: _TierLayer, snaps, feedback) -> None:
+        missing = [uid for uid, joined in zip(layer.ids, snaps.joined.tolist()) if not joined]
         if missing:
             feedback.pushWarning(
                 tr(
@@ -1027,10 +1026,16 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
             sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
         return sink_id
 
-    def write_sharing(self, parameters, context, result, facilities, modes) -> str:
+    def write_sharing(self, parameters, context, result, facilities, modes, metres) -> str:
+        """The sharing ledger: ``distance`` the metres of the walk from the unit to the
+        facility, and with walking time ``walk_min`` its minutes (the reach table's cost)."""
         sink, sink_id, fields = self.table_sink(parameters, context, self.SHARING, SHARING_FIELDS)
         by_id = {facility.id: facility for facility in facilities}
+        timed = modes[1] == "walking_time"
         for item in result.allocations:
+            walked = (item.tier, item.facility_id, item.unit_id)
+            distance = metres.get(walked) if item.distance is not None else None
+            minutes = item.distance / 60.0 if timed and item.distance is not None else None
             feature = QgsFeature(fields)
             feature.setAttributes(
                 [
@@ -1041,7 +1046,8 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
                     none_or_text(by_id[item.facility_id].unit_in(item.tier)),
                     str(item.unit_id),
                     int(item.own),
-                    item.distance,
+                    distance,
+                    minutes,
                     item.population,
                     item.share,
                     item.floor_area,
