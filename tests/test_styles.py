@@ -62,6 +62,16 @@ MODEL_INPUTS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def results_loaded_without_a_layer_tree_view(monkeypatch):
+    """QGIS 3.44's handleAlgorithmResults hands ``iface.layerTreeView()`` to C++, and the
+    pytest-qgis ``iface`` answers with a MagicMock there: load the results as ``qgis_process``
+    and scripts do, into the project without a tree view (older QGIS never reads it)."""
+    from processing.gui import Postprocessing
+
+    monkeypatch.setattr(Postprocessing, "iface", None, raising=False)
+
+
 @pytest.fixture
 def project(plugin):
     project = QgsProject.instance()
