@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
-from qgis.core import QgsProcessingFeedback, QgsVectorLayer
+from qgis.core import QgsFeature, QgsGeometry, QgsProcessingFeedback, QgsVectorLayer
 
+from complete_community.processing import compat
 from complete_community.processing.layers import python_value as plain
 
-__all__ = ["Log", "plain", "records"]
+__all__ = ["Log", "memory_layer", "plain", "records"]
 
 
 class Log(QgsProcessingFeedback):
@@ -47,3 +48,23 @@ def records(layer) -> list[dict[str, Any]]:
         layer = QgsVectorLayer(layer, "result", "ogr")
     names = layer.fields().names()
     return [{name: plain(feature[name]) for name in names} for feature in layer.getFeatures()]
+
+
+def memory_layer(
+    geometry: str, fields: Sequence[tuple[str, str]], rows, crs: str, name: str = ""
+) -> QgsVectorLayer:
+    """A memory layer; ``rows`` are (wkt or None, [values]); ``fields`` (name, kind) pairs as
+    ``compat.new_field`` takes them. Field names may be Chinese."""
+    result = QgsVectorLayer(f"{geometry}?crs={crs}", name or geometry.lower(), "memory")
+    provider = result.dataProvider()
+    provider.addAttributes([compat.new_field(field, kind) for field, kind in fields])
+    result.updateFields()
+    features = []
+    for wkt, values in rows:
+        feature = QgsFeature(result.fields())
+        if wkt:
+            feature.setGeometry(QgsGeometry.fromWkt(wkt))
+        feature.setAttributes(list(values))
+        features.append(feature)
+    assert provider.addFeatures(features)[0]
+    return result

@@ -31,10 +31,9 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis_helpers import Log, plain
+from qgis_helpers import Log, memory_layer, plain
 
 from complete_community.i18n import tr
-from complete_community.processing import compat
 from complete_community.processing.algorithms.facility_gap import REASON_TEXT
 from complete_community.scoring.standard import load_standard
 
@@ -104,19 +103,7 @@ def square_wkt(x: float, y: float, half: float = 10.0) -> str:
 
 def layer(geometry: str, fields: Sequence[tuple[str, str]], rows, crs: str = UTM, name: str = ""):
     """A memory layer; ``rows`` are (wkt or None, [values]). Fields may have Chinese names."""
-    result = QgsVectorLayer(f"{geometry}?crs={crs}", name or geometry.lower(), "memory")
-    provider = result.dataProvider()
-    provider.addAttributes([compat.new_field(field, kind) for field, kind in fields])
-    result.updateFields()
-    features = []
-    for wkt, values in rows:
-        feature = QgsFeature(result.fields())
-        if wkt:
-            feature.setGeometry(QgsGeometry.fromWkt(wkt))
-        feature.setAttributes(list(values))
-        features.append(feature)
-    assert provider.addFeatures(features)[0]
-    return result
+    return memory_layer(geometry, fields, rows, crs, name)
 
 
 def units_layer(units, kind: str = "point", population=None, crs: str = UTM):

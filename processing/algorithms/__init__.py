@@ -8,6 +8,7 @@ from .export_workbook import ExportWorkbookAlgorithm
 from .facility_gap import FacilityGapAlgorithm
 from .plan_scenario import PlanScenarioAlgorithm
 from .rubric_score import RubricScoreAlgorithm
+from .suggest_sites import SuggestSitesAlgorithm
 from .tiered_provision import TieredProvisionAlgorithm
 
 ALGORITHM_CLASSES: list = [
@@ -18,4 +19,5 @@ ALGORITHM_CLASSES: list = [
     ExportWorkbookAlgorithm,
     PlanScenarioAlgorithm,
     ExportAtlasAlgorithm,
+    SuggestSitesAlgorithm,
 ]

@@ -124,6 +124,25 @@ class FacilityGapAlgorithm(BaseAlgorithm):
     SUMMARY = "SUMMARY"
 
     def initAlgorithm(self, config=None) -> None:
+        self.add_gap_inputs()
+        self.add_parameter(
+            QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Units with facility gaps")),
+            tr("The units with dist_T, ok_T per facility type T, gaps and n_gaps."),
+        )
+        self.add_parameter(
+            QgsProcessingParameterFeatureSink(
+                self.SUMMARY, tr("Coverage by facility type"), compat.ProcessingSourceType.Vector
+            ),
+            tr("One row per facility type: facilities, units and population covered."),
+        )
+        self.addOutput(QgsProcessingOutputNumber("UNITS_WITH_GAPS", tr("Units with gaps")))
+        self.addOutput(QgsProcessingOutputNumber("UNITS_TOTAL", tr("Units analysed")))
+        self.addOutput(QgsProcessingOutputString("DISTANCE_MODE", tr("Distance mode")))
+        self.addOutput(QgsProcessingOutputString("MEASURE", tr("Measure")))
+
+    def add_gap_inputs(self) -> None:
+        """The inputs of the gap analysis (``UNITS`` … ``TOPOLOGY_TOLERANCE``), declared once for
+        every algorithm that starts from it (``planscenario``, ``suggestsites``)."""
         areas_or_points = [
             compat.ProcessingSourceType.VectorPolygon,
             compat.ProcessingSourceType.VectorPoint,
@@ -182,20 +201,6 @@ class FacilityGapAlgorithm(BaseAlgorithm):
             ),
             tr("Distances beyond this are not searched and come out NULL."),
         )
-        self.add_parameter(
-            QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Units with facility gaps")),
-            tr("The units with dist_T, ok_T per facility type T, gaps and n_gaps."),
-        )
-        self.add_parameter(
-            QgsProcessingParameterFeatureSink(
-                self.SUMMARY, tr("Coverage by facility type"), compat.ProcessingSourceType.Vector
-            ),
-            tr("One row per facility type: facilities, units and population covered."),
-        )
-        self.addOutput(QgsProcessingOutputNumber("UNITS_WITH_GAPS", tr("Units with gaps")))
-        self.addOutput(QgsProcessingOutputNumber("UNITS_TOTAL", tr("Units analysed")))
-        self.addOutput(QgsProcessingOutputString("DISTANCE_MODE", tr("Distance mode")))
-        self.addOutput(QgsProcessingOutputString("MEASURE", tr("Measure")))
 
     # ---------------------------------------------------------------------------------
 

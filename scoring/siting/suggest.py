@@ -133,7 +133,7 @@ def suggest_sites(
     Raises :class:`DataError` for a request that cannot be answered (bad numbers, duplicate
     candidate ids, no candidate within reach of anyone not yet served).
     """
-    _check_request(request)
+    check_request(request)
     kind = request.facility_type
     code, radius = str(kind.code), float(kind.radius_m)
     gap = analyse_gaps(
@@ -154,7 +154,7 @@ def suggest_sites(
     unit_xy = np.asarray(units.xy, dtype=np.float64).reshape(-1, 2)
     if callable(candidates):
         candidates = candidates(unit_xy[demand], radius)
-    _check_candidate_ids(candidates.ids)
+    check_candidate_ids(candidates.ids)
     cand_xy = np.asarray(candidates.xy, dtype=np.float64).reshape(-1, 2)
     cand_snaps = None
     joined = np.isfinite(cand_xy).all(axis=1)
@@ -286,7 +286,8 @@ def _weights(units: PointSet, n: int):
     return np.where(np.isfinite(population), population, 0.0), WEIGHT_POPULATION
 
 
-def _check_request(request: SiteRequest) -> None:
+def check_request(request: SiteRequest) -> None:
+    """Refuse a request that cannot be answered, naming the value (before any work)."""
     if request.target_share is not None:
         share = float(request.target_share)
         if not (0.0 < share <= 1.0):
@@ -309,7 +310,8 @@ def _check_request(request: SiteRequest) -> None:
         )
 
 
-def _check_candidate_ids(ids: Sequence[Any]) -> None:
+def check_candidate_ids(ids: Sequence[Any]) -> None:
+    """Refuse two candidates with one id: results, outputs and plan projects name sites by it."""
     seen = set()
     for value in ids:
         key = "" if value is None else str(value)
