@@ -20,7 +20,6 @@ from qgis.core import (
     QgsGeometry,
     QgsPointXY,
     QgsProcessingException,
-    QgsWkbTypes,
 )
 
 from ..i18n import tr
@@ -387,7 +386,7 @@ class SiteReport:
                     copied.append(index)
         for name, kind in SITE_FIELDS:
             fields.append(compat.new_field(name, kind))
-        wkb = QgsWkbTypes.Type.Point if candidates.proposed else candidates.wkb_type
+        wkb = compat.WkbType.Point if candidates.proposed else candidates.wkb_type
         sink, sink_id = alg.parameterAsSink(
             self.parameters, alg.OUTPUT, self.context, fields, wkb, out_crs
         )

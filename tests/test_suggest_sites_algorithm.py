@@ -401,10 +401,12 @@ def test_output_file_paths_with_chinese_names(plugin, tmp_path):
 
 def test_batch_rows_one_type_each(plugin):
     """Batch mode runs one row per facility type; each row's answer is its own."""
-    from qgis.core import QgsApplication, QgsProcessingAlgorithm
+    from qgis.core import QgsApplication
+
+    from complete_community.processing import compat
 
     algorithm = QgsApplication.processingRegistry().algorithmById(ALGORITHM)
-    assert algorithm.flags() & QgsProcessingAlgorithm.FlagSupportsBatch
+    assert algorithm.flags() & compat.ProcessingAlgorithmFlag.SupportsBatch
     kinds = facilities((("kindergarten", 0), ("菜市场", 1650)))
     answers = {
         code: run(FACILITIES=kinds, FACILITY_TYPE=code)["POP_GAINED"]

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from qgis.core import (
-    QgsProcessing,
     QgsProcessingException,
     QgsProcessingMultiStepFeedback,
     QgsProcessingOutputBoolean,
@@ -29,6 +28,7 @@ from qgis.core import (
 from ...i18n import tr
 from ...scoring.errors import Cancelled
 from ...scoring.siting import SiteRequest, check_request, suggest_sites
+from .. import compat
 from ..feedback import DomainFeedback
 from ..plan_inputs import add_plan_store_parameter
 from ..siting_inputs import CandidatesRead, proposed_candidates, read_candidate_layer, site_lines
@@ -73,8 +73,8 @@ class SuggestSitesAlgorithm(FacilityGapAlgorithm):
                 self.CANDIDATES,
                 tr("Candidate sites"),
                 [
-                    QgsProcessing.SourceType.TypeVectorPoint,
-                    QgsProcessing.SourceType.TypeVectorPolygon,
+                    compat.ProcessingSourceType.VectorPoint,
+                    compat.ProcessingSourceType.VectorPolygon,
                 ],
                 optional=True,
             ),
@@ -94,11 +94,23 @@ class SuggestSitesAlgorithm(FacilityGapAlgorithm):
             tr("Field naming each candidate (unique); the feature id when empty."),
         )
         self.add_parameter(
-            number(self.SITES, tr("Number of new sites"), number.Type.Integer, 1, minValue=0),
+            number(
+                self.SITES,
+                tr("Number of new sites"),
+                compat.ProcessingNumberParameterType.Integer,
+                1,
+                minValue=0,
+            ),
             tr("How many sites to choose (maximal coverage). Ignored with a target share."),
         )
         self.add_parameter(
-            number(self.TARGET_SHARE, tr("Target share covered"), number.Type.Double, None, True),
+            number(
+                self.TARGET_SHARE,
+                tr("Target share covered"),
+                compat.ProcessingNumberParameterType.Double,
+                None,
+                True,
+            ),
             tr(
                 "Instead of a number of sites: the fewest sites that bring the type's coverage "
                 "to this share of all residents (e.g. 0.9). Compounds no candidate reaches are "
@@ -107,7 +119,11 @@ class SuggestSitesAlgorithm(FacilityGapAlgorithm):
         )
         self.add_parameter(
             number(
-                self.TIME_LIMIT, tr("Time limit (seconds)"), number.Type.Double, 60.0, minValue=0.0
+                self.TIME_LIMIT,
+                tr("Time limit (seconds)"),
+                compat.ProcessingNumberParameterType.Double,
+                60.0,
+                minValue=0.0,
             ),
             tr(
                 "How long the exact solver may search for the proven best answer (all of the "
@@ -119,7 +135,7 @@ class SuggestSitesAlgorithm(FacilityGapAlgorithm):
             number(
                 self.CANDIDATE_SPACING,
                 tr("Candidate spacing (metres)"),
-                number.Type.Double,
+                compat.ProcessingNumberParameterType.Double,
                 100.0,
                 minValue=1.0,
             ),
@@ -146,7 +162,7 @@ class SuggestSitesAlgorithm(FacilityGapAlgorithm):
             number(
                 self.CURVE_SITES,
                 tr("Coverage curve up to (sites)"),
-                number.Type.Integer,
+                compat.ProcessingNumberParameterType.Integer,
                 0,
                 minValue=0,
             ),
@@ -190,7 +206,7 @@ class SuggestSitesAlgorithm(FacilityGapAlgorithm):
         )
         self.add_parameter(
             QgsProcessingParameterFeatureSink(
-                self.CURVE, tr("Coverage curve"), QgsProcessing.SourceType.TypeVector
+                self.CURVE, tr("Coverage curve"), compat.ProcessingSourceType.Vector
             ),
             tr(
                 "People covered with k = 0, 1 … K new sites, and whether each figure is proven "
