@@ -149,7 +149,12 @@ def test_harness_writes_a_results_row(tmp_path):
         assert {"line_kinds", "read_dem", "walking_costs"} <= set(timed["stages"]), key
         assert timed["rerun"]["graph_reused"], key
     assert row["algorithms"]["facility_gap_time"]["search_calls"] == 36
+    # Site suggestion ran on generated candidates and answered, proven (XS is small).
+    sites = row["algorithms"]["suggest_sites"]
+    assert {"gap", "coverage", "solve", "write_sites"} <= set(sites["stages"])
+    assert sites["outputs"]["OPTIMAL"] == "True" and float(sites["outputs"]["POP_GAINED"]) > 0
     markdown = (tmp_path / "results" / "RESULTS.md").read_text(encoding="utf-8")
     assert "| XS |" in markdown and "## Re-running in one QGIS session" in markdown
     assert "rubricscore" in markdown  # the chain's steps not yet measured are named
     assert "## Walking time beside distance" in markdown
+    assert "## Site suggestion" in markdown
