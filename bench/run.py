@@ -479,8 +479,8 @@ ALGORITHMS: Tuple[BenchAlgorithm, ...] = (
         probes=(
             Probe(f"{_GAP_ADAPTER}:read_points", ("read_units", "read_facilities")),
             Probe(f"{_SITING_INPUTS}:read_points", ("read_candidates",)),
-            Probe(f"{_BASE}:read_lines", ("read_network",)),
-            Probe(f"{_BASE}:build_graph", ("build_graph",)),
+            Probe(f"{_NETWORK}:read_lines", ("read_network",)),
+            Probe(f"{_NETWORK}:build_graph", ("build_graph",)),
             Probe(f"{_SUGGEST}:analyse_gaps", ("gap",)),
             Probe(f"{_SUGGEST}:snap_points", ("snap_candidates",)),
             Probe(f"{_SUGGEST}:coverage_pairs", ("coverage",)),

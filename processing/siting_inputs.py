@@ -24,6 +24,7 @@ from ..scoring.siting import CandidateSet, check_candidate_ids
 from ..scoring.siting.candidates import propose_sites
 from . import compat
 from .layers import describe_ids, measured_geometry, read_lines, read_points, transform_to
+from .network_inputs import NETWORK
 
 #: OSM ``highway`` values no site is proposed on: roads people may not walk along (motorways,
 #: expressways) and lines that are not roads yet (construction, proposed) or not for people.
@@ -143,7 +144,7 @@ def exclusion_expression(network, user_expression: str) -> str:
 
 def site_lines(algorithm, network, crs, user_expression: str, context, feedback):
     """The network's lines that may carry a proposed site, as arrays in the measuring CRS."""
-    label = algorithm.label(network, algorithm.NETWORK)
+    label = algorithm.label(network, NETWORK)
     expression = exclusion_expression(network, user_expression)
     request = QgsFeatureRequest()
     if expression:
@@ -184,7 +185,7 @@ def site_lines(algorithm, network, crs, user_expression: str, context, feedback)
     transform = transform_to(network, crs, label, context, feedback)
     lines = read_lines(QgsProcessingFeatureSource(layer, context), transform, feedback)
     del layer
-    return lines
+    return lines.parts
 
 
 def proposed_candidates(graph, lines, spacing: float, feedback) -> CandidatesRead:

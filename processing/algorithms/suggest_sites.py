@@ -30,6 +30,7 @@ from ...scoring.errors import Cancelled
 from ...scoring.siting import SiteRequest, check_request, suggest_sites
 from .. import compat
 from ..feedback import DomainFeedback
+from ..network_inputs import NETWORK
 from ..plan_inputs import add_plan_store_parameter
 from ..siting_inputs import CandidatesRead, proposed_candidates, read_candidate_layer, site_lines
 from ..siting_outputs import SiteReport
@@ -148,7 +149,7 @@ class SuggestSitesAlgorithm(FacilityGapAlgorithm):
             QgsProcessingParameterExpression(
                 self.CANDIDATE_EXCLUDE,
                 tr("Lines without sites"),
-                parentLayerParameterName=self.NETWORK,
+                parentLayerParameterName=NETWORK,
                 optional=True,
             ),
             tr(
@@ -242,8 +243,8 @@ class SuggestSitesAlgorithm(FacilityGapAlgorithm):
             inputs.unit_set(),
             inputs.facility_set(),
             request,
-            inputs.graph,
-            self.parameterAsDouble(parameters, self.SNAP_TOLERANCE, context),
+            inputs.network.graph,
+            inputs.network.snap_tolerance,
             self.parameterAsDouble(parameters, self.MAX_DISTANCE, context),
             candidates.domain_input(),
             feedback=DomainFeedback(steps),
@@ -308,7 +309,7 @@ class SuggestSitesAlgorithm(FacilityGapAlgorithm):
                 context,
                 feedback,
             )
-        if inputs.graph is None:
+        if inputs.network.graph is None:
             raise QgsProcessingException(
                 tr(
                     "Without a candidate layer, sites are proposed along the walking network: "
@@ -317,11 +318,11 @@ class SuggestSitesAlgorithm(FacilityGapAlgorithm):
             )
         lines = site_lines(
             self,
-            self.parameterAsSource(parameters, self.NETWORK, context),
+            self.parameterAsSource(parameters, NETWORK, context),
             inputs.crs,
             self.parameterAsExpression(parameters, self.CANDIDATE_EXCLUDE, context),
             context,
             feedback,
         )
         spacing = self.parameterAsDouble(parameters, self.CANDIDATE_SPACING, context)
-        return proposed_candidates(inputs.graph, lines, spacing, feedback)
+        return proposed_candidates(inputs.network.graph, lines, spacing, feedback)
