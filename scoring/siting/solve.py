@@ -41,6 +41,10 @@ FALLBACK_NO_SOLVER = "no_solver"
 FALLBACK_TIME_LIMIT = "time_limit"
 FALLBACK_SOLVER_FAILED = "solver_failed"
 
+#: Below this many seconds left, the solver is not started (building the programme alone
+#: takes longer on a city's instance).
+MIN_SOLVE_SECONDS = 0.05
+
 
 class Budget:
     """Seconds left for the exact solver across one run (the main answer, then the curve)."""
@@ -163,6 +167,10 @@ class Solver:
             return self._answer(
                 greedy_sites, False, greedy.bound, METHOD_GREEDY, FALLBACK_NO_SOLVER
             )
+        if self.budget.remaining() < MIN_SOLVE_SECONDS:  # the time is spent: not worth a start
+            return self._answer(
+                greedy_sites, False, greedy.bound, METHOD_GREEDY, FALLBACK_TIME_LIMIT
+            )
         reduced = self.undominated
         run = exact_max_coverage(reduced.reduced, k, self.budget.remaining())
         exact_sites = tuple(reduced.to_original(run.sites))
@@ -237,6 +245,8 @@ class Solver:
         if count > lower:
             if not self.exact_available:
                 fallback = FALLBACK_NO_SOLVER
+            elif self.budget.remaining() < MIN_SOLVE_SECONDS:
+                fallback = FALLBACK_TIME_LIMIT
             else:
                 run = exact_fewest_sites(self.undominated.reduced, need, self.budget.remaining())
                 exact_sites = tuple(self.undominated.to_original(run.sites))
