@@ -3791,5 +3791,33 @@
       <source>Candidate id '{id}' appears more than once; every candidate needs its own id</source>
       <translation>备选点位编号“{id}”出现了不止一次；每个备选点位须有唯一编号</translation>
     </message>
+    <message>
+      <source>{metres} m</source>
+      <translation>{metres} 米</translation>
+    </message>
+    <message>
+      <source>{minutes} min walk</source>
+      <translation>步行 {minutes} 分钟</translation>
+    </message>
+    <message>
+      <source>{count} candidates, {reaching} of them within {reach} of a compound not served; {idle} reach nobody new.</source>
+      <translation>{count} 个备选点位，其中 {reaching} 个在未覆盖小区的 {reach} 范围内；{idle} 个不能新覆盖任何人。</translation>
+    </message>
+    <message>
+      <source>unreachable: no candidate site within {reach}</source>
+      <translation>无法服务：{reach} 范围内没有备选点位</translation>
+    </message>
+    <message>
+      <source>Suggested by site suggestion on {date}: newly serves {people} residents in {units} compounds within {reach}.</source>
+      <translation>由选址建议于 {date} 生成：在 {reach} 范围内新服务 {units} 个小区的 {people} 名居民。</translation>
+    </message>
+    <message>
+      <source>Facility type {code} ({name}): a site serves the compounds within {reach}.</source>
+      <translation>设施类型 {code}（{name}）：一个点位服务 {reach} 范围内的小区。</translation>
+    </message>
+    <message>
+      <source>No candidate site is within {minutes} min walk of a compound without {type}: there is nothing to choose from ({candidates} candidates, {joined} of them on the walking network, {demands} compounds not served)</source>
+      <translation>没有备选点位在缺少 {type} 的小区步行 {minutes} 分钟范围内：无从选址（{candidates} 个备选点位，其中 {joined} 个接入步行网络；{demands} 个小区未覆盖）</translation>
+    </message>
   </context>
 </TS>

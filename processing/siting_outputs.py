@@ -57,9 +57,11 @@ UNIT_FIELDS = (
     ("status_text", "string"),
     ("site_rank", "int"),
     ("site_id", "string"),
-    ("dist_before", "double"),
-    ("dist_site", "double"),
+    ("distance_before", "double"),
+    ("distance_site", "double"),
 )
+#: Added in walking time: the minutes of those two walks.
+UNIT_TIME_FIELDS = (("minutes_before", "double"), ("minutes_site", "double"))
 CURVE_FIELDS = (
     ("k", "int"),
     ("pop_covered", "double"),
@@ -74,6 +76,14 @@ CURVE_FIELDS = (
 
 def _people(value: float) -> str:
     return f"{value:,.0f}"
+
+
+def reach_text(suggestion: Suggestion) -> str:
+    """How far a site serves, as messages say it: "300 m" or "5 min walk"."""
+    if suggestion.measure.time:
+        minutes = suggestion.measure.minutes(suggestion.limit)
+        return tr("{minutes} min walk").format(minutes=f"{minutes:g}")
+    return tr("{metres} m").format(metres=f"{suggestion.limit:g}")
 
 
 def _share(value: float) -> str:
@@ -164,12 +174,12 @@ class SiteReport:
             ),
             lambda site: tr(
                 "Suggested by site suggestion on {date}: newly serves {people} residents in "
-                "{units} compounds within {radius} m."
+                "{units} compounds within {reach}."
             ).format(
                 date=today,
                 people=_people(site.gained),
                 units=site.gained_units,
-                radius=f"{self.kind.radius_m:g}",
+                reach=reach_text(suggestion),
             ),
         )
         fresh = [project for project in projects if self.store.project(project.id) is None]
@@ -219,8 +229,8 @@ class SiteReport:
         kind = self.kind
         satisfiers = self.standard.satisfiers(kind.code)[1:]
         info(
-            tr("Facility type {code} ({name}), radius {radius} m.").format(
-                code=kind.code, name=kind.name_zh, radius=f"{kind.radius_m:g}"
+            tr("Facility type {code} ({name}): a site serves the compounds within {reach}.").format(
+                code=kind.code, name=kind.name_zh, reach=reach_text(suggestion)
             )
             + (
                 " "
@@ -258,12 +268,12 @@ class SiteReport:
         idle = [ids[i] for i in np.flatnonzero(joined & ~suggestion.candidate_reaches)]
         info(
             tr(
-                "{count} candidates, {reaching} of them within {radius} m of a compound not "
+                "{count} candidates, {reaching} of them within {reach} of a compound not "
                 "served; {idle} reach nobody new."
             ).format(
                 count=len(ids),
                 reaching=int(np.count_nonzero(suggestion.candidate_reaches)),
-                radius=f"{kind.radius_m:g}",
+                reach=reach_text(suggestion),
                 idle=len(idle),
             )
         )
@@ -423,7 +433,8 @@ class SiteReport:
 
     def write_units(self, suggestion: Suggestion, inputs) -> str:
         alg = self.algorithm
-        added = [compat.new_field(name, kind) for name, kind in UNIT_FIELDS]
+        specs = UNIT_FIELDS + (UNIT_TIME_FIELDS if suggestion.measure.time else ())
+        added = [compat.new_field(name, kind) for name, kind in specs]
         keep = alg.kept_input_fields(inputs.units, {field.name() for field in added}, self.feedback)
         fields = QgsFields()
         for index in keep:
@@ -441,7 +452,7 @@ class SiteReport:
         if sink is None:
             raise QgsProcessingException(alg.invalidSinkError(self.parameters, alg.UNITS_OUTPUT))
         rows = iter(self._unit_rows(suggestion))
-        no_location = [None, tr("no usable geometry"), 0, None, None, None]
+        no_location = [None, tr("no usable geometry"), 0] + [None] * (len(specs) - 3)
         batch = []
         for feature, located in zip(inputs.unit_points.features, inputs.located.tolist()):
             attributes = feature.attributes()
@@ -459,12 +470,11 @@ class SiteReport:
         return sink_id
 
     def _unit_rows(self, suggestion: Suggestion) -> List[list]:
-        radius = f"{self.kind.radius_m:g}"
         words = {
             STATUS_COVERED_BEFORE: tr("covered before"),
             STATUS_NOT_COVERED: tr("still not covered"),
-            STATUS_UNREACHABLE: tr("unreachable: no candidate site within {radius} m").format(
-                radius=radius
+            STATUS_UNREACHABLE: tr("unreachable: no candidate site within {reach}").format(
+                reach=reach_text(suggestion)
             ),
         }
         not_joined = tr("unreachable: not joined to the walking network")
@@ -474,7 +484,9 @@ class SiteReport:
             for rank, site in site_of_rank.items()
         }
         reasons = suggestion.gap.reason
-        distance_before = suggestion.gap.distance[suggestion.code]
+        code, timed = suggestion.code, suggestion.measure.time
+        distance_before = suggestion.gap.distance[code]
+        minutes_before = suggestion.gap.time.get(code) if timed else None
         rows = []
         for unit, status in enumerate(suggestion.status.tolist()):
             rank = int(suggestion.site_rank[unit])
@@ -491,8 +503,16 @@ class SiteReport:
                     rank,
                     str(site_of_rank[rank].candidate_id) if rank else None,
                     _metres(distance_before[unit]),
-                    _metres(suggestion.site_distance[unit]),
+                    _metres(suggestion.site_metres[unit]),
                 ]
+                + (
+                    [
+                        _minutes(minutes_before[unit]),
+                        _minutes(suggestion.measure.minutes(suggestion.site_cost[unit])),
+                    ]
+                    if timed
+                    else []
+                )
             )
         return rows
 
@@ -529,6 +549,10 @@ class SiteReport:
 
 def _metres(value: float) -> Optional[float]:
     return None if value != value else round(float(value), 1)
+
+
+def _minutes(value: float) -> Optional[float]:
+    return None if value != value else round(float(value), 2)
 
 
 def _finite(value: float) -> Optional[float]:

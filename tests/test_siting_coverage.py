@@ -1,9 +1,10 @@
 """Who each candidate would serve, and candidates proposed along lines — without QGIS.
 
-The grouped bounded searches of :func:`coverage_pairs` (candidates more than two radii apart
-share one search) are compared with one search per candidate, on a random street grid, with
-scipy and with scipy hidden; the proposed points are checked against positions worked out by
-hand.
+The grouped bounded searches behind :func:`coverage_pairs` (points more than two reaches
+apart share one search) are compared with one search per candidate, on a random street grid,
+with scipy and with scipy hidden; walking time on a sloping street is checked by hand (the
+compound walks to the site, so downhill sites reach farther); the proposed points are checked
+against positions worked out by hand.
 """
 
 from __future__ import annotations
@@ -13,7 +14,14 @@ import sys
 import numpy as np
 import pytest
 
-from complete_community.scoring.network import build_graph, nearest_distances, snap_points
+from complete_community.scoring.gap import FacilitySet, PointSet
+from complete_community.scoring.network import (
+    build_graph,
+    nearest_distances,
+    snap_points,
+    walking_time,
+)
+from complete_community.scoring.siting import CandidateSet, SiteRequest, suggest_sites
 from complete_community.scoring.siting.candidates import points_along_lines, propose_sites
 from complete_community.scoring.siting.coverage import coverage_pairs
 
@@ -54,9 +62,7 @@ def test_grouped_searches_find_the_pairs_one_search_per_candidate_finds(engine):
             expected[(int(d), c)] = float(one[d])
     found = {
         (d, c): value
-        for d, c, value in zip(
-            pairs.demand.tolist(), pairs.candidate.tolist(), pairs.distance.tolist()
-        )
+        for d, c, value in zip(pairs.demand.tolist(), pairs.candidate.tolist(), pairs.cost.tolist())
     }
     assert set(found) == set(expected) and len(found) > 50
     for key, value in expected.items():
@@ -71,7 +77,7 @@ def test_without_a_network_pairs_are_straight_line(engine):
     candidate_xy = np.array([[0.0, 100.0], [1000.0, 0.0]])
     pairs = coverage_pairs(demand_xy, candidate_xy, 300.0)
     assert list(zip(pairs.demand.tolist(), pairs.candidate.tolist())) == [(0, 0), (1, 0)]
-    assert pairs.distance.tolist() == pytest.approx([100.0, np.hypot(200.0, 100.0)])
+    assert pairs.cost.tolist() == pytest.approx([100.0, np.hypot(200.0, 100.0)])
 
 
 def test_points_spread_evenly_along_each_line():
@@ -93,3 +99,41 @@ def test_proposed_sites_lie_on_the_network_near_the_demand():
     # (450, 20): 350, 450 and 550.
     assert sites.xy[:, 0].tolist() == pytest.approx([350.0, 450.0, 550.0])
     assert np.all(sites.snaps.joined) and sites.snaps.connector == pytest.approx(0.0)
+
+
+class _Type:
+    """A facility type as the domain reads it: 300 m, no walking minutes of its own."""
+
+    code = "kindergarten"
+    radius_m = 300.0
+    walk_minutes = None
+
+
+def test_in_walking_time_the_compound_walks_downhill_to_the_site():
+    """One street from x = 0 up to x = 400: walking up costs 1 s/m, down 0.5 s/m, connectors
+    1 s/m; the limit is 300 s (300 m at 1 m/s on the flat). Compounds 10 m off the street at
+    x = 50, 350 and 380; the site T at x = 0, at the bottom:
+
+    - A (50) walks down 50 m: 10 + 25 = 35 s; B (350): 10 + 175 = 185 s; D (380): 200 s.
+    - Measured the wrong way (from T up to D) D would be 10 + 380 = 390 s, beyond the limit;
+      in metres B and D (360 m, 390 m) are beyond 300 m too.
+    """
+    graph = build_graph([np.array([[0.0, 0.0], [400.0, 0.0]])])
+    timed = graph.with_directed_cost(np.array([400.0]), np.array([200.0]), connector_rate=1.0)
+    units = PointSet(
+        ids=["A", "B", "D"],
+        xy=np.array([[50.0, 10.0], [350.0, 10.0], [380.0, 10.0]]),
+        population=np.array([100.0, 200.0, 300.0]),
+    )
+    nobody = FacilitySet(xy=np.zeros((0, 2)), type_code=[])
+    site = CandidateSet(xy=np.array([[0.0, 0.0]]), ids=["T"])
+    request = SiteRequest(facility_type=_Type(), sites=1)
+    by_time = suggest_sites(
+        units, nobody, request, timed, 50.0, 2000.0, site, None, walking_time(1.0)
+    )
+    assert by_time.answer.value == 600.0
+    assert by_time.site_cost.tolist() == pytest.approx([35.0, 185.0, 200.0])
+    assert by_time.site_metres.tolist() == pytest.approx([60.0, 360.0, 390.0])
+    by_metres = suggest_sites(units, nobody, request, graph, 50.0, 2000.0, site)
+    assert by_metres.answer.value == 100.0
+    assert by_metres.status.tolist() == ["newly_covered", "unreachable", "unreachable"]

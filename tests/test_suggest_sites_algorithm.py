@@ -137,10 +137,10 @@ def test_two_sites_cover_the_hand_worked_compounds(plugin):
         "U5": "newly_covered",
         "U6": "unreachable",
     }
-    assert units["U1"]["dist_before"] == pytest.approx(120.0)
+    assert units["U1"]["distance_before"] == pytest.approx(120.0)
     assert (units["U4"]["site_id"], units["U4"]["site_rank"]) == ("C2", 1)
-    assert units["U4"]["dist_site"] == pytest.approx(160.0)
-    assert units["U2"]["dist_site"] == pytest.approx(110.0)
+    assert units["U4"]["distance_site"] == pytest.approx(160.0)
+    assert units["U2"]["distance_site"] == pytest.approx(110.0)
     assert result["SHARE_BEFORE"] == pytest.approx(500 / TOTAL)
     assert result["SHARE_AFTER"] == pytest.approx(2400 / TOTAL)
 

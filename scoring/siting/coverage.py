@@ -1,10 +1,11 @@
-"""Who each candidate site would serve: the (compound, candidate) pairs within the radius.
+"""Who each candidate site would serve: the (compound, candidate) pairs within the coverage
+limit, in metres or in walking time.
 
-The walking distances come from the network engine's bounded searches
-(:func:`..network.reach.network_pair_distances`): a straight-line pass finds the pairs that
-could be within reach (walking is never shorter than the straight line), then candidates far
-enough apart share one multi-source search cut off at the radius. Only pairs within reach are
-ever carried — never a compounds × candidates matrix.
+The walks come from the network engine's pair search (:func:`..network.reach.reach_pairs`):
+a straight-line pass finds the pairs that could be within reach (as far as the fastest walk
+could go), then bounded searches measure them, points more than two reaches apart sharing
+one search. The compound walks to the site (DESIGN §4b), whichever side shares the searches.
+Only pairs within reach are ever carried — never a compounds × candidates matrix.
 """
 
 from __future__ import annotations
@@ -14,41 +15,54 @@ from typing import Optional
 
 import numpy as np
 
-from ..network import Snaps, WalkingGraph
-from ..network.reach import network_pair_distances, pairs_within
+from ..network import DISTANCE, Measure, Snaps, WalkingGraph, reach_pairs
+from ..network.reach import GROUP_FACILITIES, GROUP_UNITS
 
 
 @dataclass(frozen=True, eq=False)
 class CoveragePairs:
-    """Demand ``demand[p]`` is within reach of candidate ``candidate[p]``, ``distance[p]`` away
-    (metres walked, or straight-line metres without a network)."""
+    """Demand ``demand[p]`` reaches candidate ``candidate[p]`` at ``cost[p]`` (metres, or
+    seconds of walking) along a route of ``metres[p]``. Sorted by candidate, then demand."""
 
     demand: np.ndarray
     candidate: np.ndarray
-    distance: np.ndarray
+    cost: np.ndarray
+    metres: np.ndarray
 
 
 def coverage_pairs(
     demand_xy: np.ndarray,
     candidate_xy: np.ndarray,
-    radius: float,
+    limit: float,
     graph: Optional[WalkingGraph] = None,
     demand_snaps: Optional[Snaps] = None,
     candidate_snaps: Optional[Snaps] = None,
+    measure: Measure = DISTANCE,
 ) -> CoveragePairs:
-    """Every (demand, candidate) pair within ``radius``: walking on ``graph`` with the points'
-    snaps, straight-line without a graph. Pairs are sorted by candidate, then demand."""
-    radius = float(radius)
-    candidate, demand = pairs_within(candidate_xy, demand_xy, radius)
-    if graph is None:
-        distance = np.hypot(*(candidate_xy[candidate] - demand_xy[demand]).T)
-    else:
-        if demand_snaps is None or candidate_snaps is None:
-            raise ValueError("walking coverage needs the snaps of demands and candidates")
-        distance = network_pair_distances(
-            graph, candidate_snaps, demand_snaps, candidate, demand, candidate_xy, radius
-        )
-    keep = distance <= radius
-    candidate, demand, distance = candidate[keep], demand[keep], distance[keep]
-    order = np.lexsort((demand, candidate))
-    return CoveragePairs(demand[order], candidate[order], distance[order])
+    """Every (demand, candidate) pair whose walk from the demand to the candidate costs at
+    most ``limit``: on ``graph`` with the points' snaps, straight (and flat) without one.
+
+    The side with fewer points shares the searches: a few candidates among many compounds
+    (a parcel list), or a few compounds among many candidates (sites proposed every 50 m).
+    """
+    if graph is not None and (demand_snaps is None or candidate_snaps is None):
+        raise ValueError("walking coverage needs the snaps of demands and candidates")
+    n_candidates = np.asarray(candidate_xy).reshape(-1, 2).shape[0]
+    group = GROUP_FACILITIES if n_candidates < len(demand_xy) else GROUP_UNITS
+    found = reach_pairs(
+        graph,
+        measure,
+        np.asarray(demand_xy, dtype=np.float64).reshape(-1, 2),
+        demand_snaps,
+        np.asarray(candidate_xy, dtype=np.float64).reshape(-1, 2),
+        candidate_snaps,
+        np.full(n_candidates, float(limit)),
+        group=group,
+    )
+    order = np.lexsort((found.unit_index, found.facility_index))
+    return CoveragePairs(
+        demand=found.unit_index[order],
+        candidate=found.facility_index[order],
+        cost=found.cost[order],
+        metres=found.length[order],
+    )

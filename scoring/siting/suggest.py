@@ -16,7 +16,8 @@ import numpy as np
 
 from ..errors import N_, Cancelled, DataError
 from ..gap import FacilitySet, FacilityTypeRadius, GapResult, PointSet, Progress, analyse_gaps
-from ..network import Snaps, WalkingGraph, on_island, snap_points
+from ..network import DISTANCE, Measure, Snaps, WalkingGraph, on_island, snap_points
+from ..network.reach import metres_per_cost
 from .coverage import coverage_pairs
 from .instance import CoverageInstance
 from .solve import METHOD_GREEDY, Answer, CurvePoint, RankedSite, Solver
@@ -85,6 +86,9 @@ class Suggestion:
 
     code: str
     radius_m: float
+    #: What a walk is measured in, and the cost within which a site serves a compound.
+    measure: Measure
+    limit: float
     weight_kind: str
     gap: GapResult
     candidates: CandidateSet
@@ -96,7 +100,8 @@ class Suggestion:
     curve: List[CurvePoint]
     status: np.ndarray
     site_rank: np.ndarray
-    site_distance: np.ndarray
+    site_cost: np.ndarray
+    site_metres: np.ndarray
     weight: np.ndarray
     total: float
     covered_before: float
@@ -127,8 +132,13 @@ def suggest_sites(
     max_distance: float,
     candidates: Union[CandidateSet, Proposer],
     feedback: Optional[Progress] = None,
+    measure: Measure = DISTANCE,
 ) -> Suggestion:
     """Choose sites for ``request.facility_type``; see the module docstring.
+
+    ``measure`` is metres or walking time (then ``graph`` carries walking-time costs, as
+    :func:`..gap.analyse_gaps` takes it): a site serves the compounds whose walk to it is
+    within the type's coverage limit, the same limit the gap analysis judges coverage by.
 
     Raises :class:`DataError` for a request that cannot be answered (bad numbers, duplicate
     candidate ids, no candidate within reach of anyone not yet served).
@@ -144,7 +154,9 @@ def suggest_sites(
         snap_tolerance,
         max_distance,
         satisfied_by={code: tuple(request.satisfiers)},
+        measure=measure,
     )
+    limit = measure.coverage_limit(radius, getattr(kind, "walk_minutes", None))
     _check_cancelled(feedback)
     weight, weight_kind = _weights(units, len(gap.unit_ids))
     covered = gap.ok[code] == 1
@@ -152,8 +164,9 @@ def suggest_sites(
     if graph is not None:
         demand = demand[gap.unit_snaps.joined[demand]]
     unit_xy = np.asarray(units.xy, dtype=np.float64).reshape(-1, 2)
-    if callable(candidates):
-        candidates = candidates(unit_xy[demand], radius)
+    if callable(candidates):  # as far as the fastest walk within the limit could go
+        reach_m = limit * (metres_per_cost(graph) if graph is not None else 1.0)
+        candidates = candidates(unit_xy[demand], reach_m)
     check_candidate_ids(candidates.ids)
     cand_xy = np.asarray(candidates.xy, dtype=np.float64).reshape(-1, 2)
     cand_snaps = None
@@ -169,10 +182,11 @@ def suggest_sites(
     pairs = coverage_pairs(
         unit_xy[demand],
         cand_xy[usable],
-        radius,
+        limit,
         graph,
         gap.unit_snaps.take(demand) if graph is not None else None,
         cand_snaps.take(usable) if cand_snaps is not None else None,
+        measure,
     )
     reaches = np.zeros(cand_xy.shape[0], dtype=bool)
     reaches[usable[pairs.candidate]] = True
@@ -181,6 +195,8 @@ def suggest_sites(
     base = dict(
         code=code,
         radius_m=radius,
+        measure=measure,
+        limit=limit,
         weight_kind=weight_kind,
         gap=gap,
         candidates=candidates,
@@ -196,11 +212,18 @@ def suggest_sites(
     if demand.size and not pairs.demand.size and not met:
         raise DataError(
             N_(
+                "No candidate site is within {minutes} min walk of a compound without {type}: "
+                "there is nothing to choose from ({candidates} candidates, {joined} of them on "
+                "the walking network, {demands} compounds not served)"
+            )
+            if measure.time
+            else N_(
                 "No candidate site is within {radius} m of a compound without {type}: there "
                 "is nothing to choose from ({candidates} candidates, {joined} of them on the "
                 "walking network, {demands} compounds not served)"
             ),
             radius=_number(radius),
+            minutes=_number(round(measure.minutes(limit), 1)),
             type=code,
             candidates=cand_xy.shape[0],
             joined=int(joined.sum()),
@@ -234,7 +257,7 @@ def suggest_sites(
         )
         for site in answer.ranked
     ]
-    status, site_rank, site_distance = _unit_status(
+    status, site_rank, site_cost, site_metres = _unit_status(
         len(gap.unit_ids), covered, demand, pairs, answer.ranked
     )
     return Suggestion(
@@ -243,7 +266,8 @@ def suggest_sites(
         curve=curve,
         status=status,
         site_rank=site_rank,
-        site_distance=site_distance,
+        site_cost=site_cost,
+        site_metres=site_metres,
         n_groups=solver.grouped.reduced.n_demands if demand.size else 0,
         n_undominated=(
             solver.undominated.reduced.n_candidates if solver.exact_available and demand.size else 0
@@ -253,18 +277,22 @@ def suggest_sites(
 
 
 def _unit_status(n: int, covered, demand, pairs, ranked: Sequence[RankedSite]):
-    """Per unit: its status, the rank of the site that newly covers it (0: none) and the
-    distance to that site (NaN: none). ``ranked`` and ``pairs`` number demands and candidates
-    as the instance does."""
+    """Per unit: its status, the rank of the site that newly covers it (0: none) and the cost
+    and metres of the walk to that site (NaN: none). ``ranked`` and ``pairs`` number demands
+    and candidates as the instance does."""
     status = np.full(n, STATUS_UNREACHABLE, dtype=object)
     status[covered] = STATUS_COVERED_BEFORE
     status[demand[np.unique(pairs.demand)]] = STATUS_NOT_COVERED
     site_rank = np.zeros(n, dtype=np.int64)
-    site_distance = np.full(n, np.nan)
-    distance_of = {
-        (d, c): value
-        for d, c, value in zip(
-            pairs.demand.tolist(), pairs.candidate.tolist(), pairs.distance.tolist()
+    site_cost = np.full(n, np.nan)
+    site_metres = np.full(n, np.nan)
+    walk_of = {
+        (d, c): (cost, metres)
+        for d, c, cost, metres in zip(
+            pairs.demand.tolist(),
+            pairs.candidate.tolist(),
+            pairs.cost.tolist(),
+            pairs.metres.tolist(),
         )
     }
     for site in ranked:
@@ -272,8 +300,8 @@ def _unit_status(n: int, covered, demand, pairs, ranked: Sequence[RankedSite]):
             unit = int(demand[index])
             status[unit] = STATUS_NEWLY_COVERED
             site_rank[unit] = site.rank
-            site_distance[unit] = distance_of[(index, site.candidate)]
-    return status, site_rank, site_distance
+            site_cost[unit], site_metres[unit] = walk_of[(index, site.candidate)]
+    return status, site_rank, site_cost, site_metres
 
 
 def _weights(units: PointSet, n: int):
