@@ -3819,5 +3819,13 @@
       <source>No candidate site is within {minutes} min walk of a compound without {type}: there is nothing to choose from ({candidates} candidates, {joined} of them on the walking network, {demands} compounds not served)</source>
       <translation>没有备选点位在缺少 {type} 的小区步行 {minutes} 分钟范围内：无从选址（{candidates} 个备选点位，其中 {joined} 个接入步行网络；{demands} 个小区未覆盖）</translation>
     </message>
+    <message>
+      <source>Reduced problem: {demands} compounds not served in {groups} groups of compounds reached by the same candidates.</source>
+      <translation>约简后的问题：{demands} 个未覆盖小区，按可服务它们的备选点位相同归为 {groups} 组。</translation>
+    </message>
+    <message>
+      <source>The integer programme kept {candidates} candidates; the others are dominated (another candidate reaches everyone they reach).</source>
+      <translation>整数规划保留了 {candidates} 个备选点位；其余点位被支配（另有点位能服务到它们所服务的全部小区）。</translation>
+    </message>
   </context>
 </TS>

@@ -39,6 +39,7 @@ from ..scoring.siting import (
 from ..scoring.siting.projects import SiteProject, reserve_projects
 from . import compat
 from .layers import describe_ids
+from .plan_inputs import open_store
 
 SITE_FIELDS = (
     ("rank", "int"),
@@ -118,13 +119,10 @@ class SiteReport:
                     "each suggested site can be filed under its community."
                 )
             )
-        self.store = PlanStore.open(path, standard=self.standard)
-        if self.store.read_only:
-            raise QgsProcessingException(
-                tr("Plan store {file} is read-only: the suggested sites cannot be added.").format(
-                    file=path
-                )
-            )
+        self.store = open_store(path, self.feedback, standard=self.standard)
+        refused = self.store.read_only_reason()
+        if refused is not None:  # before any work: a run's result must not be lost at the end
+            raise refused
 
     def plan_projects(self, suggestion: Suggestion, inputs, candidates) -> list:
         """The reserve projects for the chosen sites not yet in the store, checked against it
@@ -191,7 +189,7 @@ class SiteReport:
                     "earlier run) and are left as they are: {projects}"
                 ).format(
                     count=len(kept),
-                    file=str(self.store.path),
+                    file=self.store.location,
                     projects=describe_ids([project.name for project in kept]),
                 )
             )
@@ -203,11 +201,12 @@ class SiteReport:
     def save_projects(self, projects: list) -> int:
         if self.store is None or not projects:
             return 0
-        result = self.store.save(Changes(projects=projects))
+        # All or nothing: someone adding the same site meanwhile refuses the whole save.
+        result = self.store.save(Changes(projects=projects), all_or_nothing=True)
         self.feedback.pushInfo(
             tr(
                 "{count} suggested sites were added to plan store {file} as reserve projects."
-            ).format(count=result.inserted, file=str(self.store.path))
+            ).format(count=result.inserted, file=self.store.location)
         )
         return result.inserted
 
@@ -289,13 +288,15 @@ class SiteReport:
             info(
                 tr(
                     "Reduced problem: {demands} compounds not served in {groups} groups of "
-                    "compounds reached by the same candidates; {candidates} candidates not "
-                    "dominated by another."
-                ).format(
-                    demands=suggestion.n_demands,
-                    groups=suggestion.n_groups,
-                    candidates=suggestion.n_undominated or "–",
-                )
+                    "compounds reached by the same candidates."
+                ).format(demands=suggestion.n_demands, groups=suggestion.n_groups)
+            )
+        if suggestion.n_undominated is not None:
+            info(
+                tr(
+                    "The integer programme kept {candidates} candidates; the others are "
+                    "dominated (another candidate reaches everyone they reach)."
+                ).format(candidates=suggestion.n_undominated)
             )
         self._log_answer(suggestion)
 

@@ -280,3 +280,30 @@ def test_a_target_beyond_reach_is_lowered_not_infeasible():
     answer = Solver(instance).fewest_sites(90.0)
     assert answer.target_capped and answer.target == pytest.approx(30.0)
     assert sorted(answer.sites) == [0, 1] and answer.value == pytest.approx(30.0)
+
+
+def test_one_greedy_run_gives_the_curve_of_separate_runs():
+    from complete_community.scoring.siting import greedy_curve
+
+    for _rng, instance in instances(seed=20, count=40):
+        runs = greedy_curve(instance, 5)
+        assert len(runs) == 5
+        for k, run in enumerate(runs, start=1):
+            alone = greedy_max_coverage(instance, k)
+            assert run.sites == alone.sites and run.value == pytest.approx(alone.value)
+            assert run.bound >= brute_best(instance, k) - 1e-9  # still a true upper bound
+            assert run.bound <= alone.bound + 1e-9  # more steps only tighten it
+
+
+@pytest.mark.skipif(milp_solver() is None, reason="dominance uses scipy's sparse matrices")
+def test_dominance_in_slices_finds_what_one_product_finds(monkeypatch):
+    from complete_community.scoring.siting import instance as instance_module
+
+    rng = np.random.default_rng(21)
+    for _ in range(10):
+        instance = geometric_instance(rng, 80, 40, 0.2)
+        whole = reduce_instance(instance).dominated
+        monkeypatch.setattr(instance_module, "_DOMINANCE_ROWS", 3)
+        sliced = reduce_instance(instance).dominated
+        monkeypatch.undo()
+        assert sliced == whole and whole

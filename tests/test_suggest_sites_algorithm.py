@@ -281,6 +281,7 @@ def _site_points(layer):
         ({"CANDIDATES": "DUPLICATE"}, ["'C1'", "more than once"]),
         ({"CANDIDATES": "FAR"}, ["No candidate site is within 300 m", "kindergarten"]),
         ({"PLAN_STORE": "STORE"}, ["community id field"]),
+        ({"PLAN_STORE": "READ_ONLY"}, ["read-only"]),
     ],
 )
 def test_bad_input_is_refused_by_name_and_writes_nothing(plugin, tmp_path, parameters, words):
@@ -288,10 +289,14 @@ def test_bad_input_is_refused_by_name_and_writes_nothing(plugin, tmp_path, param
         parameters = {"CANDIDATES": candidates([("C1", 800), ("C1", 1650)])}
     elif parameters.get("CANDIDATES") == "FAR":
         parameters = {"CANDIDATES": candidates([("C5", 2900)])}
-    elif parameters.get("PLAN_STORE") == "STORE":
+    elif parameters.get("PLAN_STORE") in ("STORE", "READ_ONLY"):
         path = tmp_path / "plan.gpkg"
         PlanStore.create(path, PlanInfo(name="规划"), UTM)
-        parameters = {"PLAN_STORE": str(path)}
+        if parameters["PLAN_STORE"] == "READ_ONLY":  # a planner protecting the plan
+            path.chmod(0o444)
+            parameters = {"PLAN_STORE": str(path), "COMMUNITY_FIELD": "community"}
+        else:
+            parameters = {"PLAN_STORE": str(path)}
     outputs = {name: tmp_path / f"{name.lower()}.gpkg" for name in ("OUTPUT", "UNITS_OUTPUT")}
     outputs["CURVE"] = tmp_path / "curve.csv"
     with pytest.raises(QgsProcessingException) as raised:

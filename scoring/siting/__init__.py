@@ -14,7 +14,13 @@ Nothing here imports ``qgis``.
 from __future__ import annotations
 
 from .exact import milp_solver
-from .greedy import GREEDY_FACTOR, greedy_max_coverage, greedy_target, set_cover_factor
+from .greedy import (
+    GREEDY_FACTOR,
+    greedy_curve,
+    greedy_max_coverage,
+    greedy_target,
+    set_cover_factor,
+)
 from .instance import CoverageInstance, ReducedInstance, reduce_instance
 from .solve import (
     FALLBACK_NO_SOLVER,
@@ -69,6 +75,7 @@ __all__ = [
     "Suggestion",
     "check_candidate_ids",
     "check_request",
+    "greedy_curve",
     "greedy_max_coverage",
     "greedy_target",
     "milp_solver",

@@ -55,61 +55,124 @@ class GreedyRun:
 
 def greedy_max_coverage(instance: CoverageInstance, k: int) -> GreedyRun:
     """At most ``k`` sites, each the best next one; stops early when nothing gains weight."""
-    return _greedy(instance, k=k, target=None)
+    return greedy_curve(instance, k)[-1]
+
+
+def greedy_curve(instance: CoverageInstance, k_max: int) -> List[GreedyRun]:
+    """Greedy's answer for every k = 1 … ``k_max`` from one run: the first k sites chosen are
+    greedy's answer with k sites, so one run serves the whole coverage curve. Each answer's
+    bound is the smallest of covered(t) + the k largest gains at t over every step t of the
+    run (all valid for every k), capped by all the weight any candidate reaches."""
+    if k_max < 1:
+        raise ValueError("k_max must be at least 1")
+    chooser = _Chooser(instance)
+    bounds = [math.inf] * k_max
+    values = [0.0]  # covered after t sites
+    while len(chooser.sites) < k_max:
+        _tighten(bounds, values[-1], chooser.top_gains(k_max))
+        if chooser.take() is None:
+            break
+        values.append(chooser.value)
+    finished = chooser.exhausted or not chooser.heap
+    if not finished:
+        _tighten(bounds, values[-1], chooser.top_gains(k_max))
+    total = _total(instance)
+    runs = []
+    for k in range(1, k_max + 1):
+        t = min(k, len(chooser.sites))
+        value = values[t]
+        # Exhausted: everything any candidate reaches is covered, nothing better exists.
+        cap = values[-1] if finished else total
+        bound = max(value, min(bounds[k - 1], cap, total))
+        runs.append(
+            GreedyRun(
+                tuple(chooser.sites[:t]),
+                tuple(chooser.gains[:t]),
+                tuple(chooser.units[:t]),
+                value,
+                float(bound),
+            )
+        )
+    return runs
 
 
 def greedy_target(instance: CoverageInstance, target: float) -> GreedyRun:
-    """Sites added greedily until their coverage reaches ``target`` (or nothing gains)."""
-    return _greedy(instance, k=None, target=float(target))
+    """Sites added greedily until their coverage reaches ``target`` (or nothing gains).
+
+    ``bound`` is a lower bound on the fewest sites: at every step the best solution covers
+    the remaining need with its OPT sites, each gaining at most the largest gain now, so
+    OPT >= need / gain.
+    """
+    target = float(target)
+    chooser = _Chooser(instance)
+    bound = 0.0
+    while chooser.value < target:
+        need = target - chooser.value
+        chosen = chooser.take()
+        if chosen is None:
+            break
+        bound = max(bound, math.ceil(need / chooser.gains[-1] - 1e-9))
+    return GreedyRun(
+        tuple(chooser.sites),
+        tuple(chooser.gains),
+        tuple(chooser.units),
+        chooser.value,
+        float(bound),
+    )
 
 
-def _greedy(instance: CoverageInstance, k: Optional[int], target: Optional[float]) -> GreedyRun:
-    weight = instance.weight.tolist()
-    units = instance.units.tolist()
-    covered = [False] * instance.n_demands
-    members = [instance.covers(j).tolist() for j in range(instance.n_candidates)]
+def _tighten(bounds: List[float], value: float, top: List[float]) -> None:
+    """bound_k <= value + the k largest gains, for every k (``top`` sorted, largest first)."""
+    running = 0.0
+    for k in range(len(bounds)):
+        if k < len(top):
+            running += top[k]
+        bounds[k] = min(bounds[k], value + running)
 
-    def fresh_key(candidate: int) -> _Key:
+
+class _Chooser:
+    """The lazy greedy's state: the heap of (stale) keys, what is covered, what was taken."""
+
+    def __init__(self, instance: CoverageInstance) -> None:
+        self.weight = instance.weight.tolist()
+        self.unit_count = instance.units.tolist()
+        self.covered = [False] * instance.n_demands
+        self.members = [instance.covers(j).tolist() for j in range(instance.n_candidates)]
+        self.heap: List[_Key] = [self.fresh_key(j) for j in range(instance.n_candidates)]
+        heapq.heapify(self.heap)
+        self.sites: List[int] = []
+        self.gains: List[float] = []
+        self.units: List[int] = []
+        self.value = 0.0
+        self.exhausted = False
+
+    def fresh_key(self, candidate: int) -> _Key:
         gain = 0.0
         count = 0
-        for demand in members[candidate]:
+        covered, weight, units = self.covered, self.weight, self.unit_count
+        for demand in self.members[candidate]:
             if not covered[demand]:
                 gain += weight[demand]
                 count += units[demand]
         return (-gain, -count, candidate)
 
-    heap: List[_Key] = [fresh_key(j) for j in range(instance.n_candidates)]
-    heapq.heapify(heap)
-    sites: List[int] = []
-    gains: List[float] = []
-    gained_units: List[int] = []
-    value = 0.0
-    bound = math.inf if target is None else 0.0
-    exhausted = False  # nothing left gains anything
-    while (k is None or len(sites) < k) and (target is None or value < target):
-        if target is None:
-            bound = min(bound, value + _top_gains(heap, k))
-        chosen = _pop_best(heap, fresh_key)
+    def top_gains(self, k: int) -> List[float]:
+        """The k largest gains in the heap, largest first (upper bounds of the true gains)."""
+        return [-key[0] for key in heapq.nsmallest(k, self.heap)]
+
+    def take(self) -> Optional[int]:
+        """Choose the best candidate now; None (and ``exhausted``) when nothing gains."""
+        chosen = _pop_best(self.heap, self.fresh_key)
         if chosen is None:
-            exhausted = True
-            break
-        gain = -chosen[0]
-        if target is not None:
-            # The best solution covers the remaining need with its OPT sites, each gaining at
-            # most ``gain`` now, so OPT >= need / gain.
-            bound = max(bound, math.ceil((target - value) / gain - 1e-9))
-        sites.append(chosen[2])
-        gains.append(gain)
-        gained_units.append(-chosen[1])
-        value += gain
-        for demand in members[chosen[2]]:
-            covered[demand] = True
-    if target is None:
-        if exhausted or not heap:
-            bound = value  # everything any candidate reaches is covered: nothing better exists
-        else:
-            bound = max(value, min(bound, value + _top_gains(heap, k), _total(instance)))
-    return GreedyRun(tuple(sites), tuple(gains), tuple(gained_units), value, float(bound))
+            self.exhausted = True
+            return None
+        self.sites.append(chosen[2])
+        self.gains.append(-chosen[0])
+        self.units.append(-chosen[1])
+        self.value += -chosen[0]
+        for demand in self.members[chosen[2]]:
+            self.covered[demand] = True
+        return chosen[2]
 
 
 def _pop_best(heap: List[_Key], fresh_key) -> Optional[_Key]:
@@ -126,12 +189,6 @@ def _pop_best(heap: List[_Key], fresh_key) -> Optional[_Key]:
             continue
         return current if current[0] < 0.0 else None
     return None
-
-
-def _top_gains(heap: List[_Key], k: Optional[int]) -> float:
-    """The sum of the k largest gains in the heap: an upper bound on what k more sites add
-    (the keys are upper bounds on the current gains)."""
-    return -sum(key[0] for key in heapq.nsmallest(int(k or 0), heap))
 
 
 def _total(instance: CoverageInstance) -> float:

@@ -18,6 +18,9 @@ import numpy as np
 
 from ..network import _optional
 
+#: Candidates whose overlaps with all others are counted at once (see :func:`_undominated`).
+_DOMINANCE_ROWS = 2_000
+
 
 @dataclass(frozen=True, eq=False)
 class CoverageInstance:
@@ -221,14 +224,18 @@ def _undominated(instance: CoverageInstance, kept: np.ndarray) -> Tuple[np.ndarr
         (np.ones(demand.shape[0]), (candidate, demand)),
         shape=(kept.shape[0], instance.n_demands),
     )
-    shared = (matrix @ matrix.T).tocoo()
+    transposed = matrix.T.tocsr()
     size = instance.coverage_size()[kept]
-    a, b, count = shared.row, shared.col, shared.data
-    covers_a = (a != b) & (count == size[a])
-    strictly = covers_a & ((size[b] > size[a]) | ((size[b] == size[a]) & (b < a)))
     dominator: Dict[int, int] = {}
-    for lower, upper in sorted(zip(a[strictly].tolist(), b[strictly].tolist())):
-        dominator.setdefault(lower, upper)
+    # In slices of rows: the product's size grows with the square of how many candidates
+    # reach one compound, which proposed sites 50 m apart make large.
+    for first in range(0, kept.shape[0], _DOMINANCE_ROWS):
+        shared = (matrix[first : first + _DOMINANCE_ROWS] @ transposed).tocoo()
+        a, b, count = shared.row + first, shared.col, shared.data
+        covers_a = (a != b) & (count == size[a])
+        strictly = covers_a & ((size[b] > size[a]) | ((size[b] == size[a]) & (b < a)))
+        for lower, upper in sorted(zip(a[strictly].tolist(), b[strictly].tolist())):
+            dominator.setdefault(lower, upper)
     survivors = np.array(
         [index for index in range(kept.shape[0]) if index not in dominator], dtype=np.int64
     )

@@ -30,7 +30,7 @@ from .exact import (
     exact_max_coverage,
     milp_solver,
 )
-from .greedy import greedy_max_coverage, greedy_target
+from .greedy import GreedyRun, greedy_curve, greedy_target
 from .instance import CoverageInstance, ReducedInstance, reduce_instance
 
 METHOD_EXACT = "exact"
@@ -117,6 +117,7 @@ class Solver:
     _grouped: Optional[ReducedInstance] = field(default=None, init=False, repr=False)
     _undominated: Optional[ReducedInstance] = field(default=None, init=False, repr=False)
     _by_k: Dict[int, Answer] = field(default_factory=dict, init=False, repr=False)
+    _greedy_by_k: Dict[int, GreedyRun] = field(default_factory=dict, init=False, repr=False)
     budget: Budget = field(init=False)
 
     def __post_init__(self) -> None:
@@ -140,6 +141,11 @@ class Solver:
         return self._undominated
 
     @property
+    def undominated_count(self) -> Optional[int]:
+        """Candidates left after dropping dominated ones, when the exact solver needed them."""
+        return None if self._undominated is None else self._undominated.reduced.n_candidates
+
+    @property
     def exact_available(self) -> bool:
         return self.use_exact and milp_solver() is not None
 
@@ -157,8 +163,15 @@ class Solver:
             self._by_k[k] = self._maximal_coverage(k)
         return self._by_k[k]
 
+    def greedy(self, k: int) -> GreedyRun:
+        """Greedy's answer with k sites; one run answers every smaller k too (remembered)."""
+        if k not in self._greedy_by_k:
+            runs = greedy_curve(self.grouped.reduced, k)
+            self._greedy_by_k.update(enumerate(runs, start=1))
+        return self._greedy_by_k[k]
+
     def _maximal_coverage(self, k: int) -> Answer:
-        greedy = greedy_max_coverage(self.grouped.reduced, k)
+        greedy = self.greedy(k)
         greedy_sites = tuple(self.grouped.to_original(greedy.sites))
         tolerance = _tolerance(self.instance)
         if greedy.bound <= greedy.value + tolerance:  # greedy proved optimal by its own bound
@@ -274,6 +287,8 @@ class Solver:
         """The best coverage for every k = 1 … ``k_max``: exact while time is left, greedy
         (with its bound) after; answers already found for a k are not sought again."""
         points: List[CurvePoint] = []
+        if k_max >= 1:
+            self.greedy(k_max)  # one greedy run for the whole curve
         for k in range(1, k_max + 1):
             answer = self.maximal_coverage(k)
             units = int(sum(site.gained_units for site in answer.ranked))

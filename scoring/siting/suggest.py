@@ -107,7 +107,8 @@ class Suggestion:
     covered_before: float
     n_demands: int
     n_groups: int = 0
-    n_undominated: int = 0
+    #: Candidates the exact solver kept (None when it was not needed).
+    n_undominated: Optional[int] = None
     extras: dict = field(default_factory=dict)
 
     @property
@@ -269,9 +270,7 @@ def suggest_sites(
         site_cost=site_cost,
         site_metres=site_metres,
         n_groups=solver.grouped.reduced.n_demands if demand.size else 0,
-        n_undominated=(
-            solver.undominated.reduced.n_candidates if solver.exact_available and demand.size else 0
-        ),
+        n_undominated=solver.undominated_count,
         **base,
     )
 
