@@ -476,6 +476,14 @@
       <translation>没有可用的几何图形</translation>
     </message>
     <message>
+      <source>The units with dist_T, ok_T per facility type T, gaps and n_gaps.</source>
+      <translation>居住单元，含每类设施 T 的 dist_T、ok_T，以及 gaps 和 n_gaps。</translation>
+    </message>
+    <message>
+      <source>One row per facility type: facilities, units and population covered.</source>
+      <translation>每类设施一行：设施数量、覆盖的单元数和人口。</translation>
+    </message>
+    <message>
       <source>Residential compounds (小区) as polygons or points; a polygon is measured from a point inside it.</source>
       <translation>居住小区（面或点）；面以其内部一点计算距离。</translation>
     </message>
@@ -500,32 +508,8 @@
       <translation>超过此距离不再搜索，结果为空。</translation>
     </message>
     <message>
-      <source>The units with dist_T, ok_T per facility type T, gaps and n_gaps.</source>
-      <translation>居住单元，含每类设施 T 的 dist_T、ok_T，以及 gaps 和 n_gaps。</translation>
-    </message>
-    <message>
-      <source>One row per facility type: facilities, units and population covered.</source>
-      <translation>每类设施一行：设施数量、覆盖的单元数和人口。</translation>
-    </message>
-    <message>
       <source>facility type not in the standard: left out</source>
       <translation>标准中没有此设施类型：未参与计算</translation>
-    </message>
-    <message>
-      <source>Residential units (compounds)</source>
-      <translation>居住单元（小区）</translation>
-    </message>
-    <message>
-      <source>Unit id field</source>
-      <translation>单元编号字段</translation>
-    </message>
-    <message>
-      <source>Population field</source>
-      <translation>人口字段</translation>
-    </message>
-    <message>
-      <source>Search cut-off (metres)</source>
-      <translation>搜索上限（米）</translation>
     </message>
     <message>
       <source>Units with facility gaps</source>
@@ -550,6 +534,22 @@
     <message>
       <source>Measure</source>
       <translation>度量方式</translation>
+    </message>
+    <message>
+      <source>Residential units (compounds)</source>
+      <translation>居住单元（小区）</translation>
+    </message>
+    <message>
+      <source>Unit id field</source>
+      <translation>单元编号字段</translation>
+    </message>
+    <message>
+      <source>Population field</source>
+      <translation>人口字段</translation>
+    </message>
+    <message>
+      <source>Search cut-off (metres)</source>
+      <translation>搜索上限（米）</translation>
     </message>
     <message>
       <source>No population field: population covered is not computed.</source>
@@ -674,6 +674,162 @@
     <message>
       <source>Scores by scoring point</source>
       <translation>按评分点的得分</translation>
+    </message>
+    <message>
+      <source>Suggest sites for new facilities</source>
+      <translation>新增设施选址建议</translation>
+    </message>
+    <message>
+      <source>The type of the new facilities: a type code of the standard (e.g. kindergarten), or its Chinese or English name.</source>
+      <translation>新增设施的类型：设施标准中的类型代码（如 kindergarten），或其中文、英文名称。</translation>
+    </message>
+    <message>
+      <source>Possible sites as points or polygons (a polygon at its point on surface; polygons below the type's minimum land area are skipped). Without a layer, sites are proposed along the walking network.</source>
+      <translation>可选址的点或面（面取其面内点；用地面积小于该类设施最小用地面积的面被跳过）。不提供时沿步行网络生成备选点位。</translation>
+    </message>
+    <message>
+      <source>Field naming each candidate (unique); the feature id when empty.</source>
+      <translation>备选点位的编号字段（须唯一）；为空时用要素编号。</translation>
+    </message>
+    <message>
+      <source>How many sites to choose (maximal coverage). Ignored with a target share.</source>
+      <translation>选取的点位数（最大覆盖）。给出目标覆盖率时忽略此项。</translation>
+    </message>
+    <message>
+      <source>Instead of a number of sites: the fewest sites that bring the type's coverage to this share of all residents (e.g. 0.9). Compounds no candidate reaches are set aside and listed; the target is lowered to what the candidates can reach.</source>
+      <translation>代替点位数：使该类设施覆盖全部居民的这一比例（如 0.9）所需的最少点位。任何备选点位都服务不到的小区单独列出、不参与计算；目标相应降低到备选点位所能覆盖的上限。</translation>
+    </message>
+    <message>
+      <source>How long the exact solver may search for the proven best answer (all of the run's solving together). Past it, the best answer found is kept and labelled with its remaining gap; 0 answers with the greedy method alone.</source>
+      <translation>精确求解器寻找可证明最优解的时间上限（本次运行的全部求解合计）。超时后保留已找到的最好方案，并注明与最优的剩余差距；为 0 时只用贪心法。</translation>
+    </message>
+    <message>
+      <source>Without a candidate layer: sites are proposed along the walking network about this far apart, within reach of compounds not served.</source>
+      <translation>不提供备选点位图层时：沿步行网络按约此间距生成备选点位，只保留在未覆盖小区服务半径内的点位。</translation>
+    </message>
+    <message>
+      <source>Without a candidate layer: network lines where no site is proposed. Empty: OSM motorways, trunk roads, lines under construction and other unwalkable highway values, bridges and tunnels (by the fields the layer has).</source>
+      <translation>不提供备选点位图层时：不生成点位的网络线。为空时按图层已有字段排除 OSM 高速公路、快速路（trunk）、在建道路等不可步行的 highway 取值，以及桥梁和隧道。</translation>
+    </message>
+    <message>
+      <source>Extend the coverage curve to this many sites; 0: as many as chosen.</source>
+      <translation>覆盖曲线延伸到的点位数；0 表示与选取的点位数相同。</translation>
+    </message>
+    <message>
+      <source>With a plan store: each suggested site is filed under the community of the residents it newly serves.</source>
+      <translation>给出规划数据库时：每个建议点位归入其新覆盖居民所在的社区。</translation>
+    </message>
+    <message>
+      <source>Optional: the chosen sites are added to this plan store as reserve (储备) projects of the type, for planscenario, tieredprovision and exportworkbook.</source>
+      <translation>可选：选中的点位作为该类设施的储备项目写入此规划数据库，供规划情景、分级配置和评价工作簿使用。</translation>
+    </message>
+    <message>
+      <source>One feature per chosen site in the order of what it adds: rank, candidate_id, pop_gained, pop_cumulative, units_gained, unit_ids …</source>
+      <translation>每个选中点位一个要素，按新增覆盖排序：rank、candidate_id、pop_gained、pop_cumulative、units_gained、unit_ids 等。</translation>
+    </message>
+    <message>
+      <source>Every unit: covered before, newly covered by which site, still not covered, or unreachable from every candidate.</source>
+      <translation>每个单元的状态：原已覆盖、由哪个点位新覆盖、仍未覆盖，或任何备选点位都服务不到。</translation>
+    </message>
+    <message>
+      <source>People covered with k = 0, 1 … K new sites, and whether each figure is proven best.</source>
+      <translation>新增 k = 0、1 … K 个点位时覆盖的人口，以及每个数值是否可证明最优。</translation>
+    </message>
+    <message>
+      <source>Facility type</source>
+      <translation>设施类型</translation>
+    </message>
+    <message>
+      <source>Candidate sites</source>
+      <translation>备选点位</translation>
+    </message>
+    <message>
+      <source>Candidate id field</source>
+      <translation>备选点位编号字段</translation>
+    </message>
+    <message>
+      <source>Number of new sites</source>
+      <translation>新增点位数</translation>
+    </message>
+    <message>
+      <source>Target share covered</source>
+      <translation>目标覆盖率</translation>
+    </message>
+    <message>
+      <source>Time limit (seconds)</source>
+      <translation>求解时限（秒）</translation>
+    </message>
+    <message>
+      <source>Candidate spacing (metres)</source>
+      <translation>备选点位间距（米）</translation>
+    </message>
+    <message>
+      <source>Lines without sites</source>
+      <translation>不设点位的网络线</translation>
+    </message>
+    <message>
+      <source>Coverage curve up to (sites)</source>
+      <translation>覆盖曲线最多点位数</translation>
+    </message>
+    <message>
+      <source>Community id field of the units</source>
+      <translation>单元的社区编号字段</translation>
+    </message>
+    <message>
+      <source>Suggested sites</source>
+      <translation>建议点位</translation>
+    </message>
+    <message>
+      <source>Units with their status</source>
+      <translation>单元覆盖状态</translation>
+    </message>
+    <message>
+      <source>Coverage curve</source>
+      <translation>覆盖曲线</translation>
+    </message>
+    <message>
+      <source>People newly covered</source>
+      <translation>新覆盖人口</translation>
+    </message>
+    <message>
+      <source>Proven best</source>
+      <translation>可证明最优</translation>
+    </message>
+    <message>
+      <source>Sites chosen</source>
+      <translation>选中点位数</translation>
+    </message>
+    <message>
+      <source>Remaining gap to the best possible</source>
+      <translation>与最优的剩余差距</translation>
+    </message>
+    <message>
+      <source>Method</source>
+      <translation>求解方法</translation>
+    </message>
+    <message>
+      <source>Share covered before</source>
+      <translation>选址前覆盖率</translation>
+    </message>
+    <message>
+      <source>Share covered after</source>
+      <translation>选址后覆盖率</translation>
+    </message>
+    <message>
+      <source>Projects added to the plan store</source>
+      <translation>写入规划数据库的项目数</translation>
+    </message>
+    <message>
+      <source>Without a candidate layer, sites are proposed along the walking network: give a walking network or a layer of candidate sites.</source>
+      <translation>没有备选点位图层时，点位沿步行网络生成：请提供步行网络或备选点位图层。</translation>
+    </message>
+    <message>
+      <source>Facility type '{value}' is not in the standard; use one of its type codes: {codes}</source>
+      <translation>设施类型“{value}”不在设施标准中；请使用以下类型代码之一：{codes}</translation>
+    </message>
+    <message>
+      <source>Layer '{layer}' is empty: there are no candidate sites.</source>
+      <translation>图层“{layer}”为空：没有备选点位。</translation>
     </message>
     <message>
       <source>Tiered provisioning (district – community – compound)</source>
@@ -1522,6 +1678,174 @@
     <message>
       <source>Plan store {file}: {reason}</source>
       <translation>规划数据库 {file}：{reason}</translation>
+    </message>
+    <message>
+      <source>Layer '{layer}': {count} candidate polygons are smaller than the standard's minimum land area of {area} m² for this type and were skipped: {ids}</source>
+      <translation>图层“{layer}”：{count} 个备选地块小于标准规定的该类设施最小用地面积 {area} m²，已跳过：{ids}</translation>
+    </message>
+    <message>
+      <source>No sites are proposed on lines of layer '{layer}' where {expression}</source>
+      <translation>图层“{layer}”中满足以下条件的线上不生成点位：{expression}</translation>
+    </message>
+    <message>
+      <source>Layer '{layer}' has no highway, bridge or tunnel field: sites may be proposed on any of its lines (give an expression for lines without sites to exclude some).</source>
+      <translation>图层“{layer}”没有 highway、bridge 或 tunnel 字段：其所有线上都可能生成点位（可用“不设点位的网络线”表达式排除部分线）。</translation>
+    </message>
+    <message>
+      <source>{count} candidate sites proposed along the walking network, about {spacing} m apart, within {reach} m of compounds not served.</source>
+      <translation>沿步行网络生成 {count} 个备选点位，间距约 {spacing} 米，均在未覆盖小区 {reach} 米范围内。</translation>
+    </message>
+    <message>
+      <source>Layer '{layer}': {message}</source>
+      <translation>图层“{layer}”：{message}</translation>
+    </message>
+    <message>
+      <source>The expression for lines without sites is not valid: {error}</source>
+      <translation>“不设点位的网络线”表达式无效：{error}</translation>
+    </message>
+    <message>
+      <source>The expression for lines without sites names fields layer '{layer}' does not have: {fields}</source>
+      <translation>“不设点位的网络线”表达式用到了图层“{layer}”没有的字段：{fields}</translation>
+    </message>
+    <message>
+      <source>unreachable: not joined to the walking network</source>
+      <translation>无法服务：未接入步行网络</translation>
+    </message>
+    <message>
+      <source>{metres} m</source>
+      <translation>{metres} 米</translation>
+    </message>
+    <message>
+      <source>exact (integer programme, HiGHS)</source>
+      <translation>精确求解（整数规划，HiGHS）</translation>
+    </message>
+    <message>
+      <source>greedy</source>
+      <translation>贪心法</translation>
+    </message>
+    <message>
+      <source>covered before</source>
+      <translation>原已覆盖</translation>
+    </message>
+    <message>
+      <source>still not covered</source>
+      <translation>仍未覆盖</translation>
+    </message>
+    <message>
+      <source>{minutes} min walk</source>
+      <translation>步行 {minutes} 分钟</translation>
+    </message>
+    <message>
+      <source>A plan store was given: choose the units' community id field too, so that each suggested site can be filed under its community.</source>
+      <translation>已给出规划数据库：请同时选择单元的社区编号字段，以便把每个建议点位归入其社区。</translation>
+    </message>
+    <message>
+      <source>No population is known: sites are chosen to cover the most compounds.</source>
+      <translation>没有人口数据：按覆盖小区数最多选址。</translation>
+    </message>
+    <message>
+      <source>Every compound is already served: no new site is needed.</source>
+      <translation>所有小区均已覆盖：无需新增点位。</translation>
+    </message>
+    <message>
+      <source>the exact solver gave no answer</source>
+      <translation>精确求解器没有给出结果</translation>
+    </message>
+    <message>
+      <source>{count} suggested sites were added to plan store {file} as reserve projects.</source>
+      <translation>已将 {count} 个建议点位作为储备项目写入规划数据库 {file}。</translation>
+    </message>
+    <message>
+      <source>Covered before: {units} of {total} compounds, {people} residents ({share}).</source>
+      <translation>选址前已覆盖：{total} 个小区中的 {units} 个，{people} 人（{share}）。</translation>
+    </message>
+    <message>
+      <source>{count} candidates, {reaching} of them within {reach} of a compound not served; {idle} reach nobody new.</source>
+      <translation>{count} 个备选点位，其中 {reaching} 个在未覆盖小区的 {reach} 范围内；{idle} 个不能新覆盖任何人。</translation>
+    </message>
+    <message>
+      <source>The target share is already reached: no new site is needed.</source>
+      <translation>已达到目标覆盖率：无需新增点位。</translation>
+    </message>
+    <message>
+      <source>{count} sites chosen: {people} residents newly covered; share covered {before} → {after}.</source>
+      <translation>选中 {count} 个点位：新覆盖 {people} 人；覆盖率 {before} → {after}。</translation>
+    </message>
+    <message>
+      <source>unreachable: no candidate site within {reach}</source>
+      <translation>无法服务：{reach} 范围内没有备选点位</translation>
+    </message>
+    <message>
+      <source>newly covered by site {rank} ({id})</source>
+      <translation>由第 {rank} 号点位（{id}）新覆盖</translation>
+    </message>
+    <message>
+      <source>{type} suggested site {rank} ({id})</source>
+      <translation>{type}建议点位 {rank}（{id}）</translation>
+    </message>
+    <message>
+      <source>Suggested by site suggestion on {date}: newly serves {people} residents in {units} compounds within {reach}.</source>
+      <translation>由选址建议于 {date} 生成：在 {reach} 范围内新服务 {units} 个小区的 {people} 名居民。</translation>
+    </message>
+    <message>
+      <source>{count} suggested sites are already projects of plan store {file} (from an earlier run) and are left as they are: {projects}</source>
+      <translation>{count} 个建议点位已是规划数据库 {file} 中的项目（来自先前的运行），保持不变：{projects}</translation>
+    </message>
+    <message>
+      <source>Facility type {code} ({name}): a site serves the compounds within {reach}.</source>
+      <translation>设施类型 {code}（{name}）：一个点位服务 {reach} 范围内的小区。</translation>
+    </message>
+    <message>
+      <source>{count} candidates are farther than the snap tolerance from the walking network and were left out: {ids}</source>
+      <translation>{count} 个备选点位距步行网络超过吸附容差，未参与计算：{ids}</translation>
+    </message>
+    <message>
+      <source>{count} compounds not served are beyond reach of every candidate and set aside: {ids}</source>
+      <translation>{count} 个未覆盖小区不在任何备选点位的服务范围内，单独列出、不参与计算：{ids}</translation>
+    </message>
+    <message>
+      <source>Reduced problem: {demands} compounds not served in {groups} groups of compounds reached by the same candidates.</source>
+      <translation>约简后的问题：{demands} 个未覆盖小区，按可服务它们的备选点位相同归为 {groups} 组。</translation>
+    </message>
+    <message>
+      <source>The integer programme kept {candidates} candidates; the others are dominated (another candidate reaches everyone they reach).</source>
+      <translation>整数规划保留了 {candidates} 个备选点位；其余点位被支配（另有点位能服务到它们所服务的全部小区）。</translation>
+    </message>
+    <message>
+      <source>The target share cannot be reached: the candidates reach only {share} of all residents. The sites below cover everyone they can reach.</source>
+      <translation>无法达到目标覆盖率：备选点位最多只能覆盖全部居民的 {share}。下列点位覆盖了所有能覆盖的居民。</translation>
+    </message>
+    <message>
+      <source>Method: {method}; the answer is proven best.</source>
+      <translation>求解方法：{method}；结果可证明最优。</translation>
+    </message>
+    <message>
+      <source>scipy.optimize.milp (scipy 1.9 or newer) is not available</source>
+      <translation>没有可用的 scipy.optimize.milp（需 scipy 1.9 或更新版本）</translation>
+    </message>
+    <message>
+      <source>the time limit was reached</source>
+      <translation>已达到求解时限</translation>
+    </message>
+    <message>
+      <source>at least {count} sites are needed</source>
+      <translation>至少需要 {count} 个点位</translation>
+    </message>
+    <message>
+      <source>no choice covers more than {people}</source>
+      <translation>任何选址方案最多覆盖 {people} 人</translation>
+    </message>
+    <message>
+      <source>Method: {method}, not proven best because {why}; {bound} (remaining gap {gap}).</source>
+      <translation>求解方法：{method}，未能证明最优，原因是{why}；{bound}（剩余差距 {gap}）。</translation>
+    </message>
+    <message>
+      <source>Greedy's guarantee: with k sites it covers at least {factor} of the best possible; for a target it needs at most 1 + ln(target ÷ smallest compound) times the fewest sites.</source>
+      <translation>贪心法的保证：选 k 个点位时覆盖人口至少为最优方案的 {factor}；按目标覆盖率选址时所需点位数不超过最少点位数的 1 + ln(目标人口 ÷ 最小小区人口) 倍。</translation>
+    </message>
+    <message>
+      <source>Existing facilities of {types}, which also serve it, count too.</source>
+      <translation>可兼顾此类服务的现有 {types} 设施也计入。</translation>
     </message>
     <message>
       <source>Residential unit {unit_id}: its location has no valid coordinates</source>
@@ -2596,6 +2920,34 @@
       <translation>评分细则 {file}：键“{key}”在同一映射中出现两次</translation>
     </message>
     <message>
+      <source>Suggested site {site}: none of the compounds it newly serves has a community id, so it cannot be filed as a project</source>
+      <translation>建议点位 {site}：它新覆盖的小区都没有社区编号，无法作为项目写入</translation>
+    </message>
+    <message>
+      <source>The time limit must be zero or more seconds, not {value}</source>
+      <translation>求解时限必须是 0 或更多秒，而不是 {value}</translation>
+    </message>
+    <message>
+      <source>No candidate site is within {minutes} min walk of a compound without {type}: there is nothing to choose from ({candidates} candidates, {joined} of them on the walking network, {demands} compounds not served)</source>
+      <translation>没有备选点位在缺少 {type} 的小区步行 {minutes} 分钟范围内：无从选址（{candidates} 个备选点位，其中 {joined} 个接入步行网络；{demands} 个小区未覆盖）</translation>
+    </message>
+    <message>
+      <source>No candidate site is within {radius} m of a compound without {type}: there is nothing to choose from ({candidates} candidates, {joined} of them on the walking network, {demands} compounds not served)</source>
+      <translation>没有备选点位在缺少 {type} 的小区 {radius} 米范围内：无从选址（{candidates} 个备选点位，其中 {joined} 个接入步行网络；{demands} 个小区未覆盖）</translation>
+    </message>
+    <message>
+      <source>The target share must be more than 0 and at most 1 (e.g. 0.9 for 90 %), not {value}</source>
+      <translation>目标覆盖率必须大于 0 且不超过 1（如 0.9 表示 90%），而不是 {value}</translation>
+    </message>
+    <message>
+      <source>The number of sites must be a whole number of at least 1, not {value}</source>
+      <translation>点位数必须是不小于 1 的整数，而不是 {value}</translation>
+    </message>
+    <message>
+      <source>Candidate id '{id}' appears more than once; every candidate needs its own id</source>
+      <translation>备选点位编号“{id}”出现了不止一次；每个备选点位须有唯一编号</translation>
+    </message>
+    <message>
       <source>Facility standard {file}: the file must be a mapping with the fields 'name', 'version', 'notice', 'tiers' and 'types', got '{value}'</source>
       <translation>设施标准 {file}：文件必须是含 'name'、'version'、'notice'、'tiers' 和 'types' 字段的映射，实际为 '{value}'</translation>
     </message>
@@ -3413,7 +3765,11 @@
     </message>
     <message>
       <source>Facility standard {file}, type #{index} ({code}): field 'sharing.reach_m' is given but 'sharing.shareable' is false</source>
-      <translation>设施标准 {file}，第 #{index} 类（{code}）：给出了字段 'sharing.reach_m'，但 'sharing.shareable' 为 false</translation>
+      <translation type="vanished">设施标准 {file}，第 #{index} 类（{code}）：给出了字段 'sharing.reach_m'，但 'sharing.shareable' 为 false</translation>
+    </message>
+    <message>
+      <source>Facility type {code} ({name}), radius {radius} m.</source>
+      <translation type="vanished">设施类型 {code}（{name}），服务半径 {radius} 米。</translation>
     </message>
     <message>
       <source>Layer '{layer}' has no field {fields} (nor other_tags): the default {parameter} expression takes no line as {what} from it.</source>
@@ -3425,15 +3781,27 @@
     </message>
     <message>
       <source>Optional: a plan store GeoPackage made by the plan dialogs; its projects make the 项目库 sheet. Without it the sheet is left out.</source>
-      <translation>可选：用规划数据对话框建立的规划数据库 GeoPackage，其中的项目写入项目库工作表。不给时不生成该表。</translation>
+      <translation type="vanished">可选：用规划数据对话框建立的规划数据库 GeoPackage，其中的项目写入项目库工作表。不给时不生成该表。</translation>
     </message>
     <message>
       <source>Plan store (*.gpkg)</source>
-      <translation>规划数据库 (*.gpkg)</translation>
+      <translation type="vanished">规划数据库 (*.gpkg)</translation>
+    </message>
+    <message>
+      <source>Plan store {file} is read-only: the suggested sites cannot be added.</source>
+      <translation type="vanished">规划数据库 {file} 为只读：无法写入建议点位。</translation>
     </message>
     <message>
       <source>Plan store {file} was written by an older version of the plugin (schema version {version}) and must be upgraded, but database role {role} may only read it. Ask the schema's owner to open it once with this version. The schema was left unchanged</source>
       <translation type="vanished">规划数据库 {file} 由旧版本插件写入（结构版本 {version}），需要升级，但数据库角色 {role} 只有读取权限。请该模式的所有者用本版本打开一次。该模式未作任何改动</translation>
+    </message>
+    <message>
+      <source>Reduced problem: {demands} compounds not served in {groups} groups of compounds reached by the same candidates; {candidates} candidates not dominated by another.</source>
+      <translation type="vanished">约简后的问题：{demands} 个未覆盖小区，按可服务它们的备选点位相同归为 {groups} 组；{candidates} 个备选点位不被其他点位支配。</translation>
+    </message>
+    <message>
+      <source>Suggested by site suggestion on {date}: newly serves {people} residents in {units} compounds within {radius} m.</source>
+      <translation type="vanished">由选址建议于 {date} 生成：在 {radius} 米内新服务 {units} 个小区的 {people} 名居民。</translation>
     </message>
     <message>
       <source>Suggested site (number: rank)</source>
@@ -3441,7 +3809,15 @@
     </message>
     <message>
       <source>The plan store {file} was upgraded to the current format; the old file was kept as {backup}.</source>
-      <translation>规划数据库 {file} 已升级为当前格式；旧文件保留为 {backup}。</translation>
+      <translation type="vanished">规划数据库 {file} 已升级为当前格式；旧文件保留为 {backup}。</translation>
+    </message>
+    <message>
+      <source>unreachable: no candidate site within {radius} m</source>
+      <translation type="vanished">无法服务：{radius} 米内没有备选点位</translation>
+    </message>
+    <message>
+      <source>{count} candidates, {reaching} of them within {radius} m of a compound not served; {idle} reach nobody new.</source>
+      <translation type="vanished">{count} 个备选点位，其中 {reaching} 个在未覆盖小区 {radius} 米范围内；{idle} 个不能新覆盖任何人。</translation>
     </message>
     <message>
       <source>{file} is not a plan store: schema '{schema}' has no '{table}' table of format '{format}'. The schema was left unchanged</source>
@@ -3450,382 +3826,6 @@
     <message>
       <source>{names} … ({count} in all)</source>
       <translation type="vanished">{names}等，共 {count} 类</translation>
-    </message>
-    <message>
-      <source>Suggest sites for new facilities</source>
-      <translation>新增设施选址建议</translation>
-    </message>
-    <message>
-      <source>The type of the new facilities: a type code of the standard (e.g. kindergarten), or its Chinese or English name.</source>
-      <translation>新增设施的类型：设施标准中的类型代码（如 kindergarten），或其中文、英文名称。</translation>
-    </message>
-    <message>
-      <source>Possible sites as points or polygons (a polygon at its point on surface; polygons below the type's minimum land area are skipped). Without a layer, sites are proposed along the walking network.</source>
-      <translation>可选址的点或面（面取其面内点；用地面积小于该类设施最小用地面积的面被跳过）。不提供时沿步行网络生成备选点位。</translation>
-    </message>
-    <message>
-      <source>Field naming each candidate (unique); the feature id when empty.</source>
-      <translation>备选点位的编号字段（须唯一）；为空时用要素编号。</translation>
-    </message>
-    <message>
-      <source>How many sites to choose (maximal coverage). Ignored with a target share.</source>
-      <translation>选取的点位数（最大覆盖）。给出目标覆盖率时忽略此项。</translation>
-    </message>
-    <message>
-      <source>Instead of a number of sites: the fewest sites that bring the type's coverage to this share of all residents (e.g. 0.9). Compounds no candidate reaches are set aside and listed; the target is lowered to what the candidates can reach.</source>
-      <translation>代替点位数：使该类设施覆盖全部居民的这一比例（如 0.9）所需的最少点位。任何备选点位都服务不到的小区单独列出、不参与计算；目标相应降低到备选点位所能覆盖的上限。</translation>
-    </message>
-    <message>
-      <source>How long the exact solver may search for the proven best answer (all of the run's solving together). Past it, the best answer found is kept and labelled with its remaining gap; 0 answers with the greedy method alone.</source>
-      <translation>精确求解器寻找可证明最优解的时间上限（本次运行的全部求解合计）。超时后保留已找到的最好方案，并注明与最优的剩余差距；为 0 时只用贪心法。</translation>
-    </message>
-    <message>
-      <source>Without a candidate layer: sites are proposed along the walking network about this far apart, within reach of compounds not served.</source>
-      <translation>不提供备选点位图层时：沿步行网络按约此间距生成备选点位，只保留在未覆盖小区服务半径内的点位。</translation>
-    </message>
-    <message>
-      <source>Without a candidate layer: network lines where no site is proposed. Empty: OSM motorways, trunk roads, lines under construction and other unwalkable highway values, bridges and tunnels (by the fields the layer has).</source>
-      <translation>不提供备选点位图层时：不生成点位的网络线。为空时按图层已有字段排除 OSM 高速公路、快速路（trunk）、在建道路等不可步行的 highway 取值，以及桥梁和隧道。</translation>
-    </message>
-    <message>
-      <source>Extend the coverage curve to this many sites; 0: as many as chosen.</source>
-      <translation>覆盖曲线延伸到的点位数；0 表示与选取的点位数相同。</translation>
-    </message>
-    <message>
-      <source>With a plan store: each suggested site is filed under the community of the residents it newly serves.</source>
-      <translation>给出规划数据库时：每个建议点位归入其新覆盖居民所在的社区。</translation>
-    </message>
-    <message>
-      <source>Optional: the chosen sites are added to this plan store as reserve (储备) projects of the type, for planscenario, tieredprovision and exportworkbook.</source>
-      <translation>可选：选中的点位作为该类设施的储备项目写入此规划数据库，供规划情景、分级配置和评价工作簿使用。</translation>
-    </message>
-    <message>
-      <source>One feature per chosen site in the order of what it adds: rank, candidate_id, pop_gained, pop_cumulative, units_gained, unit_ids …</source>
-      <translation>每个选中点位一个要素，按新增覆盖排序：rank、candidate_id、pop_gained、pop_cumulative、units_gained、unit_ids 等。</translation>
-    </message>
-    <message>
-      <source>Every unit: covered before, newly covered by which site, still not covered, or unreachable from every candidate.</source>
-      <translation>每个单元的状态：原已覆盖、由哪个点位新覆盖、仍未覆盖，或任何备选点位都服务不到。</translation>
-    </message>
-    <message>
-      <source>People covered with k = 0, 1 … K new sites, and whether each figure is proven best.</source>
-      <translation>新增 k = 0、1 … K 个点位时覆盖的人口，以及每个数值是否可证明最优。</translation>
-    </message>
-    <message>
-      <source>Facility type</source>
-      <translation>设施类型</translation>
-    </message>
-    <message>
-      <source>Candidate sites</source>
-      <translation>备选点位</translation>
-    </message>
-    <message>
-      <source>Candidate id field</source>
-      <translation>备选点位编号字段</translation>
-    </message>
-    <message>
-      <source>Number of new sites</source>
-      <translation>新增点位数</translation>
-    </message>
-    <message>
-      <source>Target share covered</source>
-      <translation>目标覆盖率</translation>
-    </message>
-    <message>
-      <source>Time limit (seconds)</source>
-      <translation>求解时限（秒）</translation>
-    </message>
-    <message>
-      <source>Candidate spacing (metres)</source>
-      <translation>备选点位间距（米）</translation>
-    </message>
-    <message>
-      <source>Lines without sites</source>
-      <translation>不设点位的网络线</translation>
-    </message>
-    <message>
-      <source>Coverage curve up to (sites)</source>
-      <translation>覆盖曲线最多点位数</translation>
-    </message>
-    <message>
-      <source>Community id field of the units</source>
-      <translation>单元的社区编号字段</translation>
-    </message>
-    <message>
-      <source>Suggested sites</source>
-      <translation>建议点位</translation>
-    </message>
-    <message>
-      <source>Units with their status</source>
-      <translation>单元覆盖状态</translation>
-    </message>
-    <message>
-      <source>Coverage curve</source>
-      <translation>覆盖曲线</translation>
-    </message>
-    <message>
-      <source>People newly covered</source>
-      <translation>新覆盖人口</translation>
-    </message>
-    <message>
-      <source>Proven best</source>
-      <translation>可证明最优</translation>
-    </message>
-    <message>
-      <source>Sites chosen</source>
-      <translation>选中点位数</translation>
-    </message>
-    <message>
-      <source>Remaining gap to the best possible</source>
-      <translation>与最优的剩余差距</translation>
-    </message>
-    <message>
-      <source>Method</source>
-      <translation>求解方法</translation>
-    </message>
-    <message>
-      <source>Share covered before</source>
-      <translation>选址前覆盖率</translation>
-    </message>
-    <message>
-      <source>Share covered after</source>
-      <translation>选址后覆盖率</translation>
-    </message>
-    <message>
-      <source>Projects added to the plan store</source>
-      <translation>写入规划数据库的项目数</translation>
-    </message>
-    <message>
-      <source>Without a candidate layer, sites are proposed along the walking network: give a walking network or a layer of candidate sites.</source>
-      <translation>没有备选点位图层时，点位沿步行网络生成：请提供步行网络或备选点位图层。</translation>
-    </message>
-    <message>
-      <source>Facility type '{value}' is not in the standard; use one of its type codes: {codes}</source>
-      <translation>设施类型“{value}”不在设施标准中；请使用以下类型代码之一：{codes}</translation>
-    </message>
-    <message>
-      <source>Layer '{layer}' is empty: there are no candidate sites.</source>
-      <translation>图层“{layer}”为空：没有备选点位。</translation>
-    </message>
-    <message>
-      <source>Layer '{layer}': {count} candidate polygons are smaller than the standard's minimum land area of {area} m² for this type and were skipped: {ids}</source>
-      <translation>图层“{layer}”：{count} 个备选地块小于标准规定的该类设施最小用地面积 {area} m²，已跳过：{ids}</translation>
-    </message>
-    <message>
-      <source>No sites are proposed on lines of layer '{layer}' where {expression}</source>
-      <translation>图层“{layer}”中满足以下条件的线上不生成点位：{expression}</translation>
-    </message>
-    <message>
-      <source>Layer '{layer}' has no highway, bridge or tunnel field: sites may be proposed on any of its lines (give an expression for lines without sites to exclude some).</source>
-      <translation>图层“{layer}”没有 highway、bridge 或 tunnel 字段：其所有线上都可能生成点位（可用“不设点位的网络线”表达式排除部分线）。</translation>
-    </message>
-    <message>
-      <source>{count} candidate sites proposed along the walking network, about {spacing} m apart, within {reach} m of compounds not served.</source>
-      <translation>沿步行网络生成 {count} 个备选点位，间距约 {spacing} 米，均在未覆盖小区 {reach} 米范围内。</translation>
-    </message>
-    <message>
-      <source>Layer '{layer}': {message}</source>
-      <translation>图层“{layer}”：{message}</translation>
-    </message>
-    <message>
-      <source>The expression for lines without sites is not valid: {error}</source>
-      <translation>“不设点位的网络线”表达式无效：{error}</translation>
-    </message>
-    <message>
-      <source>The expression for lines without sites names fields layer '{layer}' does not have: {fields}</source>
-      <translation>“不设点位的网络线”表达式用到了图层“{layer}”没有的字段：{fields}</translation>
-    </message>
-    <message>
-      <source>unreachable: not joined to the walking network</source>
-      <translation>无法服务：未接入步行网络</translation>
-    </message>
-    <message>
-      <source>exact (integer programme, HiGHS)</source>
-      <translation>精确求解（整数规划，HiGHS）</translation>
-    </message>
-    <message>
-      <source>greedy</source>
-      <translation>贪心法</translation>
-    </message>
-    <message>
-      <source>covered before</source>
-      <translation>原已覆盖</translation>
-    </message>
-    <message>
-      <source>still not covered</source>
-      <translation>仍未覆盖</translation>
-    </message>
-    <message>
-      <source>A plan store was given: choose the units' community id field too, so that each suggested site can be filed under its community.</source>
-      <translation>已给出规划数据库：请同时选择单元的社区编号字段，以便把每个建议点位归入其社区。</translation>
-    </message>
-    <message>
-      <source>No population is known: sites are chosen to cover the most compounds.</source>
-      <translation>没有人口数据：按覆盖小区数最多选址。</translation>
-    </message>
-    <message>
-      <source>Every compound is already served: no new site is needed.</source>
-      <translation>所有小区均已覆盖：无需新增点位。</translation>
-    </message>
-    <message>
-      <source>the exact solver gave no answer</source>
-      <translation>精确求解器没有给出结果</translation>
-    </message>
-    <message>
-      <source>{count} suggested sites were added to plan store {file} as reserve projects.</source>
-      <translation>已将 {count} 个建议点位作为储备项目写入规划数据库 {file}。</translation>
-    </message>
-    <message>
-      <source>Covered before: {units} of {total} compounds, {people} residents ({share}).</source>
-      <translation>选址前已覆盖：{total} 个小区中的 {units} 个，{people} 人（{share}）。</translation>
-    </message>
-    <message>
-      <source>{count} candidates, {reaching} of them within {radius} m of a compound not served; {idle} reach nobody new.</source>
-      <translation>{count} 个备选点位，其中 {reaching} 个在未覆盖小区 {radius} 米范围内；{idle} 个不能新覆盖任何人。</translation>
-    </message>
-    <message>
-      <source>The target share is already reached: no new site is needed.</source>
-      <translation>已达到目标覆盖率：无需新增点位。</translation>
-    </message>
-    <message>
-      <source>{count} sites chosen: {people} residents newly covered; share covered {before} → {after}.</source>
-      <translation>选中 {count} 个点位：新覆盖 {people} 人；覆盖率 {before} → {after}。</translation>
-    </message>
-    <message>
-      <source>unreachable: no candidate site within {radius} m</source>
-      <translation>无法服务：{radius} 米内没有备选点位</translation>
-    </message>
-    <message>
-      <source>newly covered by site {rank} ({id})</source>
-      <translation>由第 {rank} 号点位（{id}）新覆盖</translation>
-    </message>
-    <message>
-      <source>Plan store {file} is read-only: the suggested sites cannot be added.</source>
-      <translation>规划数据库 {file} 为只读：无法写入建议点位。</translation>
-    </message>
-    <message>
-      <source>{type} suggested site {rank} ({id})</source>
-      <translation>{type}建议点位 {rank}（{id}）</translation>
-    </message>
-    <message>
-      <source>Suggested by site suggestion on {date}: newly serves {people} residents in {units} compounds within {radius} m.</source>
-      <translation>由选址建议于 {date} 生成：在 {radius} 米内新服务 {units} 个小区的 {people} 名居民。</translation>
-    </message>
-    <message>
-      <source>{count} suggested sites are already projects of plan store {file} (from an earlier run) and are left as they are: {projects}</source>
-      <translation>{count} 个建议点位已是规划数据库 {file} 中的项目（来自先前的运行），保持不变：{projects}</translation>
-    </message>
-    <message>
-      <source>Facility type {code} ({name}), radius {radius} m.</source>
-      <translation>设施类型 {code}（{name}），服务半径 {radius} 米。</translation>
-    </message>
-    <message>
-      <source>{count} candidates are farther than the snap tolerance from the walking network and were left out: {ids}</source>
-      <translation>{count} 个备选点位距步行网络超过吸附容差，未参与计算：{ids}</translation>
-    </message>
-    <message>
-      <source>{count} compounds not served are beyond reach of every candidate and set aside: {ids}</source>
-      <translation>{count} 个未覆盖小区不在任何备选点位的服务范围内，单独列出、不参与计算：{ids}</translation>
-    </message>
-    <message>
-      <source>Reduced problem: {demands} compounds not served in {groups} groups of compounds reached by the same candidates; {candidates} candidates not dominated by another.</source>
-      <translation>约简后的问题：{demands} 个未覆盖小区，按可服务它们的备选点位相同归为 {groups} 组；{candidates} 个备选点位不被其他点位支配。</translation>
-    </message>
-    <message>
-      <source>The target share cannot be reached: the candidates reach only {share} of all residents. The sites below cover everyone they can reach.</source>
-      <translation>无法达到目标覆盖率：备选点位最多只能覆盖全部居民的 {share}。下列点位覆盖了所有能覆盖的居民。</translation>
-    </message>
-    <message>
-      <source>Method: {method}; the answer is proven best.</source>
-      <translation>求解方法：{method}；结果可证明最优。</translation>
-    </message>
-    <message>
-      <source>scipy.optimize.milp (scipy 1.9 or newer) is not available</source>
-      <translation>没有可用的 scipy.optimize.milp（需 scipy 1.9 或更新版本）</translation>
-    </message>
-    <message>
-      <source>the time limit was reached</source>
-      <translation>已达到求解时限</translation>
-    </message>
-    <message>
-      <source>at least {count} sites are needed</source>
-      <translation>至少需要 {count} 个点位</translation>
-    </message>
-    <message>
-      <source>no choice covers more than {people}</source>
-      <translation>任何选址方案最多覆盖 {people} 人</translation>
-    </message>
-    <message>
-      <source>Method: {method}, not proven best because {why}; {bound} (remaining gap {gap}).</source>
-      <translation>求解方法：{method}，未能证明最优，原因是{why}；{bound}（剩余差距 {gap}）。</translation>
-    </message>
-    <message>
-      <source>Greedy's guarantee: with k sites it covers at least {factor} of the best possible; for a target it needs at most 1 + ln(target ÷ smallest compound) times the fewest sites.</source>
-      <translation>贪心法的保证：选 k 个点位时覆盖人口至少为最优方案的 {factor}；按目标覆盖率选址时所需点位数不超过最少点位数的 1 + ln(目标人口 ÷ 最小小区人口) 倍。</translation>
-    </message>
-    <message>
-      <source>Existing facilities of {types}, which also serve it, count too.</source>
-      <translation>可兼顾此类服务的现有 {types} 设施也计入。</translation>
-    </message>
-    <message>
-      <source>Suggested site {site}: none of the compounds it newly serves has a community id, so it cannot be filed as a project</source>
-      <translation>建议点位 {site}：它新覆盖的小区都没有社区编号，无法作为项目写入</translation>
-    </message>
-    <message>
-      <source>No candidate site is within {radius} m of a compound without {type}: there is nothing to choose from ({candidates} candidates, {joined} of them on the walking network, {demands} compounds not served)</source>
-      <translation>没有备选点位在缺少 {type} 的小区 {radius} 米范围内：无从选址（{candidates} 个备选点位，其中 {joined} 个接入步行网络；{demands} 个小区未覆盖）</translation>
-    </message>
-    <message>
-      <source>The time limit must be zero or more seconds, not {value}</source>
-      <translation>求解时限必须是 0 或更多秒，而不是 {value}</translation>
-    </message>
-    <message>
-      <source>The target share must be more than 0 and at most 1 (e.g. 0.9 for 90 %), not {value}</source>
-      <translation>目标覆盖率必须大于 0 且不超过 1（如 0.9 表示 90%），而不是 {value}</translation>
-    </message>
-    <message>
-      <source>The number of sites must be a whole number of at least 1, not {value}</source>
-      <translation>点位数必须是不小于 1 的整数，而不是 {value}</translation>
-    </message>
-    <message>
-      <source>Candidate id '{id}' appears more than once; every candidate needs its own id</source>
-      <translation>备选点位编号“{id}”出现了不止一次；每个备选点位须有唯一编号</translation>
-    </message>
-    <message>
-      <source>{metres} m</source>
-      <translation>{metres} 米</translation>
-    </message>
-    <message>
-      <source>{minutes} min walk</source>
-      <translation>步行 {minutes} 分钟</translation>
-    </message>
-    <message>
-      <source>{count} candidates, {reaching} of them within {reach} of a compound not served; {idle} reach nobody new.</source>
-      <translation>{count} 个备选点位，其中 {reaching} 个在未覆盖小区的 {reach} 范围内；{idle} 个不能新覆盖任何人。</translation>
-    </message>
-    <message>
-      <source>unreachable: no candidate site within {reach}</source>
-      <translation>无法服务：{reach} 范围内没有备选点位</translation>
-    </message>
-    <message>
-      <source>Suggested by site suggestion on {date}: newly serves {people} residents in {units} compounds within {reach}.</source>
-      <translation>由选址建议于 {date} 生成：在 {reach} 范围内新服务 {units} 个小区的 {people} 名居民。</translation>
-    </message>
-    <message>
-      <source>Facility type {code} ({name}): a site serves the compounds within {reach}.</source>
-      <translation>设施类型 {code}（{name}）：一个点位服务 {reach} 范围内的小区。</translation>
-    </message>
-    <message>
-      <source>No candidate site is within {minutes} min walk of a compound without {type}: there is nothing to choose from ({candidates} candidates, {joined} of them on the walking network, {demands} compounds not served)</source>
-      <translation>没有备选点位在缺少 {type} 的小区步行 {minutes} 分钟范围内：无从选址（{candidates} 个备选点位，其中 {joined} 个接入步行网络；{demands} 个小区未覆盖）</translation>
-    </message>
-    <message>
-      <source>Reduced problem: {demands} compounds not served in {groups} groups of compounds reached by the same candidates.</source>
-      <translation>约简后的问题：{demands} 个未覆盖小区，按可服务它们的备选点位相同归为 {groups} 组。</translation>
-    </message>
-    <message>
-      <source>The integer programme kept {candidates} candidates; the others are dominated (another candidate reaches everyone they reach).</source>
-      <translation>整数规划保留了 {candidates} 个备选点位；其余点位被支配（另有点位能服务到它们所服务的全部小区）。</translation>
     </message>
   </context>
 </TS>

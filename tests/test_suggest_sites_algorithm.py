@@ -494,3 +494,32 @@ def test_it_runs_inside_a_model(plugin):
         feedback=Log(),
     )
     assert [row["candidate_id"] for row in records(results["suggest:sites"])] == ["C2"]
+
+
+# --- walking time ----------------------------------------------------------------------------
+
+
+def test_in_walking_time_a_site_serves_farther_downhill(plugin, tmp_path):
+    """The street runs up a 10 % ramp towards +x. Site S at x = 300; compound Lo at x = 60
+    walks 240 m up to it (10 s of flat connector + 240 m / f(10 %) = 350.6 s), compound Hi at
+    x = 540 walks 240 m down (10 s + 240 s = 250 s). The kindergarten's limit is 300 m at
+    1 m/s = 300 s: only Hi is served in walking time, both are in metres (250 m each)."""
+    from test_walking_time_algorithms import walk, write_dem
+
+    dem = write_dem(tmp_path / "ramp.tif", lambda x, y: 50.0 + 0.10 * x)
+    layout = {
+        "UNITS": compounds([("Lo", 60, 400, "SQ1"), ("Hi", 540, 100, "SQ1")]),
+        "FACILITIES": facilities((("kindergarten", 3000),)),
+        "NETWORK": road((0, 600, "residential")),
+        "CANDIDATES": candidates([("S", 300)]),
+        "SITES": 1,
+    }
+    timed = run(MEASURE=1, DEM=dem, **layout)
+    units = by(records(timed["UNITS_OUTPUT"]), "compound_id")
+    assert timed["POP_GAINED"] == 100
+    assert (units["Lo"]["status"], units["Hi"]["status"]) == ("unreachable", "newly_covered")
+    assert units["Hi"]["minutes_site"] == pytest.approx((10 + 240) / 60, abs=0.01)
+    assert units["Hi"]["distance_site"] == pytest.approx(250.0, abs=0.1)
+    assert 10 + walk(240, 0.10) > 300  # Lo's walk up is too long
+    by_metres = run(**layout)
+    assert by_metres["POP_GAINED"] == 500

@@ -27,7 +27,6 @@ from qgis.core import (
 
 from ...i18n import tr
 from ...scoring.errors import Cancelled
-from ...scoring.network import DISTANCE
 from ...scoring.siting import SiteRequest, check_request, suggest_sites
 from .. import compat
 from ..feedback import DomainFeedback
@@ -249,8 +248,7 @@ class SuggestSitesAlgorithm(FacilityGapAlgorithm):
             self.parameterAsDouble(parameters, self.MAX_DISTANCE, context),
             candidates.domain_input(),
             feedback=DomainFeedback(steps),
-            # Metres or walking time, as the network inputs say (DESIGN §4b).
-            measure=getattr(inputs.network, "measure", DISTANCE),
+            measure=inputs.network.measure,  # metres or walking time (DESIGN §4b)
         )
         report.log(suggestion)
         projects = report.plan_projects(suggestion, inputs, candidates)

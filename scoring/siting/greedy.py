@@ -137,8 +137,17 @@ class _Chooser:
         self.weight = instance.weight.tolist()
         self.unit_count = instance.units.tolist()
         self.covered = [False] * instance.n_demands
-        self.members = [instance.covers(j).tolist() for j in range(instance.n_candidates)]
-        self.heap: List[_Key] = [self.fresh_key(j) for j in range(instance.n_candidates)]
+        flat, starts = instance.cover_index.tolist(), instance.cover_start.tolist()
+        m = instance.n_candidates
+        self.members = [flat[starts[j] : starts[j + 1]] for j in range(m)]
+        # The first keys at once: the sums run in the same order as fresh_key's, so they are
+        # the same numbers, bit for bit (the lazy comparison relies on it).
+        owner = np.repeat(np.arange(m), instance.coverage_size())
+        gain = np.bincount(owner, weights=instance.weight[instance.cover_index], minlength=m)
+        count = np.bincount(owner, weights=instance.units[instance.cover_index], minlength=m)
+        self.heap: List[_Key] = list(
+            zip((-gain).tolist(), (-count.astype(np.int64)).tolist(), range(m))
+        )
         heapq.heapify(self.heap)
         self.sites: List[int] = []
         self.gains: List[float] = []

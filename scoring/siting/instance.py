@@ -118,9 +118,9 @@ class CoverageInstance:
         sizes = self.coverage_size()[candidates]
         start = np.zeros(candidates.shape[0] + 1, dtype=np.int64)
         np.cumsum(sizes, out=start[1:])
-        parts = [self.covers(int(j)) for j in candidates]
-        index = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-        return CoverageInstance(self.weight, self.units, start, index.astype(np.int64))
+        # Where each kept pair sits in ``cover_index``: its candidate's start plus its place.
+        place = np.arange(start[-1]) + np.repeat(self.cover_start[candidates] - start[:-1], sizes)
+        return CoverageInstance(self.weight, self.units, start, self.cover_index[place])
 
 
 @dataclass(frozen=True, eq=False)
@@ -226,23 +226,30 @@ def _undominated(instance: CoverageInstance, kept: np.ndarray) -> Tuple[np.ndarr
     )
     transposed = matrix.T.tocsr()
     size = instance.coverage_size()[kept]
-    dominator: Dict[int, int] = {}
+    n = kept.shape[0]
+    dominator = np.full(n, -1, dtype=np.int64)  # the lowest-numbered dominator of each
     # In slices of rows: the product's size grows with the square of how many candidates
     # reach one compound, which proposed sites 50 m apart make large.
-    for first in range(0, kept.shape[0], _DOMINANCE_ROWS):
+    for first in range(0, n, _DOMINANCE_ROWS):
         shared = (matrix[first : first + _DOMINANCE_ROWS] @ transposed).tocoo()
         a, b, count = shared.row + first, shared.col, shared.data
         covers_a = (a != b) & (count == size[a])
         strictly = covers_a & ((size[b] > size[a]) | ((size[b] == size[a]) & (b < a)))
-        for lower, upper in sorted(zip(a[strictly].tolist(), b[strictly].tolist())):
-            dominator.setdefault(lower, upper)
-    survivors = np.array(
-        [index for index in range(kept.shape[0]) if index not in dominator], dtype=np.int64
-    )
-    dropped = {}
-    for lower in dominator:
-        upper = dominator[lower]
-        while upper in dominator:  # follow the chain to a candidate that is kept
-            upper = dominator[upper]
-        dropped[int(kept[lower])] = int(kept[upper])
+        lower, upper = a[strictly], b[strictly]
+        if lower.size:
+            order = np.lexsort((upper, lower))
+            lower, upper = lower[order], upper[order]
+            head = np.ones(lower.size, dtype=bool)
+            head[1:] = lower[1:] != lower[:-1]
+            dominator[lower[head]] = upper[head]
+    # Follow each chain to a kept candidate (pointer jumping; a strict order has no cycles).
+    root = np.where(dominator >= 0, dominator, np.arange(n))
+    while True:
+        step = np.where(dominator[root] >= 0, dominator[root], root)
+        if np.array_equal(step, root):
+            break
+        root = step
+    survivors = np.flatnonzero(dominator < 0)
+    gone = np.flatnonzero(dominator >= 0)
+    dropped = dict(zip(kept[gone].tolist(), kept[root[gone]].tolist()))
     return kept[survivors], dropped

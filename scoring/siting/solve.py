@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import math
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -41,20 +42,40 @@ FALLBACK_NO_SOLVER = "no_solver"
 FALLBACK_TIME_LIMIT = "time_limit"
 FALLBACK_SOLVER_FAILED = "solver_failed"
 
-#: Below this many seconds left, the solver is not started (building the programme alone
-#: takes longer on a city's instance).
-MIN_SOLVE_SECONDS = 0.05
+#: Below this many seconds left, the solver is not started again (building a city's
+#: programme alone takes about that long).
+MIN_SOLVE_SECONDS = 1.0
 
 
 class Budget:
-    """Seconds left for the exact solver across one run (the main answer, then the curve)."""
+    """Seconds the exact solver may search across one run (the answer, then the curve).
+
+    Only the solver's own time counts: reducing the instance and greedy are the price of any
+    answer, and must not eat the time a planner gave the proof.
+    """
 
     def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
-        self.deadline = clock() + max(float(seconds), 0.0)
+        self.seconds = max(float(seconds), 0.0)
+        self.spent = 0.0
 
     def remaining(self) -> float:
-        return max(self.deadline - self.clock(), 0.0)
+        return max(self.seconds - self.spent, 0.0)
+
+    def worth_starting(self) -> bool:
+        """Whether to start the solver again: some time left, and after a first solve at
+        least :data:`MIN_SOLVE_SECONDS` (building the programme alone takes about that)."""
+        left = self.remaining()
+        return left > 0 and (self.spent == 0 or left >= MIN_SOLVE_SECONDS)
+
+    @contextmanager
+    def timing(self) -> Iterator[None]:
+        """Count the time spent inside the ``with`` block."""
+        started = self.clock()
+        try:
+            yield
+        finally:
+            self.spent += self.clock() - started
 
 
 @dataclass(frozen=True)
@@ -180,12 +201,13 @@ class Solver:
             return self._answer(
                 greedy_sites, False, greedy.bound, METHOD_GREEDY, FALLBACK_NO_SOLVER
             )
-        if self.budget.remaining() < MIN_SOLVE_SECONDS:  # the time is spent: not worth a start
+        if not self.budget.worth_starting():  # the time is spent
             return self._answer(
                 greedy_sites, False, greedy.bound, METHOD_GREEDY, FALLBACK_TIME_LIMIT
             )
         reduced = self.undominated
-        run = exact_max_coverage(reduced.reduced, k, self.budget.remaining())
+        with self.budget.timing():
+            run = exact_max_coverage(reduced.reduced, k, self.budget.remaining())
         exact_sites = tuple(reduced.to_original(run.sites))
         exact_value = self.instance.value(exact_sites)
         bound = min(greedy.bound, run.bound)
@@ -258,10 +280,13 @@ class Solver:
         if count > lower:
             if not self.exact_available:
                 fallback = FALLBACK_NO_SOLVER
-            elif self.budget.remaining() < MIN_SOLVE_SECONDS:
+            elif not self.budget.worth_starting():
                 fallback = FALLBACK_TIME_LIMIT
             else:
-                run = exact_fewest_sites(self.undominated.reduced, need, self.budget.remaining())
+                with self.budget.timing():
+                    run = exact_fewest_sites(
+                        self.undominated.reduced, need, self.budget.remaining()
+                    )
                 exact_sites = tuple(self.undominated.to_original(run.sites))
                 reaches = bool(exact_sites) and self.instance.value(exact_sites) >= need
                 lower = max(lower, run.bound)
