@@ -407,6 +407,45 @@ def test_unshareable_type_and_facilities_beyond_reach_are_not_shared():
     }
 
 
+def test_in_walking_time_sharing_reaches_as_far_as_the_requirements_time():
+    """Reach tables in seconds: a toilet shares within its sharing.walk_minutes (5 min), a
+    station within its reach_m walked on flat ground at 1.25 m/s (300 m = 240 s), not within
+    the metres of reach_m taken as seconds."""
+    from complete_community.scoring.network.measure import walking_time
+
+    standard = make_standard(
+        SHARED_STATION,
+        {
+            "code": "toilet",
+            "tier": COMMUNITY,
+            "count": {"per": "unit"},
+            "sharing": {"shareable": True, "reach_m": 200, "walk_minutes": 5},
+        },
+    )
+    facilities = [
+        station("S", "C1", 900),
+        Facility("T", "toilet", community_id="C1"),
+        station("S2", "C3", 900),
+    ]
+    # C2 walks 250 s to S (beyond 240 s) and 290 s to T (within 300 s, beyond 200);
+    # C4 walks 230 s to S2 (within 240 s).
+    reach = ReachTable.from_pairs(
+        COMMUNITY, [("S", "C2", 250.0), ("T", "C2", 290.0), ("S2", "C4", 230.0)]
+    )
+    people = communities(C1=5000, C2=5000, C3=5000, C4=5000)
+
+    timed = provision(standard, people, facilities, reach, measure=walking_time(1.25))
+    shared = {(r.unit_id, r.type_code): r.shared_facility_ids for r in timed.rows}
+    assert shared[("C2", "station")] == () and shared[("C2", "toilet")] == ("T",)
+    assert shared[("C4", "station")] == ("S2",)
+    # The same table read as metres: 300 m and 200 m.
+    metres = {
+        (r.unit_id, r.type_code): r.shared_facility_ids
+        for r in provision(standard, people, facilities, reach).rows
+    }
+    assert metres[("C2", "station")] == ("S",) and metres[("C2", "toilet")] == ()
+
+
 # ------------------------------------------------------------------ population
 
 

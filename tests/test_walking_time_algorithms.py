@@ -668,20 +668,21 @@ def test_negative_and_zero_fixed_times_name_their_features(plugin, tmp_path):
 # --- tiered provision and the plan scenario in walking time ---------------------------------
 
 
-@pytest.mark.parametrize("grade", [RAMP, -RAMP])
+@pytest.mark.parametrize("grade", [RAMP, 0.03, -RAMP])
 def test_sharing_reach_is_walked_from_the_unit_to_the_facility(plugin, tmp_path, grade):
     """The hand layout of test_tiered_provision_algorithm: a street from C's centre (200, 200)
     to A's centre (600, 200); complex-A (600, 100) joins it with a 100 m connector. Its
-    sharing reach becomes 9 minutes of walking (sharing.walk_minutes). Walking from C to the
-    complex climbs 400 m at 10 % on the rising ramp (too far) and descends it on the falling
-    one (within reach)."""
+    sharing reach becomes 10 minutes of walking (sharing.walk_minutes; its reach_m is 500 m).
+    Walking from C to the complex climbs 400 m at 10 % on the steep ramp (667 s: too far),
+    at 3 % on the gentle one (544 s: within the 600 s, though beyond 500) and descends on the
+    falling one (500 s)."""
     import test_tiered_provision_algorithm as tiered
 
     standard = tmp_path / "standard.yaml"
     standard.write_text(
         tiered.STANDARD_YAML.replace(
             "sharing: {shareable: true, reach_m: 500}",
-            "sharing: {shareable: true, reach_m: 500, walk_minutes: 9}",
+            "sharing: {shareable: true, reach_m: 500, walk_minutes: 10}",
         ),
         encoding="utf-8",
     )
@@ -693,14 +694,21 @@ def test_sharing_reach_is_walked_from_the_unit_to_the_facility(plugin, tmp_path,
     street = tiered.roads_layer([[(200, 200), (400, 200), (600, 200)]])
     result = tiered.run(str(standard), NETWORK=street, SNAP_TOLERANCE=150, MEASURE=1, DEM=dem)
     shares = {r["to_unit"]: r for r in records(result["SHARING"]) if r["type_code"] == "complex"}
+    rows = {
+        r["unit_id"]: r
+        for r in records(result["OUTPUT_TABLE"])
+        if r["type_code"] == "complex" and r["tier"] == "community"
+    }
     seconds = walk(400, grade) + 100  # the connector is flat
-    assert (seconds <= 9 * 60) == (grade < 0)
-    if grade < 0:
+    assert (seconds <= 10 * 60) == (grade < RAMP)
+    if grade < RAMP:
         assert shares["C"]["distance"] == pytest.approx(500, abs=1e-6)
         assert shares["C"]["walk_min"] == pytest.approx(minutes(seconds))
         assert shares["C"]["measure"] == "walking_time"
+        assert rows["C"]["shared_ids"] == "complex-A"
     else:
         assert "C" not in shares
+        assert rows["C"]["provision_status"] == "missing"
     assert shares["A"]["walk_min"] is None and shares["A"]["distance"] is None  # its own
     assert result["MEASURE"] == "walking_time"
 

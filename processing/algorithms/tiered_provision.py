@@ -577,8 +577,12 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
         steps.setCurrentStep(6)
         before = None  # the state without the plan, only needed for the comparison
         if plan is not None and parameters.get(self.PLAN_CHANGES):
-            before = self.run_domain(standard, units, existing, reach, field_names, steps)
-        result = self.run_domain(standard, units, facilities, reach, field_names, steps)
+            before = self.run_domain(
+                standard, units, existing, reach, field_names, steps, network.measure
+            )
+        result = self.run_domain(
+            standard, units, facilities, reach, field_names, steps, network.measure
+        )
         self.report_result(result, tiers, feedback)
 
         mandatory_only = self.parameterAsBool(parameters, self.MANDATORY_ONLY, context)
@@ -914,10 +918,14 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
     # The arithmetic ----------------------------------------------------------------------
 
     @staticmethod
-    def run_domain(standard, units, facilities, reach, field_names, steps) -> ProvisionResult:
+    def run_domain(
+        standard, units, facilities, reach, field_names, steps, measure
+    ) -> ProvisionResult:
         """:func:`provision`, with the user's field name in messages about amount fields."""
         try:
-            return provision(standard, units, facilities, reach, DomainFeedback(steps))
+            return provision(
+                standard, units, facilities, reach, DomainFeedback(steps), measure=measure
+            )
         except DataError as error:
             named = field_names.get(error.values.get("field", ""))
             if named:

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Dict, Iterable, List, Mapping, Optional, Protocol, Sequence, Set, Tuple
 
 from ..errors import Cancelled
+from ..network.measure import DISTANCE, Measure
 from ..standard import FacilityStandard, FacilityType, TierRule
 from .inputs import CheckedFacility, check_facilities, roll_up
 from .model import (
@@ -83,10 +84,13 @@ def provision(
     facilities: Sequence[Facility],
     reach: Optional[ReachTable] = None,
     feedback: Optional[Progress] = None,
+    measure: Measure = DISTANCE,
 ) -> ProvisionResult:
     """Tiered provisioning of every unit for every assessed type of its tier.
 
-    ``reach`` holds the facility-to-unit distances for sharing; without it nothing is shared.
+    ``reach`` holds the facility-to-unit distances for sharing — metres, or with a walking-time
+    ``measure`` seconds (each requirement then shares within its ``sharing.walk_minutes``, or
+    its ``sharing.reach_m`` walked on flat ground); without it nothing is shared.
     Raises DataError for bad input the user can fix and Cancelled when ``feedback`` says so.
     """
     rollup = roll_up(units)
@@ -101,7 +105,7 @@ def provision(
     for number, kind in enumerate(requirements):
         if feedback is not None and feedback.is_cancelled():
             raise Cancelled()
-        type_rows, type_allocations = _provide_type(standard, kind, rollup, index)
+        type_rows, type_allocations = _provide_type(standard, kind, rollup, index, measure)
         rows += type_rows
         allocations += type_allocations
         if feedback is not None:
@@ -233,10 +237,14 @@ class _Portion:
 
 
 def _provide_type(
-    standard: FacilityStandard, kind: FacilityType, rollup: RollUp, index: _FacilityIndex
+    standard: FacilityStandard,
+    kind: FacilityType,
+    rollup: RollUp,
+    index: _FacilityIndex,
+    measure: Measure,
 ) -> Tuple[List[ProvisionRow], List[Allocation]]:
     """Rows and allocations of one requirement type over every unit of its tier."""
-    plans, served = _plan_units(standard, kind, rollup, index)
+    plans, served = _plan_units(standard, kind, rollup, index, measure)
     population = rollup.population[kind.tier]
     portions = {
         (position, uid): portion
@@ -250,14 +258,20 @@ def _provide_type(
 
 
 def _plan_units(
-    standard: FacilityStandard, kind: FacilityType, rollup: RollUp, index: _FacilityIndex
+    standard: FacilityStandard,
+    kind: FacilityType,
+    rollup: RollUp,
+    index: _FacilityIndex,
+    measure: Measure,
 ) -> Tuple[List[_Plan], Dict[int, List[Tuple[UnitId, Optional[float]]]]]:
     """Each unit's own and drawn facilities, and for each facility the units it serves
     (with the distance for a unit that shares it, None for its own unit)."""
     tier = kind.tier
     codes = standard.satisfiers(kind.code)
     sharing = kind.sharing
-    reach_m = sharing.reach_m if sharing.shareable and sharing.reach_m else None
+    reach_m = None  # the sharing reach, in the measure's unit (metres or seconds)
+    if sharing.shareable and sharing.reach_m:
+        reach_m = sharing.reach_seconds(measure.walk_speed) if measure.time else sharing.reach_m
     plans: List[_Plan] = []
     served: Dict[int, List[Tuple[UnitId, Optional[float]]]] = {}
     for uid, unit in rollup.units[tier].items():
