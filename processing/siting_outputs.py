@@ -453,7 +453,7 @@ class SiteReport:
         if sink is None:
             raise QgsProcessingException(alg.invalidSinkError(self.parameters, alg.UNITS_OUTPUT))
         rows = iter(self._unit_rows(suggestion))
-        no_location = [None, tr("no usable geometry"), 0] + [None] * (len(specs) - 3)
+        no_location = ["no_location", tr("no usable geometry"), 0] + [None] * (len(specs) - 3)
         batch = []
         for feature, located in zip(inputs.unit_points.features, inputs.located.tolist()):
             attributes = feature.attributes()

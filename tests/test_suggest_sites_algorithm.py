@@ -525,3 +525,16 @@ def test_in_walking_time_a_site_serves_farther_downhill(plugin, tmp_path):
     assert 10 + walk(240, 0.10) > 300  # Lo's walk up is too long
     by_metres = run(**layout)
     assert by_metres["POP_GAINED"] == 500
+
+
+def test_a_unit_without_geometry_stays_in_the_status_output(plugin):
+    rows = [(point(x, 10), [name, people, community]) for name, x, people, community in COMPOUNDS]
+    rows.append((None, ["U7", 999, "SQ9"]))
+    fields = [("compound_id", "string"), ("population", "int"), ("community", "string")]
+    log = Log()
+    result = run(log, UNITS=memory_layer("Point", fields, rows, UTM, "compounds"))
+    assert result["POP_GAINED"] == 1900  # U7 cannot be placed, so nobody counts it as served
+    units = by(records(result["UNITS_OUTPUT"]), "compound_id")
+    assert len(units) == 7
+    assert (units["U7"]["status"], units["U7"]["site_rank"]) == ("no_location", 0)
+    assert any("U7" in warning for warning in log.warnings)

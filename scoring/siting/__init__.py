@@ -19,7 +19,6 @@ from .greedy import (
     greedy_curve,
     greedy_max_coverage,
     greedy_target,
-    set_cover_factor,
 )
 from .instance import CoverageInstance, ReducedInstance, reduce_instance
 from .solve import (
@@ -81,6 +80,5 @@ __all__ = [
     "milp_solver",
     "rank_sites",
     "reduce_instance",
-    "set_cover_factor",
     "suggest_sites",
 ]

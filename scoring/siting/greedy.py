@@ -203,10 +203,3 @@ def _pop_best(heap: List[_Key], fresh_key) -> Optional[_Key]:
 def _total(instance: CoverageInstance) -> float:
     """All the weight any candidate reaches: no choice covers more."""
     return float(instance.weight[np.unique(instance.cover_index)].sum())
-
-
-def set_cover_factor(target: float, smallest_weight: float) -> float:
-    """The a-priori factor for greedy on a target: sites ≤ 1 + OPT · ln(target / w)."""
-    if smallest_weight <= 0 or target <= smallest_weight:
-        return 1.0
-    return max(1.0, math.log(target / smallest_weight))

@@ -9,7 +9,7 @@ never disagree about who lacks a facility.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, Callable, List, Optional, Sequence, Union
 
 import numpy as np
@@ -109,7 +109,6 @@ class Suggestion:
     n_groups: int = 0
     #: Candidates the exact solver kept (None when it was not needed).
     n_undominated: Optional[int] = None
-    extras: dict = field(default_factory=dict)
 
     @property
     def gained(self) -> float:
