@@ -295,7 +295,7 @@ _SCORING_CLASS = f"{_SCORING}:CommunityScoringAlgorithm"
 _RUBRIC_CLASS = f"{PLUGIN_NAME}.processing.algorithms.rubric_score:RubricScoreAlgorithm"
 _WORKBOOK = f"{PLUGIN_NAME}.processing.algorithms.export_workbook"
 _SHEETS = f"{PLUGIN_NAME}.scoring.workbook.sheets"
-_SAFE_SAVE = f"{PLUGIN_NAME}.scoring.workbook.safe_save"
+_PACKAGE = f"{PLUGIN_NAME}.scoring.workbook.xlsx.package"
 
 _SITES = f"{PLUGIN_NAME}.processing.algorithms.suggest_sites"
 _SITING_INPUTS = f"{PLUGIN_NAME}.processing.siting_inputs"
@@ -323,32 +323,35 @@ _SCORING_STAGES = (
     "read_manual",
     "scoring",
 )
-#: The workbook: its rows (``workbook_data``: the gap list and the provision deficits) and
-#: the writing (``write_workbooks``) sheet by sheet, then the .xlsx saved.
+#: The workbook: its rows (``workbook_data``: the gap table and the units' deficits) and the
+#: writing (``write_workbooks``) sheet by sheet — each streams into the .xlsx as it is made —
+#: then the parts written last (shared strings, styles, the workbook part: ``finish_xlsx``).
 _WORKBOOK_PROBES = (
     *_SCORING_PROBES,
     Probe(f"{_WORKBOOK}:ExportWorkbookAlgorithm.workbook_data", ("rows",)),
-    Probe(f"{_WORKBOOK}:gap_list", ("gap_list_rows",), parent="rows"),
+    Probe(f"{_WORKBOOK}:gap_table", ("gap_table",), parent="rows"),
     Probe(f"{_WORKBOOK}:deficit_list", ("deficit_rows",), parent="rows"),
     Probe(f"{_WORKBOOK}:write_workbooks", ("write_workbook",)),
     Probe(f"{_SHEETS}:write_summary", ("sheet_summary",), parent="write_workbook"),
+    Probe(f"{_SHEETS}:write_coverage", ("sheet_coverage",), parent="write_workbook"),
     Probe(f"{_SHEETS}:write_gaps", ("sheet_gap_list",), parent="write_workbook"),
     Probe(f"{_SHEETS}:write_deficits", ("sheet_deficits",), parent="write_workbook"),
     Probe(f"{_SHEETS}:write_about", ("sheet_about",), parent="write_workbook"),
-    Probe(f"{_SHEETS}:write_evaluation", ("sheet_forms",), parent="write_workbook"),
-    Probe(f"{_SAFE_SAVE}:save_temporary", ("save_xlsx",), parent="write_workbook"),
+    Probe(f"{_SHEETS}:write_forms", ("sheet_forms",), parent="write_workbook"),
+    Probe(f"{_PACKAGE}:Package.close", ("finish_xlsx",), parent="write_workbook"),
 )
 _WORKBOOK_STAGES = (
     *_SCORING_STAGES,
-    "gap_list_rows",
+    "gap_table",
     "deficit_rows",
     "rows (rest)",
     "sheet_summary",
+    "sheet_coverage",
     "sheet_gap_list",
     "sheet_deficits",
     "sheet_about",
     "sheet_forms",
-    "save_xlsx",
+    "finish_xlsx",
     "write_workbook (rest)",
     "other",
 )

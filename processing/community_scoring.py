@@ -13,7 +13,7 @@ Manual scores come from a table, or from an evaluation workbook whose forms were
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -34,6 +34,7 @@ from ..i18n import tr
 from ..scoring.errors import Cancelled
 from ..scoring.rubric import (
     MANUAL_COLUMNS,
+    PROVISION_COLUMNS,
     CommunityScore,
     GapRow,
     IndicatorTable,
@@ -45,7 +46,7 @@ from ..scoring.rubric import (
     compute_indicators,
     load_rubric,
     read_manual_scores,
-    read_provision_rows,
+    read_provision_columns,
     score_all,
     summarise,
 )
@@ -54,20 +55,15 @@ from ..scoring.standard import FacilityStandard
 from ..scoring.workbook import is_evaluation_workbook, read_manual_scores_from_workbook
 from . import compat
 from .base import BaseAlgorithm
-from .layers import describe_ids, measured_geometry, python_value, read_points
+from .layers import describe_ids, measured_geometry, read_points
+from .table_reading import Table, plain, read_table
 
 _MANUAL_REQUIRED = ("community_id", "point_id", "score")
+#: Columns of the provision table read beyond the indicators' (:data:`PROVISION_COLUMNS`): the
+#: workbook's deficit list shows them.
+PROVISION_EXTRA = ("required_count",)
 #: Warnings list at most this many rows or cells, then say how many more.
 _SHOWN = 20
-
-
-def plain(value: Any) -> Any:
-    """An attribute as plain Python: None for NULL, dates as ``datetime`` objects."""
-    value = python_value(value)
-    for method in ("toPyDateTime", "toPyDate", "toPyTime"):
-        if hasattr(value, method):
-            return getattr(value, method)()
-    return value
 
 
 def text_or_none(value: Any) -> Optional[str]:
@@ -126,8 +122,8 @@ class Communities:
 @dataclass
 class GapsRead:
     """The compounds of a facility-gap output: per compound its id, community, population,
-    ``ok_T`` and ``dist_T`` per facility type code T (in the order of ``codes``) and, when a
-    name field was given, its name."""
+    ``ok_T`` and ``dist_T`` per facility type code T (in the order of ``codes``), ``time_T``
+    when the analysis measured walking time, and, when a name field was given, its name."""
 
     label: str
     codes: List[str]
@@ -137,17 +133,16 @@ class GapsRead:
     ok: Dict[str, List[Any]]
     distances: Dict[str, List[Any]]
     names: List[Optional[str]]
+    times: Dict[str, List[Any]] = field(default_factory=dict)
 
     def rows(self) -> List[GapRow]:
-        """The rows the indicators are worked out from."""
+        """The rows the indicators are worked out from (values already plain as read)."""
+        flags = [self.ok[code] for code in self.codes]
         return [
-            GapRow(
-                compound_id=self.compound_ids[index],
-                community_id=self.community_ids[index],
-                population=plain(self.population[index]),
-                ok={code: plain(self.ok[code][index]) for code in self.codes},
+            GapRow(compound, community, population, dict(zip(self.codes, values)))
+            for compound, community, population, *values in zip(
+                self.compound_ids, self.community_ids, self.population, *flags
             )
-            for index in range(len(self.compound_ids))
         ]
 
 
@@ -155,15 +150,15 @@ class GapsRead:
 class Evaluation:
     """Everything a scoring run read and worked out, for the algorithm to write out.
 
-    ``provision_rows`` is the provision table as read (one mapping of plain values per row),
-    ``provision`` the same rows typed for the indicators.
+    ``provision_table`` is the provision table as read (its columns), ``provision`` the same
+    rows typed for the indicators.
     """
 
     standard: FacilityStandard
     rubric: Rubric
     communities: Communities
     gaps: Optional[GapsRead]
-    provision_rows: Optional[List[Dict[str, Any]]]
+    provision_table: Optional[Table]
     provision: Optional[List[ProvisionRecord]]
     table: IndicatorTable
     manual: ManualTable
@@ -397,7 +392,7 @@ class CommunityScoringAlgorithm(BaseAlgorithm):
         steps.setCurrentStep(1)
         gaps = self.read_gaps(parameters, context, communities, steps, gap_name_field)
         steps.setCurrentStep(2)
-        provision_rows, provision = self.read_provision(parameters, context, steps)
+        provision_table, provision = self.read_provision(parameters, context, steps)
         table = indicator_table(standard, communities, gaps, provision)
         self.report_indicators(parameters, context, table, rubric, gaps, provision, feedback)
 
@@ -409,7 +404,7 @@ class CommunityScoringAlgorithm(BaseAlgorithm):
             rubric=rubric,
             communities=communities,
             gaps=gaps,
-            provision_rows=provision_rows,
+            provision_table=provision_table,
             provision=provision,
             table=table,
             manual=manual,
@@ -481,34 +476,40 @@ class CommunityScoringAlgorithm(BaseAlgorithm):
         self.check_field(source, self.GAPS, fields["population"], numeric=True)
         self.check_field(source, self.GAPS, name_field)
         by_location = not fields["community"]
-        transform = (
-            self.transform_between(source, communities.source, context)
-            if by_location
-            else QgsCoordinateTransform(
-                source.sourceCrs(), source.sourceCrs(), context.transformContext()
-            )
-        )
         names = [name for name in (*fields.values(), name_field) if name]
         names += [f"{prefix}_{code}" for code in codes for prefix in ("ok", "dist")]
-        points = read_points(source, transform, feedback, tuple(dict.fromkeys(names)))
+        names += [f"time_{code}" for code in codes if f"time_{code}" in source.fields().names()]
+        names = list(dict.fromkeys(names))
         if by_location:  # without usable geometry a compound lies in none (and is listed)
-            community_of = communities.locate(points.xy)
+            transform = self.transform_between(source, communities.source, context)
+            table = read_points(source, transform, feedback, tuple(names))
+            community_of = communities.locate(table.xy)
         else:
-            community_of = [plain(value) for value in points.attributes[fields["community"]]]
+            table = self.read_attributes(parameters, self.GAPS, context, source, names, feedback)
+            community_of = table.attributes[fields["community"]]
+        values = table.attributes
         return GapsRead(
             label=label,
             codes=codes,
-            compound_ids=self.feature_names(points, fields["id"]),
+            compound_ids=self.feature_names(table, fields["id"]),
             community_ids=community_of,
-            population=points.attributes[fields["population"]],
-            ok={code: points.attributes[f"ok_{code}"] for code in codes},
-            distances={code: points.attributes[f"dist_{code}"] for code in codes},
+            population=values[fields["population"]],
+            ok={code: values[f"ok_{code}"] for code in codes},
+            distances={code: values[f"dist_{code}"] for code in codes},
             names=(
-                [text_or_none(value) for value in points.attributes[name_field]]
+                [text_or_none(value) for value in values[name_field]]
                 if name_field
-                else [None] * len(points.feature_ids)
+                else [None] * len(table.feature_ids)
             ),
+            times={code: values[f"time_{code}"] for code in codes if f"time_{code}" in values},
         )
+
+    def read_attributes(self, parameters, name: str, context, source, fields, feedback) -> Table:
+        """The named fields of an input in bulk (straight from a GeoPackage or CSV file when
+        it is one, see :mod:`.table_reading`)."""
+        definition = parameters.get(name)
+        layer = self.parameterAsVectorLayer(parameters, name, context)
+        return read_table(source, fields, feedback, definition, layer)
 
     def ok_codes(self, source, label: str) -> List[str]:
         """The facility types of a facility-gap output: codes T with both dist_T and ok_T."""
@@ -541,19 +542,22 @@ class CommunityScoringAlgorithm(BaseAlgorithm):
 
     def read_provision(
         self, parameters, context, feedback
-    ) -> Tuple[Optional[List[Dict[str, Any]]], Optional[List[ProvisionRecord]]]:
-        """The provision table as plain rows, and typed for the indicators (None, None
-        without one)."""
+    ) -> Tuple[Optional[Table], Optional[List[ProvisionRecord]]]:
+        """The provision table's columns as read, and its rows typed for the indicators (None,
+        None without one)."""
         source = self.parameterAsSource(parameters, self.PROVISION, context)
         if source is None:
             return None, None
+        label = self.label(source, self.PROVISION)
         columns = source.fields().names()
-        rows = []
-        for feature in source.getFeatures():
-            if feedback.isCanceled():
-                raise Cancelled()
-            rows.append({name: plain(feature[name]) for name in columns})
-        return rows, read_provision_rows(rows, self.label(source, self.PROVISION), columns)
+        for column in PROVISION_COLUMNS:  # the table given is the provision table
+            if column not in columns:
+                read_provision_columns({name: () for name in columns}, label)
+        wanted = [name for name in (*PROVISION_COLUMNS, *PROVISION_EXTRA) if name in columns]
+        table = self.read_attributes(parameters, self.PROVISION, context, source, wanted, feedback)
+        if feedback.isCanceled():
+            raise Cancelled()
+        return table, read_provision_columns(table.attributes, label)
 
     def read_manual(self, parameters, context, rubric, community_ids, feedback) -> ManualTable:
         """Manual scores from a table, or from the filled-in forms of an evaluation workbook."""

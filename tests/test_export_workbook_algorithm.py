@@ -24,7 +24,7 @@ from qgis.core import (
     QgsProcessingException,
     QgsVectorLayer,
 )
-from qgis_helpers import Log, plain, records
+from qgis_helpers import Log, records
 
 from complete_community.processing import compat
 from complete_community.scoring.rubric import load_rubric
@@ -42,7 +42,7 @@ EXPORT = "completecommunity:exportworkbook"
 SCORE = "completecommunity:rubricscore"
 MODEL = "completecommunity:completecommunityevaluation"
 SAMPLE = Path(__file__).resolve().parent.parent / "sample" / "nanjing_xuanwu.gpkg"
-LISTS_ZH = ["汇总表", "短板清单", "配置缺口", "说明"]
+LISTS_ZH = ["汇总表", "设施覆盖", "短板清单", "配置缺口", "说明"]
 DISTRICT_NAMES = {"PQ1": "西片区", "PQ2": "东片区"}
 INJECTION = '=HYPERLINK("http://example.com","点我")'
 LONG_ILLEGAL = "玄武门街道/锁金村社区居民委员会[筹]*?：一个很长很长很长的社区名称"
@@ -136,7 +136,7 @@ def export(analyses, target: Path, log: Optional[Log] = None, **parameters) -> d
         "DISTRICTS": layer_of("districts"),
         "DISTRICT_ID_FIELD": "district_id",
         "DISTRICT_NAME_FIELD": "name",
-        "GAP_NAME_FIELD": "name",
+        "GAP_NAME_FIELD": "小区名称",
         "TITLE": "南京市玄武区",
         "OUTPUT": str(target),
     }
@@ -250,34 +250,78 @@ def test_sample_workbook_lists_every_community_with_the_scores_rubricscore_compu
     assert districts == set(DISTRICT_NAMES.values())
 
 
-def test_gap_and_deficit_lists_hold_the_rows_of_the_analyses(plugin, analyses, tmp_path):
+def test_lists_have_the_shapes_of_the_analyses(plugin, analyses, tmp_path):
+    """短板清单: one row per compound lacking a required type (ok_T = 0 in the gap result),
+    named, with how many it lacks and the distance to each; 设施覆盖: people not covered per
+    type; 配置缺口: one row per unit short of a required type (from the provision table)."""
+    from complete_community.scoring.standard import load_standard
+
     target = tmp_path / "evaluation.xlsx"
     export(analyses, target)
     book = openpyxl.load_workbook(target, read_only=True)
-    # 短板清单: every compound and type it is not covered for (ok_T = 0 in the gap result).
-    gaps = QgsVectorLayer(analyses["GAPS"], "gaps", "ogr")
-    codes = [name[3:] for name in gaps.fields().names() if name.startswith("ok_")]
-    expected_gaps = {
-        (feature["compound_id"], code)
-        for feature in gaps.getFeatures()
-        for code in codes
-        if plain(feature[f"ok_{code}"]) != 1
+    standard = load_standard()
+    gaps = records(analyses["GAPS"])
+    codes = [name[3:] for name in gaps[0] if name.startswith("ok_")]
+    required = [code for code in codes if standard.type_by_code(code).mandatory]
+    lacking = {
+        row["compound_id"]: [code for code in required if row[f"ok_{code}"] == 0] for row in gaps
     }
-    gap_rows = list_rows(book["短板清单"])
-    assert {(row[3], row[6]) for row in gap_rows} == expected_gaps
-    assert len(gap_rows) == len(expected_gaps)
-    # 配置缺口: every unit and type short (status not met, or a deficit), districts first.
+    lacking = {compound: found for compound, found in lacking.items() if found}
+    # Types no compound can reach at all are named once in the note, not in a column.
+    absent = [
+        code
+        for code in required
+        if all(row[f"ok_{code}"] == 0 and row[f"dist_{code}"] is None for row in gaps)
+    ]
+    assert absent, "the sample maps no kindergarten, for one"
+    gap_sheet = book["短板清单"]
+    note = next(gap_sheet.iter_rows(min_row=2, max_row=2, values_only=True))[0]
+    assert "、".join(standard.type_by_code(code).name_zh for code in absent) in note
+    header = next(gap_sheet.iter_rows(min_row=4, max_row=4, values_only=True))
+    column_of = {
+        code: header.index(
+            next(h for h in header[8:] if h.startswith(standard.type_by_code(code).name_zh + "\n"))
+        )
+        for code in {code for found in lacking.values() for code in found} - set(absent)
+    }
+    assert len(header) == 8 + len(column_of)
+    rows = list_rows(gap_sheet)
+    assert [row[3] for row in rows] == [c for c in (r["compound_id"] for r in gaps) if c in lacking]
+    by_id = {row["compound_id"]: row for row in gaps}
+    for row in rows:
+        compound = by_id[row[3]]
+        assert row[4] == compound["小区名称"] and row[4]  # every compound named
+        assert row[5] == compound["population"] and row[6] == len(lacking[row[3]])
+        named = [standard.type_by_code(c).name_zh for c in lacking[row[3]] if c not in absent]
+        assert row[7].split("；") == [*named, f"另全域缺失{len(absent)}类"]
+        for code, position in column_of.items():
+            distance = compound[f"dist_{code}"]
+            if code in lacking[row[3]]:
+                assert row[position] == ("不可达" if distance is None else pytest.approx(distance))
+            else:
+                assert row[position] is None
+    # People not covered, per type, each compound counted once.
+    coverage = {row[2]: row for row in list_rows(book["设施覆盖"])}
+    assert list(coverage) == codes
+    for code in codes:
+        out = [row for row in gaps if row[f"ok_{code}"] == 0]
+        assert coverage[code][6] == len(out)
+        assert coverage[code][8] == pytest.approx(sum(row["population"] for row in out))
+    # 配置缺口: every unit short of a required type (status not met, or a deficit), districts
+    # first, each once.
     with open(analyses["PROVISION"], encoding="utf-8") as handle:
         provision = list(csv.DictReader(handle))
-    short = [
-        row
-        for row in provision
-        if row["status"] not in ("ok", "ok_shared") or float(row["deficit_count"] or 0) > 0
-    ]
+    short: Dict[tuple, int] = {}
+    for row in provision:
+        if float(row["mandatory"]) and (
+            row["provision_status"] not in ("ok", "ok_shared") or float(row["deficit_count"] or 0)
+        ):
+            key = (row["tier"], row["unit_id"])
+            short[key] = short.get(key, 0) + 1
     deficit_rows = list_rows(book["配置缺口"])
-    assert sorted((row[3], row[6]) for row in deficit_rows) == sorted(
-        (row["unit_id"], row["type_code"]) for row in short
-    )
+    words = {"片区": "district", "社区": "community", "小区": "neighbourhood"}
+    assert sorted((words[row[2]], row[3]) for row in deficit_rows) == sorted(short)
+    assert all(row[7] == short[(words[row[2]], row[3])] for row in deficit_rows)
     tiers = [row[2] for row in deficit_rows]
     assert tiers == sorted(tiers, key=["片区", "社区", "小区"].index)
     district_rows = [row for row in deficit_rows if row[2] == "片区"]
@@ -760,7 +804,14 @@ def test_plan_scenario_makes_the_before_and_after_sheet(plugin, analyses, tmp_pa
         GAPS_AFTER=scenario["OUTPUT"],
     )
     book = openpyxl.load_workbook(target)
-    assert book.sheetnames[:5] == ["汇总表", "短板清单", "配置缺口", "规划前后对比", "说明"]
+    assert book.sheetnames[:6] == [
+        "汇总表",
+        "设施覆盖",
+        "短板清单",
+        "配置缺口",
+        "规划前后对比",
+        "说明",
+    ]
     sheet = book["规划前后对比"]
 
     types = {row[2]: row for row in scenario_table(sheet, "一、")}

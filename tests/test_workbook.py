@@ -3,6 +3,7 @@ and reading filled-in forms back."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -27,15 +28,18 @@ from complete_community.scoring.workbook import (
     EDITED_SCORE,
     UNKNOWN_POINT,
     CommunityInfo,
-    DeficitRow,
-    GapRow,
+    CompoundGaps,
+    GapTable,
+    GapType,
     ScenarioChangeRow,
     ScenarioData,
     ScenarioTypeRow,
     SheetNames,
+    TypeDeficit,
+    UnitDeficits,
     WorkbookData,
     WorkbookMetadata,
-    deficit_rows_from_provision,
+    deficits_from_provision,
     file_part,
     is_valid_sheet_name,
     read_manual_scores_from_workbook,
@@ -51,8 +55,8 @@ openpyxl = pytest.importorskip("openpyxl")
 INJECTION = '=HYPERLINK("http://example.com/x","点我")'
 LONG_ILLEGAL = "锁金村街道/锁金新村第一社区居民委员会[筹]*?：很长很长的名字"
 DUPLICATE = "梅园新村社区"
-SHEETS_ZH = ["汇总表", "短板清单", "配置缺口", "项目库", "说明"]
-SHEETS_EN = ["Summary", "Gap list", "Provision deficits", "Project list", "About"]
+SHEETS_ZH = ["汇总表", "设施覆盖", "短板清单", "配置缺口", "项目库", "说明"]
+SHEETS_EN = ["Summary", "Coverage", "Gap list", "Provision deficits", "Project list", "About"]
 
 # The built-in rubric: 6 categories, 23 items, 54 points, so the form's point rows are 8..61,
 # the total row 62 and the grade row 63.
@@ -120,45 +124,40 @@ def build_data(rubric: Rubric, language: str = "zh", projects: bool = True) -> W
         CommunityInfo("C3", LONG_ILLEGAL, "秦淮区"),
         CommunityInfo("C4", DUPLICATE, "+鼓楼区"),
     ]
-    gaps = [
-        GapRow("U1", "-2+3 小区", "kindergarten", "幼儿园", 520.0, 300.0, 1200, community_id="C1"),
-        GapRow("U2", "锁金小区", "kindergarten", "幼儿园", None, 300.0, 800, community_id="C3"),
-        GapRow("U3", "红山小区", "clinic", "卫生站", 900.0, 1000.0, 500, community_id="C4"),
-    ]
+    gaps = GapTable(
+        types=[
+            GapType("kindergarten", "幼儿园", 300.0),
+            GapType("clinic", "卫生站", 1000.0),
+            GapType("pharmacy", "药店", 300.0, mandatory=False),
+        ],
+        compounds=[
+            CompoundGaps(
+                "U1", "-2+3 小区", 1200, (520.0, 400.0, 350.0), (False, True, False), "C1"
+            ),
+            CompoundGaps("U2", "锁金小区", 800, (None, 1500.0, None), (False, False, False), "C3"),
+            CompoundGaps("U3", "红山小区", 500, (250.0, 900.0, 800.0), (True, True, False), "C4"),
+            CompoundGaps("U4", "无人小区", None, (None, None, None), (None, None, None), "C4"),
+        ],
+    )  # fmt: skip
     deficits = [
-        DeficitRow(
+        UnitDeficits(
             "community",
             "C3",
-            "elderly",
-            "老年服务站",
-            1,
-            0,
-            1,
-            350.0,
-            0.0,
-            350.0,
-            None,
-            None,
-            None,
-            "missing",
-            unit_name=LONG_ILLEGAL,
+            LONG_ILLEGAL,
+            9000.0,
+            (TypeDeficit("elderly", "老年服务站", "missing", 1, 0, 1, 350.0, None),),
             community_id="C3",
         ),
-        DeficitRow(
+        UnitDeficits(
             "district",
             "秦淮区",
-            "school",
-            "小学",
-            2,
-            1,
-            1,
-            None,
-            None,
-            None,
-            20000.0,
-            12000.0,
-            8000.0,
-            "area_short",
+            "秦淮区",
+            30000.0,
+            (
+                TypeDeficit("school", "小学", "area_short", 2, 2, 0, None, 8000.0),
+                TypeDeficit("market", "菜市场", "missing", 1, 0, 1, 1200.0, 1500.0),
+            ),
+            size_flag="too_small",
             district="秦淮区",
         ),
     ]
@@ -495,33 +494,122 @@ def test_text_from_data_is_never_a_formula(book: Any) -> None:
     assert all(cell.data_type == "s" for cell in cells)
 
 
-def test_gap_and_deficit_lists(book: Any) -> None:
-    gaps = book["短板清单"]
-    rows = [[cell.value for cell in row] for row in gaps.iter_rows(min_row=5, max_row=7)]
-    assert rows[0] == [
-        1,
-        "玄武区",
-        DUPLICATE,
-        "U1",
-        "-2+3 小区",
-        "幼儿园",
-        "kindergarten",
-        520,
-        300,
-        "否",
-        1200,
-        None,
+def list_rows(sheet: Any) -> List[List[Any]]:
+    """The data rows of a list sheet: those under the header (row 4) numbered in column A."""
+    return [
+        list(row) for row in sheet.iter_rows(min_row=5, values_only=True) if isinstance(row[0], int)
     ]
-    assert rows[1][7:11] == [None, 300, "否", 800] and rows[1][11] == "搜索范围内不可达"
-    assert rows[2][9:11] == ["是", 0]  # covered: nobody affected
-    assert gaps["K3"].value == "=SUBTOTAL(109,K5:K7)"
-    assert gaps.auto_filter.ref == "A4:L7"
+
+
+def header_of(sheet: Any) -> List[Any]:
+    return [cell.value for cell in sheet[4]]
+
+
+def test_gap_list_has_one_row_per_compound_lacking_a_required_type(
+    book: Any, data: WorkbookData
+) -> None:
+    """Compounds lacking a mandatory type are listed once each (U1, U2), with their residents,
+    the types they lack and the distances where they lack them; U3 lacks only an optional type
+    and U4 could not be judged (no geometry): neither is listed."""
+    gaps = book["短板清单"]
+    header = header_of(gaps)
+    assert header[:8] == [
+        "序号", "所属片区", "社区名称", "小区编号", "小区名称", "人口", "缺项数",
+        "缺少的应配建设施",
+    ]  # fmt: skip
+    # One column per required type some listed compound lacks: not the optional 药店.
+    assert [text.split("\n")[0] for text in header[8:]] == ["幼儿园", "卫生站"]
+    assert header[8] == "幼儿园\n≤300米"
+    rows = list_rows(gaps)
+    expected = []
+    table = data.gaps
+    required = [n for n, kind in enumerate(table.types) if kind.mandatory]
+    for compound in table.compounds:
+        missing = [n for n in required if compound.covered[n] is False]
+        if missing:
+            expected.append((compound.unit_id, compound.population, len(missing)))
+    assert [(row[3], row[5], row[6]) for row in rows] == expected
+    assert rows[0][:9] == [1, "玄武区", DUPLICATE, "U1", "-2+3 小区", 1200, 1, "幼儿园", 520]
+    assert rows[0][9] is None  # U1 has a clinic within 1,000 m
+    assert rows[1][7:10] == ["幼儿园；卫生站", "不可达", 1500]
+    # The filtered total adds residents over compounds, each counted once.
+    assert gaps["F3"].value == "=SUBTOTAL(109,F5:F6)"
+    assert gaps.auto_filter.ref == "A4:J6"
+    assert gaps.freeze_panes == "A5"
+
+
+def test_a_type_nobody_can_reach_is_named_once_not_given_a_column(
+    tmp_path: Path, rubric: Rubric
+) -> None:
+    data = build_data(rubric)
+    kinds = [*data.gaps.types, GapType("nursery", "托儿所", 300.0)]
+    data.gaps = GapTable(
+        kinds,
+        [
+            dataclasses.replace(
+                c, nearest=(*c.nearest, None), covered=(*c.covered, c.covered[0] and False)
+            )
+            for c in data.gaps.compounds
+        ],
+    )
+    sheet = openpyxl.load_workbook(write_workbook(data, tmp_path / "a.xlsx"))["短板清单"]
+    assert "托儿所" in sheet["A2"].value
+    assert [text.split("\n")[0] for text in header_of(sheet)[8:]] == ["幼儿园", "卫生站"]
+    rows = list_rows(sheet)
+    assert [row[3] for row in rows] == ["U1", "U2", "U3"]  # U3 now lacks a nursery
+    assert [row[6] for row in rows] == [2, 3, 1]
+    assert rows[0][7] == "幼儿园；另全域缺失1类" and rows[2][7] == "另全域缺失1类"
+
+
+def test_coverage_counts_people_per_type_never_over_types(book: Any, data: WorkbookData) -> None:
+    sheet = book["设施覆盖"]
+    rows = {row[2]: row for row in list_rows(sheet)}
+    assert list(rows) == ["kindergarten", "clinic", "pharmacy"]
+    for position, kind in enumerate(data.gaps.types):
+        judged = [c for c in data.gaps.compounds if c.covered[position] is not None]
+        out = [c for c in judged if not c.covered[position]]
+        people_in = sum(c.population or 0 for c in judged if c.covered[position])
+        people_out = sum(c.population or 0 for c in out)
+        row = rows[kind.code]
+        assert row[5:10] == [
+            len(judged),
+            len(out),
+            people_in,
+            people_out,
+            pytest.approx(people_in / (people_in + people_out)),
+        ], kind.code
+    assert rows["pharmacy"][3] == "宜配置" and rows["clinic"][3] == "应配建"
+    # No total over types: the people of U2 lack two types and would count twice.
+    assert all("SUBTOTAL" not in str(cell.value) for cell in sheet[3])
+
+
+def test_deficit_list_has_one_row_per_unit(book: Any, data: WorkbookData) -> None:
     deficits = book["配置缺口"]
-    first = [cell.value for cell in deficits[5]]
-    assert first[1:10] == ["秦淮区", "社区", "C3", LONG_ILLEGAL, "老年服务站", "elderly", 1, 0, 1]
-    assert first[16] == "缺项"
-    assert deficits["Q6"].value == "面积不足" and deficits["P6"].value == 8000
-    assert deficits["J3"].value == "=SUBTOTAL(109,J5:J6)"
+    rows = list_rows(deficits)
+    assert [row[3] for row in rows] == [unit.unit_id for unit in data.deficits]
+    assert rows[0][1:12] == [
+        "秦淮区", "社区", "C3", LONG_ILLEGAL, 9000, None, 1, 1, 350, None,
+        "老年服务站（缺1处，建筑面积缺350m²）",
+    ]  # fmt: skip
+    # A district short of two types: their counts and areas added, the types in words.
+    assert rows[1][5:12] == [
+        30000, "偏小", 2, 1, 1200, 9500,
+        "小学（用地缺8,000m²）；菜市场（缺1处，建筑面积缺1,200m²，用地缺1,500m²）",
+    ]  # fmt: skip
+    assert deficits["I3"].value == "=SUBTOTAL(109,I5:I6)"
+
+
+def test_list_sheets_print_on_a4_landscape_with_their_header_on_every_page(book: Any) -> None:
+    """Fitted to the page width, as many pages down as needed; the coverage of the standard's
+    few dozen types on one page."""
+    for name, pages_tall in (("设施覆盖", 1), ("短板清单", 0), ("配置缺口", 0), ("项目库", 0)):
+        sheet = book[name]
+        assert sheet.print_title_rows == "$4:$4", name
+        assert sheet.page_setup.orientation == "landscape"
+        assert sheet.page_setup.paperSize in (9, "9")
+        fit = (int(sheet.page_setup.fitToWidth), int(sheet.page_setup.fitToHeight))
+        assert fit == (1, pages_tall), name
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
 
 
 def test_about_sheet(book: Any, rubric: Rubric) -> None:
@@ -536,7 +624,7 @@ def test_about_sheet(book: Any, rubric: Rubric) -> None:
 def test_english_workbook(tmp_path: Path, rubric: Rubric) -> None:
     path = write_workbook(build_data(rubric, language="en"), tmp_path / "en.xlsx")
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames[:5] == SHEETS_EN
+    assert book.sheetnames[: len(SHEETS_EN)] == SHEETS_EN
     sheet = form_of(book, "C1")
     assert [sheet.cell(7, column).value for column in range(1, 7)] == [
         "Category",
@@ -572,13 +660,15 @@ def test_bad_inputs_are_refused(tmp_path: Path, rubric: Rubric) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_missing_openpyxl_says_what_to_install(
+def test_writing_needs_no_openpyxl_and_reading_says_what_to_install(
     tmp_path: Path, rubric: Rubric, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, "openpyxl", None)
+    path = write_workbook(build_data(rubric), tmp_path / "a.xlsx")
     with pytest.raises(DataError, match="python3-openpyxl"):
-        write_workbook(build_data(rubric), tmp_path / "a.xlsx")
-    assert list(tmp_path.iterdir()) == []
+        read_manual_scores_from_workbook(path, rubric)
+    monkeypatch.undo()
+    assert openpyxl.load_workbook(path).sheetnames[: len(SHEETS_ZH)] == SHEETS_ZH
 
 
 # --------------------------------------------------------------------------------------------
@@ -603,26 +693,25 @@ def test_split_by_district(tmp_path: Path, data: WorkbookData) -> None:
             for row in summary.iter_rows(min_row=4, values_only=True)
             if isinstance(row[0], int)
         ]
-        forms = [book[name][f"M{FIRST_ROW}"].value for name in book.sheetnames[5:]]
+        forms = [book[name][f"M{FIRST_ROW}"].value for name in book.sheetnames[len(SHEETS_ZH) :]]
         assert forms == listed[path.name]
-        gap_units = [row[3] for row in book["短板清单"].iter_rows(min_row=5, values_only=True)]
-        listed[path.name + " gaps"] = gap_units
+        listed[path.name + " gaps"] = [row[3] for row in list_rows(book["短板清单"])]
     assert listed == {
         "evaluation_玄武区.xlsx": ["C1", "C2"],
         "evaluation_玄武区.xlsx gaps": ["U1"],
         "evaluation_秦淮区.xlsx": ["C3"],
         "evaluation_秦淮区.xlsx gaps": ["U2"],
         "evaluation_+鼓楼区.xlsx": ["C4"],
-        "evaluation_+鼓楼区.xlsx gaps": ["U3"],
+        "evaluation_+鼓楼区.xlsx gaps": [],  # U3 lacks an optional type only
     }
     deficits = openpyxl.load_workbook(paths[1])["配置缺口"]
-    assert [row[3] for row in deficits.iter_rows(min_row=5, values_only=True)] == ["C3", "秦淮区"]
+    assert [row[3] for row in list_rows(deficits)] == ["C3", "秦淮区"]
 
 
 def test_split_by_chosen_communities(tmp_path: Path, data: WorkbookData) -> None:
     path = write_workbooks(data, tmp_path / "chosen.xlsx", split_by=["C3"])[0]
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames[5:] == [sheet_name(LONG_ILLEGAL)]
+    assert book.sheetnames[len(SHEETS_ZH) :] == [sheet_name(LONG_ILLEGAL)]
     summary = book["汇总表"]
     scores = scores_by_id(data)
     for row, community in zip(range(4, 8), ("C1", "C2", "C3", "C4")):
@@ -879,13 +968,13 @@ def test_reading_a_workbook_without_forms(tmp_path: Path, rubric: Rubric) -> Non
         read_manual_scores_from_workbook(tmp_path / "missing.xlsx", rubric)
 
 
-def test_deficit_rows_from_provision() -> None:
+def provision_row(unit: str, code: str, **changes: Any) -> ProvisionRow:
     row = ProvisionRow(
         tier="neighbourhood",
-        unit_id="N1",
+        unit_id=unit,
         parent_id="C1",
         population=900.0,
-        type_code="shop",
+        type_code=code,
         mandatory=True,
         required_count=2,
         own_count=0,
@@ -905,30 +994,42 @@ def test_deficit_rows_from_provision() -> None:
         own_facility_ids=(),
         shared_facility_ids=("F1",),
     )
-    met = ProvisionRow(**{**row.__dict__, "status": "ok", "deficit_count": 0})
-    rows = deficit_rows_from_provision(
-        [row, met], type_name=lambda code: code.upper(), unit_name=lambda unit: "小区" + unit
+    return ProvisionRow(**{**row.__dict__, **changes})
+
+
+def test_deficits_from_provision_give_one_record_per_unit() -> None:
+    rows = [
+        provision_row("N1", "shop"),
+        provision_row("N1", "clinic", deficit_count=0, provision_status="ok", status="ok"),
+        provision_row("N2", "shop", provision_status="ok", status="ok", deficit_count=0),
+        provision_row("N1", "park", provision_status="missing", status="size_mismatch"),
+        provision_row("N3", "bank", mandatory=False, provision_status="missing"),
+        provision_row(
+            "C1", "hall", tier="community", parent_id="D1", size_flag="too_large",
+            provision_status="missing", status="size_mismatch",
+        ),
+    ]  # fmt: skip
+    units = deficits_from_provision(
+        rows,
+        type_name=lambda code: code.upper(),
+        unit_name=lambda tier, unit: f"{tier}:{unit}",
+        district_name=lambda district: "片区" + district,
     )
-    assert rows == [
-        DeficitRow(
-            "neighbourhood",
-            "N1",
-            "shop",
-            "SHOP",
-            2,
-            1,
-            1,
-            200.0,
-            50.0,
-            150.0,
-            None,
-            None,
-            None,
-            "area_short",
-            unit_name="小区N1",
-            community_id="C1",
-        )
+    # N1: short of shop and park (the clinic is met); N2 met; N3 short of an optional type only.
+    assert [(unit.tier, unit.unit_id) for unit in units] == [
+        ("neighbourhood", "N1"),
+        ("community", "C1"),
     ]
+    n1, c1 = units
+    assert n1.unit_name == "neighbourhood:N1" and n1.community_id == "C1" and n1.population == 900
+    assert [(d.type_code, d.type_name, d.status) for d in n1.deficits] == [
+        ("shop", "SHOP", "area_short"),
+        ("park", "PARK", "missing"),
+    ]
+    assert n1.deficits[0] == TypeDeficit("shop", "SHOP", "area_short", 2, 1, 1, 150.0, None)
+    assert n1.count_deficit == 2 and n1.area_deficit("deficit_floor_area") == 300.0
+    assert n1.area_deficit("deficit_land_area") is None
+    assert (c1.community_id, c1.district, c1.size_flag) == ("C1", "片区D1", "too_large")
 
 
 # --------------------------------------------------------------------------------------------
@@ -1035,7 +1136,15 @@ def test_scenario_sheet_only_with_a_scenario(tmp_path: Path, book: Any, rubric: 
     assert "规划前后对比" not in book.sheetnames
     path = write_workbook(scenario_data(rubric), tmp_path / "plan.xlsx")
     names = openpyxl.load_workbook(path).sheetnames
-    assert names[:6] == ["汇总表", "短板清单", "配置缺口", "项目库", "规划前后对比", "说明"]
+    assert names[:7] == [
+        "汇总表",
+        "设施覆盖",
+        "短板清单",
+        "配置缺口",
+        "项目库",
+        "规划前后对比",
+        "说明",
+    ]
 
 
 def test_scenario_sheet_values(tmp_path: Path, rubric: Rubric) -> None:

@@ -47,7 +47,7 @@ def run_model(cli: QgisProcess) -> dict:
         {
             "COMPOUNDS": layer("compounds"),
             "COMPOUND_ID_FIELD": "compound_id",
-            "COMPOUND_NAME_FIELD": "name",
+            "COMPOUND_NAME_FIELD": "小区名称",
             "POPULATION_FIELD": "population",
             "COMPOUND_COMMUNITY_FIELD": "community_id",
             "COMMUNITIES": layer("communities"),

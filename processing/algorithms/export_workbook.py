@@ -33,20 +33,24 @@ from ...i18n import tr
 from ...resources import plugin_version
 from ...scoring.errors import Cancelled
 from ...scoring.plan import FUNDING_SOURCES, PROJECTS, STATUSES, choice_label, field_spec
-from ...scoring.provision import COMMUNITY, DISTRICT, NEIGHBOURHOOD, STATUS_LABELS, ProvisionRow
+from ...scoring.provision import COMMUNITY, DISTRICT, NEIGHBOURHOOD
 from ...scoring.rubric import Bilingual, ProvisionRecord, community_key, score_all
 from ...scoring.standard import FacilityStandard
 from ...scoring.workbook import (
+    MEASURE_DISTANCE,
+    MEASURE_TIME,
     SPLIT_BY_DISTRICT,
     CommunityInfo,
-    DeficitRow,
-    GapRow,
+    CompoundGaps,
+    GapTable,
+    GapType,
     ScenarioChangeRow,
     ScenarioData,
     ScenarioTypeRow,
+    UnitDeficits,
     WorkbookData,
     WorkbookMetadata,
-    deficit_rows_from_provision,
+    deficits_from_provision,
     safe_save,
     write_workbooks,
 )
@@ -61,6 +65,7 @@ from ..community_scoring import (
 from ..feedback import DomainFeedback
 from ..layers import numeric_or_none
 from ..plan_inputs import add_plan_store_parameter, open_store
+from ..table_reading import Table
 
 LANGUAGES = ("zh", "en")
 SPLIT_NONE, SPLIT_DISTRICT, SPLIT_CHOSEN = 0, 1, 2
@@ -414,12 +419,12 @@ class ExportWorkbookAlgorithm(CommunityScoringAlgorithm):
             rubric=evaluation.rubric,
             scores=evaluation.scores,
             communities=infos,
-            gaps=None if evaluation.gaps is None else gap_list(evaluation.gaps, standard),
+            gaps=None if evaluation.gaps is None else gap_table(evaluation.gaps, standard),
             deficits=(
                 None
                 if evaluation.provision is None
                 else deficit_list(
-                    evaluation.provision_rows or [],
+                    evaluation.provision_table,
                     evaluation.provision,
                     standard,
                     names,
@@ -575,6 +580,8 @@ class ExportWorkbookAlgorithm(CommunityScoringAlgorithm):
             data_sources=sources,
             parameters=self.parameters_used(parameters, context, language),
             plugin_version=plugin_version(),
+            gap_source=self.describe_layer(parameters, self.GAPS, context),
+            provision_source=self.describe_layer(parameters, self.PROVISION, context),
         )
 
     def describe_layer(self, parameters, name: str, context) -> str:
@@ -690,87 +697,93 @@ def scenario_change_row(
     )
 
 
-def gap_list(gaps: GapsRead, standard: FacilityStandard) -> List[GapRow]:
-    """短板清单: every compound and facility type of the standard it is not covered for (the
-    nearest one beyond the type's radius, or none reachable)."""
+def gap_table(gaps: GapsRead, standard: FacilityStandard) -> GapTable:
+    """The facility gap result for the coverage and gap list sheets: the standard's types in
+    the result, and per compound the nearest distance (or time, when the analysis measured
+    walking time) and ``ok_T`` of each."""
     known = [code for code in gaps.codes if code in standard.codes()]
-    rows: List[GapRow] = []
-    for index, compound in enumerate(gaps.compound_ids):
-        for code in known:
-            facility_type = standard.type_by_code(code)
-            row = GapRow(
-                unit_id=compound,
-                unit_name=gaps.names[index] or "",
-                type_code=code,
-                type_name=Bilingual(facility_type.name_zh, facility_type.name_en),
-                distance_m=numeric_or_none(gaps.distances[code][index]),
-                radius_m=facility_type.radius_m,
-                population=numeric_or_none(gaps.population[index]),
-                community_id=gaps.community_ids[index],
+    time = bool(known) and all(code in gaps.times for code in known)
+    nearest = gaps.times if time else gaps.distances
+    types = []
+    for code in known:
+        kind = standard.type_by_code(code)
+        types.append(
+            GapType(
+                code=code,
+                name=Bilingual(kind.name_zh, kind.name_en),
+                radius_m=kind.radius_m,
+                mandatory=bool(kind.mandatory),
+                minutes=getattr(kind, "walk_minutes", None),
             )
-            if not row.covered:
-                rows.append(row)
-    return rows
+        )
+    nearest_rows = list(zip(*(_numbers(nearest[code]) for code in known)))
+    covered_rows = list(zip(*(_flags(gaps.ok[code]) for code in known)))
+    if not known:
+        nearest_rows = covered_rows = [()] * len(gaps.compound_ids)
+    population = _numbers(gaps.population)
+    compounds = [
+        CompoundGaps(
+            unit_id=compound,
+            unit_name=name or "",
+            population=people,
+            nearest=distances,
+            covered=flags,
+            community_id=community,
+        )
+        for compound, name, people, distances, flags, community in zip(
+            gaps.compound_ids,
+            gaps.names,
+            population,
+            nearest_rows,
+            covered_rows,
+            gaps.community_ids,
+        )
+    ]
+    return GapTable(types, compounds, MEASURE_TIME if time else MEASURE_DISTANCE)
+
+
+def _numbers(values: Sequence[Any]) -> List[Optional[float]]:
+    """Numbers as read (numbers pass, numeric text from a CSV is converted), None for NULL."""
+    return [
+        value if (type(value) is float and value == value) or type(value) is int
+        else numeric_or_none(value)
+        for value in values
+    ]  # fmt: skip
+
+
+def _flags(values: Sequence[Any]) -> List[Optional[bool]]:
+    """``ok_T`` as True / False, None where the analysis could not judge (no geometry)."""
+    return [None if number is None else number == 1 for number in _numbers(values)]
 
 
 def deficit_list(
-    raw_rows: Sequence[Mapping[str, Any]],
+    table: Optional[Table],
     records: Sequence[ProvisionRecord],
     standard: FacilityStandard,
     names: Mapping[str, Mapping[str, str]],
     district_name: Callable[[Any], str],
-) -> List[DeficitRow]:
-    """配置缺口: the units short of a facility, district tier first; each unit named from its
-    own tier's names (ids of different tiers may look alike)."""
-    rows = [provision_row(raw, record) for raw, record in zip(raw_rows, records)]
-    result: List[DeficitRow] = []
-    for tier in (DISTRICT, COMMUNITY, NEIGHBOURHOOD):
-        tier_names = names.get(tier, {})
-        result += deficit_rows_from_provision(
-            (row for row in rows if row.tier == tier),
-            type_name=lambda code: type_name(standard, code),
-            unit_name=lambda unit_id, known=tier_names: known.get(community_key(unit_id), ""),
-            district_name=district_name,
-        )
-    return result
+) -> List[UnitDeficits]:
+    """配置缺口: the units short of a required facility, district tier first; each unit named
+    from its own tier's names (ids of different tiers may look alike). The required count,
+    which the indicators do not read, comes from the table's column (None without one)."""
+    required = table.attributes.get("required_count") if table is not None else None
+    order = {DISTRICT: 0, COMMUNITY: 1, NEIGHBOURHOOD: 2}
+    rows = sorted(records, key=lambda record: order.get(record.tier, 3))  # stable within a tier
 
+    def required_count(record: ProvisionRecord) -> Optional[int]:
+        value = numeric_or_none(required[record.row - 1]) if required is not None else None
+        return None if value is None else round(value)
 
-def provision_row(raw: Mapping[str, Any], record: ProvisionRecord) -> ProvisionRow:
-    """A row of the provision table as the provisioning domain's record; the columns the
-    indicators do not read (required count, existing areas, the status shown) are read here
-    and are None when the table lacks them."""
-    status = str(raw.get("status") or "").strip()
-    if status not in STATUS_LABELS:
-        status = record.provision_status
-    required = numeric_or_none(raw.get("required_count"))
-    return ProvisionRow(
-        tier=record.tier,
-        unit_id=record.unit_id,
-        parent_id=record.parent_id or None,
-        population=record.population,
-        type_code=record.type_code,
-        mandatory=record.mandatory,
-        required_count=None if required is None else round(required),
-        own_count=_count(record.own_count),
-        shared_count=_count(record.shared_count),
-        deficit_count=_count(record.deficit_count),
-        required_floor_area=record.req_floor_area,
-        existing_floor_area=numeric_or_none(raw.get("exist_floor_area")),
-        deficit_floor_area=record.deficit_floor_area,
-        required_land_area=record.req_land_area,
-        existing_land_area=numeric_or_none(raw.get("exist_land_area")),
-        deficit_land_area=record.deficit_land_area,
-        existing_capacity=None,
-        status=status,
-        provision_status=record.provision_status,
-        size_flag=record.size_flag,
-        flags=(),
-        own_facility_ids=(),
-        shared_facility_ids=(),
+    return deficits_from_provision(
+        rows,
+        type_name=lambda code: type_name(standard, code),
+        unit_name=lambda tier, unit_id: names.get(tier, {}).get(community_key(unit_id), ""),
+        district_name=district_name,
+        required_count=required_count,
     )
 
 
-def _count(value: float) -> int:
+def _count(value: Optional[float]) -> int:
     return 0 if value is None or math.isnan(value) else round(value)
 
 

@@ -59,6 +59,8 @@ POINT_FIELDS = (
 )
 
 _FIELD_NAME_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
+#: Features handed to the sink at once: one call per batch, not per row.
+_BATCH = 4096
 
 
 def category_field_names(rubric: Rubric) -> List[str]:
@@ -134,21 +136,27 @@ class RubricScoreAlgorithm(CommunityScoringAlgorithm):
             compat.NO_GEOMETRY,
             QgsCoordinateReferenceSystem(),
         )
+        # The rubric's words per point, looked up once (a city has some 100,000 rows).
+        words = {
+            place.point.id: (place.category.name.zh, place.item.name.zh, place.point.text)
+            for place in rubric.places()
+        }
+        batch: List[QgsFeature] = []
         for community, name, score in zip(communities.ids, communities.names, scores):
             for result in score.points:
-                place = rubric.place_of(result.point_id)
+                category_name, item_name, text = words[result.point_id]
                 feature = QgsFeature(fields)
                 feature.setAttributes(
                     [
                         community,
                         name,
                         result.category_id,
-                        place.category.name.zh,
+                        category_name,
                         result.item_id,
-                        place.item.name.zh,
+                        item_name,
                         result.point_id,
-                        place.point.text.zh,
-                        place.point.text.en,
+                        text.zh,
+                        text.en,
                         result.max_score,
                         result.score,
                         result.status,
@@ -162,7 +170,11 @@ class RubricScoreAlgorithm(CommunityScoringAlgorithm):
                         int(result.veto),
                     ]
                 )
-                sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
+                batch.append(feature)
+                if len(batch) == _BATCH:
+                    sink.addFeatures(batch, QgsFeatureSink.Flag.FastInsert)
+                    batch = []
+        sink.addFeatures(batch, QgsFeatureSink.Flag.FastInsert)
         return sink_id
 
     def write_communities(self, parameters, context, rubric, communities, scores) -> str:

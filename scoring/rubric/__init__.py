@@ -36,6 +36,7 @@ from .indicator_values import (
     IndicatorTable,
     ProvisionRecord,
     compute_indicators,
+    read_provision_columns,
     read_provision_rows,
 )
 from .indicators import CATALOGUE, IndicatorSpec, find_indicator, indicator_names
@@ -103,6 +104,7 @@ __all__ = [
     "load_rubric",
     "parse_rubric",
     "read_manual_scores",
+    "read_provision_columns",
     "read_provision_rows",
     "read_rubric_xlsx",
     "score_all",

@@ -226,14 +226,19 @@ def score_community(
     vetoed_by = tuple(result.point_id for result in results if result.vetoed)
     n_pending = sum(result.status == STATUS_PENDING for result in results)
     n_no_data = sum(result.status == STATUS_NO_DATA for result in results)
+    by_item: Dict[str, List[PointResult]] = {}
+    by_category: Dict[str, List[PointResult]] = {}
+    for result in results:
+        by_item.setdefault(result.item_id, []).append(result)
+        by_category.setdefault(result.category_id, []).append(result)
     return CommunityScore(
         community_id=community_id,
         points=results,
         items=tuple(
-            _subtotal(item.id, item.max_score, results, "item_id") for item in rubric.items()
+            _subtotal(item.id, item.max_score, by_item.get(item.id, ())) for item in rubric.items()
         ),
         categories=tuple(
-            _subtotal(category.id, category.max_score, results, "category_id")
+            _subtotal(category.id, category.max_score, by_category.get(category.id, ()))
             for category in rubric.categories
         ),
         total=total,
@@ -295,16 +300,17 @@ def community_key(value: Any) -> str:
 
 
 def _sum(values: Iterable[Optional[float]]) -> float:
-    return tidy(math.fsum(value for value in values if value is not None))
+    return tidy(math.fsum([value for value in values if value is not None]))
 
 
-def _subtotal(subtotal_id: str, max_score: float, results, attribute: str) -> Subtotal:
-    members = [result for result in results if getattr(result, attribute) == subtotal_id]
+def _subtotal(subtotal_id: str, max_score: float, members: Iterable[PointResult]) -> Subtotal:
+    """The subtotal of an item's or a category's ``members``."""
+    scores = [result.score for result in members]
     return Subtotal(
         id=subtotal_id,
         max_score=max_score,
-        score=_sum(result.score for result in members),
-        n_open=sum(result.score is None for result in members),
+        score=_sum(scores),
+        n_open=scores.count(None),
     )
 
 
@@ -330,37 +336,30 @@ def _score_point(
     community: str,
 ) -> PointResult:
     point = place.point
-    common = {
-        "category_id": place.category.id,
-        "item_id": place.item.id,
-        "point_id": point.id,
-        "method": point.method,
-        "max_score": point.max_score,
-        "veto": point.veto,
-    }
+    category, item = place.category.id, place.item.id
     if point.is_manual:
         if manual is None or manual.score is None:
             evidence = manual.evidence if manual is not None else ""
-            return PointResult(score=None, status=STATUS_PENDING, evidence=evidence, **common)
+            return PointResult(
+                category, item, point.id, point.method, point.max_score, None, STATUS_PENDING,
+                evidence=evidence, veto=point.veto,
+            )  # fmt: skip
         score = _checked_manual_score(manual.score, point.max_score, community, point.id)
         return PointResult(
-            score=score,
-            status=STATUS_SCORED,
-            evidence=manual.evidence,
-            assessor=manual.assessor,
-            date=manual.date,
-            **common,
-        )
+            category, item, point.id, point.method, point.max_score, score, STATUS_SCORED,
+            evidence=manual.evidence, assessor=manual.assessor, date=manual.date, veto=point.veto,
+        )  # fmt: skip
     value = _indicator_value(indicators, point.indicator, community)
     if value is None:
-        return PointResult(score=None, status=STATUS_NO_DATA, indicator=point.indicator, **common)
+        return PointResult(
+            category, item, point.id, point.method, point.max_score, None, STATUS_NO_DATA,
+            point.indicator, veto=point.veto,
+        )  # fmt: skip
     return PointResult(
-        score=apply_rule(point.rule, value, point.max_score),
-        status=STATUS_SCORED,
-        indicator=point.indicator,
-        indicator_value=value,
-        **common,
-    )
+        category, item, point.id, point.method, point.max_score,
+        apply_rule(point.rule, value, point.max_score), STATUS_SCORED, point.indicator, value,
+        veto=point.veto,
+    )  # fmt: skip
 
 
 def _checked_manual_score(score: Any, max_score: float, community: str, point_id: str) -> float:
@@ -385,6 +384,8 @@ def _indicator_value(indicators: Mapping[str, Any], name: str, community: str) -
     value = indicators.get(name)
     if value is None:
         return None
+    if type(value) is float and value - value == 0.0:
+        return value
     if not _is_real(value) or math.isinf(float(value)):
         raise DataError(
             _BAD_INDICATOR, community=community, indicator=name, value=show_value(value)
@@ -396,7 +397,10 @@ def _indicator_value(indicators: Mapping[str, Any], name: str, community: str) -
 def _is_real(value: Any) -> bool:
     """A real number: bool and numpy scalars included, since flags arrive as 1/0 or numpy
     booleans (``numpy.bool_`` is not registered as a ``numbers.Real``)."""
-    return isinstance(value, numbers.Real) or type(value).__name__ in ("bool_", "bool")
+    kind = type(value)
+    if kind is float or kind is int:
+        return True
+    return isinstance(value, numbers.Real) or kind.__name__ in ("bool_", "bool")
 
 
 def _show_number(value: float) -> str:

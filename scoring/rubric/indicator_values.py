@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple
+
+import numpy as np
 
 from ..errors import N_, DataError
 from ..provision.model import (
@@ -103,10 +105,12 @@ class GapRow:
     ok: Mapping[str, Any]
 
 
-@dataclass(frozen=True)
-class ProvisionRecord:
+class ProvisionRecord(NamedTuple):
     """One row of the ``tieredprovision`` long table, typed. Areas are None where the type has
-    no such rule, or where it has one but a facility's area is unknown (deficit only)."""
+    no such rule, or where it has one but a facility's area is unknown (deficit only).
+
+    A named tuple rather than a dataclass: a city's table has some 200,000 rows, and a tuple
+    is made several times faster."""
 
     row: int
     tier: str
@@ -177,97 +181,165 @@ def read_provision_rows(
 ) -> List[ProvisionRecord]:
     """Typed records from the rows of the ``tieredprovision`` long table (rows from 1).
 
-    Each row maps column names (at least :data:`PROVISION_COLUMNS`) to values; numbers may be
-    numeric text and empty cells None or "". A missing column, an unknown tier or status, a
-    cell that is not a number, a unit and type given twice or a type at two tiers raises
-    :class:`DataError` naming the row and column. ``columns``, the table's column names, are
-    checked first, so that a wrong table is refused even when it has no rows.
+    Each row maps column names (at least :data:`PROVISION_COLUMNS`) to values; see
+    :func:`read_provision_columns`, which this hands them to column by column.
     """
-    if columns is not None:
-        present = set(columns)
-        for column in PROVISION_COLUMNS:
-            if column not in present:
-                raise DataError(_MISSING_COLUMN, source=source, column=column)
-    records: List[ProvisionRecord] = []
-    seen: Dict[Tuple[str, str, str], int] = {}
-    tier_of: Dict[str, Tuple[str, int]] = {}
-    for number, row in enumerate(rows, 1):
+    rows = list(rows)
+    present = set(columns) if columns is not None else None
+    for row in rows:
         for column in PROVISION_COLUMNS:
             if column not in row:
                 raise DataError(_MISSING_COLUMN, source=source, column=column)
-        record = _provision_record(row, number, source)
-        key = (record.tier, record.unit_id, record.type_code)
-        if key in seen:
+    if present is None:
+        present = set(PROVISION_COLUMNS)
+    table = {
+        column: [row[column] for row in rows] for column in PROVISION_COLUMNS if column in present
+    }
+    return read_provision_columns(table, source)
+
+
+def read_provision_columns(
+    table: Mapping[str, Sequence[Any]], source: str = "Provision table"
+) -> List[ProvisionRecord]:
+    """Typed records from the columns of the ``tieredprovision`` long table (rows from 1).
+
+    ``table`` maps column names (at least :data:`PROVISION_COLUMNS`) to the column's values,
+    as a table is read in bulk; numbers may be numeric text and empty cells None or "". A
+    missing column, an unknown tier or status, a cell that is not a number, a unit and type
+    given twice or a type at two tiers raises :class:`DataError` naming the row and column.
+    """
+    for column in PROVISION_COLUMNS:
+        if column not in table:
+            raise DataError(_MISSING_COLUMN, source=source, column=column)
+    tiers = _choice_column(table["tier"], _TIERS, _BAD_TIER, source)
+    statuses = _choice_column(table["provision_status"], _KNOWN_STATUSES, _BAD_STATUS, source)
+    keys = {}
+    for column in ("unit_id", "parent_id", "type_code"):
+        keys[column] = [
+            value.strip() if type(value) is str else community_key(value) for value in table[column]
+        ]
+        if column != "parent_id" and "" in keys[column]:
+            row = keys[column].index("") + 1
+            raise DataError(_CELL_EMPTY, source=source, row=row, column=column)
+    numbers = {
+        column: _number_column(table[column], column, source, column in _REQUIRED_NUMBERS)
+        for column in _REQUIRED_NUMBERS + _OPTIONAL_NUMBERS
+    }
+    _check_unique(tiers, keys["unit_id"], keys["type_code"], source)
+    _check_one_tier_per_type(tiers, keys["type_code"], source)
+    return list(
+        map(
+            ProvisionRecord,
+            range(1, len(tiers) + 1),
+            tiers,
+            keys["unit_id"],
+            keys["parent_id"],
+            numbers["population"],
+            keys["type_code"],
+            [bool(value) for value in numbers["mandatory"]],
+            numbers["own_count"],
+            numbers["shared_count"],
+            numbers["deficit_count"],
+            numbers["req_floor_area"],
+            numbers["deficit_floor_area"],
+            numbers["req_land_area"],
+            numbers["deficit_land_area"],
+            statuses,
+            _texts(table["size_flag"]),
+        )
+    )
+
+
+def _choice_column(
+    values: Sequence[Any], allowed: Tuple[str, ...], message: str, source: str
+) -> List[str]:
+    texts = _texts(values)
+    unknown = set(texts) - set(allowed)
+    if unknown:
+        row = next(number for number, text in enumerate(texts, 1) if text in unknown)
+        raise DataError(
+            message,
+            source=source,
+            row=row,
+            allowed=", ".join(allowed),
+            value=show_value(texts[row - 1]),
+        )
+    return texts
+
+
+def _number_column(
+    values: Sequence[Any], column: str, source: str, required: bool
+) -> List[Optional[float]]:
+    """A column of numbers (numbers or numeric text; None or "" for empty), checked.
+
+    numpy converts a whole column at once (None becomes NaN); a column it cannot convert (a
+    cell that is not a number, or empty text) is gone through cell by cell for the message.
+    """
+    try:
+        numbers = np.array(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        return _number_column_by_cell(values, column, source, required)
+    if numbers.ndim != 1 or np.isinf(numbers).any():
+        return _number_column_by_cell(values, column, source, required)
+    result: List[Optional[float]] = numbers.tolist()
+    empty = np.flatnonzero(np.isnan(numbers))
+    if len(empty):
+        if required:
+            raise DataError(_CELL_EMPTY, source=source, row=int(empty[0]) + 1, column=column)
+        for index in empty.tolist():
+            result[index] = None
+    return result
+
+
+def _number_column_by_cell(
+    values: Sequence[Any], column: str, source: str, required: bool
+) -> List[Optional[float]]:
+    result: List[Optional[float]] = []
+    for number, value in enumerate(values, 1):
+        value = _table_number(value, source, number, column)
+        if value is None and required:
+            raise DataError(_CELL_EMPTY, source=source, row=number, column=column)
+        result.append(value)
+    return result
+
+
+def _check_unique(tiers: List[str], units: List[str], codes: List[str], source: str) -> None:
+    if len(set(zip(tiers, units, codes))) == len(tiers):
+        return
+    seen: Dict[Tuple[str, str, str], int] = {}
+    for number, key in enumerate(zip(tiers, units, codes), 1):
+        earlier = seen.setdefault(key, number)
+        if earlier != number:
             raise DataError(
-                _DUPLICATE_ROW,
-                source=source,
-                row=number,
-                unit=record.unit_id,
-                code=record.type_code,
-                other=seen[key],
+                _DUPLICATE_ROW, source=source, row=number, unit=key[1], code=key[2], other=earlier
             )
-        seen[key] = number
-        earlier = tier_of.setdefault(record.type_code, (record.tier, number))
-        if earlier[0] != record.tier:
+
+
+def _check_one_tier_per_type(tiers: List[str], codes: List[str], source: str) -> None:
+    if len(set(zip(codes, tiers))) == len(set(codes)):
+        return
+    tier_of: Dict[str, Tuple[str, int]] = {}
+    for number, (tier, code) in enumerate(zip(tiers, codes), 1):
+        earlier = tier_of.setdefault(code, (tier, number))
+        if earlier[0] != tier:
             raise DataError(
                 _TYPE_TWO_TIERS,
                 source=source,
                 row=number,
-                code=record.type_code,
-                tier=record.tier,
+                code=code,
+                tier=tier,
                 other=earlier[0],
                 other_row=earlier[1],
             )
-        records.append(record)
-    return records
-
-
-def _provision_record(row: Mapping[str, Any], number: int, source: str) -> ProvisionRecord:
-    tier = _text(row["tier"])
-    if tier not in _TIERS:
-        raise DataError(
-            _BAD_TIER, source=source, row=number, allowed=", ".join(_TIERS), value=show_value(tier)
-        )
-    status = _text(row["provision_status"])
-    if status not in _KNOWN_STATUSES:
-        raise DataError(
-            _BAD_STATUS,
-            source=source,
-            row=number,
-            allowed=", ".join(_KNOWN_STATUSES),
-            value=show_value(status),
-        )
-    for column in ("unit_id", "type_code"):
-        if not community_key(row[column]):
-            raise DataError(_CELL_EMPTY, source=source, row=number, column=column)
-    numbers: Dict[str, Optional[float]] = {}
-    for column in _REQUIRED_NUMBERS + _OPTIONAL_NUMBERS:
-        value = _table_number(row[column], source, number, column)
-        if value is None and column in _REQUIRED_NUMBERS:
-            raise DataError(_CELL_EMPTY, source=source, row=number, column=column)
-        numbers[column] = value
-    return ProvisionRecord(
-        row=number,
-        tier=tier,
-        unit_id=community_key(row["unit_id"]),
-        parent_id=community_key(row["parent_id"]),
-        population=numbers["population"],  # type: ignore[arg-type]
-        type_code=community_key(row["type_code"]),
-        mandatory=bool(numbers["mandatory"]),
-        own_count=numbers["own_count"],  # type: ignore[arg-type]
-        shared_count=numbers["shared_count"],  # type: ignore[arg-type]
-        deficit_count=numbers["deficit_count"],  # type: ignore[arg-type]
-        req_floor_area=numbers["req_floor_area"],
-        deficit_floor_area=numbers["deficit_floor_area"],
-        req_land_area=numbers["req_land_area"],
-        deficit_land_area=numbers["deficit_land_area"],
-        provision_status=status,
-        size_flag=_text(row["size_flag"]),
-    )
 
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
+
+
+def _texts(values: Sequence[Any]) -> List[str]:
+    """:func:`_text` of a whole column."""
+    return [value.strip() if type(value) is str else _text(value) for value in values]
 
 
 def _number(value: Any) -> Optional[float]:
@@ -428,17 +500,22 @@ class _Coverage:
         self.members.setdefault(key, []).append((population, flags))
 
     def coverage(self, key: str) -> Dict[str, Optional[float]]:
-        members = self.members.get(key, [])
+        """Per type, the share of the community's residents (of compounds judged for it)
+        within its reach; one pass over the compounds."""
+        judged: Dict[str, List[float]] = {code: [] for code in self.codes}
+        covered: Dict[str, List[float]] = {code: [] for code in self.codes}
+        for population, flags in self.members.get(key, ()):
+            if population is None:
+                continue
+            for code, flag in flags.items():
+                if flag is not None:
+                    judged[code].append(population)
+                    if flag:
+                        covered[code].append(population)
         result: Dict[str, Optional[float]] = {}
         for code in self.codes:
-            weighed = [
-                (population, flags.get(code))
-                for population, flags in members
-                if population is not None and flags.get(code) is not None
-            ]
-            total = math.fsum(population for population, _ in weighed)
-            covered = math.fsum(population for population, ok in weighed if ok)
-            result["coverage_" + code] = covered / total if total > 0 else None
+            total = math.fsum(judged[code])
+            result["coverage_" + code] = math.fsum(covered[code]) / total if total > 0 else None
         return result
 
     def population(self, key: str) -> Optional[float]:
@@ -461,6 +538,11 @@ def _gap_population(value: Any, compound: str) -> Optional[float]:
 
 
 def _gap_flag(value: Any, compound: str, code: str) -> Optional[float]:
+    if value is None:
+        return None
+    kind = type(value)
+    if (kind is int or kind is float) and (value == 1 or value == 0):
+        return float(value)
     try:
         number = _number(value)
     except (TypeError, ValueError):

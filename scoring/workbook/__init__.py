@@ -4,27 +4,33 @@
 - :mod:`.writer` — :func:`write_workbooks`: one workbook, one per 片区, or forms for chosen
   communities only, written safely (:mod:`.safe_save`);
 - :mod:`.sheets`, :mod:`.layout`, :mod:`.cells` — the sheets, the evaluation form's layout and
-  formulas, cells and styles;
+  formulas, cells and styles; :mod:`.xlsx` — the streaming .xlsx writer under them;
 - :mod:`.names` — sheet and file names valid for any community name;
 - :mod:`.labels` — the workbook's words in Chinese and English;
 - :mod:`.reader` — :func:`read_manual_scores_from_workbook`, the round trip.
 
-Nothing here imports ``qgis``; openpyxl is imported only when a workbook is written or read, and
-its absence is reported as a :class:`..errors.DataError` saying what to install.
+Nothing here imports ``qgis``. Writing needs only Python's standard library; reading a filled
+workbook back needs openpyxl, whose absence is reported as a :class:`..errors.DataError` saying
+what to install.
 """
 
 from __future__ import annotations
 
 from .data import (
+    MEASURE_DISTANCE,
+    MEASURE_TIME,
     CommunityInfo,
-    DeficitRow,
-    GapRow,
+    CompoundGaps,
+    GapTable,
+    GapType,
     ScenarioChangeRow,
     ScenarioData,
     ScenarioTypeRow,
+    TypeDeficit,
+    UnitDeficits,
     WorkbookData,
     WorkbookMetadata,
-    deficit_rows_from_provision,
+    deficits_from_provision,
 )
 from .labels import LABELS, check_language
 from .names import SheetNames, file_part, is_valid_sheet_name, sheet_name
@@ -44,22 +50,27 @@ __all__ = [
     "EDITED_FORMULA",
     "EDITED_SCORE",
     "LABELS",
+    "MEASURE_DISTANCE",
+    "MEASURE_TIME",
     "METHOD_CHANGED",
     "SPLIT_BY_DISTRICT",
     "UNKNOWN_POINT",
     "CommunityInfo",
-    "DeficitRow",
+    "CompoundGaps",
     "EditedCell",
-    "GapRow",
+    "GapTable",
+    "GapType",
     "ScenarioChangeRow",
     "ScenarioData",
     "ScenarioTypeRow",
     "SheetNames",
+    "TypeDeficit",
+    "UnitDeficits",
     "WorkbookData",
     "WorkbookManualScores",
     "WorkbookMetadata",
     "check_language",
-    "deficit_rows_from_provision",
+    "deficits_from_provision",
     "file_part",
     "is_evaluation_workbook",
     "is_valid_sheet_name",

@@ -1,14 +1,11 @@
-"""Cells, styles and rows for a streamed (write-only) openpyxl workbook.
+"""The workbook's cell styles by name, and cells made from data.
 
-Workbooks are written in openpyxl's write-only mode: rows stream to disk as they are made, so a
-city of 2,000 communities (some 120,000 rows of evaluation forms) does not have to fit in
-memory. Write-only sheets still take merged ranges, data validation, conditional formats, print
-set-up and protection, but every row must be complete when it is appended and column widths,
-frozen panes and row heights must be set before the rows they concern.
-
-Text from users' data goes through :func:`Styles.text`, which writes it as text even when it
-starts with ``=``, ``+``, ``-`` or ``@`` (never as a formula), drops characters XML cannot hold
-and shortens text beyond Excel's 32,767 characters per cell.
+Sheets ask for cells by style name (``styles.text(name, "header")``) and get ``(value, style
+index)`` pairs for :meth:`.xlsx.Sheet.append`. Text from users' data goes through
+:meth:`Styles.text`, which keeps it text even when it starts with ``=``, ``+``, ``-`` or ``@``
+(never a formula: the cell is a shared string, with Excel's quote prefix so that editing it
+keeps it text), drops characters XML cannot hold and shortens text beyond Excel's 32,767
+characters per cell.
 """
 
 from __future__ import annotations
@@ -17,10 +14,11 @@ import datetime
 import math
 import numbers
 import re
-from copy import copy
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 from ..errors import N_, DataError
+from .xlsx import Alignment, Font, Formula, Highlight, StyleSheet
+from .xlsx import Style as CellStyle
 
 NO_OPENPYXL = N_(
     "Reading and writing Excel files needs the Python package 'openpyxl', which this Python "
@@ -34,8 +32,11 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 SCORE_FORMAT = "0.0#"
 INTEGER_FORMAT = "#,##0"
-AREA_FORMAT = "#,##0.0"
+AREA_FORMAT = "#,##0"
+MINUTES_FORMAT = "0.0"
 PERCENT_FORMAT = "0.0%"
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 
 # Colours: a quiet blue-grey for headers, the customary light yellow for cells to fill in.
 HEADER_FILL = "DDE5F0"
@@ -54,9 +55,12 @@ STATUS_COLOURS = {
     "ok_shared": ("C6EFCE", "006100"),
 }
 
+Cell = Tuple[Any, int]
+
 
 def require_openpyxl() -> Any:
-    """openpyxl, or a DataError saying what to install (it is not in every QGIS)."""
+    """openpyxl, or a DataError saying what to install (it is not in every QGIS). Needed to
+    read workbooks back; writing them needs nothing beyond Python."""
     try:
         import openpyxl
     except ImportError:
@@ -64,7 +68,7 @@ def require_openpyxl() -> Any:
     return openpyxl
 
 
-def grade_colours(n_grades: int) -> List[Tuple[str, str]]:
+def grade_colours(n_grades: int) -> list:
     """(fill, font) per grade band from the highest down: green first, red last."""
     if n_grades <= 1:
         return [GRADE_COLOURS[0]][:n_grades]
@@ -80,6 +84,11 @@ def clean_text(value: Any) -> str:
 
 def plain_number(value: Any) -> Optional[float]:
     """A finite number as int or float (numpy scalars too); None for None, NaN and text."""
+    kind = type(value)
+    if kind is int:
+        return value
+    if kind is float:
+        return value if value - value == 0.0 else None  # NaN and infinities are not
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, numbers.Integral):
@@ -95,274 +104,186 @@ def display_width(text: str) -> int:
     return sum(2 if ord(character) >= 0x1100 else 1 for character in text)
 
 
-def lines_needed(text: str, width: float) -> int:
-    """Lines ``text`` wraps to in a column ``width`` characters wide (a generous guess)."""
+def lines_needed(text: str, width: float, size: float = 10) -> int:
+    """Lines ``text`` in a ``size``-point font wraps to in a column ``width`` wide.
+
+    A column ``width`` wide is 7 × width + 5 pixels (widths count digits of the 11-point
+    normal font); a CJK character is about ``size`` points wide, other characters half that
+    (:func:`display_width`); a few points go to the cell's padding, and a line may end a
+    half character short where a wide one no longer fits.
+    """
     if not text:
         return 1
-    usable = max(width - 1.5, 1.0)
-    return sum(max(1, math.ceil(display_width(part) / usable)) for part in text.split("\n"))
+    usable = max((1.5 * (7.0 * width + 5.0) - 9.0) / size, 2.0)
+    lines = 0
+    for part in text.split("\n"):
+        # UTF-8 takes 3 bytes for CJK, 1 for ASCII: (bytes + characters) / 2 is the width.
+        wide = (len(part.encode("utf-8")) + len(part)) / 2.0
+        lines += 1 if wide <= usable else math.ceil(wide / (usable - 1.0))
+    return lines
+
+
+def row_height(lines: int, size: float = 10) -> float:
+    """Points a row of ``lines`` lines of ``size``-point text needs."""
+    return lines * size * 1.3 + 5.0
+
+
+def highlight(fill: str, font: str, bold: bool = False) -> Highlight:
+    return Highlight(colour=font, fill=fill, bold=bold)
 
 
 class Styles:
-    """The workbook's cell styles, made once and copied onto cells (fast in write-only mode).
+    """The workbook's cell styles by name, as indexes of one :class:`.xlsx.StyleSheet`.
 
     ``language`` picks the fonts: 宋体 / 黑体 for Chinese as government tables use, Calibri
     for English.
     """
 
-    def __init__(self, sheet: Any, language: str) -> None:
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-
-        self._cell_class = WriteOnlyCell
+    def __init__(self, sheet: StyleSheet, language: str) -> None:
         self.language = language
+        self._sheet = sheet
         body, heading = ("宋体", "黑体") if language == "zh" else ("Calibri", "Calibri")
-        thin = Side(style="thin", color=BORDER_COLOUR)
-        box = Border(left=thin, right=thin, top=thin, bottom=thin)
-        centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        left = Alignment(horizontal="left", vertical="center", wrap_text=True)
-        top_left = Alignment(horizontal="left", vertical="top", wrap_text=True)
-        unlocked = Protection(locked=False)
+        box = BORDER_COLOUR
+        centre = Alignment("center", "center", True)
+        left = Alignment("left", "center", True)
+        top_left = Alignment("left", "top", True)
 
-        def fill(colour: str) -> Any:
-            return PatternFill(fill_type="solid", start_color=colour, end_color=colour)
-
-        def font(size: float = 10, bold: bool = False, **extra: Any) -> Any:
+        def font(size: float = 10, bold: bool = False, **extra: Any) -> Font:
             return Font(name=heading if bold else body, size=size, bold=bold, **extra)
 
-        specs: Dict[str, Dict[str, Any]] = {
-            "title": {"font": font(16, True), "alignment": centre},
-            "subtitle": {"font": font(10, color="595959"), "alignment": left},
-            "note": {"font": font(9, italic=True, color="595959"), "alignment": top_left},
-            "header": {
-                "font": font(10, True),
-                "fill": fill(HEADER_FILL),
-                "border": box,
-                "alignment": centre,
-            },
-            "label": {
-                "font": font(10, True),
-                "fill": fill(LABEL_FILL),
-                "border": box,
-                "alignment": centre,
-            },
-            "value": {"font": font(10), "border": box, "alignment": left},
-            "typed": {"font": font(10), "border": box, "alignment": left},
-            "value_bold": {"font": font(12, True), "border": box, "alignment": left},
-            "value_score": {
-                "font": font(12, True),
-                "border": box,
-                "alignment": left,
-                "number_format": SCORE_FORMAT,
-            },
-            "input": {
-                "font": font(10),
-                "border": box,
-                "alignment": left,
-                "fill": fill(INPUT_FILL),
-                "protection": unlocked,
-            },
-            "input_date": {
-                "font": font(10),
-                "border": box,
-                "alignment": left,
-                "fill": fill(INPUT_FILL),
-                "protection": unlocked,
-                "number_format": "yyyy-mm-dd",
-            },
-            "text": {"font": font(10), "border": box, "alignment": top_left},
-            "text_centre": {"font": font(10), "border": box, "alignment": centre},
-            "group": {"font": font(10, True), "border": box, "alignment": centre},
-            "general": {"font": font(10), "border": box, "alignment": centre},
-            "score": {
-                "font": font(10),
-                "border": box,
-                "alignment": centre,
-                "number_format": SCORE_FORMAT,
-            },
-            "score_input": {
-                "font": font(10, True, color="1F4E78"),
-                "border": box,
-                "alignment": centre,
-                "number_format": SCORE_FORMAT,
-                "fill": fill(INPUT_FILL),
-                "protection": unlocked,
-            },
-            "notes_input": {
-                "font": font(10),
-                "border": box,
-                "alignment": top_left,
-                "fill": fill(INPUT_FILL),
-                "protection": unlocked,
-            },
-            "subtotal": {
-                "font": font(10, True),
-                "border": box,
-                "alignment": centre,
-                "number_format": SCORE_FORMAT,
-                "fill": fill(SUBTOTAL_FILL),
-            },
-            "subtotal_integer": {
-                "font": font(10, True),
-                "border": box,
-                "alignment": centre,
-                "number_format": INTEGER_FORMAT,
-                "fill": fill(SUBTOTAL_FILL),
-            },
-            "subtotal_area": {
-                "font": font(10, True),
-                "border": box,
-                "alignment": centre,
-                "number_format": AREA_FORMAT,
-                "fill": fill(SUBTOTAL_FILL),
-            },
-            "total_label": {
-                "font": font(11, True),
-                "border": box,
-                "alignment": centre,
-                "fill": fill(HEADER_FILL),
-            },
-            "total": {
-                "font": font(11, True),
-                "border": box,
-                "alignment": centre,
-                "number_format": SCORE_FORMAT,
-                "fill": fill(HEADER_FILL),
-            },
-            "integer": {
-                "font": font(10),
-                "border": box,
-                "alignment": centre,
-                "number_format": INTEGER_FORMAT,
-            },
-            "area": {
-                "font": font(10),
-                "border": box,
-                "alignment": centre,
-                "number_format": AREA_FORMAT,
-            },
-            "percent": {
-                "font": font(10),
-                "border": box,
-                "alignment": centre,
-                "number_format": PERCENT_FORMAT,
-            },
-            "link": {
-                "font": font(10, color="0563C1", underline="single"),
-                "border": box,
-                "alignment": left,
-            },
-            "hidden": {"font": font(8, color="808080")},
-            "stat_label": {"font": font(10, True), "border": box, "alignment": left},
-            "stat": {
-                "font": font(10),
-                "border": box,
-                "alignment": centre,
-                "number_format": SCORE_FORMAT,
-            },
+        def boxed(**attributes: Any) -> CellStyle:
+            return CellStyle(border=box, **attributes)
+
+        specs: Dict[str, CellStyle] = {
+            "title": CellStyle(font=font(16, True), alignment=centre),
+            "subtitle": CellStyle(font=font(10, colour="595959"), alignment=left),
+            "note": CellStyle(font=font(9, italic=True, colour="595959"), alignment=top_left),
+            "header": boxed(font=font(10, True), fill=HEADER_FILL, alignment=centre),
+            "header_small": boxed(font=font(8, True), fill=HEADER_FILL, alignment=centre),
+            "label": boxed(font=font(10, True), fill=LABEL_FILL, alignment=centre),
+            "value": boxed(font=font(10), alignment=left),
+            "typed": boxed(font=font(10), alignment=left),
+            "value_bold": boxed(font=font(12, True), alignment=left),
+            "value_score": boxed(font=font(12, True), alignment=left, number_format=SCORE_FORMAT),
+            "input": boxed(font=font(10), alignment=left, fill=INPUT_FILL, locked=False),
+            "input_date": boxed(
+                font=font(10),
+                alignment=left,
+                fill=INPUT_FILL,
+                locked=False,
+                number_format=DATE_FORMAT,
+            ),
+            "text": boxed(font=font(10), alignment=top_left),
+            "text_small": boxed(font=font(9), alignment=left),
+            "text_centre": boxed(font=font(10), alignment=centre),
+            "group": boxed(font=font(10, True), alignment=centre),
+            "general": boxed(font=font(10), alignment=centre),
+            "score": boxed(font=font(10), alignment=centre, number_format=SCORE_FORMAT),
+            "score_input": boxed(
+                font=font(10, True, colour="1F4E78"),
+                alignment=centre,
+                number_format=SCORE_FORMAT,
+                fill=INPUT_FILL,
+                locked=False,
+            ),
+            "notes_input": boxed(font=font(10), alignment=top_left, fill=INPUT_FILL, locked=False),
+            "subtotal": boxed(
+                font=font(10, True),
+                alignment=centre,
+                number_format=SCORE_FORMAT,
+                fill=SUBTOTAL_FILL,
+            ),
+            "subtotal_integer": boxed(
+                font=font(10, True),
+                alignment=centre,
+                number_format=INTEGER_FORMAT,
+                fill=SUBTOTAL_FILL,
+            ),
+            "subtotal_area": boxed(
+                font=font(10, True),
+                alignment=centre,
+                number_format=AREA_FORMAT,
+                fill=SUBTOTAL_FILL,
+            ),
+            "total_label": boxed(font=font(11, True), alignment=centre, fill=HEADER_FILL),
+            "total": boxed(
+                font=font(11, True),
+                alignment=centre,
+                number_format=SCORE_FORMAT,
+                fill=HEADER_FILL,
+            ),
+            "integer": boxed(font=font(10), alignment=centre, number_format=INTEGER_FORMAT),
+            "area": boxed(font=font(10), alignment=centre, number_format=AREA_FORMAT),
+            "percent": boxed(font=font(10), alignment=centre, number_format=PERCENT_FORMAT),
+            "nearest": boxed(font=font(8), alignment=centre, number_format=INTEGER_FORMAT),
+            "nearest_minutes": boxed(font=font(8), alignment=centre, number_format=MINUTES_FORMAT),
+            "link": boxed(font=font(10, colour="0563C1", underline=True), alignment=left),
+            "hidden": CellStyle(font=font(8, colour="808080")),
+            "stat_label": boxed(font=font(10, True), alignment=left),
+            "stat": boxed(font=font(10), alignment=centre, number_format=SCORE_FORMAT),
+            "date": boxed(font=font(10), alignment=left, number_format=DATE_FORMAT),
+            "datetime": boxed(font=font(10), alignment=left, number_format=DATETIME_FORMAT),
         }
         yes, no = ("是", "否") if language == "zh" else ("yes", "no")
-        specs["yes_no"] = {
-            "font": font(10),
-            "border": box,
-            "alignment": centre,
-            "number_format": f'"{yes}";"{yes}";"{no}"',
-        }
-        self._templates: Dict[str, Any] = {}
-        for name, attributes in specs.items():
-            template = WriteOnlyCell(sheet)
-            for attribute, value in attributes.items():
-                setattr(template, attribute, value)
-            self._templates[name] = template._style
+        specs["yes_no"] = boxed(
+            font=font(10), alignment=centre, number_format=f'"{yes}";"{yes}";"{no}"'
+        )
+        self._specs = specs
+        self._index = {name: sheet.index(style) for name, style in specs.items()}
+        self._quoted: Dict[int, int] = {}
 
-    def cell(self, sheet: Any, value: Any = None, style: Optional[str] = None) -> Any:
-        """A cell holding ``value`` as given (a ``=...`` string is a formula: use for ours only)."""
-        cell = self._cell_class(sheet, value)
-        if style is not None:
-            cell._style = copy(self._templates[style])
-        return cell
+    def __getitem__(self, name: str) -> int:
+        """The style index of ``name``."""
+        return self._index[name]
 
-    def text(self, sheet: Any, value: Any, style: Optional[str] = "text") -> Any:
+    def cell(self, value: Any = None, style: str = "value") -> Cell:
+        """A cell holding ``value`` as given (for our own words and numbers)."""
+        return (value, self._index[style])
+
+    def blank(self, style: str) -> Cell:
+        return (None, self._index[style])
+
+    def text(self, value: Any, style: str = "text") -> Cell:
         """A cell with text from data, always text: ``=cmd|...`` is shown, never run."""
         text = "" if value is None else clean_text(value)
-        cell = self.cell(sheet, text or None, style)
+        index = self._index[style]
+        if not text:
+            return (None, index)
         if text.startswith(_RISKY_START):
-            cell.data_type = "s"
-            cell.quotePrefix = True
-        return cell
+            return (text, self._quoted_index(style))
+        return (text, index)
 
-    def value(self, sheet: Any, value: Any, style: Optional[str] = "general") -> Any:
+    def value(self, value: Any, style: str = "general") -> Cell:
         """A cell for a value from data: numbers as numbers, dates as dates, the rest as text."""
+        kind = type(value)
+        if kind is int or (kind is float and value - value == 0.0):
+            return (value, self._index[style])
         if value is None or (isinstance(value, float) and math.isnan(value)):
-            return self.cell(sheet, None, style)
+            return (None, self._index[style])
         if isinstance(value, bool):
             words = ("是", "否") if self.language == "zh" else ("yes", "no")
-            return self.text(sheet, words[0] if value else words[1], style)
+            return self.text(words[0] if value else words[1], style)
         number = plain_number(value)
         if number is not None:
-            return self.cell(sheet, number, style)
-        if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
-            cell = self.cell(sheet, value, style)
-            if isinstance(value, datetime.datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm"
-            elif isinstance(value, datetime.date):
-                cell.number_format = "yyyy-mm-dd"
-            return cell
-        return self.text(sheet, value, style)
+            return (number, self._index[style])
+        if isinstance(value, datetime.datetime):
+            return (value, self._index["datetime"])
+        if isinstance(value, datetime.date):
+            return (value, self._index["date"])
+        return self.text(value, style)
 
-    def number(self, sheet: Any, value: Any, style: str = "general") -> Any:
+    def number(self, value: Any, style: str = "general") -> Cell:
         """A number cell; empty for None, NaN or anything that is not a number."""
-        return self.cell(sheet, plain_number(value), style)
+        return (plain_number(value), self._index[style])
 
-    def formula(self, sheet: Any, formula: str, style: Optional[str] = None) -> Any:
+    def formula(self, formula: str, style: str = "general") -> Cell:
         if not formula.startswith("="):
             raise ValueError(formula)
-        return self.cell(sheet, formula, style)
+        return (Formula(formula), self._index[style])
 
-
-class RowWriter:
-    """Appends rows to a write-only sheet, remembering where it is and what to merge.
-
-    ``merge`` records a range; :meth:`finish` gives the ranges to the sheet. The caller fills
-    a range's covered cells with styled blanks, so that its border is drawn all round in Excel
-    and LibreOffice.
-    """
-
-    def __init__(self, sheet: Any, styles: Styles, n_columns: int) -> None:
-        self.sheet = sheet
-        self.styles = styles
-        self.n_columns = n_columns
-        self.row = 0
-        self._merged: List[str] = []
-
-    @property
-    def next_row(self) -> int:
-        return self.row + 1
-
-    def append(self, cells: Sequence[Any], height: Optional[float] = None) -> int:
-        number = self.row + 1
-        if height is not None:
-            self.sheet.row_dimensions[number].height = height
-        self.sheet.append(list(cells))
-        self.row = number
-        return number
-
-    def blank(self, height: Optional[float] = None) -> int:
-        return self.append([], height)
-
-    def merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
-        if first_row == last_row and first_col == last_col:
-            return
-        from openpyxl.utils import get_column_letter
-
-        self._merged.append(
-            f"{get_column_letter(first_col)}{first_row}:{get_column_letter(last_col)}{last_row}"
-        )
-
-    def finish(self) -> None:
-        """Hand the merged ranges to the sheet at once (adding them one by one checks each
-        against all before it, which is slow for a long form)."""
-        from openpyxl.worksheet.cell_range import MultiCellRange
-
-        if self._merged:
-            self.sheet.merged_cells = MultiCellRange(" ".join(self._merged))
+    def _quoted_index(self, style: str) -> int:
+        index = self._index[style]
+        found = self._quoted.get(index)
+        if found is None:
+            found = self._quoted[index] = self._sheet.index(self._specs[style].quoted())
+        return found

@@ -112,44 +112,93 @@ LABELS: Dict[str, Tuple[str, str]] = {
         "得分必须是 0 至 {max} 之间的数字",
         "The score must be a number from 0 to {max}",
     ),
-    # Gap list
+    # Coverage by type and the gap list
+    "sheet_coverage": ("设施覆盖", "Coverage"),
+    "title_coverage": ("各类设施步行覆盖情况", "Walking coverage by facility type"),
+    "coverage_note": (
+        "每类设施在服务半径（步行时间）内覆盖的小区和人口；未覆盖人口按设施类型分别统计，"
+        "同一人口可能缺少多类设施，不同类型之间不能相加。",
+        "Compounds and residents within each facility type's walking reach. People not "
+        "covered are counted type by type: one person may lack several types, so the rows do "
+        "not add up.",
+    ),
+    "col_requirement": ("配置要求", "Requirement"),
+    "mandatory": ("应配建", "required"),
+    "optional": ("宜配置", "optional"),
+    "col_minutes": ("步行时间（分钟）", "Walk (min)"),
+    "col_compounds": ("小区数", "Compounds"),
+    "col_compounds_uncovered": ("未覆盖小区数", "Compounds not covered"),
+    "col_pop_covered": ("覆盖人口", "People covered"),
+    "col_pop_uncovered": ("未覆盖人口", "People not covered"),
+    "col_share_covered": ("人口覆盖率", "Share covered"),
     "gaps_note": (
-        "各小区到最近一处该类设施的步行距离超出服务半径的记录；距离为空表示在搜索范围内不可达。",
-        "Compounds whose walking distance to the nearest facility of the type exceeds the "
-        "type's radius; an empty distance means none is reachable within the search limit.",
+        "每行一个缺少应配建设施的小区：缺少的设施及个数，右侧各列为到最近一处该类设施的步行距离"
+        "（米），空白为服务半径内已有，“不可达”为搜索范围内没有。按某类设施一列筛选“非空白”，"
+        "筛选合计即为缺少该类设施的人口。",
+        "One row per compound lacking facility types the standard requires: which, and how "
+        "many; the columns on the right give the walking distance (m) to the nearest facility "
+        "of each type it lacks (empty: one is within the radius; 'none': none within the "
+        "search limit). Filter one type's column on non-empty cells: the filtered total is "
+        "the people lacking that type.",
+    ),
+    "gaps_note_time": (
+        "每行一个缺少应配建设施的小区：缺少的设施及个数，右侧各列为到最近一处该类设施的步行时间"
+        "（分钟），空白为规定时间内可达，“不可达”为搜索范围内没有。按某类设施一列筛选“非空白”，"
+        "筛选合计即为缺少该类设施的人口。",
+        "One row per compound lacking facility types the standard requires: which, and how "
+        "many; the columns on the right give the walking time (min) to the nearest facility "
+        "of each type it lacks (empty: one is within reach; 'none': none within the search "
+        "limit). Filter one type's column on non-empty cells: the filtered total is the "
+        "people lacking that type.",
     ),
     "filtered_total": ("筛选合计", "Filtered total"),
     "col_unit_id": ("小区编号", "Compound ID"),
     "col_unit_name": ("小区名称", "Compound"),
     "col_type": ("设施类型", "Facility type"),
     "col_type_code": ("类型代码", "Type code"),
-    "col_distance": ("最近距离（米）", "Nearest (m)"),
     "col_radius": ("服务半径（米）", "Radius (m)"),
-    "col_covered": ("半径内", "Within radius"),
-    "col_affected": ("受影响人口", "People affected"),
-    "col_remark": ("说明", "Remark"),
-    "unreachable": ("搜索范围内不可达", "none within reach"),
+    "col_missing_count": ("缺项数", "Types lacking"),
+    "col_missing": ("缺少的应配建设施", "Required types lacking"),
+    "reach_metres": ("≤{metres}米", "≤ {metres} m"),
+    "reach_minutes": ("≤{minutes}分钟", "≤ {minutes} min"),
+    "unreachable_short": ("不可达", "none"),
+    "absent_note": (
+        "分析范围内以下 {count} 类应配建设施在搜索范围内一处也没有，所有小区均缺（不单列）："
+        "{names}。",
+        " None of these {count} required types is within the search limit of any compound, so "
+        "every compound lacks them (no column of their own): {names}.",
+    ),
+    "absent_count": ("另全域缺失{count}类", "and the {count} types lacking everywhere"),
+    "enumeration": ("、", ", "),
+    "list_separator": ("；", "; "),
+    "part_separator": ("，", ", "),
     "none_rows": ("（无）", "(none)"),
     # Provision deficits
     "deficits_note": (
-        "按片区—社区—小区分级核算：应配为标准要求，现有含自有及相邻单元共享（共享面积按人口分摊），"
-        "缺口为应配减现有。",
-        "Tiered provisioning (district - community - compound): required by the standard, "
-        "existing including facilities shared from neighbouring units (shared areas apportioned "
-        "by population), deficit = required - existing.",
+        "按片区—社区—小区分级核算，每行一个缺少应配建设施的单元：现有含自有及相邻单元共享（共享面积"
+        "按人口分摊），缺口为应配减现有；各单元每类设施的应配、现有与缺口见分级配置表。按层级筛选后"
+        "再看筛选合计。",
+        "Tiered provisioning (district - community - compound), one row per unit lacking "
+        "facility types the standard requires: existing includes facilities shared from "
+        "neighbouring units (shared areas apportioned by population), deficit = required - "
+        "existing; every unit and type is in the provision table. Filter one tier before "
+        "reading the filtered totals.",
     ),
     "col_tier": ("层级", "Tier"),
     "col_unit": ("单元编号", "Unit ID"),
     "col_unit_label": ("单元名称", "Unit"),
-    "col_required_count": ("应配数量", "Required count"),
-    "col_existing_count": ("现有数量", "Existing count"),
-    "col_deficit_count": ("缺口数量", "Count deficit"),
-    "col_required_floor": ("应配建筑面积（m²）", "Required floor area (m²)"),
-    "col_existing_floor": ("现有建筑面积（m²）", "Existing floor area (m²)"),
-    "col_deficit_floor": ("建筑面积缺口（m²）", "Floor area deficit (m²)"),
-    "col_required_land": ("应配用地面积（m²）", "Required land area (m²)"),
-    "col_existing_land": ("现有用地面积（m²）", "Existing land area (m²)"),
-    "col_deficit_land": ("用地面积缺口（m²）", "Land area deficit (m²)"),
+    "col_size": ("人口规模", "Size"),
+    "size_too_small": ("偏小", "below range"),
+    "size_too_large": ("偏大", "above range"),
+    "col_types_short": ("缺项数", "Types short"),
+    "col_deficit_count": ("缺口数量（处）", "Facilities missing"),
+    "col_deficit_floor": ("建筑面积缺口（m²）", "Floor area short (m²)"),
+    "col_deficit_land": ("用地面积缺口（m²）", "Land area short (m²)"),
+    "col_deficit_detail": ("缺口明细", "What is short"),
+    "deficit_entry": ("{name}（{what}）", "{name} ({what})"),
+    "deficit_count_text": ("缺{count}处", "{count} missing"),
+    "deficit_floor_text": ("建筑面积缺{area}m²", "floor area {area} m² short"),
+    "deficit_land_text": ("用地缺{area}m²", "land {area} m² short"),
     "col_status": ("配置状态", "Status"),
     "tier_district": ("片区", "District"),
     "tier_community": ("社区", "Community"),
@@ -228,6 +277,18 @@ LABELS: Dict[str, Tuple[str, str]] = {
     "about_standard": ("设施配置标准", "Facility standard"),
     "about_sources": ("数据来源", "Data sources"),
     "about_parameters": ("分析参数", "Parameters"),
+    "about_detail": ("明细数据", "Details"),
+    "about_detail_gaps": (
+        "每个小区到每类设施的步行距离和是否覆盖：设施短板分析结果 {source}（dist_T、ok_T 字段，"
+        "T 为类型代码）",
+        "Every compound's walking distance to each facility type and whether it is covered: "
+        "the facility gap result {source} (fields dist_T, ok_T; T the type code)",
+    ),
+    "about_detail_provision": (
+        "每个片区、社区、小区每类设施的应配、现有、共享与缺口：分级配置表 {source}",
+        "Every district's, community's and compound's required, existing, shared and missing "
+        "facilities by type: the provision table {source}",
+    ),
     "about_date": ("生成日期", "Date"),
     "about_plugin": ("生成工具", "Made with"),
     "about_plugin_value": (

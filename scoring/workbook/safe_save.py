@@ -15,7 +15,7 @@ import contextlib
 import os
 import uuid
 from pathlib import Path
-from typing import Any, List, Sequence, Tuple
+from typing import IO, Any, Callable, List, Sequence, Tuple
 
 from ..errors import N_, DataError
 
@@ -68,16 +68,17 @@ def check_targets(paths: Sequence[Path], overwrite: bool) -> None:
             raise DataError(_LOCKED, file=str(path), reason=_reason(error)) from None
 
 
-def save_temporary(workbook: Any, target: Path) -> Path:
-    """Save ``workbook`` to a new temporary file next to ``target``; return its path.
+def save_temporary(write: Callable[[IO[bytes]], None], target: Path) -> Path:
+    """Write a new temporary file next to ``target`` with ``write(handle)``; return its path.
 
     The file is created with ``open(..., "xb")``, so it gets the permissions of any new file
-    (the umask), not the owner-only ones of :func:`tempfile.mkstemp`.
+    (the umask), not the owner-only ones of :func:`tempfile.mkstemp`. Whatever ``write``
+    raises, the temporary file is removed.
     """
     temporary = target.with_name(f"{TEMPORARY_PREFIX}{uuid.uuid4().hex[:12]}-{target.name}")
     try:
         with open(temporary, "xb") as handle:
-            workbook.save(handle)
+            write(handle)
     except OSError as error:
         remove_quietly(temporary)
         raise DataError(_NOT_WRITTEN, file=str(target), reason=_reason(error)) from None

@@ -1,29 +1,29 @@
 """Writing the evaluation workbook: one file, one per 片区, or forms for chosen communities only.
 
-The sheets are, in order: 汇总表 (summary), 短板清单 (gap list), 配置缺口 (provision deficits),
-项目库 (projects, when given), 规划前后对比 (before and after the plan, when a scenario is
-given), 说明 (about), then one 评价表 per community, named after it. The list sheets come
-before the forms so that a city's 2,000 forms do not bury them.
+The sheets are, in order: 汇总表 (summary), 设施覆盖 (coverage per facility type) and 短板清单
+(gap list) when a facility gap result is given, 配置缺口 (provision deficits), 项目库 (projects,
+when given), 规划前后对比 (before and after the plan, when a scenario is given), 说明 (about),
+then one 评价表 per community, named after it. The list sheets come before the forms so that a
+city's 2,000 forms do not bury them.
 
-Nothing is written until every target has been checked (see :mod:`.safe_save`); every workbook
-of a run is completed in a temporary file before any is moved into place, so cancelling or an
-error leaves no file behind and no old file changed.
+Each workbook streams into a temporary file as its sheets are made (:mod:`.xlsx`). Nothing is
+written until every target has been checked (see :mod:`.safe_save`); every workbook of a run is
+completed in a temporary file before any is moved into place, so cancelling or an error leaves
+no file behind and no old file changed.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Protocol, Sequence, Tuple, Union
+from typing import IO, Any, Callable, Dict, List, Optional, Protocol, Sequence, Tuple, Union
 
 from ..errors import N_, Cancelled, DataError
 from ..rubric import CommunityScore, PointResult, community_key
 from ..schema import show_value
 from . import safe_save
-from .cells import require_openpyxl
-from .data import CommunityInfo, ScenarioData, WorkbookData
+from .data import CommunityInfo, GapTable, ScenarioData, WorkbookData
 from .labels import check_language, label
 from .names import FileParts, SheetNames
 
@@ -70,7 +70,7 @@ class _Plan:
     path: Path
     communities: List[_Community]
     with_sheets: Optional[set]  # community keys with a form; None = all listed
-    gaps: Optional[list]
+    gaps: Optional[GapTable]
     deficits: Optional[list]
     projects: Optional[list]
     scope: str
@@ -78,8 +78,8 @@ class _Plan:
 
     def sheet_count(self) -> int:
         forms = len(self.communities) if self.with_sheets is None else len(self.with_sheets)
-        lists = sum(
-            rows is not None for rows in (self.gaps, self.deficits, self.projects, self.scenario)
+        lists = 2 * (self.gaps is not None) + sum(
+            rows is not None for rows in (self.deficits, self.projects, self.scenario)
         )
         return 2 + lists + forms
 
@@ -116,7 +116,6 @@ def write_workbooks(
     says so between sheets (nothing is left behind).
     """
     language = check_language(data.language)
-    require_openpyxl()
     path = safe_save.xlsx_path(target)
     communities = _communities(data, language)
     plans = _plans(data, communities, path, split_by, language)
@@ -139,12 +138,12 @@ def write_workbooks(
     pending: List[Tuple[Path, Path]] = []
     try:
         for plan in plans:
-            workbook = _build(data, plan, language, step, check_cancel)
-            try:
-                step()
-                pending.append((safe_save.save_temporary(workbook, plan.path), plan.path))
-            finally:
-                _release(workbook)
+
+            def write(handle: IO[bytes], plan: _Plan = plan) -> None:
+                _build(handle, data, plan, language, step, check_cancel)
+
+            pending.append((safe_save.save_temporary(write, plan.path), plan.path))
+            step()
         step()
         safe_save.move_into_place(pending)
     except BaseException:
@@ -198,7 +197,7 @@ def _plans(
                 path,
                 communities,
                 None,
-                _list(data.gaps),
+                data.gaps,
                 _list(data.deficits),
                 _list(data.projects),
                 "",
@@ -220,7 +219,7 @@ def _plans(
             path,
             communities,
             chosen,
-            _list(data.gaps),
+            data.gaps,
             _list(data.deficits),
             _list(data.projects),
             scope,
@@ -257,7 +256,10 @@ def _district_plans(
             groups.setdefault(key(row), []).append(row)
         return groups
 
-    gaps = grouped(data.gaps, lambda row: district_of(row.community_id, row.district))
+    gaps = grouped(
+        data.gaps.compounds if data.gaps is not None else None,
+        lambda row: district_of(row.community_id, row.district),
+    )
     deficits = grouped(data.deficits, lambda row: district_of(row.community_id, row.district))
     projects = grouped(
         data.projects, lambda row: district_of(row.get("community_id"), row.get("district"))
@@ -281,7 +283,7 @@ def _district_plans(
                 path.with_name(f"{path.stem}_{part}{path.suffix}"),
                 members[district],
                 None,
-                None if data.gaps is None else gaps.get(district, []),
+                None if data.gaps is None else data.gaps.with_compounds(gaps.get(district, [])),
                 None if data.deficits is None else deficits.get(district, []),
                 None if data.projects is None else projects.get(district, []),
                 district or unassigned,
@@ -296,7 +298,7 @@ def _district_plans(
                 path,
                 [],
                 None,
-                _list(data.gaps),
+                data.gaps,
                 _list(data.deficits),
                 _list(data.projects),
                 "",
@@ -312,61 +314,62 @@ def _district_plans(
 
 
 def _build(
+    handle: IO[bytes],
     data: WorkbookData,
     plan: _Plan,
     language: str,
     step: Callable[[], None],
     check_cancel: Callable[[], None],
-) -> Any:
-    from openpyxl import Workbook
-    from openpyxl.workbook.properties import CalcProperties
-
+) -> None:
+    """Write one workbook into ``handle``, sheet after sheet."""
     from . import sheets
     from .cells import Styles
     from .layout import evaluation_layout
+    from .xlsx import Package
 
-    workbook = Workbook(write_only=True)
-    try:
-        workbook.calculation = CalcProperties(fullCalcOnLoad=True)
-        titles = {
-            key: label("sheet_" + key, language)
-            for key in ("summary", "gaps", "deficits", "projects", "scenario", "about")
-        }
-        names = SheetNames(titles.values())
-        entries = []
-        for community in plan.communities:
-            with_sheet = plan.with_sheets is None or community.key in plan.with_sheets
-            sheet_name = names.claim(community.name, fallback=community.key) if with_sheet else None
-            entries.append(
-                sheets.CommunityEntry(
-                    score=community.score,
-                    key=community.key,
-                    name=community.name,
-                    district=community.district,
-                    sheet=sheet_name,
-                    results=community.results,
-                )
+    titles = {
+        key: label("sheet_" + key, language)
+        for key in ("summary", "coverage", "gaps", "deficits", "projects", "scenario", "about")
+    }
+    names = SheetNames(titles.values())
+    entries = []
+    for community in plan.communities:
+        with_sheet = plan.with_sheets is None or community.key in plan.with_sheets
+        sheet_name = names.claim(community.name, fallback=community.key) if with_sheet else None
+        entries.append(
+            sheets.CommunityEntry(
+                score=community.score,
+                key=community.key,
+                name=community.name,
+                district=community.district,
+                sheet=sheet_name,
+                results=community.results,
             )
-        # Styles belong to the workbook; openpyxl makes cells (and so styles) on a sheet.
-        styles = Styles(workbook.create_sheet("styles"), language)
-        workbook.remove(workbook["styles"])
+        )
+    package = Package(
+        handle,
+        title=data.metadata.title,
+        creator=label("about_plugin_value", language, version=data.metadata.plugin_version),
+        application=label("about_plugin_value", language, version=data.metadata.plugin_version),
+    )
+    try:
         context = sheets.Context(
+            package=package,
             rubric=data.rubric,
             layout=evaluation_layout(data.rubric),
-            styles=styles,
+            styles=Styles(package.styles, language),
             language=language,
             metadata=data.metadata,
             scope=plan.scope,
         )
-        _write_sheets(workbook, context, titles, entries, plan, step, check_cancel)
+        _write_sheets(context, titles, entries, plan, step, check_cancel)
+        package.close()
     except BaseException:
-        _release(workbook)
+        package.abandon()
         raise
-    return workbook
 
 
 def _write_sheets(
-    workbook: Any,
     context: Any,
     titles: Dict[str, str],
     entries: List[Any],
@@ -385,44 +388,25 @@ def _write_sheets(
         return district_of.get(key, (key, ""))
 
     step()
-    sheets.write_summary(workbook, titles["summary"], context, entries)
+    sheets.write_summary(context, titles["summary"], entries)
     if plan.gaps is not None:
         step()
-        sheets.write_gaps(workbook, titles["gaps"], context, plan.gaps, community_of, check_cancel)
+        sheets.write_coverage(context, titles["coverage"], plan.gaps)
+        step()
+        sheets.write_gaps(context, titles["gaps"], plan.gaps, community_of, check_cancel)
     if plan.deficits is not None:
         step()
         sheets.write_deficits(
-            workbook, titles["deficits"], context, plan.deficits, community_of, check_cancel
+            context, titles["deficits"], plan.deficits, community_of, check_cancel
         )
     if plan.projects is not None:
         step()
-        sheets.write_projects(workbook, titles["projects"], context, plan.projects)
+        sheets.write_projects(context, titles["projects"], plan.projects)
     if plan.scenario is not None:
         step()
         sheets.write_scenario(
-            workbook, titles["scenario"], context, plan.scenario, entries, community_of,
-            check_cancel,
-        )  # fmt: skip
+            context, titles["scenario"], plan.scenario, entries, community_of, check_cancel
+        )
     step()
-    sheets.write_about(workbook, titles["about"], context)
-    for entry in entries:
-        if entry.sheet is not None:
-            step()
-            sheets.write_evaluation(workbook, context, entry)
-
-
-def _release(workbook: Any) -> None:
-    """Close the streamed sheets' temporary files of a workbook that will not be saved (or has
-    been): write-only sheets stream to files in the system's temporary folder."""
-    for sheet in list(getattr(workbook, "_sheets", ())):
-        writer = getattr(sheet, "_writer", None)
-        if writer is None:
-            continue
-        for closing in (getattr(sheet, "_rows", None), writer):
-            # Best effort: a sheet that was saved is closed already.
-            with contextlib.suppress(Exception):
-                if closing is not None:
-                    closing.close()
-        out = getattr(writer, "out", None)
-        if isinstance(out, str):
-            safe_save.remove_quietly(Path(out))
+    sheets.write_about(context, titles["about"])
+    sheets.write_forms(context, entries, step)
