@@ -7,7 +7,7 @@ for the provision table alone. When the input is a whole GeoPackage table or a C
 the two analyses write, and what a model hands from step to step), the columns are read straight
 from the file instead: a GeoPackage with one SQL query through ``sqlite3``, a CSV with Python's
 ``csv``; both give the values the OGR provider gives (numbers and text; in a CSV every cell is
-text, an empty cell NULL). Anything else — a memory or database layer, a layer with a filter,
+text, an empty one empty text). Anything else — a memory or database layer, a layer with a filter,
 selected features only, unsaved edits, a shapefile — is read through QGIS, without geometry and
 with only the fields asked for.
 """
@@ -182,8 +182,7 @@ def _read_csv(path: Path, names: Sequence[str], encoding: str) -> Table:
                 continue
             ids.append(number)
             for values, position in zip(columns, positions):
-                value = row[position] if position < len(row) else ""
-                values.append(value if value != "" else None)
+                values.append(row[position] if position < len(row) else "")
     return Table(ids, dict(zip(names, columns)), "csv")
 
 
