@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -25,6 +26,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis_helpers import Log, records
+from xlsx_check import check_package
 
 from complete_community.processing import compat
 from complete_community.scoring.rubric import load_rubric
@@ -327,6 +329,66 @@ def test_lists_have_the_shapes_of_the_analyses(plugin, analyses, tmp_path):
     district_rows = [row for row in deficit_rows if row[2] == "片区"]
     assert {row[4] for row in district_rows} <= set(DISTRICT_NAMES.values())
     book.close()
+
+
+#: The printed workbook of the sample may take at most this many A4 pages (issue 18).
+SAMPLE_PAGES = 40
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_the_sample_workbook_prints_on_a_few_a4_landscape_pages(plugin, analyses, tmp_path):
+    """LibreOffice opens the sample's workbook, recalculates it and prints it: at most
+    SAMPLE_PAGES pages, every list and form on A4 landscape (the about sheet portrait), each
+    list's header on each of its pages."""
+    target = tmp_path / "evaluation.xlsx"
+    export(analyses, target)
+    check_package(target)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(target),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    pdf = tmp_path / "evaluation.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    pages = int(re.search(r"Pages:\s+(\d+)", info.stdout)[1])
+    assert pages <= SAMPLE_PAGES
+    sizes = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", str(pages), str(pdf)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    shapes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", sizes)
+    assert len(shapes) == pages
+    texts = [
+        subprocess.run(
+            ["pdftotext", "-f", str(n), "-l", str(n), "-layout", str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for n in range(1, pages + 1)
+    ]
+    for (width, height), text in zip(shapes, texts):
+        a4 = sorted((round(float(width)), round(float(height)))) == [595, 842]
+        assert a4, (width, height)
+        landscape = float(width) > float(height)
+        assert landscape == ("工作簿说明" not in text and "生成工具" not in text), text[:200]
+    # Every page of a long list (its sheet's name in the footer) starts with the list's header.
+    for sheet, header in (("短板清单", "缺少的应配建设施"), ("配置缺口", "缺口明细")):
+        pages_of = [text for text in texts if sheet in text.strip().splitlines()[-1]]
+        assert len(pages_of) > 1, sheet
+        assert all(header in text for text in pages_of), sheet
 
 
 def test_split_by_district_and_chosen_communities(plugin, analyses, tmp_path):

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
 import pytest
+from xlsx_check import check_package
 
 from complete_community.scoring.errors import Cancelled, DataError
 from complete_community.scoring.provision import ProvisionRow
@@ -31,6 +32,7 @@ from complete_community.scoring.workbook import (
     CompoundGaps,
     GapTable,
     GapType,
+    Map,
     ScenarioChangeRow,
     ScenarioData,
     ScenarioTypeRow,
@@ -308,6 +310,69 @@ def test_file_parts_are_valid_everywhere_and_unique() -> None:
 # --------------------------------------------------------------------------------------------
 # The workbook
 # --------------------------------------------------------------------------------------------
+
+
+def test_the_package_has_what_excel_requires(written: Path, tmp_path: Path, rubric: Rubric) -> None:
+    """Parts, content types, relationships, style and string indexes, element order, merged
+    ranges: what Excel checks before it opens a workbook without offering to repair it."""
+    check_package(written)
+    check_package(write_workbook(build_data(rubric, language="en"), tmp_path / "en.xlsx"))
+    check_package(write_workbook(scenario_data(rubric), tmp_path / "plan.xlsx"))
+    for path in write_workbooks(build_data(rubric), tmp_path / "split.xlsx", "district"):
+        check_package(path)
+
+
+def _png(width: int, height: int) -> bytes:
+    """A real PNG of one colour, made with the standard library only."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + b"\xc0\x20\x20" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_maps_are_placed_below_the_summary_and_a_form_and_printed(
+    tmp_path: Path, rubric: Rubric
+) -> None:
+    data = build_data(rubric)
+    data.summary_maps = [Map(_png(300, 200), 300, 200, "全区")]
+    data.form_maps = {"C3": [Map(_png(400, 250), 400, 250, "C3 地图")]}
+    path = write_workbook(data, tmp_path / "maps.xlsx")
+    check_package(path)
+    book = openpyxl.load_workbook(path)
+    summary, form = book["汇总表"], form_of(book, "C3")
+    assert [len(sheet._images) for sheet in (summary, form, form_of(book, "C1"))] == [1, 1, 0]
+    picture = form._images[0]
+    assert picture.anchor._from.row == GRADE_ROW + 1  # 0-based: the row after a blank one
+    assert (picture.width, picture.height) == (400, 250)
+    area = form.print_area[0] if isinstance(form.print_area, list) else form.print_area
+    rows = -(-250 // 20)  # the picture's height in rows of the default height
+    assert area.split("!")[-1] == f"$A$1:$L${GRADE_ROW + 1 + rows}"
+
+
+def test_the_package_check_finds_what_excel_would_repair(tmp_path: Path) -> None:
+    from complete_community.scoring.workbook.xlsx import Package
+
+    path = tmp_path / "overlap.xlsx"
+    with open(path, "wb") as handle:
+        package = Package(handle)
+        with package.sheet("a") as sheet:
+            sheet.append([("x", 0), ("y", 0)])
+            sheet.merge(1, 1, 1, 2)
+            sheet.merge(1, 2, 2, 2)
+        package.close()
+    with pytest.raises(AssertionError, match="overlaps"):
+        check_package(path)
 
 
 def test_sheets_in_order_with_one_form_per_community(book: Any) -> None:

@@ -238,6 +238,17 @@ class ScenarioData:
     scores_after: Optional[Sequence[CommunityScore]] = None
 
 
+@dataclass(frozen=True)
+class Map:
+    """A picture (PNG) to show in the workbook, e.g. a community's map: ``width`` × ``height``
+    pixels as shown; ``description`` is its alternative text."""
+
+    png: bytes
+    width: int
+    height: int
+    description: str = ""
+
+
 @dataclass
 class WorkbookData:
     """Everything one evaluation workbook (or a set split by 片区) is written from.
@@ -248,6 +259,8 @@ class WorkbookData:
     sheets are left out) and empty when given with no rows (the sheet says "none").
     ``projects`` are rows of the plan data, one mapping per project; its keys become the
     columns. ``scenario`` makes the 规划前后对比 sheet; without it the sheet is left out.
+    ``summary_maps`` are shown below the summary's table and ``form_maps[community id]`` below
+    that community's form (ids matched as text), inside the printed area.
     """
 
     rubric: Rubric
@@ -259,6 +272,8 @@ class WorkbookData:
     scenario: Optional[ScenarioData] = None
     metadata: WorkbookMetadata = field(default_factory=WorkbookMetadata)
     language: str = "zh"
+    summary_maps: Sequence[Map] = ()
+    form_maps: Mapping[Any, Sequence[Map]] = field(default_factory=dict)
 
 
 def deficits_from_provision(

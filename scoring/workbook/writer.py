@@ -332,6 +332,7 @@ def _build(
         for key in ("summary", "coverage", "gaps", "deficits", "projects", "scenario", "about")
     }
     names = SheetNames(titles.values())
+    maps = {community_key(key): tuple(found) for key, found in data.form_maps.items()}
     entries = []
     for community in plan.communities:
         with_sheet = plan.with_sheets is None or community.key in plan.with_sheets
@@ -344,6 +345,7 @@ def _build(
                 district=community.district,
                 sheet=sheet_name,
                 results=community.results,
+                maps=maps.get(community.key, ()),
             )
         )
     package = Package(
@@ -362,7 +364,7 @@ def _build(
             metadata=data.metadata,
             scope=plan.scope,
         )
-        _write_sheets(context, titles, entries, plan, step, check_cancel)
+        _write_sheets(context, titles, entries, plan, step, check_cancel, data.summary_maps)
         package.close()
     except BaseException:
         package.abandon()
@@ -376,6 +378,7 @@ def _write_sheets(
     plan: _Plan,
     step: Callable[[], None],
     check_cancel: Callable[[], None],
+    summary_maps: Sequence[Any] = (),
 ) -> None:
     from . import sheets
 
@@ -388,7 +391,7 @@ def _write_sheets(
         return district_of.get(key, (key, ""))
 
     step()
-    sheets.write_summary(context, titles["summary"], entries)
+    sheets.write_summary(context, titles["summary"], entries, summary_maps)
     if plan.gaps is not None:
         step()
         sheets.write_coverage(context, titles["coverage"], plan.gaps)

@@ -9,10 +9,10 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 from ...errors import N_, DataError
 from ...rubric import Rubric
 from ..cells import Cell, Styles, grade_colours, highlight, lines_needed, row_height
-from ..data import WorkbookMetadata
+from ..data import Map, WorkbookMetadata
 from ..labels import ZH, label
 from ..layout import EvaluationLayout, letter, quoted
-from ..xlsx import Package, PrintSetup, Sheet
+from ..xlsx import Package, Picture, PrintSetup, Sheet
 
 _TOO_MANY_ROWS = N_(
     "Sheet '{sheet}' would have {count} rows, more than an Excel sheet holds ({limit}); "
@@ -130,6 +130,23 @@ def no_rows(sheet: Sheet, context: Context, n_columns: int) -> int:
     )
     sheet.merge(row, 1, row, n_columns)
     return row
+
+
+#: Pixels of a row of the default height (15 points), for placing pictures below a table.
+DEFAULT_ROW_PIXELS = 20
+
+
+def place_maps(sheet: Sheet, maps: Sequence[Map], first_row: int) -> int:
+    """Pictures one under the other from ``first_row`` (1-based) in column A; returns the last
+    row they cover, for the print area."""
+    row, last = first_row, first_row - 1
+    for picture in maps:
+        sheet.place_picture(
+            Picture(picture.png, row - 1, 0, picture.width, picture.height, picture.description)
+        )
+        last = row + -(-picture.height // DEFAULT_ROW_PIXELS) - 1
+        row = last + 2  # a blank row between two pictures
+    return last
 
 
 def check_rows(n_rows: int, sheet_title: str, header_row: int) -> None:

@@ -36,7 +36,7 @@ from ..layout import (
     quoted,
 )
 from ..xlsx import Validation
-from .common import Context, height, print_setup
+from .common import Context, height, place_maps, print_setup
 from .summary import CommunityEntry
 
 _INFO_FORMULAS = ("result", "total", "grade", "open", "veto")
@@ -254,9 +254,10 @@ class FormTemplate:
         sheet.set_widths(self.widths)
         sheet.hide_columns(self.hidden)
         sheet.freeze(FIRST_POINT_ROW - 1)
-        print_setup(
-            sheet, context, (HEADER_ROW, HEADER_ROW), f"A1:{letter(N_VISIBLE)}{layout.grade_row}"
-        )
+        last_row = layout.grade_row
+        if entry.maps:
+            last_row = place_maps(sheet, entry.maps, layout.grade_row + 2)
+        print_setup(sheet, context, (HEADER_ROW, HEADER_ROW), f"A1:{letter(N_VISIBLE)}{last_row}")
         self._header(sheet, entry)
         styles = context.styles
         key = entry.key

@@ -8,10 +8,20 @@ from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 from ...rubric import CommunityScore, PointResult
 from ...rubric.rules import format_number
 from ..cells import Cell, lines_needed
+from ..data import Map
 from ..layout import info_cell, letter, quoted
 from ..names import quote_sheet
 from ..xlsx import Sheet
-from .common import Context, grade_formatting, height, new_sheet, print_setup, text_rule, title_rows
+from .common import (
+    Context,
+    grade_formatting,
+    height,
+    new_sheet,
+    place_maps,
+    print_setup,
+    text_rule,
+    title_rows,
+)
 
 SUMMARY_HEADER_ROW = 3
 SUMMARY_FIRST_ROW = 4
@@ -20,7 +30,8 @@ SUMMARY_FIRST_ROW = 4
 @dataclass(frozen=True)
 class CommunityEntry:
     """A community as the workbook shows it; ``sheet`` is its evaluation sheet in this
-    workbook, or None when the workbook has no sheet for it (the summary then shows values)."""
+    workbook, or None when the workbook has no sheet for it (the summary then shows values);
+    ``maps`` are shown below its form."""
 
     score: CommunityScore
     key: str
@@ -28,6 +39,7 @@ class CommunityEntry:
     district: str
     sheet: Optional[str]
     results: Mapping[str, PointResult]
+    maps: Sequence[Map] = ()
 
 
 def summary_columns(context: Context) -> List[Tuple[str, float, str]]:
@@ -56,7 +68,9 @@ def summary_columns(context: Context) -> List[Tuple[str, float, str]]:
     return columns
 
 
-def write_summary(context: Context, title: str, entries: Sequence[CommunityEntry]) -> None:
+def write_summary(
+    context: Context, title: str, entries: Sequence[CommunityEntry], maps: Sequence[Map] = ()
+) -> None:
     columns = summary_columns(context)
     keys = [key for key, _w, _h in columns]
     n_columns = len(columns)
@@ -101,8 +115,9 @@ def write_summary(context: Context, title: str, entries: Sequence[CommunityEntry
             veto = f"{column_of['veto']}{first}:{column_of['veto']}{last}"
             text_rule(sheet, veto, context.label("yes"), "FFC7CE", "9C0006")
         _summary_statistics(sheet, context, column_of, first, last)
+    last_row = place_maps(sheet, maps, sheet.row + 2) if maps else sheet.row
     print_setup(
-        sheet, context, (SUMMARY_HEADER_ROW, SUMMARY_HEADER_ROW), f"A1:{last_letter}{sheet.row}"
+        sheet, context, (SUMMARY_HEADER_ROW, SUMMARY_HEADER_ROW), f"A1:{last_letter}{last_row}"
     )
     sheet.close()
 
