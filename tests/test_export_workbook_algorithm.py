@@ -26,7 +26,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis_helpers import Log, records
-from xlsx_check import check_package
+from xlsx_check import check_package, libreoffice_convert
 
 from complete_community.processing import compat
 from complete_community.scoring.rubric import load_rubric
@@ -343,22 +343,7 @@ def test_the_sample_workbook_prints_on_a_few_a4_landscape_pages(plugin, analyses
     target = tmp_path / "evaluation.xlsx"
     export(analyses, target)
     check_package(target)
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(target),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
-    pdf = tmp_path / "evaluation.pdf"
+    pdf = libreoffice_convert(target, "pdf", tmp_path, tmp_path / "profile")
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
     pages = int(re.search(r"Pages:\s+(\d+)", info.stdout)[1])
     assert pages <= SAMPLE_PAGES

@@ -6,13 +6,12 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
 import pytest
-from xlsx_check import check_package
+from xlsx_check import check_package, libreoffice_convert
 
 from complete_community.scoring.errors import Cancelled, DataError
 from complete_community.scoring.provision import ProvisionRow
@@ -1111,22 +1110,7 @@ def test_libreoffice_recomputes_the_formulas(
     pid = manual_ids(rubric)[0]
     _fill(written, filled, "C3", {pid: 1.0}, rubric, rename=False)
     out = tmp_path / "out"
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            str(filled),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    recomputed = out / "filled.xlsx"
+    recomputed = libreoffice_convert(filled, "xlsx", out, tmp_path / "profile")
     summary = openpyxl.load_workbook(recomputed, data_only=True)["汇总表"]
     expected = scores_by_id(data)
     got = {}

@@ -9,6 +9,7 @@ that is not there. :func:`check_package` raises AssertionError naming the part a
 from __future__ import annotations
 
 import re
+import subprocess
 import zipfile
 from pathlib import Path
 from typing import Dict, List, Set, Tuple
@@ -43,6 +44,27 @@ WORKBOOK_ORDER = (
 )  # fmt: skip
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _CELL = re.compile(r"^([A-Z]{1,3})([0-9]+)$")
+
+
+def libreoffice_convert(path: Path, to: str, folder: Path, profile: Path) -> Path:
+    """``path`` opened (and recalculated) by LibreOffice and saved as ``to`` (``pdf``,
+    ``xlsx``) into ``folder``, with a throw-away user profile; returns the file written."""
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            to,
+            "--outdir",
+            str(folder),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    return folder / f"{path.stem}.{to}"
 
 
 def _local(tag: str) -> str:

@@ -496,7 +496,10 @@ class _Coverage:
         population = _gap_population(row.population, compound)
         if population is None:
             self.without_population.append(compound)
-        flags = {code: _gap_flag(value, compound, code) for code, value in row.ok.items()}
+        flags = dict(row.ok)
+        for code, value in flags.items():  # 1, 0 and NULL as they are; anything else checked
+            if value is not None and not (type(value) is int and (value == 1 or value == 0)):
+                flags[code] = _gap_flag(value, compound, code)
         self.members.setdefault(key, []).append((population, flags))
 
     def coverage(self, key: str) -> Dict[str, Optional[float]]:

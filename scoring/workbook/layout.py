@@ -20,6 +20,7 @@ from typing import Dict, List, Sequence, Tuple
 
 from ..rubric import Rubric
 from ..rubric.rules import format_number
+from .xlsx.xml import column_letter
 
 TITLE_ROW = 1
 NOTE_ROW = 6
@@ -71,13 +72,8 @@ def column_number(key: str) -> int:
     return ALL_KEYS.index(key) + 1
 
 
-def letter(number: int) -> str:
-    """Column letter of a 1-based column number (A ... Z, AA ...)."""
-    text = ""
-    while number:
-        number, remainder = divmod(number - 1, 26)
-        text = chr(65 + remainder) + text
-    return text
+#: Column letter of a 1-based column number (A ... Z, AA ...).
+letter = column_letter
 
 
 def column(key: str) -> str:

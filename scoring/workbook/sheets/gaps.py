@@ -86,7 +86,7 @@ def write_gaps(
         ListColumn("unit_name", 11, c("col_unit_name")),
         ListColumn("population", 7, c("col_population"), "integer", total=True),
         ListColumn("n_missing", 4.5, c("col_missing_count"), "integer"),
-        ListColumn("missing", 26, c("col_missing"), "text_small"),
+        ListColumn("missing", 34, c("col_missing"), "text_small"),
     ]
     for position in shown:
         kind = table.types[position]
