@@ -26,6 +26,7 @@ from complete_community.scoring.rubric import (
 from complete_community.scoring.workbook import (
     EDITED_FORMULA,
     EDITED_SCORE,
+    MEASURE_TIME,
     UNKNOWN_POINT,
     CommunityInfo,
     CompoundGaps,
@@ -623,6 +624,28 @@ def test_a_type_nobody_can_reach_is_named_once_not_given_a_column(
     assert [row[3] for row in rows] == ["U1", "U2", "U3"]  # U3 now lacks a nursery
     assert [row[6] for row in rows] == [2, 3, 1]
     assert rows[0][7] == "幼儿园；另全域缺失1类" and rows[2][7] == "另全域缺失1类"
+
+
+def test_a_gap_list_in_walking_time_shows_minutes(tmp_path: Path, rubric: Rubric) -> None:
+    data = build_data(rubric)
+    kinds = [
+        dataclasses.replace(data.gaps.types[0], minutes=5.0),
+        *data.gaps.types[1:],
+    ]
+    minutes = [
+        dataclasses.replace(c, nearest=tuple(None if d is None else d / 60 for d in c.nearest))
+        for c in data.gaps.compounds
+    ]
+    data.gaps = GapTable(kinds, minutes, measure=MEASURE_TIME)
+    book = openpyxl.load_workbook(write_workbook(data, tmp_path / "time.xlsx"))
+    sheet = book["短板清单"]
+    assert "步行时间（分钟）" in sheet["A2"].value
+    assert header_of(sheet)[8:] == ["幼儿园\n≤5分钟", "卫生站\n（分钟）"]  # no minutes given
+    first = list_rows(sheet)[0]
+    assert first[8] == pytest.approx(520 / 60) and sheet["I5"].number_format == "0.0"
+    coverage = book["设施覆盖"]
+    assert header_of(coverage)[4] == "步行时间（分钟）"
+    assert [row[4] for row in list_rows(coverage)] == [5, None, None]
 
 
 def test_coverage_counts_people_per_type_never_over_types(book: Any, data: WorkbookData) -> None:

@@ -161,6 +161,7 @@ LABELS: Dict[str, Tuple[str, str]] = {
     "col_missing": ("缺少的应配建设施", "Required types lacking"),
     "reach_metres": ("≤{metres}米", "≤ {metres} m"),
     "reach_minutes": ("≤{minutes}分钟", "≤ {minutes} min"),
+    "in_minutes": ("（分钟）", "(min)"),
     "unreachable_short": ("不可达", "none"),
     "absent_note": (
         "分析范围内以下 {count} 类应配建设施在搜索范围内一处也没有，所有小区均缺（不单列）："

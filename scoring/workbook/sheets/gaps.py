@@ -208,10 +208,12 @@ def _coverage(compounds: Sequence[CompoundGaps], position: int) -> Dict[str, Any
 
 def _type_header(context: Context, kind: GapType, time: bool) -> str:
     name = localized(kind.name, context.language)
-    if time and kind.minutes is not None:
-        reach = context.label("reach_minutes", minutes=format_number(kind.minutes))
-    else:
+    if not time:
         reach = context.label("reach_metres", metres=format_number(kind.radius_m))
+    elif kind.minutes is not None:
+        reach = context.label("reach_minutes", minutes=format_number(kind.minutes))
+    else:  # reach = the radius at the analysis' walking speed, which the table does not say
+        reach = context.label("in_minutes")
     return f"{name}\n{reach}"
 
 

@@ -168,7 +168,7 @@ class Sheet:
                 if index is None:
                     index = strings[value] = len(strings)
                 parts.append(f'<c r="{ref}" s="{style}" t="s"><v>{index}</v></c>')
-            elif kind is int or kind is float:
+            elif kind is int or (kind is float and value - value == 0.0):
                 parts.append(f'<c r="{ref}" s="{style}"><v>{value!r}</v></c>')
             elif kind is Formula:
                 parts.append(f'<c r="{ref}" s="{style}"><f>{text(value[1:])}</f></c>')
