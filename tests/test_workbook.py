@@ -1028,6 +1028,22 @@ def test_edited_computed_cells_are_reported_not_imported(
     assert not any(row.point_id in ("1.1.1", "9.9.9") for row in result.scores)
 
 
+def test_formulas_a_spreadsheet_rewrites_are_not_edits(
+    tmp_path: Path, written: Path, rubric: Rubric
+) -> None:
+    """LibreOffice 24 and later saves a one-cell sum =SUM(F38:F38) as =SUM(F38), and may
+    write $ signs and lower case; none of that is a changed formula."""
+    book = openpyxl.load_workbook(written)
+    sheet = form_of(book, "C1")
+    items, _categories = spans(rubric)
+    single = next((first, last) for _id, first, last in items if first == last)
+    sheet[f"K{single[0]}"] = f"=SUM(F{single[0]})"
+    sheet[f"F{TOTAL_ROW}"] = f"=sum($F${FIRST_ROW}:$F${TOTAL_ROW - 1})"
+    out = tmp_path / "rewritten.xlsx"
+    book.save(out)
+    assert read_manual_scores_from_workbook(out, rubric).edited == []
+
+
 @pytest.mark.parametrize(
     ("value", "message"),
     [(7, "outside 0 to the point's maximum 1"), ("很好", "'很好' is not a number")],

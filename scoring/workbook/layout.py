@@ -15,6 +15,7 @@ them, not on sheet names or order, and tells an edited computed score from the o
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Dict, List, Sequence, Tuple
 
@@ -212,7 +213,11 @@ def quoted(text: str) -> str:
 
 
 def normalised_formula(value: object) -> str:
-    """A formula compared loosely: case, spaces and ``$`` do not matter (LibreOffice and Excel
-    may rewrite them when they save)."""
+    """A formula compared loosely: case, spaces and ``$`` do not matter, nor a one-cell range
+    written as a range (LibreOffice 24 and later saves ``=SUM(F38:F38)`` as ``=SUM(F38)``)."""
     text = "" if value is None else str(value)
-    return text.replace("$", "").replace(" ", "").upper()
+    text = text.replace("$", "").replace(" ", "").upper()
+    return _ONE_CELL_RANGE.sub(r"\1", text)
+
+
+_ONE_CELL_RANGE = re.compile(r"\b([A-Z]{1,3}[0-9]+):\1\b")
