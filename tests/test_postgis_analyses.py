@@ -247,5 +247,5 @@ def test_the_model_runs_on_postgis_layers_into_postgis_tables(plugin, database, 
     import openpyxl
 
     book = openpyxl.load_workbook(tmp_path / "evaluation.xlsx", read_only=True)
-    assert "汇总表" in book.sheetnames and len(book.sheetnames) == 4 + communities
+    assert "汇总表" in book.sheetnames and len(book.sheetnames) == 5 + communities
     book.close()
