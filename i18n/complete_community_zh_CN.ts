@@ -1684,20 +1684,12 @@
       <translation>图层“{layer}”：{count} 个备选地块小于标准规定的该类设施最小用地面积 {area} m²，已跳过：{ids}</translation>
     </message>
     <message>
-      <source>No sites are proposed on lines of layer '{layer}' where {expression}</source>
-      <translation>图层“{layer}”中满足以下条件的线上不生成点位：{expression}</translation>
+      <source>No sites are proposed on {count} lines of layer '{layer}' where {expression}</source>
+      <translation>图层“{layer}”中满足以下条件的 {count} 条线上不生成点位：{expression}</translation>
     </message>
     <message>
       <source>Layer '{layer}' has no highway, bridge or tunnel field: sites may be proposed on any of its lines (give an expression for lines without sites to exclude some).</source>
       <translation>图层“{layer}”没有 highway、bridge 或 tunnel 字段：其所有线上都可能生成点位（可用“不设点位的网络线”表达式排除部分线）。</translation>
-    </message>
-    <message>
-      <source>{count} candidate sites proposed along the walking network, about {spacing} m apart, within {reach} m of compounds not served.</source>
-      <translation>沿步行网络生成 {count} 个备选点位，间距约 {spacing} 米，均在未覆盖小区 {reach} 米范围内。</translation>
-    </message>
-    <message>
-      <source>Layer '{layer}': {message}</source>
-      <translation>图层“{layer}”：{message}</translation>
     </message>
     <message>
       <source>The expression for lines without sites is not valid: {error}</source>
@@ -1706,6 +1698,14 @@
     <message>
       <source>The expression for lines without sites names fields layer '{layer}' does not have: {fields}</source>
       <translation>“不设点位的网络线”表达式用到了图层“{layer}”没有的字段：{fields}</translation>
+    </message>
+    <message>
+      <source>{count} candidate sites proposed along the walking network, about {spacing} m apart, within {reach} m of compounds not served.</source>
+      <translation>沿步行网络生成 {count} 个备选点位，间距约 {spacing} 米，均在未覆盖小区 {reach} 米范围内。</translation>
+    </message>
+    <message>
+      <source>Layer '{layer}': {message}</source>
+      <translation>图层“{layer}”：{message}</translation>
     </message>
     <message>
       <source>unreachable: not joined to the walking network</source>
@@ -3778,6 +3778,10 @@
     <message>
       <source>Map book: {files} file(s), {pages} pages, Chinese text in '{font}'.</source>
       <translation type="vanished">社区体检图集：{files} 个文件，共 {pages} 页，中文字体为“{font}”。</translation>
+    </message>
+    <message>
+      <source>No sites are proposed on lines of layer '{layer}' where {expression}</source>
+      <translation type="vanished">图层“{layer}”中满足以下条件的线上不生成点位：{expression}</translation>
     </message>
     <message>
       <source>Optional: a plan store GeoPackage made by the plan dialogs; its projects make the 项目库 sheet. Without it the sheet is left out.</source>

@@ -16,7 +16,6 @@ from qgis.core import (
     QgsFeature,
     QgsFeatureRequest,
     QgsProcessingException,
-    QgsProcessingFeatureSource,
 )
 
 from ..i18n import tr
@@ -25,6 +24,7 @@ from ..scoring.siting.candidates import propose_sites
 from . import compat
 from .layers import describe_ids, measured_geometry, read_lines, read_points, transform_to
 from .network_inputs import NETWORK
+from .network_lines import OSM_TAGS_FIELD, osm_tag_expression
 
 #: OSM ``highway`` values no site is proposed on: roads people may not walk along (motorways,
 #: expressways) and lines that are not roads yet (construction, proposed) or not for people.
@@ -41,6 +41,8 @@ UNWALKABLE_HIGHWAYS = (
 )
 #: OSM keys whose "yes" (any value but no) marks a bridge or tunnel: walked over, not built on.
 STRUCTURE_KEYS = ("bridge", "tunnel")
+#: OSM keys whose "no" says people may not walk the line at all.
+NO_FOOT_KEYS = ("foot",)
 
 
 @dataclass
@@ -127,18 +129,32 @@ def read_candidate_layer(
 
 def exclusion_expression(network, user_expression: str) -> str:
     """The expression naming the network lines no site is proposed on: the user's, or the
-    built-in rule over the OSM fields the layer has (empty when it has none of them)."""
+    built-in rule over the OSM tags the layer holds — as fields of their own, or in GDAL's
+    ``other_tags`` (an OSM extract read as it comes); "" when it holds none of them."""
     if user_expression.strip():
         return user_expression
-    names = {name.lower(): name for name in network.fields().names()}
-    clauses = []
-    if "highway" in names:
-        values = ", ".join(f"'{value}'" for value in UNWALKABLE_HIGHWAYS)
-        clauses.append(f'"{names["highway"]}" IN ({values})')
-    for key in STRUCTURE_KEYS:
+    names = set(network.fields().names())
+    from_tags = OSM_TAGS_FIELD in names
+
+    def tag(key: str) -> str:
         if key in names:
-            value = f'lower(to_string("{names[key]}"))'
-            clauses.append(f"coalesce({value}, 'no') NOT IN ('no', '', '0', 'false')")
+            return QgsExpression.quotedColumnRef(key)
+        return osm_tag_expression(key) if from_tags else ""
+
+    clauses = []
+    highway = tag("highway")
+    if highway:
+        values = ", ".join(f"'{value}'" for value in UNWALKABLE_HIGHWAYS)
+        clauses.append(f"{highway} IN ({values})")
+    for key in (*STRUCTURE_KEYS, *NO_FOOT_KEYS):
+        value = tag(key)
+        if not value:
+            continue
+        text = f"lower(to_string({value}))"
+        if key in STRUCTURE_KEYS:
+            clauses.append(f"coalesce({text}, 'no') NOT IN ('no', '', '0', 'false')")
+        else:
+            clauses.append(f"coalesce({text}, '') = 'no'")
     return " OR ".join(clauses)
 
 
@@ -146,32 +162,20 @@ def site_lines(algorithm, network, crs, user_expression: str, context, feedback)
     """The network's lines that may carry a proposed site, as arrays in the measuring CRS."""
     label = algorithm.label(network, NETWORK)
     expression = exclusion_expression(network, user_expression)
-    request = QgsFeatureRequest()
+    excluded = np.zeros(0, dtype=np.int64)
     if expression:
-        parsed = QgsExpression(expression)
-        if parsed.hasParserError():
-            raise QgsProcessingException(
-                tr("The expression for lines without sites is not valid: {error}").format(
-                    error=parsed.parserErrorString()
-                )
-            )
-        missing = sorted(
-            name
-            for name in parsed.referencedColumns()
-            if name != QgsFeatureRequest.ALL_ATTRIBUTES and network.fields().lookupField(name) < 0
+        _check_expression(expression, network, label)
+        request = QgsFeatureRequest()
+        request.setFlags(compat.FeatureRequestFlag.NoGeometry)
+        request.setNoAttributes()
+        request.setFilterExpression(expression)
+        excluded = np.unique(
+            np.fromiter((feature.id() for feature in network.getFeatures(request)), np.int64)
         )
-        if missing:
-            raise QgsProcessingException(
-                tr(
-                    "The expression for lines without sites names fields layer '{layer}' does "
-                    "not have: {fields}"
-                ).format(layer=label, fields=", ".join(missing))
-            )
-        request.setFilterExpression(f"if(({expression}), false, true)")
         feedback.pushInfo(
-            tr("No sites are proposed on lines of layer '{layer}' where {expression}").format(
-                layer=label, expression=expression
-            )
+            tr(
+                "No sites are proposed on {count} lines of layer '{layer}' where {expression}"
+            ).format(count=excluded.size, layer=label, expression=expression)
         )
     else:
         feedback.pushWarning(
@@ -181,11 +185,32 @@ def site_lines(algorithm, network, crs, user_expression: str, context, feedback)
                 "some)."
             ).format(layer=label)
         )
-    layer = network.materialize(request)  # kept referenced: the source below does not own it
-    transform = transform_to(network, crs, label, context, feedback)
-    lines = read_lines(QgsProcessingFeatureSource(layer, context), transform, feedback)
-    del layer
-    return lines.parts
+    lines = read_lines(network, transform_to(network, crs, label, context, feedback), feedback)
+    allowed = ~np.isin(lines.feature_ids, excluded)
+    return [part for part, keep in zip(lines.parts, allowed.tolist()) if keep]
+
+
+def _check_expression(expression: str, network, label: str) -> None:
+    """The user's expression must parse and name only fields the layer has."""
+    parsed = QgsExpression(expression)
+    if parsed.hasParserError():
+        raise QgsProcessingException(
+            tr("The expression for lines without sites is not valid: {error}").format(
+                error=parsed.parserErrorString()
+            )
+        )
+    missing = sorted(
+        name
+        for name in parsed.referencedColumns()
+        if name != QgsFeatureRequest.ALL_ATTRIBUTES and network.fields().lookupField(name) < 0
+    )
+    if missing:
+        raise QgsProcessingException(
+            tr(
+                "The expression for lines without sites names fields layer '{layer}' does "
+                "not have: {fields}"
+            ).format(layer=label, fields=", ".join(missing))
+        )
 
 
 def proposed_candidates(graph, lines, spacing: float, feedback) -> CandidatesRead:

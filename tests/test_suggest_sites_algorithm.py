@@ -261,6 +261,28 @@ def test_no_site_is_proposed_on_a_motorway(plugin):
     assert any("motorway" in info for info in log.infos)
 
 
+def test_an_osm_extract_as_gdal_reads_it_keeps_its_tags_in_other_tags(plugin):
+    """The same motorway, tagged the way GDAL's OSM driver writes ways: highway as a field,
+    bridge and foot inside other_tags. The part from 1,200 to 1,700 is a bridge, the rest of
+    the road beyond it forbids walkers' sites (foot=no): only x <= 1,200 may carry sites."""
+    fields = [("road", "int"), ("highway", "string"), ("other_tags", "string")]
+    pieces = [
+        (-100, 1200, "residential", None),
+        (1200, 1700, "residential", '"bridge"=>"yes","layer"=>"1"'),
+        (1700, 3100, "residential", '"foot"=>"no"'),
+    ]
+    rows = [
+        (f"LINESTRING({X0 + a} {Y0}, {X0 + b} {Y0})", [number, kind, tags])
+        for number, (a, b, kind, tags) in enumerate(pieces)
+    ]
+    network = memory_layer("LineString", fields, rows, UTM, "ways")
+    log = Log()
+    result = run(log, CANDIDATES=None, CANDIDATE_SPACING=50, NETWORK=network)
+    assert all(row["x"] <= 1200 for row in _site_points(result["OUTPUT"]))
+    assert result["POP_GAINED"] == 700
+    assert any("other_tags" in info and "2 lines" in info for info in log.infos)
+
+
 def _site_points(layer):
     return [
         {"x": f.geometry().asPoint().x() - X0, "y": f.geometry().asPoint().y() - Y0}
