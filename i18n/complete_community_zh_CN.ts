@@ -3781,7 +3781,7 @@
     </message>
     <message>
       <source>No sites are proposed on lines of layer '{layer}' where {expression}</source>
-      <translation type="vanished">图层“{layer}”中满足以下条件的线上不生成点位：{expression}</translation>
+      <translation>图层“{layer}”中满足以下条件的线上不生成点位：{expression}</translation>
     </message>
     <message>
       <source>Optional: a plan store GeoPackage made by the plan dialogs; its projects make the 项目库 sheet. Without it the sheet is left out.</source>
@@ -3830,6 +3830,114 @@
     <message>
       <source>{names} … ({count} in all)</source>
       <translation type="vanished">{names}等，共 {count} 类</translation>
+    </message>
+    <message>
+      <source>Output '{output}', file</source>
+      <translation>输出“{output}”的文件</translation>
+    </message>
+    <message>
+      <source>Output '{output}', table</source>
+      <translation>输出“{output}”的表</translation>
+    </message>
+    <message>
+      <source>{label} {file} could not be written: {reason}</source>
+      <translation>{label} {file} 无法写入：{reason}</translation>
+    </message>
+    <message>
+      <source>{label} {file} must end in {suffix}.</source>
+      <translation>{label} {file} 的文件名必须以 {suffix} 结尾。</translation>
+    </message>
+    <message>
+      <source>{label} {file}: this output must be written to a file.</source>
+      <translation>{label} {file}：该输出只能写入文件。</translation>
+    </message>
+    <message>
+      <source>Writing '{output}'…</source>
+      <translation>正在写入“{output}”…</translation>
+    </message>
+    <message>
+      <source>unknown error</source>
+      <translation>未知错误</translation>
+    </message>
+    <message>
+      <source>{found} of {count} features are in the file</source>
+      <translation>文件中只有 {found} 个要素（应为 {count} 个）</translation>
+    </message>
+    <message>
+      <source>{label} {table} cannot be written: the schema '{schema}' does not exist</source>
+      <translation>{label} {table} 无法写入：模式“{schema}”不存在</translation>
+    </message>
+    <message>
+      <source>{label} {file} could not be created: {reason}</source>
+      <translation>{label} {file} 无法创建：{reason}</translation>
+    </message>
+    <message>
+      <source>{label} {table} cannot be written: the database cannot be reached: {reason}</source>
+      <translation>{label} {table} 无法写入：无法连接数据库：{reason}</translation>
+    </message>
+    <message>
+      <source>The tables {tables} could not be put in place: {reason}. The older tables are left as they were</source>
+      <translation>表 {tables} 无法放到目标位置：{reason}。原有的表均保持不变</translation>
+    </message>
+    <message>
+      <source>{label} {file} could not be written: the folder {folder} does not exist</source>
+      <translation>{label} {file} 无法写入：文件夹 {folder} 不存在</translation>
+    </message>
+    <message>
+      <source>{label} {file} could not be written: the folder {folder} is read-only. Make it writable or choose another folder</source>
+      <translation>{label} {file} 无法写入：文件夹 {folder} 是只读的。请将其设为可写，或另选文件夹</translation>
+    </message>
+    <message>
+      <source>{label} {file} could not be written: a folder of that name exists</source>
+      <translation>{label} {file} 无法写入：已有同名文件夹</translation>
+    </message>
+    <message>
+      <source>{label} {file} could not be written: a file of that name exists</source>
+      <translation>{label} {file} 无法写入：已有同名文件</translation>
+    </message>
+    <message>
+      <source>{label} {file} already exists; choose another file name or allow it to be replaced</source>
+      <translation>{label} {file} 已存在；请另选文件名，或允许覆盖该文件</translation>
+    </message>
+    <message>
+      <source>{label} {file} cannot be replaced: the file is read-only. Make it writable or choose another file name; the existing file is left as it was</source>
+      <translation>{label} {file} 无法覆盖：该文件是只读的。请将其设为可写，或另选文件名；原有文件保持不变</translation>
+    </message>
+    <message>
+      <source>{label} {file} cannot be replaced: it is being edited in QGIS or another program ({busy} is beside it). Save or stop the edits, then run again; the existing file is left as it was</source>
+      <translation>{label} {file} 无法覆盖：该文件正在 QGIS 或其他程序中编辑（旁边有 {busy}）。请保存或结束编辑后重新运行；原有文件保持不变</translation>
+    </message>
+    <message>
+      <source>{label} {file} cannot be replaced: {reason}. Close it in Excel or another program, or check that it is not read-only; the existing file is left as it was</source>
+      <translation>{label} {file} 无法覆盖：{reason}。请在 Excel 或其他程序中关闭该文件，或检查它是否为只读；原有文件保持不变</translation>
+    </message>
+    <message>
+      <source>{label} {file} could not be written: {reason}. Nothing was changed; check that the folder is writable and has free space</source>
+      <translation>{label} {file} 无法写入：{reason}。未做任何更改；请检查文件夹是否可写、磁盘空间是否充足</translation>
+    </message>
+    <message>
+      <source>{label} {file} could not be put in place: {reason}. Every existing file is left as it was</source>
+      <translation>{label} {file} 无法放到目标位置：{reason}。所有原有文件均保持不变</translation>
+    </message>
+    <message>
+      <source>{label} {file} could not be put in place ({reason}), and the older file could not be put back: it is kept as {kept}</source>
+      <translation>{label} {file} 无法放到目标位置（{reason}），原有文件也未能恢复：它保存在 {kept}</translation>
+    </message>
+    <message>
+      <source>{label} {file} is named twice, also as {other} {file}; give the outputs different files</source>
+      <translation>{label} {file} 被指定了两次，另一次是{other} {file}；请为各输出指定不同的文件</translation>
+    </message>
+    <message>
+      <source>Projects workbook</source>
+      <translation>项目库工作簿</translation>
+    </message>
+    <message>
+      <source>Workbook</source>
+      <translation>工作簿</translation>
+    </message>
+    <message>
+      <source>{label}: this output was not asked for, so it cannot be written.</source>
+      <translation type="vanished">{label}：未指定该输出，无法写入。</translation>
     </message>
   </context>
 </TS>

@@ -1,16 +1,43 @@
 """The small base class every algorithm of the provider stands on.
 
 It supplies what is the same for all of them — fresh instances, translated names, per-language
-help, group, icon, default flags, parameter help, and turning domain errors and cancelling into
-clear messages — so that an algorithm's own file holds only its parameters and the calls into
-``scoring/``.
+help, group, icon, default flags, parameter help, turning domain errors and cancelling into
+clear messages, and writing the outputs all or nothing — so that an algorithm's own file holds
+only its parameters and the calls into ``scoring/``.
+
+Outputs, for the author of a new algorithm
+------------------------------------------
+Declare every output as a destination parameter (``QgsProcessingParameterFeatureSink``,
+``…FileDestination``, ``…VectorDestination``) in ``initAlgorithm`` as usual, and write it only
+through the base class — never ``parameterAsSink``, ``parameterAsFileOutput``,
+``parameterAsOutputLayer`` or ``open()`` on a destination (``tests/test_architecture.py``
+refuses them):
+
+- ``self.create_sink(parameters, NAME, context, field_specs, wkb_type, crs)`` or
+  ``self.output_sink(parameters, NAME, context, fields, wkb_type, crs)`` for a feature sink;
+- ``self.output_file(parameters, NAME, context)`` for the path to write a file output at,
+  ``self.output_folder(…)`` for the folder to write a folder output's files into;
+- ``self.output_layer(parameters, NAME, context)`` for the destination a child algorithm
+  writes a vector or raster output to.
+
+Return the identifiers and paths they give in the result, as with QGIS's own calls. Before
+:meth:`compute` runs, every destination of the run is checked (``processing/outputs.py``): a
+missing or read-only folder, a read-only file (refused for administrators too), a file open in
+another program stop the run at once, naming the output and the file. Everything is written to
+staged files beside the targets, which are put in place together only after :meth:`compute`
+has returned; an error or a cancel at any point — also half-way through the third of five
+outputs — leaves every older output byte for byte as it was and no new file anywhere. The
+identifiers handed out, the result and the layers QGIS loads name the final files.
+
+An output that is not written as QGIS writes outputs (an existing file kept unless the user
+allows replacing it, files named after the target, a required extension) says so in
+:meth:`output_rules`.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import Any, ClassVar, Mapping, Optional
+from typing import Any, ClassVar, Dict, Mapping, Optional
 
 from qgis.core import (
     QgsFields,
@@ -24,14 +51,13 @@ from qgis.PyQt.QtGui import QIcon
 
 from ..i18n import current_language, tr
 from ..resources import ICON_PATH, help_html
-from ..scoring.errors import Cancelled, DataError
 from ..scoring.rubric import load_rubric
 from ..scoring.standard import FacilityStandard, load_standard
 from . import compat
-from .database_sinks import guarded, loadable, output_destination
 from .layers import describe_ids
 from .maps.post_processor import attach_styles, locale_settings
 from .maps.styles import StyleSettings
+from .outputs import OutputRule, RunOutputs
 
 
 class BaseAlgorithm(QgsProcessingAlgorithm):
@@ -81,15 +107,23 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
     # Running ---------------------------------------------------------------------------
 
     def processAlgorithm(self, parameters, context, feedback) -> dict[str, Any]:
-        """Runs :meth:`compute`; bad data and cancelling become messages, never tracebacks."""
+        """Runs :meth:`compute` with the run's outputs staged, and puts them in place when it
+        has returned; bad data and cancelling become messages, never tracebacks, and leave
+        every output as it was (see ``outputs.py``)."""
+        outputs = RunOutputs(self, parameters, context, feedback)
+        self._run_outputs = outputs
         try:
-            results = self.compute(parameters, context, feedback)
-        except DataError as error:
-            raise QgsProcessingException(error.message(tr)) from None
-        except Cancelled:
-            raise QgsProcessingException(tr("Cancelled: nothing was written.")) from None
+            results = outputs.run(
+                lambda: self.output_rules(parameters, context),
+                lambda: self.compute(parameters, context, feedback),
+            )
+        finally:
+            self._run_outputs = None
         attach_styles(
-            self.OUTPUT_STYLES, results, context, lambda: self.style_settings(parameters, context)
+            self.OUTPUT_STYLES,
+            outputs.loaded_ids(results),
+            context,
+            lambda: self.style_settings(parameters, context),
         )
         return results
 
@@ -105,6 +139,51 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
 
     def compute(self, parameters, context, feedback) -> dict[str, Any]:
         raise NotImplementedError
+
+    def output_rules(self, parameters, context) -> Dict[str, OutputRule]:
+        """How outputs are written where not as QGIS writes them; by output name. Read before
+        the work, so it may only look at the parameters."""
+        return {}
+
+    # Outputs ---------------------------------------------------------------------------
+
+    def _outputs(self) -> RunOutputs:
+        outputs = getattr(self, "_run_outputs", None)
+        if outputs is None:
+            raise QgsProcessingException("outputs are written only while the algorithm runs")
+        return outputs
+
+    def output_sink(self, parameters, name: str, context, fields, wkb_type, crs, flags=None):
+        """``(sink, identifier)`` of feature sink output ``name``, like ``parameterAsSink``:
+        the sink writes a staged file; the identifier names the final one. ``(None, None)``
+        for an optional output not asked for."""
+        return self._outputs().sink(name, fields, wkb_type, crs, flags)
+
+    def output_file(self, parameters, name: str, context) -> Optional[Path]:
+        """The path to write file output ``name`` at (staged beside the target; the result
+        is to report it as it is, the base names the final file); None for an optional
+        output not asked for."""
+        return self._outputs().file(name)
+
+    def output_folder(self, parameters, name: str, context) -> Optional[Path]:
+        """The folder to write the files of folder output ``name`` into (staged: they are
+        moved into the folder the user chose, with the run's other outputs); None for an
+        optional output not asked for."""
+        return self._outputs().folder(name)
+
+    def when_outputs_in_place(self, action) -> None:
+        """Run ``action`` (a plan store save, say) as the last step of putting the run's
+        outputs in place, so that it happens only with them: if it fails, every file is put
+        back as it was."""
+        self._outputs().last_steps.append(action)
+
+    def final_path(self, path) -> Path:
+        """Where a staged path will be once the run's outputs are in place (for messages)."""
+        return self._outputs().files.final_path(path)
+
+    def output_layer(self, parameters, name: str, context) -> Optional[str]:
+        """The destination a child algorithm writes vector or raster output ``name`` to."""
+        return self._outputs().layer(name)
 
     # Parameters ------------------------------------------------------------------------
 
@@ -178,41 +257,17 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
             )
         return source
 
-    def check_destinations(self, parameters, names: tuple[str, ...], context) -> None:
-        """Refuse, before any work, an output file whose folder does not exist.
-
-        Found only when its sink is created, such a folder would stop the run after the outputs
-        before it had been written, leaving them behind half a result, and after all the work.
-        """
-        for name in names:
-            path = _file_destination(self.parameterAsOutputLayer(parameters, name, context))
-            if path is not None and not path.parent.is_dir():
-                raise QgsProcessingException(
-                    tr("Output '{output}': the folder '{folder}' does not exist.").format(
-                        output=self.parameterDefinition(name).description(),
-                        folder=str(path.parent),
-                    )
-                )
-
     def create_sink(self, parameters, name: str, context, field_specs, wkb_type, crs):
         """The fields made from ``(name, kind)`` pairs and the sink of output ``name``.
 
-        Returns ``(fields, sink, sink_id)``; a sink QGIS cannot create stops the run with the
-        standard message naming the output.
+        Returns ``(fields, sink, sink_id)`` (see :meth:`output_sink`); a sink QGIS cannot
+        create stops the run with a message naming the output.
         """
         fields = QgsFields()
         for field_name, kind in field_specs:
             fields.append(compat.new_field(field_name, kind))
-        sink, sink_id = self.parameterAsSink(parameters, name, context, fields, wkb_type, crs)
-        if sink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, name))
-        return (fields, *self.database_safe(parameters, name, context, sink, sink_id, fields))
-
-    def database_safe(self, parameters, name: str, context, sink, sink_id: str, fields):
-        """``(sink, sink_id)`` of output ``name`` made right for a PostgreSQL table: batches
-        that keep NULL and 0 apart, an id QGIS can open again (see ``database_sinks.py``)."""
-        destination = output_destination(self, parameters, name, context)
-        return guarded(sink, destination, fields), loadable(sink_id, context)
+        sink, sink_id = self.output_sink(parameters, name, context, fields, wkb_type, crs)
+        return fields, sink, sink_id
 
     @staticmethod
     def report_unknown_types(unknown: dict[str, int], type_field: str, feedback) -> None:
@@ -289,11 +344,3 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
                     ids=describe_ids([name_of[fid] for fid in points.repaired_geometry]),
                 )
             )
-
-
-def _file_destination(destination: str) -> Optional[Path]:
-    """The file an output is written to; None for memory layers and database URIs."""
-    path = destination.split("|", 1)[0]
-    if not path or re.match(r"[A-Za-z][A-Za-z0-9+.-]+:", path):  # memory:, ogr:, postgres://
-        return None  # (a Windows drive, C:, has a one-letter name)
-    return Path(path)

@@ -83,6 +83,12 @@ MOVED_ENUMS: Tuple[MovedEnum, ...] = (
     ),
     MovedEnum("ProcessingProviderFlag", "QgsProcessingProvider", "Flag", "3.36", "Flag"),
     MovedEnum("ProcessingLogLevel", "QgsProcessingContext", "LogLevel", "3.36"),
+    MovedEnum(
+        "ProcessingModelChildParameterSource",
+        "QgsProcessingModelChildParameterSource",
+        "Source",
+        "3.26",
+    ),
     MovedEnum("FeatureRequestFlag", "QgsFeatureRequest", "Flag", "3.36"),
     MovedEnum("WkbType", "QgsWkbTypes", "Type", "3.30"),
     MovedEnum(
@@ -177,6 +183,7 @@ ProcessingFileParameterBehavior = _moved_enum("ProcessingFileParameterBehavior")
 ProcessingDateTimeParameterDataType = _moved_enum("ProcessingDateTimeParameterDataType")
 ProcessingProviderFlag = _moved_enum("ProcessingProviderFlag")
 ProcessingLogLevel = _moved_enum("ProcessingLogLevel")
+ProcessingModelChildParameterSource = _moved_enum("ProcessingModelChildParameterSource")
 FeatureRequestFlag = _moved_enum("FeatureRequestFlag")
 WkbType = _moved_enum("WkbType")
 GeometryType = _moved_enum("GeometryType")

@@ -1,7 +1,8 @@
 """Outputs written to PostgreSQL tables (``postgres:<data source>``), exactly as to a file.
 
 Two things in QGIS (seen on 3.22) need help when an algorithm writes to a PostgreSQL
-destination, and both are handled here, for every algorithm, where its sink is made:
+destination, and both are handled here, for every algorithm, where its sink is made
+(``processing/outputs.py``, which also writes the table under a temporary name first):
 
 - **NULL and 0.** The PostgreSQL provider inserts a batch of features with one statement and
   writes a column whose value is "the same" in every feature of the batch as one literal — and on
@@ -18,7 +19,7 @@ destination, and both are handled here, for every algorithm, where its sink is m
 
 from __future__ import annotations
 
-from typing import Any, Iterable, List, Optional, Set
+from typing import Any, Iterable, List, Set
 
 from qgis.core import QgsFields, QgsProxyFeatureSink
 from qgis.PyQt import sip
@@ -124,11 +125,3 @@ def _kind(value: Any) -> str:
 def _ambiguous(kinds: Set[str]) -> bool:
     """Whether a column's values in a batch are only NULLs and zeros, both present."""
     return kinds == {"null", "zero"}
-
-
-def output_destination(algorithm, parameters, name: str, context) -> Optional[str]:
-    """The text of output ``name``'s destination (``postgres:…``, a path, ``TEMPORARY_OUTPUT``)."""
-    try:
-        return algorithm.parameterAsOutputLayer(parameters, name, context)
-    except Exception:  # a destination QGIS cannot read as text: not a database table
-        return None

@@ -10,14 +10,22 @@ algorithms next to it.
 
 from __future__ import annotations
 
-from typing import List, NamedTuple
+from typing import Dict, List, NamedTuple
 
-from qgis.core import Qgis, QgsMessageLog, QgsProcessingException, QgsProcessingModelAlgorithm
+from qgis.core import (
+    Qgis,
+    QgsMessageLog,
+    QgsProcessingException,
+    QgsProcessingModelAlgorithm,
+)
 from qgis.PyQt.QtGui import QIcon
 
 from ..i18n import current_language, tr
 from ..resources import ICON_PATH, RESOURCES_DIR, help_html
 from ..scoring.errors import N_
+from . import compat
+from .base import BaseAlgorithm
+from .outputs import OutputRule, RunOutputs
 
 MODELS_DIR = RESOURCES_DIR / "models"
 
@@ -74,7 +82,12 @@ class PackagedModel(QgsProcessingModelAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):
         """Run the steps with the defaults of the inputs not given, as an algorithm reads
         them (a model by itself passes nothing on for them), and outputs not given written to
-        temporary files (a step cannot run without them)."""
+        temporary files (a step cannot run without them).
+
+        The model's outputs are all or nothing like an algorithm's (``outputs.py``): checked
+        before the first step, staged while the steps write them, put in place together once
+        the last step has finished — a failure in the last step leaves the first step's
+        outputs as they were too."""
         given = dict(parameters)
         for definition in self.parameterDefinitions():
             name, default = definition.name(), definition.defaultValue()
@@ -82,7 +95,37 @@ class PackagedModel(QgsProcessingModelAlgorithm):
                 continue
             if name not in given or (definition.isDestination() and given[name] in (None, "")):
                 given[name] = default
-        return super().processAlgorithm(given, context, feedback)
+        outputs = RunOutputs(self, given, context, feedback)
+        return outputs.run(
+            lambda: self.output_rules(given, context),
+            lambda: super(PackagedModel, self).processAlgorithm(
+                outputs.staged_parameters(), context, feedback
+            ),
+        )
+
+    def output_rules(self, parameters, context) -> Dict[str, OutputRule]:
+        """The rules of the steps' own outputs (the workbook's OVERWRITE), asked of each step
+        with the parameters the model gives it, as far as they are known before it runs."""
+        rules: Dict[str, OutputRule] = {}
+        for child in self.childAlgorithms().values():
+            algorithm = child.algorithm()
+            if not isinstance(algorithm, BaseAlgorithm) or not child.modelOutputs():
+                continue
+            known = {}
+            for name, sources in child.parameterSources().items():
+                source = sources[0] if len(sources) == 1 else None
+                if source is None:
+                    continue
+                if source.source() == compat.ProcessingModelChildParameterSource.ModelParameter:
+                    known[name] = parameters.get(source.parameterName())
+                elif source.source() == compat.ProcessingModelChildParameterSource.StaticValue:
+                    known[name] = source.staticValue()
+            child_rules = algorithm.output_rules(known, context)
+            for output_name, output in child.modelOutputs().items():
+                rule = child_rules.get(output.childOutputName())
+                if rule is not None:
+                    rules[f"{child.childId()}:{output_name}"] = rule
+        return rules
 
     def createInstance(self) -> PackagedModel:
         return PackagedModel(self.spec)

@@ -398,7 +398,7 @@ class SiteReport:
         for name, kind in SITE_FIELDS:
             fields.append(compat.new_field(name, kind))
         wkb = compat.WkbType.Point if candidates.proposed else candidates.wkb_type
-        sink, sink_id = alg.parameterAsSink(
+        sink, sink_id = alg.output_sink(
             self.parameters, alg.OUTPUT, self.context, fields, wkb, out_crs
         )
         if sink is None:
@@ -442,7 +442,7 @@ class SiteReport:
             fields.append(inputs.units.fields().at(index))
         for field in added:
             fields.append(field)
-        sink, sink_id = alg.parameterAsSink(
+        sink, sink_id = alg.output_sink(
             self.parameters,
             alg.UNITS_OUTPUT,
             self.context,

@@ -16,6 +16,12 @@ def N_(template: str) -> str:
     return template
 
 
+class Phrase(str):
+    """A value of a message that is itself English to translate — "Workbook", "Rubric
+    workbook" naming what kind of file a message is about — as opposed to a name from the
+    user's data. Mark its text with :func:`N_` too, for the translation extractor."""
+
+
 class DataError(ValueError):
     """Bad input that the user can fix; the message names what is wrong and where."""
 
@@ -25,8 +31,13 @@ class DataError(ValueError):
         super().__init__(self.message())
 
     def message(self, translate: Callable[[str], str] = lambda text: text) -> str:
-        """The message, with its template passed through ``translate`` before formatting."""
-        return translate(self.template).format(**self.values)
+        """The message, with its template (and :class:`Phrase` values) passed through
+        ``translate`` before formatting."""
+        values = {
+            key: translate(value) if isinstance(value, Phrase) else value
+            for key, value in self.values.items()
+        }
+        return translate(self.template).format(**values)
 
 
 class Cancelled(Exception):  # noqa: N818 - a signal, not an error

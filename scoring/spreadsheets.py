@@ -3,39 +3,20 @@ file behind, and read by bilingual header keys rather than by column position.""
 
 from __future__ import annotations
 
-import os
-import tempfile
 import unicodedata
 from pathlib import Path
 from typing import Any, Dict, Sequence
 
-from .errors import DataError
+from .atomic_files import write_replacing
+from .errors import DataError, Phrase
 from .schema import show_value
 
 
-def save_workbook_replacing(workbook: Any, target: Path, not_written: str) -> None:
-    """Save an openpyxl ``workbook`` next to ``target``, then move it into place.
-
-    The move is atomic, so the old file stays whole until the new one is complete. Any failure
-    raises ``DataError(not_written, file=..., reason=...)``: the caller's own wording, which
-    names what kind of workbook it was.
-    """
-    file = str(target)
-    try:
-        handle, temporary = tempfile.mkstemp(
-            prefix=".~" + target.stem, suffix=".xlsx", dir=str(target.parent)
-        )
-    except OSError as error:
-        raise DataError(not_written, file=file, reason=error.strerror or str(error)) from None
-    os.close(handle)
-    try:
-        workbook.save(temporary)
-        os.replace(temporary, target)
-    except OSError as error:
-        raise DataError(not_written, file=file, reason=error.strerror or str(error)) from None
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+def save_workbook_replacing(workbook: Any, target: Path, label: Phrase) -> None:
+    """Save an openpyxl ``workbook`` at ``target`` all or nothing (:mod:`.atomic_files`): the
+    old file stays whole until the new one is complete, and a read-only one is refused. Every
+    message names ``label`` (what kind of workbook it is) and the file."""
+    write_replacing(target, label, workbook.save)
 
 
 def header_key(value: Any) -> str:

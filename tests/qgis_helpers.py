@@ -20,6 +20,7 @@ class Log(QgsProcessingFeedback):
         self.infos: list[str] = []
         self.warnings: list[str] = []
         self.errors: list[str] = []
+        self.progress_texts: list[str] = []
         self.progress_reports = 0
         self.cancel_after = cancel_after
         self.progressChanged.connect(self._progressed)
@@ -32,6 +33,10 @@ class Log(QgsProcessingFeedback):
     def pushInfo(self, info: str) -> None:
         self.infos.append(info)
         super().pushInfo(info)
+
+    def setProgressText(self, text: str) -> None:
+        self.progress_texts.append(text)
+        super().setProgressText(text)
 
     def pushWarning(self, warning: str) -> None:
         self.warnings.append(warning)

@@ -58,3 +58,64 @@ def test_one_algorithm_per_file_on_the_shared_base():
     ids = [cls.ALGORITHM_ID for cls in ALGORITHM_CLASSES]
     assert len(ids) == len(set(ids))
     assert all(issubclass(cls, BaseAlgorithm) for cls in ALGORITHM_CLASSES)
+
+
+#: Ways to create a file or layer that bypass the base class's all-or-nothing outputs.
+OUTPUT_BYPASSES = {
+    "parameterAsSink",
+    "parameterAsFileOutput",
+    "parameterAsOutputLayer",
+    "createFeatureSink",
+    "QgsVectorFileWriter",
+    "QgsRasterFileWriter",
+    "write_text",
+    "write_bytes",
+    "mkstemp",
+    "NamedTemporaryFile",
+}
+FILE_MODULE_CALLS = {("shutil", "copy"), ("shutil", "move"), ("os", "replace"), ("os", "rename")}
+
+
+def _output_bypasses(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        name = ""
+        if isinstance(node, ast.Attribute):
+            name = node.attr
+            owner = node.value.id if isinstance(node.value, ast.Name) else ""
+            if any(
+                owner == module and name.startswith(prefix) for module, prefix in FILE_MODULE_CALLS
+            ):
+                found.append(f"{owner}.{name}")
+        elif isinstance(node, ast.Name):
+            name = node.id
+        if name in OUTPUT_BYPASSES:
+            found.append(name)
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "open"
+        ):
+            modes = [
+                arg for arg in node.args[1:2] + [k.value for k in node.keywords if k.arg == "mode"]
+            ]
+            if any(
+                not isinstance(mode, ast.Constant) or set(str(mode.value)) & set("wax+")
+                for mode in modes
+            ):
+                found.append("open() for writing")
+    return [f"{path.relative_to(REPO_ROOT)}: {name}" for name in found]
+
+
+def test_processing_code_creates_outputs_only_through_the_base_class():
+    """Every output of an algorithm is written through ``BaseAlgorithm.output_sink`` /
+    ``create_sink`` / ``output_file`` / ``output_layer`` (``processing/outputs.py``), so that it
+    is checked before the work and put in place with the others, all or nothing."""
+    sources = sorted((REPO_ROOT / "processing").rglob("*.py"))
+    offenders = [
+        offence
+        for path in sources
+        if path.name != "outputs.py"
+        for offence in _output_bypasses(path)
+    ]
+    assert offenders == []

@@ -1065,8 +1065,12 @@ def test_an_output_folder_that_does_not_exist_is_refused_before_anything_is_writ
     with pytest.raises(QgsProcessingException) as refused:
         line_run(STANDARD=two_types, OUTPUT=str(output), SUMMARY=str(summary))
     assert str(refused.value).strip() == tr(
-        "Output '{output}': the folder '{folder}' does not exist."
-    ).format(output=tr("Coverage by facility type"), folder=str(summary.parent))
+        "{label} {file} could not be written: the folder {folder} does not exist"
+    ).format(
+        label=tr("Output '{output}', file").format(output=tr("Coverage by facility type")),
+        file=str(summary),
+        folder=str(summary.parent),
+    )
     assert not output.exists(), "the units were not written without their summary"
 
 

@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Tuple
 import pytest
 from xlsx_check import check_package, libreoffice_convert
 
+from complete_community.scoring import atomic_files
 from complete_community.scoring.errors import Cancelled, DataError
 from complete_community.scoring.provision import ProvisionRow
 from complete_community.scoring.rubric import (
@@ -869,7 +870,7 @@ def test_locked_file_leaves_the_old_file(
     def locked(source: Any, destination: Any) -> None:
         raise PermissionError(13, "The process cannot access the file", str(destination))
 
-    monkeypatch.setattr(safe_save.os, "replace", locked)
+    monkeypatch.setattr(os, "replace", locked)
     with pytest.raises(DataError, match="could not be put in place") as caught:
         write_workbook(data, target, overwrite=True)
     assert str(target) in str(caught.value)
@@ -893,7 +894,7 @@ def test_file_open_in_another_program_is_refused_before_writing(
             raise PermissionError(13, "Permission denied", str(file))
         return real_open(file, mode, *args, **kwargs)
 
-    monkeypatch.setattr(safe_save, "open", held_open, raising=False)
+    monkeypatch.setattr(atomic_files, "open", held_open, raising=False)
     with pytest.raises(DataError, match="cannot be replaced: Permission denied") as caught:
         write_workbook(data, target, overwrite=True)
     assert str(target) in str(caught.value)

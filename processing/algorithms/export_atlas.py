@@ -4,13 +4,14 @@ community.
 This file declares the parameters and reads them; ``processing/maps/book.py`` reads the layers
 into records, plans the pages (``scoring/mapbook.py``), styles the layers from
 ``resources/styles`` and lays the pages out, and ``processing/maps/book_export.py`` writes the
-files — all to temporary names first, moved into place only when every file is complete.
+files into the run's staged outputs, which the base class puts in place only when every file
+is complete (``processing/outputs.py``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, List, Optional
+from typing import Any, Dict, List
 
 from qgis.core import (
     QgsCoordinateTransform,
@@ -37,6 +38,7 @@ from ..maps.book import BookOptions, prepare_book
 from ..maps.book_data import SCORE_FIELDS, BookInputs, SourceFields
 from ..maps.book_layout import PAGE_SIZES
 from ..network_inputs import NETWORK
+from ..outputs import OutputRule
 
 LANGUAGES = ("zh_CN", "en")
 SPLIT_NONE, SPLIT_DISTRICT = 0, 1
@@ -322,8 +324,8 @@ class ExportAtlasAlgorithm(BaseAlgorithm):
 
     def compute(self, parameters, context, feedback) -> dict[str, Any]:
         steps = QgsProcessingMultiStepFeedback(2, feedback)
-        target = self.pdf_target(parameters, context)
-        images = self.image_folder(parameters, context)
+        target = self.output_file(parameters, self.OUTPUT, context)
+        images = self.output_folder(parameters, self.PNG_FOLDER, context)
         options = self.book_options(parameters, context)
         inputs, communities = self.book_inputs(parameters, context)
         crs = measuring_crs(communities.source, communities.label, context, feedback)
@@ -347,32 +349,11 @@ class ExportAtlasAlgorithm(BaseAlgorithm):
 
     # Reading the parameters ------------------------------------------------------------
 
-    def pdf_target(self, parameters, context) -> Path:
-        target = Path(self.parameterAsFileOutput(parameters, self.OUTPUT, context))
-        if target.suffix.lower() != ".pdf":
-            target = target.with_name(target.name + ".pdf")
-        if not target.parent.is_dir():
-            raise QgsProcessingException(
-                tr("Output '{output}': the folder '{folder}' does not exist.").format(
-                    output=self.parameterDefinition(self.OUTPUT).description(),
-                    folder=str(target.parent),
-                )
-            )
-        return target
-
-    def image_folder(self, parameters, context) -> Optional[Path]:
-        value = parameters.get(self.PNG_FOLDER)
-        if not value:
-            return None
-        folder = Path(self.parameterAsString(parameters, self.PNG_FOLDER, context))
-        if not folder.parent.is_dir():
-            raise QgsProcessingException(
-                tr("Output '{output}': the folder '{folder}' does not exist.").format(
-                    output=self.parameterDefinition(self.PNG_FOLDER).description(),
-                    folder=str(folder.parent),
-                )
-            )
-        return folder
+    def output_rules(self, parameters, context) -> Dict[str, OutputRule]:
+        """A PDF; split by district, the files are named after the districts (<name>_<片区>.pdf
+        beside the output), known only once the communities are read."""
+        split = self.parameterAsEnum(parameters, self.SPLIT_BY, context) == SPLIT_DISTRICT
+        return {self.OUTPUT: OutputRule(exact=not split, suffix=".pdf")}
 
     def book_options(self, parameters, context) -> BookOptions:
         split = self.parameterAsEnum(parameters, self.SPLIT_BY, context) == SPLIT_DISTRICT

@@ -7,11 +7,9 @@ official text starts from a complete, valid workbook.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from typing import Any, Dict
 
 from qgis.core import (
-    QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterFileDestination,
 )
@@ -20,6 +18,7 @@ from ...i18n import tr
 from ...scoring.rubric import load_rubric, write_rubric_xlsx
 from ...scoring.rubric.rules import format_number
 from ..base import BaseAlgorithm
+from ..outputs import OutputRule
 
 
 class ExportRubricAlgorithm(BaseAlgorithm):
@@ -44,22 +43,12 @@ class ExportRubricAlgorithm(BaseAlgorithm):
         )
         self.addOutput(QgsProcessingOutputNumber(self.N_POINTS, tr("Scoring points written")))
 
+    def output_rules(self, parameters, context) -> Dict[str, OutputRule]:
+        return {self.OUTPUT: OutputRule(suffix=".xlsx")}
+
     def compute(self, parameters, context, feedback) -> dict[str, Any]:
         rubric = load_rubric(self.parameterAsFile(parameters, self.RUBRIC, context) or None)
-        target = Path(self.parameterAsFileOutput(parameters, self.OUTPUT, context))
-        if target.suffix.lower() != ".xlsx":
-            raise QgsProcessingException(
-                tr("Output '{output}': the file must end in .xlsx, got '{file}'.").format(
-                    output=self.parameterDefinition(self.OUTPUT).description(), file=str(target)
-                )
-            )
-        if not target.parent.is_dir():
-            raise QgsProcessingException(
-                tr("Output '{output}': the folder '{folder}' does not exist.").format(
-                    output=self.parameterDefinition(self.OUTPUT).description(),
-                    folder=str(target.parent),
-                )
-            )
+        target = self.output_file(parameters, self.OUTPUT, context)
         write_rubric_xlsx(rubric, target)
         categories, items, points = rubric.counts()
         feedback.pushInfo(
@@ -67,7 +56,7 @@ class ExportRubricAlgorithm(BaseAlgorithm):
                 "Wrote {file}: {categories} categories, {items} items, {points} scoring points, "
                 "{total} points in all."
             ).format(
-                file=str(target),
+                file=str(self.final_path(target)),
                 categories=categories,
                 items=items,
                 points=points,

@@ -51,7 +51,6 @@ from ...scoring.workbook import (
     WorkbookData,
     WorkbookMetadata,
     deficits_from_provision,
-    safe_save,
     write_workbooks,
 )
 from .. import compat
@@ -64,6 +63,7 @@ from ..community_scoring import (
 )
 from ..feedback import DomainFeedback
 from ..layers import numeric_or_none
+from ..outputs import OutputRule
 from ..plan_inputs import add_plan_store_parameter, open_store
 from ..table_reading import Table
 
@@ -309,12 +309,23 @@ class ExportWorkbookAlgorithm(CommunityScoringAlgorithm):
 
     # ---------------------------------------------------------------------------------
 
+    def output_rules(self, parameters, context) -> Dict[str, OutputRule]:
+        """An existing workbook is replaced only with OVERWRITE. Split by district, the files
+        are named after the districts, known only once the communities are read: then only
+        the folder is checked before the work, and every file before any is put in place."""
+        split_by = self.split_choice(parameters, context)
+        return {
+            self.OUTPUT: OutputRule(
+                replace=self.parameterAsBool(parameters, self.OVERWRITE, context),
+                exact=split_by != SPLIT_BY_DISTRICT,
+                suffix=".xlsx",
+            )
+        }
+
     def compute(self, parameters, context, feedback) -> dict[str, Any]:
         steps = QgsProcessingMultiStepFeedback(self.EVALUATION_STEPS + 1, feedback)
-        target = safe_save.xlsx_path(self.parameterAsFileOutput(parameters, self.OUTPUT, context))
+        target = self.output_file(parameters, self.OUTPUT, context)
         split_by = self.split_choice(parameters, context)
-        overwrite = self.parameterAsBool(parameters, self.OVERWRITE, context)
-        self.check_target(target, split_by, overwrite)
         district_field = self.parameterAsString(parameters, self.COMMUNITY_DISTRICT_FIELD, context)
         name_field = self.parameterAsString(parameters, self.GAP_NAME_FIELD, context)
         evaluation = self.evaluate(
@@ -332,22 +343,13 @@ class ExportWorkbookAlgorithm(CommunityScoringAlgorithm):
         if feedback.isCanceled():
             raise Cancelled()
         steps.setCurrentStep(self.EVALUATION_STEPS)
-        written = self.write(data, target, split_by, overwrite, steps)
+        written = self.write(data, target, split_by, steps)
         outputs: dict[str, Any] = {
             self.OUTPUT: str(written[0]),
             self.FILES: ";".join(str(path) for path in written),
         }
         outputs.update(self.report_summary(evaluation.summary, feedback))
         return outputs
-
-    @staticmethod
-    def check_target(target: Path, split_by, overwrite: bool) -> None:
-        """Refuse, before the work rather than after it, a target that may not or cannot be
-        replaced, or whose folder is missing. Split by district, the files are named after the
-        districts, known only once the communities are read: then only the folder is checked
-        here (the writer checks every file before writing any)."""
-        if split_by != SPLIT_BY_DISTRICT or not target.parent.is_dir():
-            safe_save.check_targets([target], overwrite)
 
     def split_choice(self, parameters, context):
         """What ``write_workbooks`` is given as ``split_by``."""
@@ -373,11 +375,13 @@ class ExportWorkbookAlgorithm(CommunityScoringAlgorithm):
             return chosen
         return None
 
-    def write(self, data: WorkbookData, target: Path, split_by, overwrite: bool, steps) -> list:
-        written = write_workbooks(data, target, split_by, overwrite, DomainFeedback(steps))
+    def write(self, data: WorkbookData, target: Path, split_by, steps) -> list:
+        """The workbook(s), at the staged ``target`` (where nothing exists to overwrite)."""
+        written = write_workbooks(data, target, split_by, True, DomainFeedback(steps))
         steps.pushInfo(
             tr("Wrote {count} workbooks: {files}").format(
-                count=len(written), files=", ".join(str(path) for path in written)
+                count=len(written),
+                files=", ".join(str(self.final_path(path)) for path in written),
             )
         )
         return written

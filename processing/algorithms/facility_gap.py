@@ -15,7 +15,6 @@ from qgis.core import (
     QgsFeature,
     QgsFeatureSink,
     QgsFields,
-    QgsProcessingException,
     QgsProcessingMultiStepFeedback,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
@@ -206,7 +205,6 @@ class FacilityGapAlgorithm(BaseAlgorithm):
 
     def compute(self, parameters, context, feedback) -> dict[str, Any]:
         steps = QgsProcessingMultiStepFeedback(5, feedback)
-        self.check_destinations(parameters, (self.OUTPUT, self.SUMMARY), context)
         standard = self.standard_parameter(parameters, self.STANDARD, context)
         inputs = self.read_gap_inputs(parameters, context, standard, steps, feedback)
 
@@ -434,12 +432,9 @@ class FacilityGapAlgorithm(BaseAlgorithm):
             fields.append(units.fields().at(index))
         for field in added:
             fields.append(field)
-        sink, sink_id = self.parameterAsSink(
+        sink, sink_id = self.output_sink(
             parameters, self.OUTPUT, context, fields, units.wkbType(), units.sourceCrs()
         )
-        if sink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
-        sink, sink_id = self.database_safe(parameters, self.OUTPUT, context, sink, sink_id, fields)
         measure = inputs.network.measure_name
         located_rows = iter(self.result_rows(result, measure, timed))
         # A unit without a location: no distance nor time, not covered.

@@ -173,8 +173,6 @@ class PlanScenarioAlgorithm(FacilityGapAlgorithm):
 
     def compute(self, parameters, context, feedback) -> dict[str, Any]:
         steps = QgsProcessingMultiStepFeedback(6, feedback)
-        sinks = (self.OUTPUT, self.SUMMARY, self.CHANGES, self.COMPARISON)
-        self.check_destinations(parameters, sinks, context)
         standard = self.standard_parameter(parameters, self.STANDARD, context)
         store, planned = self.planned_facilities(parameters, context, feedback)
         inputs = self.read_gap_inputs(

@@ -112,7 +112,6 @@ class RubricScoreAlgorithm(CommunityScoringAlgorithm):
 
     def compute(self, parameters, context, feedback) -> dict[str, Any]:
         steps = QgsProcessingMultiStepFeedback(self.EVALUATION_STEPS, feedback)
-        self.check_destinations(parameters, (self.OUTPUT_TABLE, self.OUTPUT), context)
         evaluation = self.evaluate(parameters, context, steps, feedback)
         rubric, communities, scores = evaluation.rubric, evaluation.communities, evaluation.scores
         summary = evaluation.summary

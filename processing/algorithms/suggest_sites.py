@@ -229,7 +229,6 @@ class SuggestSitesAlgorithm(FacilityGapAlgorithm):
 
     def compute(self, parameters, context, feedback) -> dict[str, Any]:
         steps = QgsProcessingMultiStepFeedback(6, feedback)
-        self.check_destinations(parameters, (self.OUTPUT, self.UNITS_OUTPUT, self.CURVE), context)
         standard = self.standard_parameter(parameters, self.STANDARD, context)
         kind = self.facility_type(parameters, context, standard)
         request = self.site_request(parameters, context, standard, kind)
@@ -256,7 +255,12 @@ class SuggestSitesAlgorithm(FacilityGapAlgorithm):
             raise Cancelled()
         steps.setCurrentStep(5)
         results = report.write(suggestion, inputs, candidates)
-        results["PROJECTS_ADDED"] = report.save_projects(projects)
+        results["PROJECTS_ADDED"] = 0
+
+        def save_projects() -> None:  # with the outputs: if it is refused, they are put back
+            results["PROJECTS_ADDED"] = report.save_projects(projects)
+
+        self.when_outputs_in_place(save_projects)
         return results
 
     # Reading -----------------------------------------------------------------------------

@@ -1,19 +1,15 @@
 """Writing the map book: PDF files through the atlas, PNG images per page, picture regions.
 
-Every file is written to a temporary name beside its target and moved into place only when all
-of them are complete, so that a failure or a cancel leaves no half-written book and no old book
-changed (see ``scoring/workbook/safe_save.py`` for the same rule applied to workbooks).
+The files are written where the algorithm says: its staged outputs (``processing/outputs.py``),
+which are put in place together only when the whole run is complete, so that a failure or a
+cancel leaves no half-written book and no old book changed.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence
 
 from qgis.core import Qgis, QgsLayoutExporter, QgsPrintLayout
 from qgis.PyQt.QtCore import QRectF, QSize
@@ -21,10 +17,7 @@ from qgis.PyQt.QtGui import QImage
 
 from ...scoring.errors import N_, Cancelled, DataError
 
-TEMPORARY_PREFIX = ".~cc-"
-
 _EXPORT_FAILED = N_("The map book {file} could not be written: {reason}")
-_NOT_MOVED = N_("The map book {file} could not be put in place: {reason}")
 
 
 @dataclass(frozen=True)
@@ -36,43 +29,6 @@ class BookTarget:
     pages: int
 
 
-class _Staged:
-    """Temporary files and folders of one export, moved into place together or removed."""
-
-    def __init__(self) -> None:
-        self.pending: List[Tuple[Path, Path]] = []  # (temporary, target)
-
-    def temporary_for(self, target: Path) -> Path:
-        temporary = target.with_name(f"{TEMPORARY_PREFIX}{uuid.uuid4().hex[:12]}-{target.name}")
-        self.pending.append((temporary, target))
-        return temporary
-
-    def commit(self) -> None:
-        for index, (temporary, target) in enumerate(self.pending):
-            try:
-                if temporary.is_dir():
-                    target.mkdir(parents=True, exist_ok=True)
-                    for image in sorted(temporary.iterdir()):
-                        os.replace(image, target / image.name)
-                    temporary.rmdir()
-                else:
-                    os.replace(temporary, target)
-            except OSError as error:
-                self.pending = self.pending[index:]
-                self.discard()
-                raise DataError(_NOT_MOVED, file=str(target), reason=_reason(error)) from None
-        self.pending = []
-
-    def discard(self) -> None:
-        for temporary, _target in self.pending:
-            if temporary.is_dir():
-                shutil.rmtree(temporary, ignore_errors=True)
-            else:
-                with contextlib.suppress(OSError):
-                    temporary.unlink()
-        self.pending = []
-
-
 def export_book(
     layout: QgsPrintLayout,
     targets: Sequence[BookTarget],
@@ -80,38 +36,23 @@ def export_book(
     dpi: float,
     feedback,
 ) -> List[Path]:
-    """Write each target's PDF (and, with ``image_folder``, one PNG per page of every file);
-    returns the files written."""
-    staged = _Staged()
+    """Write each target's PDF (and, with ``image_folder``, an existing folder, one PNG per
+    page of every file); returns the files written."""
     written: List[Path] = []
     atlas = layout.atlas()
-    try:
-        images = staged.temporary_for(image_folder) if image_folder is not None else None
-        if images is not None:
-            images.mkdir()
-        for target in targets:
-            if feedback.isCanceled():
-                raise Cancelled()
-            atlas.setFilterFeatures(True)
-            atlas.setFilterExpression(f'"file_index" = {target.file_index}')
-            temporary = staged.temporary_for(target.path)
-            _export_pdf(atlas, temporary, target.path, dpi, feedback)
-            written.append(target.path)
-            if images is not None:
-                written += [
-                    image_folder / path.name
-                    for path in _export_images(atlas, images, target.path, dpi, feedback)
-                ]
+    for target in targets:
         if feedback.isCanceled():
             raise Cancelled()
-        staged.commit()
-    except BaseException:
-        staged.discard()
-        raise
+        atlas.setFilterFeatures(True)
+        atlas.setFilterExpression(f'"file_index" = {target.file_index}')
+        _export_pdf(atlas, target.path, dpi, feedback)
+        written.append(target.path)
+        if image_folder is not None:
+            written += _export_images(atlas, image_folder, target.path, dpi, feedback)
     return written
 
 
-def _export_pdf(atlas, temporary: Path, target: Path, dpi: float, feedback) -> None:
+def _export_pdf(atlas, target: Path, dpi: float, feedback) -> None:
     settings = QgsLayoutExporter.PdfExportSettings()
     settings.dpi = dpi
     settings.rasterizeWholeImage = False
@@ -121,7 +62,7 @@ def _export_pdf(atlas, temporary: Path, target: Path, dpi: float, feedback) -> N
     settings.simplifyGeometries = True
     # Text stays text: the PDF can be searched (a community's name) and copied from.
     settings.textRenderFormat = Qgis.TextRenderFormat.AlwaysText
-    result, error = QgsLayoutExporter.exportToPdf(atlas, str(temporary), settings, feedback)
+    result, error = QgsLayoutExporter.exportToPdf(atlas, str(target), settings, feedback)
     if feedback.isCanceled():
         raise Cancelled()
     if result != QgsLayoutExporter.ExportResult.Success:
@@ -151,7 +92,3 @@ def render_region(layout: QgsPrintLayout, region: QRectF, dpi: float) -> QImage:
     width = round(region.width() / 25.4 * dpi)
     height = round(region.height() / 25.4 * dpi)
     return exporter.renderRegionToImage(region, QSize(width, height), dpi)
-
-
-def _reason(error: OSError) -> str:
-    return error.strerror or str(error) or type(error).__name__

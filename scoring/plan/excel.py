@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-from ..errors import N_, DataError
+from ..errors import N_, DataError, Phrase
 from ..spreadsheets import header_columns, save_workbook_replacing
 from ..standard import FacilityStandard
 from .model import (
@@ -68,7 +68,6 @@ _NO_OPENPYXL = N_(
 )
 _NOT_FOUND = N_("Projects workbook {file} was not found")
 _UNREADABLE = N_("Projects workbook {file} could not be read as an .xlsx workbook: {reason}")
-_NOT_WRITTEN = N_("Projects workbook {file} could not be written: {reason}")
 _NO_COLUMN = N_("Workbook {file}, sheet '{sheet}': column '{column}' is missing")
 _UNKNOWN_COLUMN = N_(
     "Workbook {file}, sheet '{sheet}', column {column}: unknown header '{value}'; allowed "
@@ -122,7 +121,7 @@ def export_projects_xlsx(
     codes = workbook.create_sheet(CODES_SHEET)
     type_range = _write_codes(codes, standard)
     _format(sheet, len(projects), type_range)
-    save_workbook_replacing(workbook, Path(path), _NOT_WRITTEN)
+    save_workbook_replacing(workbook, Path(path), Phrase(N_("Projects workbook")))
 
 
 def _row(project: Project) -> List[Any]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Tuple, Union
 
-from ..errors import N_, DataError
+from ..errors import N_, DataError, Phrase
 from ..schema import is_number, show_value
 from ..spreadsheets import header_columns, header_key, save_workbook_replacing
 from .model import Rubric, ScoringPoint, parse_rubric
@@ -104,7 +104,6 @@ _NO_OPENPYXL = N_(
 )
 _XLSX_NOT_FOUND = N_("Rubric workbook {file} was not found")
 _XLSX_UNREADABLE = N_("Rubric workbook {file} could not be read as an .xlsx workbook: {reason}")
-_XLSX_NOT_WRITTEN = N_("Rubric workbook {file} could not be written: {reason}")
 _NO_SHEET = N_("Rubric workbook {file}: sheet '{sheet}' is missing (sheets found: {found})")
 _NO_COLUMN = N_("Rubric workbook {file}, sheet '{sheet}': column '{column}' is missing")
 _UNKNOWN_COLUMN = N_(
@@ -191,7 +190,7 @@ def write_rubric_xlsx(rubric: Rubric, path: Union[str, Path]) -> None:
     ]
     _write_table(grades, _GRADE_COLUMNS, grade_rows)
     _write_about(workbook.create_sheet(ABOUT_SHEET), rubric)
-    save_workbook_replacing(workbook, target, _XLSX_NOT_WRITTEN)
+    save_workbook_replacing(workbook, target, Phrase(N_("Rubric workbook")))
 
 
 def _places(rubric: Rubric) -> List[Tuple[Any, Any, ScoringPoint]]:

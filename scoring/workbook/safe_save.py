@@ -1,41 +1,46 @@
 """Writing workbooks so that a failure never leaves a half-written or lost file.
 
-A workbook is saved to a temporary file in the target's own folder (so that the final move is a
-rename on one file system) and moved into place with :func:`os.replace` only once every workbook
-of the run is complete. Before any work starts the targets are checked: an existing file is
-replaced only when the caller allows it, and one that cannot be replaced (open in Excel on
-Windows, read-only) is reported then, not after minutes of writing. Whatever goes wrong — an
-error, a full disk, the user cancelling — the temporary files are removed and the old files are
+The evaluation workbook's side of :mod:`scoring.atomic_files`, which does the work: before
+anything is built every target is checked (an existing file is replaced only when the caller
+allows it; one that is read-only or open in Excel is reported then, not after minutes of
+writing); every workbook of a run is saved under its own name in a staging folder beside its
+target and moved into place only once all of them are complete. Whatever goes wrong — an
+error, a full disk, the user cancelling — the staged files are removed and the old files are
 left as they were.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import uuid
+import shutil
 from pathlib import Path
 from typing import IO, Any, Callable, List, Sequence, Tuple
 
-from ..errors import N_, DataError
+from ..atomic_files import (
+    TEMPORARY_PREFIX,
+    Move,
+    check_target,
+    leftovers_in,
+    make_staging_folder,
+    not_written,
+    put_in_place,
+    remove_quietly,
+)
+from ..errors import N_, DataError, Phrase
 
-TEMPORARY_PREFIX = ".~cc-"
+__all__ = [
+    "TEMPORARY_PREFIX",
+    "check_targets",
+    "discard",
+    "move_into_place",
+    "remove_quietly",
+    "save_temporary",
+    "temporaries_in",
+    "xlsx_path",
+]
+
+WORKBOOK = Phrase(N_("Workbook"))
 
 _NOT_XLSX = N_("Workbook {file}: the file name must end in .xlsx")
-_NO_FOLDER = N_("Workbook {file} cannot be written: the folder {folder} does not exist")
-_EXISTS = N_("Workbook {file} already exists; choose another file name or allow it to be replaced")
-_IS_FOLDER = N_("Workbook {file} cannot be written: a folder of that name exists")
-_LOCKED = N_(
-    "Workbook {file} cannot be replaced: {reason}. Close it in Excel or another program, or "
-    "check that it is not read-only; the existing file is left as it was"
-)
-_NOT_WRITTEN = N_(
-    "Workbook {file} could not be written: {reason}. Nothing was changed; check that the "
-    "folder is writable and has free space"
-)
-_NOT_MOVED = N_(
-    "Workbook {file} could not be put in place: {reason}. The existing file is left as it was"
-)
 
 
 def xlsx_path(target: Any) -> Path:
@@ -51,67 +56,45 @@ def xlsx_path(target: Any) -> Path:
 def check_targets(paths: Sequence[Path], overwrite: bool) -> None:
     """Refuse, before anything is written, targets that cannot or may not be replaced."""
     for path in paths:
-        folder = path.parent
-        if not folder.is_dir():
-            raise DataError(_NO_FOLDER, file=str(path), folder=str(folder))
-        if path.is_dir():
-            raise DataError(_IS_FOLDER, file=str(path))
-        if not path.exists():
-            continue
-        if not overwrite:
-            raise DataError(_EXISTS, file=str(path))
-        try:
-            # Opening for update fails on a file Excel holds open (Windows) or a read-only one.
-            with open(path, "r+b"):
-                pass
-        except OSError as error:
-            raise DataError(_LOCKED, file=str(path), reason=_reason(error)) from None
+        check_target(path, WORKBOOK, overwrite)
 
 
 def save_temporary(write: Callable[[IO[bytes]], None], target: Path) -> Path:
-    """Write a new temporary file next to ``target`` with ``write(handle)``; return its path.
-
-    The file is created with ``open(..., "xb")``, so it gets the permissions of any new file
-    (the umask), not the owner-only ones of :func:`tempfile.mkstemp`. Whatever ``write``
-    raises, the temporary file is removed.
+    """Write ``target``'s file under its name in a new staging folder beside it with
+    ``write(handle)``; return that path. It is created with ``open(..., "xb")``, so it gets the
+    permissions of any new file (the umask), not the owner-only ones of
+    :func:`tempfile.mkstemp`. Whatever ``write`` raises, the staged file is removed.
     """
-    temporary = target.with_name(f"{TEMPORARY_PREFIX}{uuid.uuid4().hex[:12]}-{target.name}")
+    staged = make_staging_folder(target, WORKBOOK) / target.name
     try:
-        with open(temporary, "xb") as handle:
+        with open(staged, "xb") as handle:
             write(handle)
     except OSError as error:
-        remove_quietly(temporary)
-        raise DataError(_NOT_WRITTEN, file=str(target), reason=_reason(error)) from None
+        discard([staged])
+        raise not_written(WORKBOOK, target, error) from None
     except BaseException:
-        remove_quietly(temporary)
+        discard([staged])
         raise
-    return temporary
+    return staged
 
 
 def move_into_place(pending: Sequence[Tuple[Path, Path]]) -> None:
-    """Move each (temporary, target) into place; on a failure remove the temporaries left."""
-    for index, (temporary, target) in enumerate(pending):
-        try:
-            os.replace(temporary, target)
-        except OSError as error:
-            discard([temp for temp, _target in pending[index:]])
-            raise DataError(_NOT_MOVED, file=str(target), reason=_reason(error)) from None
+    """Move each (staged, target) into place, all or none; the staging folders are removed."""
+    try:
+        put_in_place([Move(staged, target, WORKBOOK) for staged, target in pending])
+    finally:
+        discard([staged for staged, _target in pending])
 
 
-def discard(temporaries: Sequence[Path]) -> None:
-    for temporary in temporaries:
-        remove_quietly(temporary)
-
-
-def remove_quietly(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        os.unlink(path)
-
-
-def _reason(error: OSError) -> str:
-    return error.strerror or str(error) or type(error).__name__
+def discard(staged_files: Sequence[Path]) -> None:
+    """Remove staged workbooks and their staging folders."""
+    for staged in staged_files:
+        if staged.parent.name.startswith(TEMPORARY_PREFIX):
+            shutil.rmtree(staged.parent, ignore_errors=True)
+        else:
+            remove_quietly(staged)
 
 
 def temporaries_in(folder: Path) -> List[Path]:
-    """Temporary workbooks left in ``folder`` (none, unless a run was killed)."""
-    return sorted(folder.glob(TEMPORARY_PREFIX + "*"))
+    """Staging folders left in ``folder`` (none, unless a run was killed)."""
+    return leftovers_in(folder)

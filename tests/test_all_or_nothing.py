@@ -1,0 +1,567 @@
+"""Every algorithm with more than one output leaves all of them or none (issue 13).
+
+Each case runs an algorithm (or the packaged model) on the Nanjing sample with every output in
+a folder of its own. A first, successful run leaves the older outputs; then the run is made to
+fail — the last output's folder read-only, one output failing while it is written, a cancel
+after the first output is written, a read-only older output — and afterwards every folder must
+hold exactly the older files, byte for byte (compared by SHA-256), and nothing else: no new
+file, no staged file, no half of the new outputs. The suite runs as root, who could write all
+of these anyway: the read-only marks are honoured all the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Dict, Iterator, List, Optional, Tuple
+
+import pytest
+from qgis.core import (
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingOutputLayerDefinition,
+    QgsProject,
+    QgsVectorLayer,
+)
+from qgis_helpers import Log, records
+
+from complete_community.i18n import tr
+from complete_community.scoring.atomic_files import TEMPORARY_PREFIX
+from complete_community.scoring.plan import PlanInfo, PlanStore
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample" / "nanjing_xuanwu.gpkg"
+
+
+def sample(name: str) -> str:
+    return f"{SAMPLE}|layername={name}"
+
+
+GAP_INPUTS = {
+    "UNITS": sample("compounds"),
+    "UNIT_ID_FIELD": "compound_id",
+    "POPULATION_FIELD": "population",
+    "FACILITIES": sample("facilities"),
+    "TYPE_FIELD": "类型",
+    "NETWORK": sample("roads"),
+    "SNAP_TOLERANCE": 150,
+}
+
+PROVISION_INPUTS = {
+    "DISTRICTS": sample("districts"),
+    "DISTRICT_ID_FIELD": "district_id",
+    "COMMUNITIES": sample("communities"),
+    "COMMUNITY_ID_FIELD": "community_id",
+    "COMMUNITY_DISTRICT_FIELD": "district_id",
+    "COMPOUNDS": sample("compounds"),
+    "COMPOUND_ID_FIELD": "compound_id",
+    "COMPOUND_COMMUNITY_FIELD": "community_id",
+    "POPULATION_FIELD": "population",
+    "FACILITIES": sample("facilities"),
+    "TYPE_FIELD": "类型",
+    "NETWORK": sample("roads"),
+    "SNAP_TOLERANCE": 150,
+}
+
+
+MODEL_INPUTS = (
+    "COMPOUNDS",
+    "COMPOUND_ID_FIELD",
+    "POPULATION_FIELD",
+    "COMMUNITIES",
+    "COMMUNITY_ID_FIELD",
+    "DISTRICTS",
+    "DISTRICT_ID_FIELD",
+    "FACILITIES",
+    "TYPE_FIELD",
+    "NETWORK",
+    "SNAP_TOLERANCE",
+)
+
+
+def _plan_store(folder: Path) -> Dict[str, str]:
+    path = folder / "plan.gpkg"
+    if not path.exists():
+        PlanStore.create(path, PlanInfo(name="测试规划"), "EPSG:32650")
+    return {**GAP_INPUTS, "PLAN_STORE": str(path)}
+
+
+@dataclass(frozen=True)
+class Case:
+    algorithm: str
+    #: (output, file name) in the order the run writes them; each goes in its own folder.
+    outputs: Tuple[Tuple[str, str], ...]
+    inputs: Callable[[Path], Dict[str, object]]
+    #: The output made to fail while it is written (a format that cannot hold it), if any.
+    breaks: Optional[str]
+    #: Whether the run reads the outputs of the analysis chain (``sample_chain``).
+    reads_chain: bool = False
+    #: Whether the last output is a folder of files.
+    last_is_folder: bool = False
+
+    def names(self) -> List[str]:
+        return [name for name, _file in self.outputs]
+
+
+CASES = {
+    "facilitygap": Case(
+        "completecommunity:facilitygap",
+        (("OUTPUT", "gaps.gpkg"), ("SUMMARY", "summary.csv")),
+        lambda folder: dict(GAP_INPUTS),
+        breaks="SUMMARY",
+    ),
+    "tieredprovision": Case(
+        "completecommunity:tieredprovision",
+        (
+            ("OUTPUT_TABLE", "provision.csv"),
+            ("SHARING", "sharing.csv"),
+            ("DISTRICTS_OUTPUT", "districts.gpkg"),
+            ("COMMUNITIES_OUTPUT", "communities.shp"),
+            ("COMPOUNDS_OUTPUT", "compounds.gpkg"),
+        ),
+        lambda folder: dict(PROVISION_INPUTS),
+        breaks="DISTRICTS_OUTPUT",  # the third of five
+    ),
+    "planscenario": Case(
+        "completecommunity:planscenario",
+        (
+            ("OUTPUT", "after.gpkg"),
+            ("SUMMARY", "summary.csv"),
+            ("CHANGES", "changes.gpkg"),
+            ("COMPARISON", "comparison.csv"),
+        ),
+        _plan_store,
+        breaks="COMPARISON",
+    ),
+    "rubricscore": Case(
+        "completecommunity:rubricscore",
+        (("OUTPUT_TABLE", "points.csv"), ("OUTPUT", "scores.gpkg")),
+        lambda folder: {
+            "COMMUNITIES": sample("communities"),
+            "COMMUNITY_ID_FIELD": "community_id",
+            "COMMUNITY_NAME_FIELD": "name",
+        },
+        breaks="OUTPUT",
+    ),
+    "model": Case(
+        "completecommunity:completecommunityevaluation",
+        (
+            ("facilitygap:GAPS", "gaps.gpkg"),
+            ("facilitygap:GAP_SUMMARY", "gap_summary.csv"),
+            ("tieredprovision:PROVISION", "provision.csv"),
+            ("tieredprovision:COMMUNITY_SHORTFALLS", "communities.gpkg"),
+            ("rubricscore:SCORES", "scores.gpkg"),
+            ("exportworkbook:WORKBOOK", "evaluation.xlsx"),
+        ),
+        lambda folder: {
+            **{key: PROVISION_INPUTS[key] for key in MODEL_INPUTS},
+            "OVERWRITE": True,
+        },
+        breaks="rubricscore:SCORES",  # the third step of four
+    ),
+    "exportatlas": Case(
+        "completecommunity:exportatlas",
+        (("OUTPUT", "book.pdf"), ("PNG_FOLDER", "pages")),
+        lambda folder: {
+            "COMMUNITIES": sample("communities"),
+            "COMMUNITY_ID_FIELD": "community_id",
+            "COMMUNITY_NAME_FIELD": "name",
+            "COMMUNITY_DISTRICT_FIELD": "district_id",
+            "GAPS": CHAIN["GAPS"],
+            "GAP_ID_FIELD": "compound_id",
+            "GAP_COMMUNITY_FIELD": "community_id",
+            "GAP_POPULATION_FIELD": "population",
+            "SCORES": CHAIN["SCORES"],
+            "DPI": 50,
+        },
+        breaks=None,  # a PDF or a PNG cannot be made to fail half-way from outside
+        reads_chain=True,
+        last_is_folder=True,
+    ),
+}
+
+#: The analysis chain's outputs (``sample_chain``), for the cases that read them.
+CHAIN: Dict[str, str] = {}
+
+
+def case_of(name: str, request) -> Case:
+    case = CASES[name]
+    if case.reads_chain and not CHAIN:
+        CHAIN.update(request.getfixturevalue("sample_chain"))
+    return case
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------------
+
+
+def snapshot(root: Path) -> Dict[str, str]:
+    """Every file under ``root`` (staged ones included) with the SHA-256 of its bytes."""
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def targets(case: Case, root: Path, rename: Optional[Dict[str, str]] = None) -> Dict[str, Path]:
+    """Each output's file, in a folder of its own under ``root``."""
+    rename = rename or {}
+    return {
+        name: root / f"out{index}" / rename.get(name, file)
+        for index, (name, file) in enumerate(case.outputs)
+    }
+
+
+def run(case: Case, root: Path, outputs: Dict[str, Path], feedback=None, context=None) -> dict:
+    import processing
+
+    parameters = {**case.inputs(root), **{name: str(path) for name, path in outputs.items()}}
+    return processing.run(case.algorithm, parameters, feedback=feedback or Log(), context=context)
+
+
+@pytest.fixture(scope="module")
+def older_outputs(qgis_app, qgis_iface, qgis_processing, tmp_path_factory):
+    """Per case, a folder with the outputs of one successful run (made once, copied per test)."""
+    import complete_community
+
+    plugin = complete_community.classFactory(qgis_iface)
+    plugin.initProcessing()
+    made: Dict[str, Path] = {}
+
+    def older(case_name: str, into: Path) -> Dict[str, Path]:
+        case = CASES[case_name]
+        if case_name not in made:
+            root = tmp_path_factory.mktemp(f"older_{case_name}")
+            for path in targets(case, root).values():
+                path.parent.mkdir()
+            run(case, root, targets(case, root))
+            made[case_name] = root
+        shutil.copytree(made[case_name], into, dirs_exist_ok=True)
+        return targets(case, into)
+
+    yield older
+    plugin.unload()
+
+
+@pytest.fixture
+def read_only():
+    """Make a path read-only (mode bits only; root may still write it) and undo it after."""
+    marked: List[Path] = []
+
+    def mark(path: Path) -> None:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+        marked.append(path)
+
+    yield mark
+    for path in marked:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+def assert_nothing_changed(before: Dict[str, str], root: Path) -> None:
+    after = snapshot(root)
+    assert sorted(after) == sorted(before), "no file appeared and none disappeared"
+    assert after == before, "every older output is byte for byte as it was"
+    assert not [path for path in root.rglob(TEMPORARY_PREFIX + "*")], "no staged file left"
+
+
+def said(error: Exception, log: Log) -> str:
+    """What the user is told: the error, and what was reported before it (a model reports its
+    step's message and then fails with its own)."""
+    return "\n".join([str(error), *log.errors])
+
+
+def label(case: Case, name: str) -> str:
+    """How messages name an output: its description, in the algorithm's own words."""
+    from qgis.core import QgsApplication
+
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById(case.algorithm)
+    description = algorithm.parameterDefinition(name).description()
+    return tr("Output '{output}', file").format(output=description)
+
+
+# --------------------------------------------------------------------------------------------
+# A successful run
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case_name", sorted(CASES))
+def test_a_run_puts_every_output_in_place_and_names_it(plugin, tmp_path, case_name, request):
+    case = case_of(case_name, request)
+    outputs = targets(case, tmp_path)
+    for path in outputs.values():
+        path.parent.mkdir()
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    layers = {name for name, path in outputs.items() if path.suffix in (".gpkg", ".csv", ".shp")}
+    loading = {  # the layers loaded into the project, as the toolbox asks for them
+        name: QgsProcessingOutputLayerDefinition(str(path), QgsProject.instance())
+        if name in layers
+        else str(path)
+        for name, path in outputs.items()
+    }
+    import processing
+
+    results = processing.run(
+        case.algorithm, {**case.inputs(tmp_path), **loading}, feedback=Log(), context=context
+    )
+    for name, path in outputs.items():
+        assert results[name].split("|")[0] == str(path), name
+        if case.last_is_folder and name == case.names()[-1]:
+            assert any(path.iterdir()), "the folder output's files are in it"
+        else:
+            assert path.is_file(), name
+    assert not list(tmp_path.rglob(TEMPORARY_PREFIX + "*"))
+    to_load = context.layersToLoadOnCompletion()
+    assert {results[name] for name in layers} <= set(to_load), "QGIS loads the final files"
+    assert not [key for key in to_load if TEMPORARY_PREFIX in key]
+    for name in layers:
+        layer = QgsVectorLayer(results[name], name, "ogr")
+        assert layer.isValid() and layer.featureCount() == len(records(layer)), name
+        if outputs[name].suffix == ".gpkg":  # the layer inside is named after the file
+            assert layer.dataProvider().subLayers()[0].split("!!::!!")[1] == outputs[name].stem
+    styled = {  # the outputs QGIS styles on loading, under their final files
+        name: path
+        for name, path in outputs.items()
+        if name.split(":")[-1] in _styled_outputs(case, name)
+    }
+    assert styled or case_name == "exportatlas", "some outputs are styled"
+    for name in styled:
+        assert context.layerToLoadOnCompletionDetails(results[name]).postProcessor(), name
+    if case_name == "model":  # each step read what the step before it had just written
+        import openpyxl
+
+        book = openpyxl.load_workbook(outputs["exportworkbook:WORKBOOK"], read_only=True)
+        assert {"短板清单", "配置缺口"} <= set(book.sheetnames)
+        book.close()
+
+
+def _styled_outputs(case: Case, name: str) -> set:
+    """The outputs of the algorithm writing output ``name`` (a model's: of its step) that have
+    a style."""
+    from qgis.core import QgsApplication
+
+    registry = QgsApplication.processingRegistry()
+    if ":" not in name:
+        return set(registry.createAlgorithmById(case.algorithm).OUTPUT_STYLES)
+    step_id, output = name.split(":")
+    model = registry.createAlgorithmById(case.algorithm)  # kept: the step lives in it
+    child = model.childAlgorithm(step_id)
+    styles = child.algorithm().OUTPUT_STYLES
+    return {output} if child.modelOutput(output).childOutputName() in styles else set()
+
+
+# --------------------------------------------------------------------------------------------
+# Failing runs leave everything as it was
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case_name", sorted(CASES))
+def test_an_unwritable_last_output_leaves_everything_as_it_was(
+    plugin, older_outputs, read_only, tmp_path, case_name, request
+):
+    case = case_of(case_name, request)
+    outputs = older_outputs(case_name, tmp_path)
+    last = case.names()[-1]
+    before = snapshot(tmp_path)
+    read_only(outputs[last].parent)
+    with pytest.raises(QgsProcessingException) as refused:
+        run(case, tmp_path, outputs)
+    message = str(refused.value)
+    assert label(case, last) in message and str(outputs[last]) in message
+    assert "read-only" in message
+    assert_nothing_changed(before, tmp_path)
+
+
+@pytest.mark.parametrize("case_name", sorted(name for name, case in CASES.items() if case.breaks))
+def test_an_output_failing_while_written_leaves_everything_as_it_was(
+    plugin, older_outputs, tmp_path, case_name, request
+):
+    """An output QGIS cannot create in the format asked for (DXF takes no attribute fields) is
+    found only when it is written, after the outputs before it: they must go too."""
+    case = case_of(case_name, request)
+    older_outputs(case_name, tmp_path)
+    broken = targets(case, tmp_path, {case.breaks: "broken.dxf"})
+    before = snapshot(tmp_path)
+    log = Log()
+    with pytest.raises(QgsProcessingException) as failed:
+        run(case, tmp_path, broken, feedback=log)
+    message = said(failed.value, log)
+    assert f"{label(case, case.breaks)} {broken[case.breaks]} could not be created" in message
+    assert TEMPORARY_PREFIX not in message
+    begun = [text for text in log.progress_texts if text.startswith(_writing_prefix())]
+    index = case.names().index(case.breaks)
+    assert len(begun) >= index + 1, "the outputs before it had been written"
+    assert_nothing_changed(before, tmp_path)
+
+
+class CancelAtSecondOutput(Log):
+    """Cancels once the first output is written and the second begun (a sink is asked for,
+    or the first image of a folder output is there); notes what was staged by then."""
+
+    def __init__(self, case: Case, root: Path) -> None:
+        super().__init__()
+        self.case, self.root = case, root
+        self.staged_then: List[str] = []
+        self.progressChanged.connect(self._look)
+
+    def setProgressText(self, text: str) -> None:
+        super().setProgressText(text)
+        self._look()
+
+    def _staged(self) -> List[Path]:
+        return [
+            path
+            for folder in self.root.rglob(TEMPORARY_PREFIX + "*")
+            for path in folder.rglob("*")
+            if path.is_file()
+        ]
+
+    def _look(self, *_progress) -> None:
+        if self.isCanceled():
+            return
+        staged = self._staged()
+        first = dict(self.case.outputs)[self.case.names()[0]]
+        if not any(path.name == first and path.stat().st_size for path in staged):
+            return
+        if self.case.last_is_folder:
+            folder = dict(self.case.outputs)[self.case.names()[-1]]
+            begun = any(path.parent.name == folder for path in staged)
+        else:
+            writing = [t for t in self.progress_texts if t.startswith(_writing_prefix())]
+            begun = len(writing) >= 2
+        if begun:
+            self.staged_then = sorted(path.name for path in staged)
+            self.cancel()
+
+
+def _writing_prefix() -> str:
+    return tr("Writing '{output}'…").split("{")[0]
+
+
+@pytest.mark.parametrize("case_name", sorted(CASES))
+def test_a_cancel_after_the_first_output_leaves_everything_as_it_was(
+    plugin, older_outputs, tmp_path, case_name, request
+):
+    case = case_of(case_name, request)
+    outputs = older_outputs(case_name, tmp_path)
+    before = snapshot(tmp_path)
+    feedback = CancelAtSecondOutput(case, tmp_path)
+    with pytest.raises(QgsProcessingException) as cancelled:
+        run(case, tmp_path, outputs, feedback=feedback)
+    assert tr("Cancelled: nothing was written.") in said(cancelled.value, feedback)
+    first = outputs[case.names()[0]].name
+    assert first in feedback.staged_then, "the first output was written when the user cancelled"
+    assert_nothing_changed(before, tmp_path)
+
+
+@pytest.mark.parametrize("case_name", sorted(CASES))
+def test_a_read_only_older_output_is_refused_even_for_root(
+    plugin, older_outputs, read_only, tmp_path, case_name, request
+):
+    case = case_of(case_name, request)
+    outputs = older_outputs(case_name, tmp_path)
+    last = case.names()[-1]
+    # A folder output: one of the older files in it (found when they are put in place).
+    protected = min(outputs[last].iterdir()) if case.last_is_folder else outputs[last]
+    read_only(protected)
+    before = snapshot(tmp_path)
+    with pytest.raises(QgsProcessingException) as refused:
+        run(case, tmp_path, outputs)
+    message = str(refused.value)
+    assert message.startswith(f"{label(case, last)} {protected} cannot be replaced")
+    assert "read-only" in message
+    assert_nothing_changed(before, tmp_path)
+
+
+# --------------------------------------------------------------------------------------------
+# qgis_process
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case_name", sorted(CASES))
+def test_qgis_process_exits_non_zero_and_leaves_everything_as_it_was(
+    qgis_process_cli, older_outputs, read_only, tmp_path, case_name, request
+):
+    case = case_of(case_name, request)
+    outputs = older_outputs(case_name, tmp_path)
+    last = case.names()[-1]
+    before = snapshot(tmp_path)
+    read_only(outputs[last].parent)
+    parameters = {**case.inputs(tmp_path), **{name: str(path) for name, path in outputs.items()}}
+    parameters = {name: (1 if value is True else value) for name, value in parameters.items()}
+    done = qgis_process_cli.run(case.algorithm, parameters)
+    assert done.returncode != 0
+    said = done.stdout + done.stderr
+    assert str(outputs[last]) in said and "read-only" in said
+    assert_nothing_changed(before, tmp_path)
+
+
+# --------------------------------------------------------------------------------------------
+# The one-file exports: permissions and read-only files
+# --------------------------------------------------------------------------------------------
+
+EXPORTS = {
+    "exportrubric": {},
+    "exportworkbook": {
+        "COMMUNITIES": sample("communities"),
+        "COMMUNITY_ID_FIELD": "community_id",
+        "COMMUNITY_NAME_FIELD": "name",
+        "OVERWRITE": True,
+    },
+    "facilitygap": {**GAP_INPUTS, "SUMMARY": "TEMPORARY_OUTPUT"},
+}
+EXPORT_FILES = {"exportrubric": "rubric.xlsx", "exportworkbook": "evaluation.xlsx"}
+
+
+def export(name: str, target: Path) -> dict:
+    import processing
+
+    parameters = {**EXPORTS[name], "OUTPUT": str(target)}
+    return processing.run(f"completecommunity:{name}", parameters, feedback=Log())
+
+
+@pytest.fixture
+def group_writable_umask() -> Iterator[None]:
+    """A umask under which open() gives 0664: unlike 0600 (mkstemp) and 0644 (SQLite)."""
+    old = os.umask(0o002)
+    yield
+    os.umask(old)
+
+
+def mode_of(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.parametrize("name", sorted(EXPORTS))
+def test_a_new_output_gets_the_permissions_open_gives(plugin, tmp_path, group_writable_umask, name):
+    with open(tmp_path / "written-with-open", "w", encoding="utf-8") as handle:
+        handle.write("a colleague on the share can read and write this")
+    expected = mode_of(tmp_path / "written-with-open")
+    assert expected == 0o664
+    target = tmp_path / EXPORT_FILES.get(name, "gaps.gpkg")
+    export(name, target)
+    assert mode_of(target) == expected
+
+
+@pytest.mark.parametrize("name", sorted(EXPORT_FILES))
+def test_a_read_only_workbook_is_not_replaced_even_for_root(plugin, tmp_path, read_only, name):
+    target = tmp_path / EXPORT_FILES[name]
+    target.write_bytes(b"a workbook a colleague marked read-only")
+    read_only(target)
+    before = snapshot(tmp_path)
+    with pytest.raises(QgsProcessingException, match=f"{target} cannot be replaced: the file is"):
+        export(name, target)
+    assert_nothing_changed(before, tmp_path)
+
+
+def test_a_replaced_workbook_keeps_its_permissions(plugin, tmp_path):
+    target = tmp_path / "rubric.xlsx"
+    export("exportrubric", target)
+    target.chmod(0o660)  # shared with the group only
+    export("exportrubric", target)
+    assert mode_of(target) == 0o660
