@@ -15,6 +15,7 @@ import hashlib
 import os
 import shutil
 import stat
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
@@ -240,6 +241,10 @@ def older_outputs(qgis_app, qgis_iface, qgis_processing, tmp_path_factory):
             for path in targets(case, root).values():
                 path.parent.mkdir()
             run(case, root, targets(case, root))
+            for path in root.rglob("*"):  # a new run writes the same bytes: tell them apart
+                if path.is_file():
+                    with open(path, "ab") as handle:
+                        handle.write(b"\n(older)\n")
             made[case_name] = root
         shutil.copytree(made[case_name], into, dirs_exist_ok=True)
         return targets(case, into)
@@ -565,3 +570,141 @@ def test_a_replaced_workbook_keeps_its_permissions(plugin, tmp_path):
     target.chmod(0o660)  # shared with the group only
     export("exportrubric", target)
     assert mode_of(target) == 0o660
+
+
+# --------------------------------------------------------------------------------------------
+# PostgreSQL tables (the suite's own PostGIS server, tests/postgis_cluster.py)
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tables(postgis_server):
+    """A fresh schema of the suite's server; ``tables.output(name)`` is a QGIS destination."""
+    from qgis.core import QgsDataSourceUri
+
+    schema = f"results_{uuid.uuid4().hex[:8]}"
+    postgis_server.execute("plans", f'CREATE SCHEMA "{schema}"')
+
+    class Tables:
+        server = postgis_server
+
+        def uri(self, table: str, geometry: str = "geom"):
+            params = postgis_server.params()
+            uri = QgsDataSourceUri()
+            uri.setConnection(params["host"], params["port"], params["dbname"], params["user"], "")
+            uri.setDataSource(schema, table, geometry)
+            return uri
+
+        def output(self, table: str, geometry: bool = True) -> str:
+            return "postgres:" + self.uri(table, "geom" if geometry else "").uri(False)
+
+        def names(self) -> List[str]:
+            rows = postgis_server.query(
+                "plans",
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
+                (schema,),
+            )
+            return sorted(row[0] for row in rows)
+
+        def rows(self, table: str) -> str:
+            """The table's rows as one text, to compare a table before and after."""
+            digest = "md5(string_agg(t::text, '|' ORDER BY t::text))"
+            found = postgis_server.query("plans", f'SELECT {digest} FROM "{schema}"."{table}" t')
+            return found[0][0]
+
+        def sql(self, statement: str) -> None:
+            postgis_server.execute("plans", statement.format(schema=f'"{schema}"'))
+
+    yield Tables()
+    postgis_server.execute("plans", f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def gap_run(outputs: Dict[str, str], feedback=None) -> dict:
+    import processing
+
+    return processing.run(
+        "completecommunity:facilitygap", {**GAP_INPUTS, **outputs}, feedback=feedback or Log()
+    )
+
+
+def both_to_tables(tables) -> Dict[str, str]:
+    return {"OUTPUT": tables.output("gaps"), "SUMMARY": tables.output("summary", False)}
+
+
+def older_tables(tables) -> Dict[str, str]:
+    """The two tables of a first run, each with a row less (so that a new run's tables,
+    with the same rows as the first run's, would be told apart); their rows as text."""
+    gap_run(both_to_tables(tables))
+    for table in ("gaps", "summary"):
+        first = f"SELECT min(ctid) FROM {{schema}}.{table}"
+        tables.sql(f"DELETE FROM {{schema}}.{table} WHERE ctid = ({first})")
+    return {name: tables.rows(name) for name in ("gaps", "summary")}
+
+
+def test_tables_are_written_under_a_temporary_name_and_renamed_when_complete(plugin, tables):
+    older = older_tables(tables)
+    results = gap_run(both_to_tables(tables))
+    assert tables.names() == ["gaps", "summary"], "no temporary table left"
+    assert all(tables.rows(name) != rows for name, rows in older.items()), "both replaced"
+    assert results["OUTPUT"].startswith("postgres://") and '"gaps"' in results["OUTPUT"]
+    layer = QgsVectorLayer(results["OUTPUT"][len("postgres://") :], "gaps", "postgres")
+    assert layer.isValid()
+    assert layer.featureCount() == QgsVectorLayer(sample("compounds")).featureCount()
+
+
+def test_a_table_that_cannot_be_replaced_leaves_every_table_and_file_as_it_was(
+    plugin, tables, tmp_path
+):
+    """A view depends on the older summary table: it cannot be dropped, so neither table is
+    replaced — nor the gap layer written to a file in the same run."""
+    older = older_tables(tables)
+    tables.sql("CREATE VIEW {schema}.per_type AS SELECT type_code FROM {schema}.summary")
+    (tmp_path / "units.gpkg").write_bytes(b"an older gap layer")
+    before = snapshot(tmp_path)
+    to_file = {"OUTPUT": str(tmp_path / "units.gpkg"), "SUMMARY": tables.output("summary", False)}
+    with pytest.raises(QgsProcessingException) as failed:
+        gap_run(to_file)
+    assert "per_type depends on table" in str(failed.value)
+    assert_nothing_changed(before, tmp_path)
+    with pytest.raises(QgsProcessingException):
+        gap_run(both_to_tables(tables))
+    assert {name: tables.rows(name) for name in older} == older
+    assert tables.names() == ["gaps", "per_type", "summary"], "the temporary tables are dropped"
+
+
+class CancelAtSecondTable(Log):
+    """Cancels when the second table is begun; notes the tables there were by then."""
+
+    def __init__(self, tables) -> None:
+        super().__init__()
+        self.tables = tables
+        self.tables_then: List[str] = []
+
+    def setProgressText(self, text: str) -> None:
+        super().setProgressText(text)
+        writing = [t for t in self.progress_texts if t.startswith(_writing_prefix())]
+        if len(writing) == 2 and not self.isCanceled():
+            self.tables_then = self.tables.names()
+            self.cancel()
+
+
+def test_a_cancel_after_the_first_table_drops_the_new_tables(plugin, tables):
+    older = older_tables(tables)
+    feedback = CancelAtSecondTable(tables)
+    with pytest.raises(QgsProcessingException, match="Cancelled"):
+        gap_run(both_to_tables(tables), feedback)
+    new = [name for name in feedback.tables_then if name not in older]
+    assert len(new) == 1 and new[0].startswith("gaps_cc"), "the new gap table was written"
+    assert tables.names() == ["gaps", "summary"]
+    assert {name: tables.rows(name) for name in older} == older
+
+
+def test_an_unreachable_database_is_refused_before_the_work(plugin, tables, tmp_path):
+    port = tables.server.params()["port"]
+    unreachable = tables.output("summary", False).replace(f"port={port}", "port=1")
+    log = Log()
+    with pytest.raises(QgsProcessingException) as refused:
+        gap_run({"OUTPUT": str(tmp_path / "gaps.gpkg"), "SUMMARY": unreachable}, log)
+    assert "the database cannot be reached" in str(refused.value)
+    assert not [text for text in log.progress_texts if text.startswith(_writing_prefix())]
+    assert list(tmp_path.iterdir()) == []
