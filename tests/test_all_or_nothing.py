@@ -163,6 +163,12 @@ CASES = {
         },
         breaks="rubricscore:SCORES",  # the third step of four
     ),
+    "suggestsites": Case(
+        "completecommunity:suggestsites",
+        (("OUTPUT", "sites.gpkg"), ("UNITS_OUTPUT", "units.gpkg"), ("CURVE", "curve.csv")),
+        lambda folder: {**GAP_INPUTS, "FACILITY_TYPE": "kindergarten", "SITES": 2},
+        breaks="CURVE",
+    ),
     "exportatlas": Case(
         "completecommunity:exportatlas",
         (("OUTPUT", "book.pdf"), ("PNG_FOLDER", "pages")),
@@ -708,3 +714,39 @@ def test_an_unreachable_database_is_refused_before_the_work(plugin, tables, tmp_
     assert "the database cannot be reached" in str(refused.value)
     assert not [text for text in log.progress_texts if text.startswith(_writing_prefix())]
     assert list(tmp_path.iterdir()) == []
+
+
+# --------------------------------------------------------------------------------------------
+# A plan store saved by a run goes with its outputs
+# --------------------------------------------------------------------------------------------
+
+
+def test_suggested_sites_reach_the_plan_store_only_with_the_outputs(plugin, tmp_path):
+    """``suggestsites`` adds its sites to the plan store as reserve projects: when an output
+    fails, the store is left as it was too; when the run succeeds, the sites are there."""
+    import processing
+
+    store = tmp_path / "plan.gpkg"
+    PlanStore.create(store, PlanInfo(name="幼儿园规划"), "EPSG:32650")
+    before = snapshot(tmp_path)
+    parameters = {
+        **CASES["suggestsites"].inputs(tmp_path),
+        "PLAN_STORE": str(store),
+        "COMMUNITY_FIELD": "community_id",
+        "OUTPUT": str(tmp_path / "sites.gpkg"),
+        "UNITS_OUTPUT": str(tmp_path / "units.gpkg"),
+    }
+    with pytest.raises(QgsProcessingException, match="could not be created"):
+        processing.run(
+            "completecommunity:suggestsites",
+            {**parameters, "CURVE": str(tmp_path / "curve.dxf")},
+            feedback=Log(),
+        )
+    assert_nothing_changed(before, tmp_path)
+    assert PlanStore.open(store).projects() == []
+    done = processing.run(
+        "completecommunity:suggestsites",
+        {**parameters, "CURVE": str(tmp_path / "curve.csv")},
+        feedback=Log(),
+    )
+    assert done["PROJECTS_ADDED"] == len(PlanStore.open(store).projects()) == 2
