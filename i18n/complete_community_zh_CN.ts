@@ -3860,8 +3860,8 @@
       <translation>未知错误</translation>
     </message>
     <message>
-      <source>{found} of {count} features are in the file</source>
-      <translation>文件中只有 {found} 个要素（应为 {count} 个）</translation>
+      <source>only {found} of {count} features reached the file; is the disk full?</source>
+      <translation>只有 {found} 个要素（共 {count} 个）写入了文件；磁盘是否已满？</translation>
     </message>
     <message>
       <source>{label} {table} cannot be written: the schema '{schema}' does not exist</source>

@@ -456,17 +456,26 @@ class _CheckedSink(QgsFeatureSink):
                 sip.delete(sink)
 
     def check_complete(self) -> None:
-        """A closed file sink must hold every feature handed to it."""
-        if self._destination.kind not in (FILE, FILE_LAYER):
+        """A closed file sink must hold every feature handed to it (a write QGIS reports only
+        when the file is closed, such as a full disk, fails here). Checked where the format
+        keeps its count (GeoPackage, Shapefile); counting a CSV means reading it again."""
+        path = self._staged_id.split("|", 1)[0]
+        if self._destination.kind not in (FILE, FILE_LAYER) or not path.lower().endswith(
+            _COUNTED_FORMATS
+        ):
             return
         layer = QgsVectorLayer(self._staged_id, "check", "ogr")
         found = layer.featureCount() if layer.isValid() else -1
         if found != self.written:
             self._fail(
-                tr("{found} of {count} features are in the file").format(
+                tr("only {found} of {count} features reached the file; is the disk full?").format(
                     found=max(found, 0), count=self.written
                 )
             )
+
+
+#: File formats whose feature count is read without reading the features.
+_COUNTED_FORMATS = (".gpkg", ".shp")
 
 
 def _flags(flags) -> tuple:

@@ -15,6 +15,7 @@ import hashlib
 import os
 import shutil
 import stat
+import subprocess
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -750,3 +751,78 @@ def test_suggested_sites_reach_the_plan_store_only_with_the_outputs(plugin, tmp_
         feedback=Log(),
     )
     assert done["PROJECTS_ADDED"] == len(PlanStore.open(store).projects()) == 2
+
+
+# --------------------------------------------------------------------------------------------
+# A full disk
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A folder on a file system of its own, of ``size`` bytes (a tmpfs; needs root)."""
+    mounted: List[Path] = []
+
+    def make(size: int) -> Path:
+        folder = tmp_path / "small_disk"
+        folder.mkdir()
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+            capture_output=True,
+        )
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a small file system here: {done.stderr!r}")
+        mounted.append(folder)
+        return folder
+
+    yield make
+    for folder in mounted:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_a_disk_filling_up_leaves_the_older_outputs(plugin, older_outputs, small_disk, tmp_path):
+    """The disk has room for the older outputs and a little more, not for a second copy of
+    them. GeoPackage's last write fails when the file is closed, which QGIS does not report:
+    the count of features in the closed file tells, and the older outputs stay."""
+    case = CASES["facilitygap"]
+    older = older_outputs("facilitygap", tmp_path / "older")
+    size = sum(path.stat().st_size for path in older.values())
+    disk = small_disk(size + 150_000)
+    for path in older.values():
+        shutil.copy2(path, disk / path.name)
+    outputs = {name: disk / path.name for name, path in older.items()}
+    before = snapshot(disk)
+    with pytest.raises(QgsProcessingException) as failed:
+        run(case, tmp_path, outputs)
+    message = str(failed.value)
+    assert message.startswith(f"{label(case, 'OUTPUT')} {outputs['OUTPUT']} could not be written")
+    assert "is the disk full?" in message
+    assert_nothing_changed(before, disk)
+
+
+def test_a_workbook_per_district_is_all_or_nothing_too(plugin, tmp_path, read_only):
+    """Split by district, the files are named after the districts, known only from the data:
+    one of them read-only stops the run before any is replaced."""
+    import processing
+
+    parameters = {
+        **EXPORTS["exportworkbook"],
+        "COMMUNITY_DISTRICT_FIELD": "district_id",
+        "DISTRICTS": sample("districts"),
+        "DISTRICT_ID_FIELD": "district_id",
+        "DISTRICT_NAME_FIELD": "name",
+        "SPLIT_BY": 1,
+        "OUTPUT": str(tmp_path / "evaluation.xlsx"),
+    }
+    processing.run("completecommunity:exportworkbook", parameters, feedback=Log())
+    written = sorted(tmp_path.iterdir())
+    assert len(written) >= 2 and all(path.name.startswith("evaluation_") for path in written)
+    for path in written:  # a new run writes the same workbooks: tell them apart
+        with open(path, "ab") as handle:
+            handle.write(b"(older)")
+    read_only(written[-1])
+    before = snapshot(tmp_path)
+    with pytest.raises(QgsProcessingException) as refused:
+        processing.run("completecommunity:exportworkbook", parameters, feedback=Log())
+    assert f"{written[-1]} cannot be replaced: the file is read-only" in str(refused.value)
+    assert_nothing_changed(before, tmp_path)

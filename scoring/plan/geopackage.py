@@ -26,12 +26,12 @@ import os
 import shutil
 import sqlite3
 import stat
-import uuid
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Tuple
 
-from ..errors import N_, DataError
+from ..atomic_files import write_replacing
+from ..errors import N_, DataError, Phrase
 from . import gpkg
 from .migrations import (
     FORMAT,
@@ -91,6 +91,7 @@ _SAVE_FAILED = N_(
 )
 _EXISTS = N_("Plan store {file} already exists; open it, or choose another file name")
 _NOT_GPKG_NAME = N_("Plan store {file}: the file name must end in .gpkg")
+PLAN_STORE = Phrase(N_("Plan store"))
 _CREATE_FAILED = N_("Plan store {file} could not be created: {reason}")
 _COPY_FAILED = N_("Plan store {file} could not be copied to {target}: {reason}")
 
@@ -309,9 +310,9 @@ class GeoPackageBackend(Backend):
     ) -> None:
         """Build a new store under a temporary name in the target's folder, then move it there,
         so an existing file is replaced only by a finished store. ``fill`` writes plan_info."""
-        temporary = new_temporary_file(self.path)
-        try:
-            connection = gpkg.connect(Path(temporary))
+
+        def build(staged: Path) -> None:
+            connection = gpkg.connect(staged)
             try:
                 connection.execute("BEGIN")
                 create_schema(connection, self, srs, timestamp, version)
@@ -319,12 +320,11 @@ class GeoPackageBackend(Backend):
                 connection.execute("COMMIT")
             finally:
                 connection.close()
-            os.replace(temporary, self.path)
-        except (OSError, sqlite3.Error) as error:
+
+        try:
+            write_replacing(self.path, PLAN_STORE, build)
+        except sqlite3.Error as error:
             raise DataError(_CREATE_FAILED, file=self.location, reason=reason(error)) from error
-        finally:
-            if os.path.exists(temporary):
-                os.remove(temporary)
 
     def copy_to(self, target: Path, overwrite: bool) -> GeoPackageBackend:
         copy = GeoPackageBackend(target, self._user)
@@ -355,39 +355,25 @@ def backup_path_for(path: Path, version: int) -> Path:
 
 
 def copy_whole(source: Path, target: Path) -> None:
-    """Copy ``source`` to ``target`` through a temporary file, so no half copy is left.
+    """Copy ``source`` to ``target`` all or nothing (``scoring/atomic_files.py``), so no half
+    copy is left and an older file is replaced only by a whole one.
 
     A store that QGIS edits may be in WAL mode, with recent saves still in ``<file>-wal``; a
     copy of the file alone would lose them, so such a store is copied through SQLite's
     backup API. Otherwise the copy is byte for byte.
     """
-    temporary = new_temporary_file(target)
-    try:
+
+    def copy(staged: Path) -> None:
         if Path(str(source) + "-wal").exists():
             with (
                 closing(gpkg.connect_read_only(source)) as reader,
-                closing(sqlite3.connect(temporary)) as writer,
+                closing(sqlite3.connect(staged)) as writer,
             ):
                 reader.backup(writer)
         else:
-            shutil.copyfile(source, temporary)
-        os.replace(temporary, target)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
+            shutil.copyfile(source, staged)
 
-
-def new_temporary_file(target: Path) -> str:
-    """An empty file next to ``target`` with a unique name, created with the user's usual
-    permissions (``mkstemp`` would make it private to the user)."""
-    while True:
-        name = target.parent / f".{target.name}.{uuid.uuid4().hex[:12]}.tmp"
-        try:
-            os.close(os.open(str(name), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
-        except FileExistsError:
-            continue
-        return str(name)
+    write_replacing(target, PLAN_STORE, copy)
 
 
 def is_read_only(path: Path) -> bool:
