@@ -3864,6 +3864,10 @@
       <translation>只有 {found} 个要素（共 {count} 个）写入了文件；磁盘是否已满？</translation>
     </message>
     <message>
+      <source>Input '{input}' ({name}): the layer {layer} cannot be opened. Check that the file exists, can be read and holds that layer.</source>
+      <translation>输入“{input}”（{name}）：无法打开图层 {layer}。请检查文件是否存在、是否可读、其中是否有该图层。</translation>
+    </message>
+    <message>
       <source>{label} {table} cannot be written: the schema '{schema}' does not exist</source>
       <translation>{label} {table} 无法写入：模式“{schema}”不存在</translation>
     </message>

@@ -24,7 +24,7 @@ from ..i18n import current_language, tr
 from ..resources import ICON_PATH, RESOURCES_DIR, help_html
 from ..scoring.errors import N_
 from . import compat
-from .base import BaseAlgorithm
+from .base import BaseAlgorithm, check_given_inputs, unopenable_input
 from .outputs import OutputRule, RunOutputs
 
 MODELS_DIR = RESOURCES_DIR / "models"
@@ -79,6 +79,14 @@ class PackagedModel(QgsProcessingModelAlgorithm):
             if definition.type() == "enum":
                 definition.setOptions([tr(option) for option in definition.options()])
 
+    def checkParameterValues(self, parameters, context):
+        """QGIS's check before a run, with an input that cannot be opened named (as the
+        algorithms do, ``base.unopenable_input``)."""
+        problem = unopenable_input(self, parameters, context)
+        if problem is not None:
+            return False, problem
+        return super().checkParameterValues(parameters, context)
+
     def processAlgorithm(self, parameters, context, feedback):
         """Run the steps with the defaults of the inputs not given, as an algorithm reads
         them (a model by itself passes nothing on for them), and outputs not given written to
@@ -95,6 +103,7 @@ class PackagedModel(QgsProcessingModelAlgorithm):
                 continue
             if name not in given or (definition.isDestination() and given[name] in (None, "")):
                 given[name] = default
+        check_given_inputs(self, given, context)
         outputs = RunOutputs(self, given, context, feedback)
         return outputs.run(
             lambda: self.output_rules(given, context),

@@ -23,6 +23,7 @@ from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 from qgis.core import (
+    QgsApplication,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingOutputLayerDefinition,
@@ -826,3 +827,81 @@ def test_a_workbook_per_district_is_all_or_nothing_too(plugin, tmp_path, read_on
         processing.run("completecommunity:exportworkbook", parameters, feedback=Log())
     assert f"{written[-1]} cannot be replaced: the file is read-only" in str(refused.value)
     assert_nothing_changed(before, tmp_path)
+
+
+# --------------------------------------------------------------------------------------------
+# An input given that cannot be opened
+# --------------------------------------------------------------------------------------------
+
+#: Every algorithm with an input layer, with the parameters of a run that would succeed.
+INPUT_RUNS = {
+    **{case.algorithm: name for name, case in CASES.items()},
+    "completecommunity:exportworkbook": "exportworkbook",
+}
+
+
+def _complete_parameters(algorithm: str, root: Path, request) -> Dict[str, object]:
+    if algorithm == "completecommunity:exportworkbook":
+        return {**EXPORTS["exportworkbook"], "OUTPUT": str(root / "out0" / "evaluation.xlsx")}
+    case = case_of(INPUT_RUNS[algorithm], request)
+    return {**case.inputs(root), **{n: str(p) for n, p in targets(case, root).items()}}
+
+
+def _layer_inputs(algorithm: str) -> List[Tuple[str, bool]]:
+    """(name, optional) of each input layer parameter of ``algorithm``."""
+    from complete_community.processing import compat
+
+    found = QgsApplication.processingRegistry().algorithmById(algorithm)
+    optional = compat.ProcessingParameterFlag.Optional
+    return [
+        (definition.name(), bool(definition.flags() & optional))
+        for definition in found.parameterDefinitions()
+        if definition.type() in ("source", "vector", "raster", "layer")
+    ]
+
+
+@pytest.mark.parametrize("algorithm", sorted(INPUT_RUNS))
+def test_an_input_that_cannot_be_opened_is_refused_naming_it(plugin, tmp_path, algorithm, request):
+    """A path to a missing layer (or a layer name its file lacks) is an error naming the input
+    and the layer, for a required input and an optional one alike — QGIS would hand the
+    algorithm no layer, which for an optional input means "not given" — and nothing is
+    written."""
+    import processing
+
+    parameters = _complete_parameters(algorithm, tmp_path, request)
+    for index in range(8):
+        (tmp_path / f"out{index}").mkdir()
+    inputs = _layer_inputs(algorithm)
+    assert any(optional for _name, optional in inputs), "some inputs are optional"
+    missing = tmp_path / "已删除" / "图层.gpkg"
+    before = snapshot(tmp_path)  # the plan store some runs read
+    for number, (name, _optional) in enumerate(inputs):
+        wrong = f"{SAMPLE}|layername=没有这个图层" if number % 2 else str(missing)
+        with pytest.raises(QgsProcessingException) as refused:
+            processing.run(algorithm, {**parameters, name: wrong}, feedback=Log())
+        assert f"({name}): the layer {wrong} cannot be opened" in str(refused.value)
+        assert_nothing_changed(before, tmp_path)
+    # A script calling run() skips QGIS's check of the parameters: the run stops all the same.
+    name = next(name for name, optional in inputs if optional)
+    context, log = QgsProcessingContext(), Log()
+    algorithm_object = QgsApplication.processingRegistry().createAlgorithmById(algorithm)
+    _results, ok = algorithm_object.run({**parameters, name: str(missing)}, context, log)
+    assert not ok
+    assert f"({name}): the layer {missing} cannot be opened" in "\n".join(log.errors)
+    assert_nothing_changed(before, tmp_path)
+
+
+def test_qgis_process_refuses_a_rubric_scored_without_its_missing_gap_layer(
+    qgis_process_cli, tmp_path
+):
+    missing = tmp_path / "gaps.gpkg"
+    parameters = {
+        **CASES["rubricscore"].inputs(tmp_path),
+        "GAPS": str(missing),
+        "OUTPUT_TABLE": str(tmp_path / "points.csv"),
+        "OUTPUT": str(tmp_path / "scores.gpkg"),
+    }
+    done = qgis_process_cli.run("completecommunity:rubricscore", parameters)
+    assert done.returncode != 0
+    assert f"(GAPS): the layer {missing} cannot be opened" in done.stdout + done.stderr
+    assert list(tmp_path.iterdir()) == []
