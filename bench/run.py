@@ -288,6 +288,8 @@ _LINES = f"{PLUGIN_NAME}.processing.network_lines"
 _DEM = f"{PLUGIN_NAME}.processing.dem"
 _WALKING = f"{PLUGIN_NAME}.scoring.network.walking_time"
 _REACH = f"{PLUGIN_NAME}.scoring.network.reach"
+_SHARING = f"{PLUGIN_NAME}.scoring.provision.reach"
+_PROVISION_INPUTS = f"{PLUGIN_NAME}.processing.provision_inputs"
 _TIERED = f"{PLUGIN_NAME}.processing.algorithms.tiered_provision"
 _TIERED_CLASS = f"{_TIERED}:TieredProvisionAlgorithm"
 _SCORING = f"{PLUGIN_NAME}.processing.community_scoring"
@@ -396,24 +398,24 @@ _GAP_STAGES = (
 )
 _TIERED_PROBES = (
     Probe(
-        f"{_TIERED}:read_points",
+        f"{_PROVISION_INPUTS}:read_points",
         ("read_districts", "read_communities", "read_compounds", "read_facilities"),
         parent=("", "", "", "facilities"),
     ),
     # Reading the facilities and finding the district, community and compound of each.
-    Probe(f"{_TIERED_CLASS}.read_facilities", ("facilities",)),
-    Probe(f"{_TIERED_CLASS}.parents_of", ("parents",)),
-    Probe(f"{_TIERED_CLASS}.report_overlaps", ("overlaps",)),
+    Probe(f"{_TIERED}:read_facilities", ("facilities",)),
+    Probe(f"{_TIERED}:parents_of", ("parents",)),
+    Probe(f"{_TIERED}:report_overlaps", ("overlaps",)),
     Probe(f"{_NETWORK}:read_lines", ("read_network",)),
     Probe(f"{_NETWORK}:build_graph", ("build_graph",)),
-    Probe(f"{_TIERED_CLASS}.reach_table", ("reach",)),
-    Probe(f"{_TIERED}:snap_points", ("snap",), parent="reach"),
+    Probe(f"{_TIERED_CLASS}.sharing", ("reach",)),
+    Probe(f"{_SHARING}:snap_points", ("snap",), parent="reach"),
     Probe(f"{_REACH}:pairs_within", ("pairs",), parent="reach"),
     Probe(f"{_REACH}:network_pair_costs", ("search",), parent="reach"),
     Probe(f"{_TIERED_CLASS}.run_domain", ("provision",)),
     Probe(f"{_TIERED_CLASS}.write_table", ("write_table",)),
     Probe(f"{_TIERED_CLASS}.write_sharing", ("write_sharing",)),
-    Probe(f"{_TIERED_CLASS}.write_tier", ("write_tiers",)),
+    Probe(f"{_TIERED}:write_tier", ("write_tiers",)),
 )
 _TIERED_STAGES = (
     "read_districts",

@@ -3943,5 +3943,9 @@
       <source>{label}: this output was not asked for, so it cannot be written.</source>
       <translation type="vanished">{label}：未指定该输出，无法写入。</translation>
     </message>
+    <message>
+      <source>{found} of {count} features are in the file</source>
+      <translation>文件中只有 {found} 个要素（应为 {count} 个）</translation>
+    </message>
   </context>
 </TS>

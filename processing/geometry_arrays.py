@@ -8,8 +8,9 @@ the reprojection (same PROJ operation, point by point) and the numbers are the s
 
 Only what is unambiguous is read here: little-endian ISO WKB of a Point, LineString or
 MultiLineString, in 2D, or with Z and/or M when no reprojection is needed (a reprojection with
-heights might move x and y by the height). Everything else — curves, polygons, multipoints,
-big-endian or extended WKB — is left to the caller's per-geometry path (``None``).
+heights might move x and y by the height), and the rings of a Polygon or MultiPolygon already
+in the measuring CRS. Everything else — curves, multipoints, big-endian or extended WKB — is
+left to the caller's per-geometry path (``None``).
 """
 
 from __future__ import annotations
@@ -83,6 +84,51 @@ def _linestring(wkb: bytes, offset: int, dimensions: int):
         return None, offset
     values = np.frombuffer(wkb, dtype="<f8", count=dimensions * n, offset=start)
     return values.reshape(n, dimensions)[:, :2], end
+
+
+_POLYGON, _MULTIPOLYGON = 3, 6
+
+
+def polygon_rings(wkb: bytes) -> Optional[List[np.ndarray]]:
+    """Every ring (exterior and holes, of every part) of a Polygon or MultiPolygon WKB as
+    (n, 2) arrays of x and y; None for anything else."""
+    if len(wkb) < 9:
+        return None
+    order, geometry_type = _HEADER.unpack_from(wkb, 0)
+    kind, dimensions = _kind_and_dimensions(geometry_type)
+    if order != _LITTLE_ENDIAN or dimensions is None or kind not in (_POLYGON, _MULTIPOLYGON):
+        return None
+    rings: List[np.ndarray] = []
+    if kind == _POLYGON:
+        end = _rings(wkb, 5, dimensions, rings)
+        return rings if end == len(wkb) else None
+    (count,) = _COUNT.unpack_from(wkb, 5)
+    offset = 9
+    for _ in range(count):
+        if offset + 9 > len(wkb):
+            return None
+        order, part_type = _HEADER.unpack_from(wkb, offset)
+        if order != _LITTLE_ENDIAN or part_type != geometry_type - kind + _POLYGON:
+            return None
+        offset = _rings(wkb, offset + 5, dimensions, rings)
+        if offset < 0:
+            return None
+    return rings if offset == len(wkb) else None
+
+
+def _rings(wkb: bytes, offset: int, dimensions: int, rings: List[np.ndarray]) -> int:
+    """Append the rings of a Polygon body at ``offset`` (its ring count); where it ends, or
+    -1 when malformed."""
+    if offset + 4 > len(wkb):
+        return -1
+    (count,) = _COUNT.unpack_from(wkb, offset)
+    offset += 4
+    for _ in range(count):
+        ring, offset = _linestring(wkb, offset, dimensions)
+        if ring is None:
+            return -1
+        rings.append(ring)
+    return offset
 
 
 #: The prefix of a little-endian 2D LineString's WKB.

@@ -45,13 +45,16 @@ class PointsRead:
     """Representative points of a layer's features, in input order.
 
     ``xy`` has NaN rows where a feature had no usable geometry; ``features`` keeps the original
-    features (attributes and geometry) when asked for, to copy them into the output.
+    features (attributes and geometry) when asked for, to copy them into the output;
+    ``measured`` the geometries in the measuring CRS, repaired (None where unusable), when
+    asked for — areas and point-in-polygon tests need them, not only the points.
     """
 
     feature_ids: list[int]
     xy: np.ndarray
     attributes: dict[str, list[Any]]
     features: list[QgsFeature] = field(default_factory=list)
+    measured: list[Optional[QgsGeometry]] = field(default_factory=list)
     empty_geometry: list[int] = field(default_factory=list)
     repaired_geometry: list[int] = field(default_factory=list)
 
@@ -165,7 +168,8 @@ def _usable_geometry(feature: QgsFeature, transform) -> tuple[Optional[QgsGeomet
         repaired = True
         if geometry.isNull() or geometry.isEmpty():
             return None, repaired
-    geometry.transform(transform)
+    if not transform.isShortCircuited():
+        geometry.transform(transform)
     return geometry, repaired
 
 
@@ -175,12 +179,14 @@ def read_points(
     feedback,
     attribute_names: tuple[str, ...] = (),
     keep_features: bool = False,
+    keep_measured: bool = False,
 ) -> PointsRead:
     """Representative points: a point itself, a polygon's point on surface, a line's midpoint.
 
     Plain 2D points (nearly every facility layer) are read from their WKB and reprojected in
     one call (see ``geometry_arrays``); other geometries go through QGIS one by one. Only the
-    named attributes are fetched unless the features are kept.
+    named attributes are fetched unless the features are kept. ``keep_measured`` keeps the
+    geometries as measured (polygon layers only: points need none).
     """
     total = max(source.featureCount(), 1)
     fields = source.fields()
@@ -202,6 +208,7 @@ def read_points(
     other: dict[int, tuple[float, float]] = {}  # row -> point of the geometries read one by one
     empty_rows: list[int] = []
     may_be_points = not compat.is_polygon(source) and not compat.is_line(source)
+    keep_measured = keep_measured and not may_be_points
     for index, feature in enumerate(source.getFeatures(request, _ALL_GEOMETRIES)):
         if index % 256 == 0:
             if feedback.isCanceled():
@@ -223,6 +230,8 @@ def read_points(
                 plain_wkb.append(wkb)
                 continue
         geometry, repaired = _usable_geometry(feature, transform)
+        if keep_measured:
+            result.measured.append(geometry)
         point = None
         if geometry is not None:
             surface_point = geometry.pointOnSurface()

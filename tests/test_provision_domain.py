@@ -210,11 +210,36 @@ def test_three_communities_share_one_complex_apportioned_by_population():
         Allocation(
             COMMUNITY, "station", "F", "station", "C1", True, None, 6000, 0.4, 1200, None, 60
         ),
+        # Shared: the reach table's distance, and (metres) the length walked.
         Allocation(
-            COMMUNITY, "station", "F", "station", "C2", False, 200, 5000, 1 / 3, 1000, None, 50
+            COMMUNITY,
+            "station",
+            "F",
+            "station",
+            "C2",
+            False,
+            200,
+            5000,
+            1 / 3,
+            1000,
+            None,
+            50,
+            route_m=200,
         ),
         Allocation(
-            COMMUNITY, "station", "F", "station", "C3", False, 250, 4000, 4 / 15, 800, None, 40
+            COMMUNITY,
+            "station",
+            "F",
+            "station",
+            "C3",
+            False,
+            250,
+            4000,
+            4 / 15,
+            800,
+            None,
+            40,
+            route_m=250,
         ),
     )
     # Never tripled: the portions add up to the complex, not to three complexes.
@@ -405,6 +430,17 @@ def test_unshareable_type_and_facilities_beyond_reach_are_not_shared():
         ("C2", "station"): (STATUS_MISSING, ()),
         ("C2", "toilet"): (STATUS_MISSING, ()),
     }
+
+
+def test_a_reach_table_in_seconds_keeps_the_metres_walked():
+    table = ReachTable()
+    table.add(COMMUNITY, "F", "C2", 300.0, 240.0)
+    table.add(COMMUNITY, "F", "C2", 310.0, 200.0)  # slower: kept out, with its length
+    table.add(COMMUNITY, "F", "C3", 100.0)
+    assert table.distance(COMMUNITY, "F", "C2") == 300.0
+    assert table.length(COMMUNITY, "F", "C2") == 240.0
+    assert table.length(COMMUNITY, "F", "C3") == 100.0  # no length: the distance is metres
+    assert math.isnan(table.length(COMMUNITY, "F", "C9"))
 
 
 def test_in_walking_time_sharing_reaches_as_far_as_the_requirements_time():

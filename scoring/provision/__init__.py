@@ -63,7 +63,7 @@ from .model import (
     status_label,
 )
 from .parents import ParentAssignment, Straddle, UnitOverlap, assign_parents, overlapping_units
-from .reach import ReachTable
+from .reach import ReachTable, Sharing, measure_sharing
 from .rules import (
     Requirement,
     is_assessed,
@@ -106,6 +106,7 @@ __all__ = [
     "ReachTable",
     "Requirement",
     "RollUp",
+    "Sharing",
     "Straddle",
     "TierSummary",
     "Unit",
@@ -114,6 +115,7 @@ __all__ = [
     "UnusedFacility",
     "assign_parents",
     "is_assessed",
+    "measure_sharing",
     "overlapping_units",
     "provision",
     "requirements_met_by",

@@ -164,6 +164,7 @@ class _FacilityIndex:
         reach: ReachTable,
     ) -> None:
         self.facilities = facilities
+        self.reach = reach
         self.own: Dict[str, Dict[str, Dict[UnitId, List[int]]]] = {t: {} for t in TOP_DOWN}
         self.near: Dict[str, Dict[UnitId, Dict[str, List[Tuple[float, int]]]]] = {
             t: {} for t in TOP_DOWN
@@ -195,10 +196,20 @@ class _FacilityIndex:
                 by_type = self.near[tier].setdefault(uid, {})
                 by_type.setdefault(code, []).append((distance, facility.index))
 
-    def own_of(self, tier: str, codes: Iterable[str], uid: UnitId) -> List[int]:
-        """Input positions of the facilities of ``codes`` lying in unit ``uid``."""
+    def own_of(self, tier: str, codes: Sequence[str], uid: UnitId) -> List[int]:
+        """Input positions of the facilities of ``codes`` lying in unit ``uid`` (in input
+        order). Called for every unit and type of a city, hence the plain loop."""
         by_type = self.own[tier]
-        return sorted(i for code in codes for i in by_type.get(code, {}).get(uid, ()))
+        found: List[int] = []
+        for code in codes:
+            by_unit = by_type.get(code)
+            if by_unit:
+                here = by_unit.get(uid)
+                if here:
+                    found.extend(here)
+        if len(codes) > 1:
+            found.sort()
+        return found
 
     def candidates(
         self, tier: str, codes: Iterable[str], uid: UnitId, reach_m: float
@@ -253,7 +264,7 @@ def _provide_type(
     }
     tier_rule = standard.tiers.get(kind.tier)
     rows = [_row(kind, plan, portions, index.facilities, tier_rule) for plan in plans]
-    allocations = _ledger(kind, served, portions, population, index.facilities)
+    allocations = _ledger(kind, served, portions, population, index)
     return rows, allocations
 
 
@@ -361,12 +372,14 @@ def _row(
     tier_rule: Optional[TierRule],
 ) -> ProvisionRow:
     uid = plan.unit.id
-    used = [portions[(i, uid)] for i in plan.own] + [portions[(i, uid)] for i, _ in plan.drawn]
+    used = [portions[(i, uid)] for i in plan.own]
+    if plan.drawn:
+        used += [portions[(i, uid)] for i, _ in plan.drawn]
     # Areas without a rule are left out (None): there is nothing to compare them with.
     existing_floor = (
-        _total(p.floor_area for p in used) if plan.need.floor_area is not None else None
+        _total([p.floor_area for p in used]) if plan.need.floor_area is not None else None
     )
-    existing_land = _total(p.land_area for p in used) if plan.need.land_area is not None else None
+    existing_land = _total([p.land_area for p in used]) if plan.need.land_area is not None else None
     deficit_floor = _deficit(plan.need.floor_area, existing_floor)
     deficit_land = _deficit(plan.need.land_area, existing_land)
     count = len(plan.own) + len(plan.drawn)
@@ -389,20 +402,21 @@ def _row(
         required_land_area=plan.need.land_area,
         existing_land_area=existing_land,
         deficit_land_area=deficit_land,
-        existing_capacity=_total(portion.capacity for portion in used),
+        existing_capacity=_total([portion.capacity for portion in used]),
         status=finding if size_flag == SIZE_IN_RANGE else STATUS_SIZE_MISMATCH,
         provision_status=finding,
         size_flag=size_flag,
         flags=_flags(plan, deficit_floor, deficit_land),
-        own_facility_ids=tuple(facilities[i].id for i in plan.own),
-        shared_facility_ids=tuple(facilities[i].id for i, _ in plan.drawn),
+        own_facility_ids=tuple([facilities[i].id for i in plan.own]) if plan.own else (),
+        shared_facility_ids=tuple([facilities[i].id for i, _ in plan.drawn]) if plan.drawn else (),
     )
 
 
-def _total(amounts: Iterable[Optional[float]]) -> Optional[float]:
+def _total(parts: Sequence[Optional[float]]) -> Optional[float]:
     """The sum, or None when any part is unknown (0.0 when there is nothing)."""
-    parts = list(amounts)
-    if any(part is None for part in parts):
+    if not parts:
+        return 0.0
+    if None in parts:
         return None
     return math.fsum(parts)  # type: ignore[arg-type]
 
@@ -454,12 +468,12 @@ def _ledger(
     served: Mapping[int, Sequence[Tuple[UnitId, Optional[float]]]],
     portions: Mapping[Tuple[int, UnitId], _Portion],
     population: Mapping[UnitId, float],
-    facilities: Sequence[CheckedFacility],
+    index: _FacilityIndex,
 ) -> List[Allocation]:
     """One allocation per facility and unit served, facilities in input order, own unit first."""
     ledger: List[Allocation] = []
     for position in sorted(served):
-        facility = facilities[position]
+        facility = index.facilities[position]
         units = sorted(served[position], key=lambda pair: pair[1] is not None)
         for uid, distance in units:
             portion = portions[(position, uid)]
@@ -477,6 +491,9 @@ def _ledger(
                     floor_area=portion.floor_area,
                     land_area=portion.land_area,
                     capacity=portion.capacity,
+                    route_m=None
+                    if distance is None
+                    else index.reach.length(kind.tier, facility.id, uid),
                 )
             )
     return ledger

@@ -104,11 +104,13 @@ class Facility:
 
     def unit_in(self, tier: str) -> Optional[UnitId]:
         """The id of the unit of ``tier`` this facility lies in, or None."""
-        return {
-            DISTRICT: self.district_id,
-            COMMUNITY: self.community_id,
-            NEIGHBOURHOOD: self.neighbourhood_id,
-        }[tier]
+        if tier == NEIGHBOURHOOD:
+            return self.neighbourhood_id
+        if tier == COMMUNITY:
+            return self.community_id
+        if tier == DISTRICT:
+            return self.district_id
+        raise KeyError(tier)
 
 
 # --------------------------------------------------------------------------------------------
@@ -158,7 +160,8 @@ class Allocation:
 
     Every facility used for a requirement has one allocation per unit it serves (its own unit,
     ``own=True``, and each unit that shares it); the shares of a facility sum to 1 and its
-    areas and capacity to the facility's. ``distance`` is None for the own unit.
+    areas and capacity to the facility's. ``distance`` is the reach table's (metres, or
+    seconds in walking time) and ``route_m`` the metres walked; both None for the own unit.
     """
 
     tier: str
@@ -173,6 +176,7 @@ class Allocation:
     floor_area: Optional[float]
     land_area: Optional[float]
     capacity: Optional[float]
+    route_m: Optional[float] = None
 
 
 @dataclass(frozen=True)
