@@ -53,6 +53,43 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 #: Fixtures several test modules share: the sample's chain run once (tests/sample_chain.py).
 pytest_plugins = ["sample_chain"]
 
+import sample_copy  # noqa: E402  (tests/ on the path above)
+
+_SAMPLE_CHANGED = pytest.StashKey[list]()
+_SAMPLE_BEFORE = pytest.StashKey[dict]()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[_SAMPLE_BEFORE] = sample_copy.fingerprint()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run when the suite changed, added or removed anything under ``sample/``:
+    tests work on the session's copy (``sample_copy.SAMPLE``), never on the bundled sample."""
+    before = session.config.stash.get(_SAMPLE_BEFORE, None)
+    if before is None:
+        return
+    changed = sample_copy.changes(before, sample_copy.fingerprint())
+    session.config.stash[_SAMPLE_CHANGED] = changed
+    if changed:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    changed = config.stash.get(_SAMPLE_CHANGED, [])
+    if changed:
+        terminalreporter.section("the bundled sample was modified", red=True)
+        terminalreporter.write_line(
+            "The suite changed files under sample/ (tests must use sample_copy.SAMPLE, the "
+            "session's copy): " + "; ".join(changed)
+        )
+
+
+@pytest.fixture(scope="session")
+def sample_gpkg() -> Path:
+    """The session's copy of ``sample/nanjing_xuanwu.gpkg`` (never the bundled file)."""
+    return sample_copy.SAMPLE
+
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
     """Say which QGIS, Python, numpy and shapely this lane really ran on."""

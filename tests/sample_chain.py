@@ -7,13 +7,13 @@ made from. Test modules import the fixture by name.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Dict
 
 import pytest
+import sample_copy
 from qgis_helpers import Log
 
-SAMPLE = Path(__file__).resolve().parent.parent / "sample" / "nanjing_xuanwu.gpkg"
+SAMPLE = sample_copy.SAMPLE  # the session's copy, never sample/ itself
 
 
 def layer_of(name: str) -> str:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 import pytest
+import sample_copy
 from qgis.core import (
     QgsApplication,
     QgsProcessingContext,
@@ -36,7 +37,7 @@ from complete_community.i18n import tr
 from complete_community.scoring.atomic_files import TEMPORARY_PREFIX
 from complete_community.scoring.plan import PlanInfo, PlanStore
 
-SAMPLE = Path(__file__).resolve().parent.parent / "sample" / "nanjing_xuanwu.gpkg"
+SAMPLE = sample_copy.SAMPLE  # the session's copy, never sample/ itself
 
 
 def sample(name: str) -> str:

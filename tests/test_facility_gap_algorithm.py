@@ -987,9 +987,9 @@ def read_sample(sample: Path):
 
 @pytest.mark.qgis_process
 def test_sample_through_qgis_process_matches_a_brute_force(
-    qgis_app, qgis_process_cli, repo_root, tmp_path
+    qgis_app, qgis_process_cli, sample_gpkg, tmp_path
 ):
-    sample = repo_root / "sample" / "nanjing_xuanwu.gpkg"
+    sample = sample_gpkg
     output, summary = tmp_path / "gaps.gpkg", tmp_path / "summary.csv"
     completed, answer = qgis_process_cli.run_json(
         ALGORITHM,

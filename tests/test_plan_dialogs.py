@@ -13,6 +13,7 @@ import stat
 from pathlib import Path
 
 import pytest
+import sample_copy
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
@@ -34,7 +35,7 @@ from complete_community.scoring.standard import load_standard
 from complete_community.ui.manual_scores_dialog import ManualScoresDialog
 from complete_community.ui.plan_data_dialog import PlanDataDialog
 
-SAMPLE = Path(__file__).resolve().parent.parent / "sample" / "nanjing_xuanwu.gpkg"
+SAMPLE = sample_copy.SAMPLE  # the session's copy, never sample/ itself
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 UTM = "EPSG:32650"
 YES, NO = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import sample_copy
 from qgis.core import QgsProcessingException, QgsVectorLayer
 from qgis_helpers import plain
 from shapely import wkt as shapely_wkt
@@ -19,7 +20,7 @@ from shapely.geometry import Point
 
 from complete_community.scoring.plan import Changes, PlanInfo, PlanStore, Project
 
-SAMPLE = Path(__file__).resolve().parent.parent / "sample" / "nanjing_xuanwu.gpkg"
+SAMPLE = sample_copy.SAMPLE  # the session's copy, never sample/ itself
 ALGORITHM = "completecommunity:planscenario"
 KINDERGARTEN_RADIUS = 300.0  # the built-in standard's radius for kindergarten
 

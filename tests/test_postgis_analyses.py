@@ -10,17 +10,17 @@ the same database is given to ``tieredprovision`` by its address.
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 from typing import Any, Dict
 
 import pytest
+import sample_copy
 from qgis.core import QgsDataSourceUri, QgsVectorLayer
 from qgis_helpers import Log, records
 
 from complete_community.scoring.plan import Changes, PlanInfo, PlanStore, Project
 from complete_community.scoring.plan.postgis import address_text
 
-SAMPLE = Path(__file__).resolve().parent.parent / "sample" / "nanjing_xuanwu.gpkg"
+SAMPLE = sample_copy.SAMPLE  # the session's copy, never sample/ itself
 LAYERS = ("compounds", "communities", "districts", "facilities", "roads")
 
 pytestmark = pytest.mark.usefixtures("postgis_server")

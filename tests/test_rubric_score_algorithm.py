@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 import pytest
+import sample_copy
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeature,
@@ -43,7 +44,7 @@ ALGORITHM = "completecommunity:rubricscore"
 EXPORT = "completecommunity:exportrubric"
 X0, Y0 = 667_000.0, 3_546_000.0
 UTM = "EPSG:32650"
-SAMPLE = Path(__file__).resolve().parent.parent / "sample" / "nanjing_xuanwu.gpkg"
+SAMPLE = sample_copy.SAMPLE  # the session's copy, never sample/ itself
 
 RUBRIC_YAML = """\
 name: {zh: 测试细则, en: Test rubric}

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Dict, List, Tuple
 
 import pytest
+import sample_copy
 
 ogr = pytest.importorskip("osgeo.ogr")
 osr = pytest.importorskip("osgeo.osr")
@@ -93,8 +94,9 @@ def read_layers(path: Path) -> Dict[str, List[Feature]]:
 
 
 @pytest.fixture(scope="module")
-def sample_dir(repo_root: Path) -> Path:
-    return repo_root / "sample"
+def sample_dir() -> Path:
+    """The session's copy of sample/ (opening the bundled files would change them)."""
+    return sample_copy.SAMPLE_DIR
 
 
 @pytest.fixture(scope="module")

@@ -382,8 +382,8 @@ def test_sites_go_into_the_plan_store_and_planscenario_sees_the_same_people(plug
 
 
 @pytest.mark.qgis_process
-def test_qgis_process_runs_it_on_the_sample(qgis_app, qgis_process_cli, repo_root, tmp_path):
-    sample = repo_root / "sample" / "nanjing_xuanwu.gpkg"
+def test_qgis_process_runs_it_on_the_sample(qgis_app, qgis_process_cli, sample_gpkg, tmp_path):
+    sample = sample_gpkg
     completed, answer = qgis_process_cli.run_json(
         ALGORITHM,
         {

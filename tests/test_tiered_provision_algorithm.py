@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Optional, Sequence
 
 import pytest
+import sample_copy
 from qgis.core import (
     QgsFeature,
     QgsGeometry,
@@ -36,7 +37,7 @@ from complete_community.processing import compat
 ALGORITHM = "completecommunity:tieredprovision"
 X0, Y0 = 667_000.0, 3_546_000.0
 UTM = "EPSG:32650"
-SAMPLE = Path(__file__).resolve().parent.parent / "sample" / "nanjing_xuanwu.gpkg"
+SAMPLE = sample_copy.SAMPLE  # the session's copy, never sample/ itself
 
 STANDARD_YAML = """\
 name: {zh: 测试标准, en: Test standard}

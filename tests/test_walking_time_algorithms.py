@@ -23,6 +23,7 @@ from typing import Callable, Optional, Sequence
 
 import numpy as np
 import pytest
+import sample_copy
 from osgeo import gdal, osr
 from qgis.core import (
     QgsCoordinateReferenceSystem,
@@ -764,7 +765,7 @@ def test_the_plan_scenario_compares_walking_times(plugin, tmp_path, ramp_dem):
 
 # --- the whole chain, and qgis_process ------------------------------------------------------
 
-SAMPLE = Path(__file__).resolve().parent.parent / "sample" / "nanjing_xuanwu.gpkg"
+SAMPLE = sample_copy.SAMPLE  # the session's copy, never sample/ itself
 
 
 def sample_hills(tmp_path: Path) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import shutil
 import sys
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
@@ -1141,7 +1140,6 @@ def test_deficits_from_provision_give_one_record_per_unit() -> None:
 # --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_recomputes_the_formulas(
     tmp_path: Path, written: Path, data: WorkbookData, rubric: Rubric
 ) -> None:

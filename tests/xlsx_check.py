@@ -9,6 +9,7 @@ that is not there. :func:`check_package` raises AssertionError naming the part a
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -48,7 +49,14 @@ _CELL = re.compile(r"^([A-Z]{1,3})([0-9]+)$")
 
 def libreoffice_convert(path: Path, to: str, folder: Path, profile: Path) -> Path:
     """``path`` opened (and recalculated) by LibreOffice and saved as ``to`` (``pdf``,
-    ``xlsx``) into ``folder``, with a throw-away user profile; returns the file written."""
+    ``xlsx``) into ``folder``, with a throw-away user profile; returns the file written.
+
+    Never skipped for want of LibreOffice: ``make test`` installs it on every lane
+    (``tools/debian-packages.txt``), so a missing ``soffice`` is a failure that says so."""
+    assert shutil.which("soffice"), (
+        "LibreOffice (soffice) is missing: tools/install_system_packages.sh installs "
+        "libreoffice-calc-nogui (tools/debian-packages.txt)"
+    )
     subprocess.run(
         [
             "soffice",
