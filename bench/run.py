@@ -1289,12 +1289,75 @@ def render_markdown(results: Dict[str, Any]) -> str:
         measured = [row for row in rows if entry.key in row["algorithms"]]
         if measured:
             lines += ["", *_stage_table(entry, measured)]
+        if entry.key == "workbook_export":
+            lines += _writer_table()
     lines += ["", *_walking_time_table(rows)]
     lines += ["", *_rerun_table(rows)]
     lines += ["", *_native_table(rows)]
     lines += ["", *_chain_table(rows)]
     lines += ["", "## Targets (issues 9 and 14)", "", *_target_lines(rows)]
     return "\n".join(lines) + "\n"
+
+
+#: The workbook step written by each .xlsx writer (``bench/compare_writers.py``).
+WRITERS_FILE = BENCH_DIR / "writers.json"
+_WRITER_NAMES = {
+    "plugin": "the plugin's own (`scoring/workbook/xlsx/`)",
+    "openpyxl": "openpyxl, write-only mode",
+    "xlsxwriter": "XlsxWriter, constant_memory mode",
+}
+
+
+def _writer_table() -> List[str]:
+    """The writer comparison kept in ``bench/writers.json``, when it has been measured."""
+    if not WRITERS_FILE.exists():
+        return []
+    measured = json.loads(WRITERS_FILE.read_text(encoding="utf-8"))
+    rows = measured["rows"]
+    lines = [
+        "",
+        f"### Which .xlsx writer ({measured['size']} city, {measured['date']})",
+        "",
+        "The same workbook step (every community's form) with the sheets written by each "
+        "library, each in a fresh process: `.venv/bin/python bench/compare_writers.py --size "
+        f"{measured['size']}` (the backends: `bench/xlsx_backends.py`). Writing is the sheets "
+        "and saving; the rest of the step (reading the analyses, scoring) is the same code. "
+        f"{measured.get('note', '')}".rstrip(),
+        "",
+        "| writer | step (s) | writing (s) | gap list (s) | deficits (s) | forms (s) | "
+        "peak memory (MB) | file (MB) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        stages = row["stages"]
+        lines.append(
+            f"| {_WRITER_NAMES.get(row['backend'], row['backend'])} | "
+            f"{row['total_seconds']:.1f} | {row['writing_seconds']:.1f} | "
+            f"{stages['sheet_gap_list']:.1f} | {stages['sheet_deficits']:.1f} | "
+            f"{stages['sheet_forms']:.1f} | {row['peak_memory_mb']:.0f} | {row['file_mb']:.1f} |"
+        )
+    own = next((row for row in rows if row["backend"] == "plugin"), None)
+    others = [row for row in rows if row["backend"] != "plugin"]
+    if own is not None and others:
+        ratios = ", ".join(
+            f"{_WRITER_NAMES.get(row['backend'], row['backend'])} "
+            f"{row['writing_seconds'] / own['writing_seconds']:.1f}× as long"
+            for row in others
+        )
+        budget = STEP_BUDGETS["workbook_export"]
+        over = [row for row in others if row["writing_seconds"] > budget]
+        lines += [
+            "",
+            f"Writing, against the plugin's writer: {ratios}. "
+            + (
+                f"For {len(over)} of the {len(others)} libraries writing alone exceeds the "
+                f"workbook step's whole budget ({budget:.0f} s, issue 18), "
+                "so the workbook keeps its own writer (README: Evaluation workbook, decisions)."
+                if over
+                else ""
+            ),
+        ]
+    return lines
 
 
 def _stage_table(entry: BenchAlgorithm, rows: Sequence[Dict[str, Any]]) -> List[str]:
