@@ -29,16 +29,10 @@ sys.path.insert(0, str(BENCH_DIR))
 import run as bench  # noqa: E402
 import xlsx_backends  # noqa: E402
 
-WRITING_STAGES = (
-    "sheet_summary",
-    "sheet_coverage",
-    "sheet_gap_list",
-    "sheet_deficits",
-    "sheet_about",
-    "sheet_forms",
-    "finish_xlsx",
-    "write_workbook (rest)",
-)
+#: The stages of the workbook step that write it: its sheets, saving.
+WRITING_STAGES = bench._WORKBOOK_STAGES[
+    bench._WORKBOOK_STAGES.index("sheet_summary") : bench._WORKBOOK_STAGES.index("other")
+]
 
 
 def measure(backend: str, size: str, work_dir: Path) -> Dict[str, Any]:

@@ -25,20 +25,72 @@ PLUGIN_XLSX = "complete_community.scoring.workbook.xlsx"
 
 
 def _column_letter(number: int) -> str:
-    letters = ""
-    while number:
-        number, remainder = divmod(number - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(number)
 
 
 def _split_ref(cell: str) -> Tuple[int, int]:
     """``B12`` as (row 12, column 2), 1-based."""
-    letters = "".join(character for character in cell if character.isalpha())
-    column = 0
-    for character in letters.upper():
-        column = column * 26 + ord(character) - 64
-    return int(cell[len(letters) :]), column
+    from xlsxwriter.utility import xl_cell_to_rowcol
+
+    row, column = xl_cell_to_rowcol(cell)
+    return row + 1, column + 1
+
+
+class _Package:
+    """What both backends' packages share: sheets made in order, all closed on :meth:`close`
+    before the book is saved (:meth:`save`); ``sheet_class`` makes the sheets."""
+
+    sheet_class: Any = None
+
+    def __init__(self) -> None:
+        self._sheets: List[Any] = []
+
+    def sheet(self, name: str) -> Any:
+        sheet = self.sheet_class(self, name, len(self._sheets))
+        self._sheets.append(sheet)
+        return sheet
+
+    @property
+    def sheet_names(self) -> List[str]:
+        return [sheet.name for sheet in self._sheets]
+
+    def close(self) -> None:
+        for sheet in self._sheets:
+            sheet.close()
+        self.save()
+
+    def abandon(self) -> None:
+        pass
+
+
+class _Sheet:
+    """What both backends' sheets share."""
+
+    row = 0
+    _autofilter = ""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, _value, _traceback):
+        if kind is None:
+            self.close()
+
+    @property
+    def next_row(self) -> int:
+        return self.row + 1
+
+    def blank(self, height: Optional[float] = None) -> int:
+        return self.append((), height)
+
+    @property
+    def filter_ref(self) -> str:
+        return self._autofilter
+
+    def place_picture(self, picture: Any) -> None:
+        raise NotImplementedError("pictures are not part of the writer comparison")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -100,7 +152,7 @@ class OpenpyxlStyles:
         return cell._style
 
 
-class OpenpyxlPackage:
+class OpenpyxlPackage(_Package):
     """A workbook written by openpyxl in write-only mode to ``handle`` on :meth:`close`."""
 
     def __init__(self, handle, default_font=None, title="", creator="", application="") -> None:
@@ -114,27 +166,13 @@ class OpenpyxlPackage:
         self.template_sheet = self.book.create_sheet("~styles")
         self.book.remove(self.template_sheet)
         self.styles = OpenpyxlStyles(self)
-        self._sheets: List[OpenpyxlSheet] = []
+        super().__init__()
 
-    def sheet(self, name: str) -> OpenpyxlSheet:
-        sheet = OpenpyxlSheet(self, name, len(self._sheets))
-        self._sheets.append(sheet)
-        return sheet
-
-    @property
-    def sheet_names(self) -> List[str]:
-        return [sheet.name for sheet in self._sheets]
-
-    def close(self) -> None:
-        for sheet in self._sheets:
-            sheet.close()
+    def save(self) -> None:
         self.book.save(self.handle)
 
-    def abandon(self) -> None:
-        pass
 
-
-class OpenpyxlSheet:
+class OpenpyxlSheet(_Sheet):
     def __init__(self, package: OpenpyxlPackage, name: str, index: int) -> None:
         from openpyxl.formatting.formatting import ConditionalFormattingList
 
@@ -153,13 +191,6 @@ class OpenpyxlSheet:
         self._autofilter = ""
         self._protected = False
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, _value, _traceback):
-        if kind is None:
-            self.close()
-
     def set_widths(self, widths: Sequence[float]) -> None:
         for number, width in enumerate(widths, 1):
             self.ws.column_dimensions[_column_letter(number)].width = width
@@ -170,10 +201,6 @@ class OpenpyxlSheet:
 
     def freeze(self, rows: int, columns: int = 0) -> None:
         self.ws.freeze_panes = f"{_column_letter(columns + 1)}{rows + 1}"
-
-    @property
-    def next_row(self) -> int:
-        return self.row + 1
 
     def _start(self) -> None:
         from openpyxl.worksheet.properties import PageSetupProperties
@@ -208,9 +235,6 @@ class OpenpyxlSheet:
             row.append(written)
         ws.append(row)
         return self.row
-
-    def blank(self, height: Optional[float] = None) -> int:
-        return self.append((), height)
 
     def merge(self, first_row, first_column, last_row, last_column) -> None:
         if (first_row, first_column) == (last_row, last_column):
@@ -272,10 +296,6 @@ class OpenpyxlSheet:
         self._autofilter = ref
         self.ws.auto_filter.ref = ref
 
-    @property
-    def filter_ref(self) -> str:
-        return self._autofilter
-
     def protect(self) -> None:
         protection = self.ws.protection
         protection.sheet = True
@@ -283,9 +303,6 @@ class OpenpyxlSheet:
         protection.scenarios = True
         protection.formatColumns = False
         protection.formatRows = False
-
-    def place_picture(self, picture: Any) -> None:
-        raise NotImplementedError("pictures are not part of the writer comparison")
 
     def close(self) -> None:
         if self._closed:
@@ -382,7 +399,7 @@ class XlsxWriterStyles:
         return self.package.book.add_format(properties)
 
 
-class XlsxWriterPackage:
+class XlsxWriterPackage(_Package):
     """A workbook written by XlsxWriter in constant_memory mode (rows flushed as written)."""
 
     def __init__(self, handle, default_font=None, title="", creator="", application="") -> None:
@@ -400,27 +417,13 @@ class XlsxWriterPackage:
         )
         self.book.set_properties({"title": title, "author": creator})
         self.styles = XlsxWriterStyles(self)
-        self._sheets: List[XlsxWriterSheet] = []
+        super().__init__()
 
-    def sheet(self, name: str) -> XlsxWriterSheet:
-        sheet = XlsxWriterSheet(self, name, len(self._sheets))
-        self._sheets.append(sheet)
-        return sheet
-
-    @property
-    def sheet_names(self) -> List[str]:
-        return [sheet.name for sheet in self._sheets]
-
-    def close(self) -> None:
-        for sheet in self._sheets:
-            sheet.close()
+    def save(self) -> None:
         self.book.close()
 
-    def abandon(self) -> None:
-        pass
 
-
-class XlsxWriterSheet:
+class XlsxWriterSheet(_Sheet):
     def __init__(self, package: XlsxWriterPackage, name: str, index: int) -> None:
         self.package = package
         self.name = name
@@ -434,13 +437,6 @@ class XlsxWriterSheet:
         self._autofilter = ""
         self._closed = False
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, _value, _traceback):
-        if kind is None:
-            self.close()
-
     def set_widths(self, widths: Sequence[float]) -> None:
         for number, width in enumerate(widths):
             self.ws.set_column(number, number, width)
@@ -451,10 +447,6 @@ class XlsxWriterSheet:
 
     def freeze(self, rows: int, columns: int = 0) -> None:
         self.ws.freeze_panes(rows, columns)
-
-    @property
-    def next_row(self) -> int:
-        return self.row + 1
 
     def append(self, cells: Sequence[Any], height: Optional[float] = None) -> int:
         self.row += 1
@@ -493,9 +485,6 @@ class XlsxWriterSheet:
             else:
                 ws.write_number(row, column, float(value), cell_format)
         return self.row
-
-    def blank(self, height: Optional[float] = None) -> int:
-        return self.append((), height)
 
     def merge(self, first_row, first_column, last_row, last_column) -> None:
         if (first_row, first_column) == (last_row, last_column):
@@ -556,15 +545,8 @@ class XlsxWriterSheet:
         self._autofilter = ref
         self.ws.autofilter(ref)
 
-    @property
-    def filter_ref(self) -> str:
-        return self._autofilter
-
     def protect(self) -> None:
         self.ws.protect("", {"format_columns": True, "format_rows": True})
-
-    def place_picture(self, picture: Any) -> None:
-        raise NotImplementedError("pictures are not part of the writer comparison")
 
     def close(self) -> None:
         if self._closed:
@@ -592,6 +574,9 @@ class XlsxWriterSheet:
                 ws.set_footer(setup.footer, {"margin": footer})
         self._closed = True
 
+
+OpenpyxlPackage.sheet_class = OpenpyxlSheet
+XlsxWriterPackage.sheet_class = XlsxWriterSheet
 
 BACKENDS = {
     "plugin": None,  # the plugin's own writer, unchanged
