@@ -11,6 +11,7 @@ summary. Also exports the built-in rubric to Excel, as the starting point for a 
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -35,13 +36,13 @@ MODEL_OUTPUTS = {
 }
 
 
-def run_model(cli: QgisProcess) -> dict:
-    """The whole chain on the sample; field inputs are given (qgis_process does not fill in
-    the defaults of field parameters)."""
+def run_model(cli: QgisProcess, sample: Path) -> dict:
+    """The whole chain on ``sample`` (a copy of the bundled one); field inputs are given
+    (qgis_process does not fill in the defaults of field parameters)."""
     for name, path in MODEL_OUTPUTS.items():
         if name != "exportworkbook:WORKBOOK":
             path.unlink(missing_ok=True)
-    layer = f"{SAMPLE}|layername={{}}".format
+    layer = f"{sample}|layername={{}}".format
     result, answer = cli.run_json(
         MODEL_ID,
         {
@@ -157,7 +158,12 @@ def main() -> int:
     if not SAMPLE.exists():
         raise SystemExit(f"Sample data missing: {SAMPLE}")
     print(f"\nRunning {MODEL_ID} (gap analysis -> provisioning -> scoring -> workbook) ...")
-    run_model(cli)
+    # QGIS opens a GeoPackage for update even to read it, which rewrites its header: the
+    # demo reads a copy beside its outputs (the workbook's 说明 sheet names it), so the bundled
+    # sample stays as committed.
+    (OUTPUT_DIR / "input").mkdir(exist_ok=True)
+    sample = Path(shutil.copy2(SAMPLE, OUTPUT_DIR / "input" / SAMPLE.name))
+    run_model(cli, sample)
     print_coverage(MODEL_OUTPUTS["facilitygap:GAP_SUMMARY"])
     print_scores(MODEL_OUTPUTS["rubricscore:SCORES"])
     rubric = export_rubric(cli)
@@ -171,6 +177,7 @@ def main() -> int:
         if path != workbook:
             print(f"  {pad(path.name, 30)}{name}")
     print(f"  {pad(rubric.name, 30)}the built-in rubric, to edit")
+    print(f"  {pad('input/' + SAMPLE.name, 30)}the copy of the sample the analyses read")
     return 0
 
 
