@@ -721,6 +721,14 @@ def test_the_model_runs_the_whole_chain(plugin, tmp_path):
     results = processing.run(MODEL, {**model_inputs(), **outputs}, feedback=Log())
     assert {name: results[name] for name in outputs} == outputs
     check_model_results(results, tmp_path / "evaluation.xlsx", outputs["rubricscore:SCORES"])
+    # The 说明 sheet names the earlier steps' outputs where they are now, not where the model
+    # staged them while it ran.
+    book = openpyxl.load_workbook(tmp_path / "evaluation.xlsx", read_only=True)
+    about = "\n".join(
+        str(value) for row in book["说明"].iter_rows(values_only=True) for value in row if value
+    )
+    book.close()
+    assert outputs["facilitygap:GAPS"] in about and ".~cc-" not in about
     # The outputs not asked for were written to temporary files.
     assert results["facilitygap:GAP_SUMMARY"] and results["tieredprovision:COMMUNITY_SHORTFALLS"]
 

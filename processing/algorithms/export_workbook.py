@@ -31,6 +31,7 @@ from qgis.core import (
 
 from ...i18n import tr
 from ...resources import plugin_version
+from ...scoring.atomic_files import without_staging
 from ...scoring.errors import Cancelled
 from ...scoring.plan import FUNDING_SOURCES, PROJECTS, STATUSES, choice_label, field_spec
 from ...scoring.provision import COMMUNITY, DISTRICT, NEIGHBOURHOOD
@@ -576,7 +577,9 @@ class ExportWorkbookAlgorithm(CommunityScoringAlgorithm):
         ):
             path = self.parameterAsFile(parameters, name, context)
             if path or key != "projects":
-                sources[SOURCE_WORDS[key][language]] = path or SOURCE_WORDS["builtin"][language]
+                sources[SOURCE_WORDS[key][language]] = (
+                    without_staging(path) if path else SOURCE_WORDS["builtin"][language]
+                )
         return WorkbookMetadata(
             title=self.parameterAsString(parameters, self.TITLE, context).strip(),
             standard_name=Bilingual(standard.name_zh, standard.name_en),
@@ -597,7 +600,9 @@ class ExportWorkbookAlgorithm(CommunityScoringAlgorithm):
             return ""
         if layer.providerType() == "memory":
             return layer.name()
-        source = layer.publicSource()
+        # Inside the model, an earlier step's output is still in its staging folder; the
+        # sheet names where it will be once the run has put it in place.
+        source = without_staging(layer.publicSource())
         return source if layer.name() in ("", source) else f"{layer.name()} ({source})"
 
     def parameters_used(self, parameters, context, language: str) -> Dict[str, Any]:
