@@ -113,6 +113,8 @@ class BenchAlgorithm:
     title: str = ""
     stage_order: Tuple[str, ...] = ()
     rerun: bool = True
+    #: The city sizes it runs on; every size when empty.
+    sizes: Tuple[str, ...] = ()
 
 
 def _facility_gap_parameters(city: Path, out_dir: Path, earlier: EarlierOutputs) -> Dict[str, Any]:
@@ -280,6 +282,83 @@ def _suggest_sites_parameters(city: Path, out_dir: Path, earlier: EarlierOutputs
     }
 
 
+def _map_book_parameters(city: Path, out_dir: Path, earlier: EarlierOutputs) -> Dict[str, Any]:
+    """The city's map book as the evaluation model draws it: an overview and a page per
+    community, from the facility gap's units and the rubric scores, with the facilities and
+    the walking network."""
+    return {
+        "COMMUNITIES": f"{city}|layername=communities",
+        "COMMUNITY_ID_FIELD": "community_id",
+        "COMMUNITY_NAME_FIELD": "name",
+        "COMMUNITY_DISTRICT_FIELD": "district_id",
+        "DISTRICTS": f"{city}|layername=districts",
+        "DISTRICT_ID_FIELD": "district_id",
+        "DISTRICT_NAME_FIELD": "name",
+        "GAPS": earlier["facility_gap"]["OUTPUT"],
+        "GAP_ID_FIELD": "compound_id",
+        "GAP_NAME_FIELD": "name",
+        "GAP_COMMUNITY_FIELD": "community_id",
+        "GAP_POPULATION_FIELD": "population",
+        "FACILITIES": f"{city}|layername=facilities",
+        "TYPE_FIELD": "type",
+        "NETWORK": f"{city}|layername=roads",
+        "SCORES": earlier["rubric_score"]["OUTPUT"],
+        "TITLE": "Benchmark city",
+        "OUTPUT": str(out_dir / "map_book.pdf"),
+    }
+
+
+SAMPLE = REPO_ROOT / "sample" / "nanjing_xuanwu.gpkg"
+
+
+def _sample_map_book_parameters(
+    city: Path, out_dir: Path, earlier: EarlierOutputs
+) -> Dict[str, Any]:
+    """The bundled sample's map book (``make demo``'s): its gap result and scores are made
+    first, in this process and untimed, as the demo's model makes them."""
+    import processing
+
+    layer = f"{SAMPLE}|layername={{}}".format
+    gaps, scores = str(out_dir / "sample_gaps.gpkg"), str(out_dir / "sample_scores.gpkg")
+    for path in (gaps, scores):
+        Path(path).unlink(missing_ok=True)
+    processing.run(
+        "completecommunity:facilitygap",
+        {
+            "UNITS": layer("compounds"),
+            "UNIT_ID_FIELD": "compound_id",
+            "POPULATION_FIELD": "population",
+            "FACILITIES": layer("facilities"),
+            "TYPE_FIELD": "类型",
+            "NETWORK": layer("roads"),
+            "SNAP_TOLERANCE": 150,
+            "OUTPUT": gaps,
+            "SUMMARY": "TEMPORARY_OUTPUT",
+        },
+    )
+    processing.run(
+        "completecommunity:rubricscore",
+        {
+            "COMMUNITIES": layer("communities"),
+            "COMMUNITY_ID_FIELD": "community_id",
+            "COMMUNITY_NAME_FIELD": "name",
+            "GAPS": gaps,
+            "GAP_ID_FIELD": "compound_id",
+            "GAP_COMMUNITY_FIELD": "community_id",
+            "GAP_POPULATION_FIELD": "population",
+            "OUTPUT": scores,
+            "OUTPUT_TABLE": "TEMPORARY_OUTPUT",
+        },
+    )
+    made = {"facility_gap": {"OUTPUT": gaps}, "rubric_score": {"OUTPUT": scores}}
+    return {
+        **_map_book_parameters(SAMPLE, out_dir, made),
+        "TYPE_FIELD": "类型",
+        "TITLE": "南京市玄武区（示例）",
+        "OUTPUT": str(out_dir / "sample_map_book.pdf"),
+    }
+
+
 _GAP_ADAPTER = f"{PLUGIN_NAME}.processing.algorithms.facility_gap"
 _GAP_DOMAIN = f"{PLUGIN_NAME}.scoring.gap"
 #: Where the walking network is read and its graph built (``read_network_inputs``).
@@ -298,6 +377,19 @@ _RUBRIC_CLASS = f"{PLUGIN_NAME}.processing.algorithms.rubric_score:RubricScoreAl
 _WORKBOOK = f"{PLUGIN_NAME}.processing.algorithms.export_workbook"
 _SHEETS = f"{PLUGIN_NAME}.scoring.workbook.sheets"
 _PACKAGE = f"{PLUGIN_NAME}.scoring.workbook.xlsx.package"
+_BOOK = f"{PLUGIN_NAME}.processing.maps.book"
+_BOOK_EXPORT = f"{PLUGIN_NAME}.processing.maps.book_export"
+#: The map book: reading the layers into records, planning the pages, the memory layers,
+#: their styles, the layout, and the PDF export page by page.
+_BOOK_PROBES = (
+    Probe(f"{_BOOK}:read_book", ("read",)),
+    Probe(f"{_BOOK}:plan_book", ("plan",)),
+    Probe(f"{_BOOK}:make_layers", ("layers",)),
+    Probe(f"{_BOOK}:_style", ("styles",)),
+    Probe(f"{_BOOK}:build_layout", ("layout",)),
+    Probe(f"{_BOOK_EXPORT}:_export_pdf", ("pdf",)),
+)
+_BOOK_STAGES = ("read", "plan", "layers", "styles", "layout", "pdf", "other")
 
 _SITES = f"{PLUGIN_NAME}.processing.algorithms.suggest_sites"
 _SITING_INPUTS = f"{PLUGIN_NAME}.processing.siting_inputs"
@@ -549,6 +641,28 @@ ALGORITHMS: Tuple[BenchAlgorithm, ...] = (
         probes=_WORKBOOK_PROBES,
         stage_order=_WORKBOOK_STAGES,
         rerun=False,
+    ),
+    BenchAlgorithm(
+        key="map_book",
+        algorithm_id="completecommunity:exportatlas",
+        title="Map book (`completecommunity:exportatlas`: an overview and a page per "
+        "community, A4 PDF; not on L, whose 2,001 pages take about half an hour)",
+        parameters=_map_book_parameters,
+        probes=_BOOK_PROBES,
+        stage_order=_BOOK_STAGES,
+        rerun=False,
+        sizes=("XS", "S", "M"),
+    ),
+    BenchAlgorithm(
+        key="map_book_sample",
+        algorithm_id="completecommunity:exportatlas",
+        title="Map book of the bundled sample (`make demo`'s `output/demo/map_book.pdf`, "
+        "measured once, with the S city)",
+        parameters=_sample_map_book_parameters,
+        probes=_BOOK_PROBES,
+        stage_order=_BOOK_STAGES,
+        rerun=False,
+        sizes=("S",),
     ),
 )
 
@@ -1119,7 +1233,9 @@ def benchmark(arguments: argparse.Namespace) -> Dict[str, Any]:
         }
         earlier: Dict[str, Dict[str, str]] = {}
         for algorithm in ALGORITHMS:
-            print(f"[{size}] {algorithm.algorithm_id} …", flush=True)
+            if algorithm.sizes and size not in algorithm.sizes:
+                continue
+            print(f"[{size}] {algorithm.algorithm_id} ({algorithm.key}) …", flush=True)
             answer = _measure_child(algorithm, city, out_dir, earlier, arguments.timeout)
             if answer["total_seconds"] < REPEAT_BELOW_SECONDS and arguments.repeats > 1:
                 answer = _median_of_repeats(answer, arguments, algorithm, city, out_dir, earlier)

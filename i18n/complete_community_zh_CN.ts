@@ -3785,11 +3785,11 @@
     </message>
     <message>
       <source>Optional: a plan store GeoPackage made by the plan dialogs; its projects make the 项目库 sheet. Without it the sheet is left out.</source>
-      <translation type="vanished">可选：用规划数据对话框建立的规划数据库 GeoPackage，其中的项目写入项目库工作表。不给时不生成该表。</translation>
+      <translation>可选：用规划数据对话框建立的规划数据库 GeoPackage，其中的项目写入项目库工作表。不给时不生成该表。</translation>
     </message>
     <message>
       <source>Plan store (*.gpkg)</source>
-      <translation type="vanished">规划数据库 (*.gpkg)</translation>
+      <translation>规划数据库 (*.gpkg)</translation>
     </message>
     <message>
       <source>Plan store {file} is read-only: the suggested sites cannot be added.</source>
@@ -3813,7 +3813,7 @@
     </message>
     <message>
       <source>The plan store {file} was upgraded to the current format; the old file was kept as {backup}.</source>
-      <translation type="vanished">规划数据库 {file} 已升级为当前格式；旧文件保留为 {backup}。</translation>
+      <translation>规划数据库 {file} 已升级为当前格式；旧文件保留为 {backup}。</translation>
     </message>
     <message>
       <source>unreachable: no candidate site within {radius} m</source>
@@ -3946,6 +3946,34 @@
     <message>
       <source>{found} of {count} features are in the file</source>
       <translation>文件中只有 {found} 个要素（应为 {count} 个）</translation>
+    </message>
+    <message>
+      <source>No file was given for the map book: nothing was drawn.</source>
+      <translation>未指定社区体检图集的输出文件：未绘制。</translation>
+    </message>
+    <message>
+      <source>Community</source>
+      <translation>社区</translation>
+    </message>
+    <message>
+      <source>All within reach</source>
+      <translation>全部可达居民</translation>
+    </message>
+    <message>
+      <source>Total · grade (* provisional)</source>
+      <translation>总分 · 等级（* 暂定）</translation>
+    </message>
+    <message>
+      <source>Language of the workbook and map book</source>
+      <translation>工作簿和图集的语言</translation>
+    </message>
+    <message>
+      <source>… and {count} more communities on the pages that follow.</source>
+      <translation>……另有 {count} 个社区，见后续各页。</translation>
+    </message>
+    <message>
+      <source>Total · grade</source>
+      <translation type="vanished">总分 · 等级</translation>
     </message>
   </context>
 </TS>

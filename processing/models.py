@@ -50,7 +50,7 @@ PACKAGED_MODELS = (
 
 #: Descriptions written into the models by tools/build_model.py that no algorithm uses too,
 #: marked here so that the translation tools collect them (the others are the algorithms').
-MODEL_TEXTS = (N_("Compound name field"),)
+MODEL_TEXTS = (N_("Compound name field"), N_("Language of the workbook and map book"))
 
 
 class PackagedModel(QgsProcessingModelAlgorithm):
@@ -69,10 +69,13 @@ class PackagedModel(QgsProcessingModelAlgorithm):
     def _translate_texts(self) -> None:
         """Inputs and outputs described in the user's language (the file holds English)."""
         for definition in self.parameterDefinitions():
-            if definition.isDestination() and definition.defaultValue() is not None:
-                # An output with a default (temporary) need not be given: qgis_process and
-                # batch mode otherwise ask for every output of every step.
+            if definition.isDestination() and not self._mandatory_output(definition.name()):
+                # An output that is not mandatory need not be given: qgis_process and batch
+                # mode otherwise ask for every output of every step. One with a default
+                # (temporary) is written anyway; one without is made only when asked for.
                 definition.setFlags(definition.flags() | definition.FlagOptional)
+                if definition.defaultValue() is None:
+                    definition.setCreateByDefault(False)
             definition.setDescription(tr(definition.description()))
             if definition.help():
                 definition.setHelp(tr(definition.help()))
@@ -86,6 +89,14 @@ class PackagedModel(QgsProcessingModelAlgorithm):
         if problem is not None:
             return False, problem
         return super().checkParameterValues(parameters, context)
+
+    def _mandatory_output(self, name: str) -> bool:
+        """Whether the model output behind destination parameter ``child:output`` is
+        mandatory (an unknown name counts as mandatory)."""
+        child_id, _, output = name.partition(":")
+        child = self.childAlgorithms().get(child_id)
+        model_output = child.modelOutputs().get(output) if child is not None else None
+        return model_output is None or model_output.isMandatory()
 
     def processAlgorithm(self, parameters, context, feedback):
         """Run the steps with the defaults of the inputs not given, as an algorithm reads

@@ -360,6 +360,23 @@ def _figures(compounds: Sequence[CompoundRecord]) -> List[Text]:
     ]
 
 
+def community_row(page: CommunityPage, grade: Optional[str]) -> Tuple[str, str, str]:
+    """A community's row in the overview's table: residents, the share of them with every
+    mandatory type within reach, and total · grade."""
+    community = page.community
+    score = "–" if community.total is None else f"{community.total:.1f} · {grade or '–'}"
+    if community.total is not None and community.provisional:
+        score += " *"
+    covered = _share(page.population_fully_covered, page.population)
+    return count_text(page.population), share_text(covered), score
+
+
+def overview_note(left_out: int) -> Optional[Text]:
+    if left_out <= 0:
+        return None
+    return Text(N_("… and {count} more communities on the pages that follow."), {"count": left_out})
+
+
 def table_note(left_out: int) -> Optional[Text]:
     if left_out <= 0:
         return None

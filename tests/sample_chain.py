@@ -16,8 +16,27 @@ from qgis_helpers import Log
 SAMPLE = sample_copy.SAMPLE  # the session's copy, never sample/ itself
 
 
+MODEL = "completecommunity:completecommunityevaluation"
+
+
 def layer_of(name: str) -> str:
     return f"{SAMPLE}|layername={name}"
+
+
+#: The evaluation model's inputs on the sample (its optional field inputs keep their defaults).
+MODEL_INPUTS = {
+    "COMPOUNDS": layer_of("compounds"),
+    "COMPOUND_ID_FIELD": "compound_id",
+    "POPULATION_FIELD": "population",
+    "COMMUNITIES": layer_of("communities"),
+    "COMMUNITY_ID_FIELD": "community_id",
+    "DISTRICTS": layer_of("districts"),
+    "DISTRICT_ID_FIELD": "district_id",
+    "FACILITIES": layer_of("facilities"),
+    "TYPE_FIELD": "类型",
+    "NETWORK": layer_of("roads"),
+    "SNAP_TOLERANCE": 150,
+}
 
 
 def gap_parameters(output: str) -> Dict[str, object]:

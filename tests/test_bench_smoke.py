@@ -153,6 +153,10 @@ def test_harness_writes_a_results_row(tmp_path):
     sites = row["algorithms"]["suggest_sites"]
     assert {"gap", "coverage", "solve", "write_sites"} <= set(sites["stages"])
     assert sites["outputs"]["OPTIMAL"] == "True" and float(sites["outputs"]["POP_GAINED"]) > 0
+    # The map book: an overview and a page per community, timed stage by stage.
+    book = row["algorithms"]["map_book"]
+    assert book["outputs"]["PAGES"] == str(1 + row["communities"])
+    assert {"read", "layout", "pdf"} <= set(book["stages"])
     markdown = (tmp_path / "results" / "RESULTS.md").read_text(encoding="utf-8")
     assert "| XS |" in markdown and "## Re-running in one QGIS session" in markdown
     assert "rubricscore" in markdown  # the chain's steps not yet measured are named

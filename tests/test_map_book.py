@@ -18,7 +18,7 @@ import pytest
 from qgis.core import QgsProcessingException, QgsVectorLayer
 from qgis.PyQt.QtGui import QImage
 from qgis_helpers import Log, records
-from sample_chain import layer_of
+from sample_chain import MODEL, MODEL_INPUTS, layer_of
 
 from complete_community.processing.maps import book as book_module
 from complete_community.processing.maps.book_layout import PAGE_SIZES, arrange
@@ -151,7 +151,7 @@ def sample_book(sample_chain, tmp_path_factory, qgis_app, qgis_iface, qgis_proce
     return {"results": results, "folder": folder, "log": log}
 
 
-def test_one_page_per_community_after_the_overview(sample_book):
+def test_one_page_per_community_after_the_overview(sample_book, sample_chain):
     pdf = Path(sample_book["results"]["OUTPUT"])
     communities = communities_in_page_order()
     assert page_count(pdf) == 1 + len(communities) == sample_book["results"]["PAGES"]
@@ -159,6 +159,13 @@ def test_one_page_per_community_after_the_overview(sample_book):
     overview = page_text(pdf, 1)
     assert shows(overview.replace(" ", ""), "南京市玄武区(示例):总览")
     assert "OpenStreetMap" in overview  # the sample is OSM data: its attribution is required
+    # The overview lists every community (the sample's fit on one page) with its score.
+    scores = {r["community_id"]: r for r in records(QgsVectorLayer(sample_chain["SCORES"]))}
+    for community in communities:
+        assert re.search(
+            rf"{community['community_id']}\S*\s.*{scores[community['community_id']]['total']:.1f}",
+            overview,
+        )
     for number, community in enumerate(communities, start=2):
         title = page_text(pdf, number).strip().splitlines()[0]
         assert shows(title, community["name"]) and community["community_id"] in title, title
@@ -275,6 +282,32 @@ def test_cancelling_leaves_the_old_book(plugin, sample_chain, tmp_path):
         processing.run(ATLAS, book_parameters(sample_chain, target), feedback=Log(cancel_after=3))
     assert target.read_bytes() == b"the old book"
     assert [path.name for path in tmp_path.iterdir()] == ["book.pdf"]
+
+
+def test_the_model_draws_the_map_book_only_when_asked(plugin, tmp_path):
+    import processing
+
+    workbook = str(tmp_path / "evaluation.xlsx")
+    asked = processing.run(
+        MODEL,
+        {
+            **MODEL_INPUTS,
+            "exportworkbook:WORKBOOK": workbook,
+            "exportatlas:MAP_BOOK": str(tmp_path / "book.pdf"),
+        },
+        feedback=Log(),
+    )
+    pages = page_count(Path(asked["exportatlas:MAP_BOOK"]))
+    assert pages == 1 + len(communities_in_page_order())
+    (tmp_path / "book.pdf").unlink()
+    log = Log()
+    processing.run(
+        MODEL,
+        {**MODEL_INPUTS, "exportworkbook:WORKBOOK": workbook, "OVERWRITE": True},
+        feedback=log,
+    )
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["evaluation.xlsx"]
+    assert "No file was given for the map book: nothing was drawn." in log.infos
 
 
 @pytest.mark.qgis_process

@@ -469,6 +469,10 @@ def test_add_projects_to_map(plan_dialog, modal, empty_store):
     try:
         assert sorted(layer.featureCount() for layer in layers) == [1, 1]
         assert all(QgsProject.instance().mapLayer(layer.id()) for layer in layers)
+        # Styled by status (resources/styles/plan_projects.qml, plan_project_areas.qml).
+        for layer in layers:
+            assert layer.renderer().classAttribute() == "status"
+            assert {str(c.value()) for c in layer.renderer().categories()} >= {"planned"}
     finally:
         QgsProject.instance().removeMapLayers([layer.id() for layer in layers])
 

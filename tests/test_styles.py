@@ -22,6 +22,7 @@ from qgis.core import (
     QgsFeature,
     QgsGeometry,
     QgsGraduatedSymbolRenderer,
+    QgsLayerTreeModel,
     QgsPathResolver,
     QgsProcessingContext,
     QgsProcessingOutputLayerDefinition,
@@ -31,8 +32,15 @@ from qgis.core import (
     QgsSymbolLayerUtils,
     QgsVectorLayer,
 )
+from qgis.PyQt.QtCore import Qt
 from qgis_helpers import Log, records
-from sample_chain import gap_parameters, layer_of, provision_parameters, score_parameters
+from sample_chain import (
+    MODEL,
+    MODEL_INPUTS,
+    gap_parameters,
+    provision_parameters,
+    score_parameters,
+)
 
 from complete_community.i18n import install_translator
 from complete_community.processing.maps.styles import (
@@ -44,22 +52,6 @@ from complete_community.processing.maps.styles import (
 from complete_community.scoring.provision import STATUS_LABELS
 from complete_community.scoring.rubric import load_rubric
 from complete_community.scoring.standard import load_standard
-
-MODEL = "completecommunity:completecommunityevaluation"
-#: The model's inputs on the sample (its optional field inputs keep their defaults).
-MODEL_INPUTS = {
-    "COMPOUNDS": layer_of("compounds"),
-    "COMPOUND_ID_FIELD": "compound_id",
-    "POPULATION_FIELD": "population",
-    "COMMUNITIES": layer_of("communities"),
-    "COMMUNITY_ID_FIELD": "community_id",
-    "DISTRICTS": layer_of("districts"),
-    "DISTRICT_ID_FIELD": "district_id",
-    "FACILITIES": layer_of("facilities"),
-    "TYPE_FIELD": "类型",
-    "NETWORK": layer_of("roads"),
-    "SNAP_TOLERANCE": 150,
-}
 
 
 @pytest.fixture(autouse=True)
@@ -105,6 +97,9 @@ def mandatory_share(row: dict, mandatory: list) -> float:
 def test_gap_units_are_classed_by_the_share_of_mandatory_types_within_reach(project):
     import processing
 
+    # A layer panel open before the run, as in QGIS desktop: its legend must show the style's
+    # labels, not those it read when the layer was added.
+    panel = QgsLayerTreeModel(project.layerTreeRoot())
     processing.runAndLoadResults(
         "completecommunity:facilitygap", gap_parameters("TEMPORARY_OUTPUT"), feedback=Log()
     )
@@ -124,6 +119,9 @@ def test_gap_units_are_classed_by_the_share_of_mandatory_types_within_reach(proj
         "0–25 % of mandatory types within reach",
         "25–50 % of mandatory types within reach",
     ]
+    node = project.layerTreeRoot().findLayer(layer.id())
+    shown = [n.data(Qt.ItemDataRole.DisplayRole) for n in panel.layerLegendNodes(node)]
+    assert shown == labels
     # Every unit falls in a class, so none is drawn without a symbol; the sample's units fall
     # in more than one.
     classes = [renderer.rangeForValue(share) for share in shares]

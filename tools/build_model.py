@@ -7,12 +7,13 @@ graphical modeler, so that what it chains, and how every input reaches every ste
 and reviewed as code, and the ``.model3`` it writes (committed under ``resources/models``) can
 be rebuilt exactly. It chains
 
-    facilitygap -> tieredprovision -> rubricscore -> exportworkbook
+    facilitygap -> tieredprovision -> rubricscore -> exportworkbook (-> exportatlas)
 
 with the base layers, their fields (defaults are the field names of the bundled sample), the
 standard, the rubric, manual scores, plan store and the workbook's path as the model's inputs,
 and the gap layer, the coverage summary, the provision table, the communities with shortfalls,
-the community scores and the workbook as its outputs. The provider loads it as
+the community scores, the workbook and (when a file is given for it) the map book as its
+outputs. The provider loads it as
 ``completecommunity:completecommunityevaluation`` (see ``processing/models.py``, which also
 translates the English descriptions written here).
 
@@ -158,7 +159,10 @@ def model_inputs() -> List[Any]:
         ),
         QgsProcessingParameterString("TITLE", "Title", optional=True),
         QgsProcessingParameterEnum(
-            "LANGUAGE", "Workbook language", options=["Chinese (中文)", "English"], defaultValue=0
+            "LANGUAGE",
+            "Language of the workbook and map book",
+            options=["Chinese (中文)", "English"],
+            defaultValue=0,
         ),
         QgsProcessingParameterBoolean(
             "OVERWRITE", "Replace an existing workbook", defaultValue=False
@@ -323,11 +327,44 @@ def all_steps() -> List[tuple]:
             # before any workbook exists.
             ("rubricscore",),
         ),
+        (
+            "exportatlas",
+            "completecommunity:exportatlas",
+            {
+                "COMMUNITIES": ("input", "COMMUNITIES"),
+                "COMMUNITY_ID_FIELD": ("input", "COMMUNITY_ID_FIELD"),
+                "COMMUNITY_NAME_FIELD": ("input", "COMMUNITY_NAME_FIELD"),
+                "COMMUNITY_DISTRICT_FIELD": ("input", "COMMUNITY_DISTRICT_FIELD"),
+                "DISTRICTS": ("input", "DISTRICTS"),
+                "DISTRICT_ID_FIELD": ("input", "DISTRICT_ID_FIELD"),
+                "DISTRICT_NAME_FIELD": ("input", "DISTRICT_NAME_FIELD"),
+                "GAPS": ("child", "facilitygap", "OUTPUT"),
+                "GAP_ID_FIELD": ("input", "COMPOUND_ID_FIELD"),
+                "GAP_NAME_FIELD": ("input", "COMPOUND_NAME_FIELD"),
+                "GAP_COMMUNITY_FIELD": ("input", "COMPOUND_COMMUNITY_FIELD"),
+                "GAP_POPULATION_FIELD": ("input", "POPULATION_FIELD"),
+                "FACILITIES": ("input", "FACILITIES"),
+                "TYPE_FIELD": ("input", "TYPE_FIELD"),
+                "NETWORK": ("input", "NETWORK"),
+                "SCORES": ("child", "rubricscore", "OUTPUT"),
+                "STANDARD": ("input", "STANDARD"),
+                "RUBRIC": ("input", "RUBRIC"),
+                "TITLE": ("input", "TITLE"),
+                "LANGUAGE": ("input", "LANGUAGE"),
+            },
+            {"OUTPUT": ("MAP_BOOK", "Map book")},
+            # Optional and drawn last: the workbook is the deliverable a run must not lose to
+            # a map problem; without a file asked for, the step draws nothing.
+            ("exportworkbook",),
+        ),
     ]
 
 
 #: The model outputs a run must write (the others may be skipped, then they are temporary).
 MANDATORY_OUTPUTS = ("WORKBOOK",)
+#: Outputs made only when a file is given for them (no temporary default: drawing a city's
+#: map book to a temporary file nobody asked for would take minutes).
+ON_REQUEST_OUTPUTS = ("MAP_BOOK",)
 
 
 def source_of(spec: tuple):
@@ -376,7 +413,7 @@ def child_step(row: int, child_id: str, algorithm_id: str, sources, outputs, dep
         output.setChildOutputName(child_output)
         output.setDescription(description)
         output.setMandatory(name in MANDATORY_OUTPUTS)
-        if name not in MANDATORY_OUTPUTS:  # not asked for: written to a temporary file
+        if name not in MANDATORY_OUTPUTS + ON_REQUEST_OUTPUTS:  # not asked for: temporary
             output.setDefaultValue("TEMPORARY_OUTPUT")
         output.setPosition(QPointF(OUTPUT_X, ROW * (2 + 4 * row + number)))
         model_outputs[name] = output

@@ -2,9 +2,10 @@
 
 Enables the plugin in a throw-away profile and runs the shipped model
 ``completecommunity:completecommunityevaluation`` through ``qgis_process`` on
-``sample/nanjing_xuanwu.gpkg``: facility gap analysis, tiered provisioning, rubric scoring and
-the evaluation workbook. Writes ``output/demo/evaluation.xlsx`` with the gap layer, the
-coverage summary, the provision table and layers and the community scores next to it; prints
+``sample/nanjing_xuanwu.gpkg``: facility gap analysis, tiered provisioning, rubric scoring,
+the evaluation workbook and the map book. Writes ``output/demo/evaluation.xlsx`` and
+``output/demo/map_book.pdf`` with the gap layer, the coverage summary, the provision table and
+layers and the community scores next to them; prints
 per facility type the population covered, per community its total and grade, and a short
 summary. Also exports the built-in rubric to Excel, as the starting point for a city's own.
 """
@@ -33,6 +34,7 @@ MODEL_OUTPUTS = {
     "tieredprovision:PROVISION": OUTPUT_DIR / "provision.csv",
     "tieredprovision:COMMUNITY_SHORTFALLS": OUTPUT_DIR / "provision_communities.gpkg",
     "rubricscore:SCORES": OUTPUT_DIR / "scores.gpkg",
+    "exportatlas:MAP_BOOK": OUTPUT_DIR / "map_book.pdf",
 }
 
 
@@ -172,9 +174,14 @@ def main() -> int:
     print("  (汇总表 summary, 短板清单 gap list, 配置缺口 provision deficits, 说明 about, and one")
     print("  评价表 per community: fill in the yellow manual cells and read them back as the")
     print("  MANUAL_SCORES of completecommunity:rubricscore)")
+    map_book = MODEL_OUTPUTS["exportatlas:MAP_BOOK"]
+    print(f"The map book: {map_book.relative_to(REPO_ROOT)}")
+    print("  (an overview of the sample, then one page per community: compounds coloured by the")
+    print("  share of mandatory facility types within reach, facilities by type, the score and")
+    print("  a table of each compound's gaps)")
     print(f"Layers and tables in {OUTPUT_DIR.relative_to(REPO_ROOT)}/:")
     for name, path in MODEL_OUTPUTS.items():
-        if path != workbook:
+        if path not in (workbook, map_book):
             print(f"  {pad(path.name, 30)}{name}")
     print(f"  {pad(rubric.name, 30)}the built-in rubric, to edit")
     print(f"  {pad('input/' + SAMPLE.name, 30)}the copy of the sample the analyses read")

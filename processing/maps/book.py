@@ -30,6 +30,7 @@ from .book_layout import (
     PageSize,
     build_layout,
     names_column_ems,
+    overview_rows,
     table_rows,
 )
 from .fonts import BookFonts, book_fonts, needs_chinese
@@ -147,6 +148,7 @@ def prepare_book(
         type_names=type_names,
         names_width_ems=names_column_ems(options.page_size),
         table_rows=table_rows(options.page_size),
+        overview_rows=overview_rows(options.page_size),
     )
     layers = make_layers(data, files, texts, _layer_names(translate))
     if inputs.network is not None:
@@ -163,6 +165,12 @@ def prepare_book(
             translate(N_("Residents")),
             translate(N_("Missing")),
             translate(N_("Mandatory types not within reach")),
+        ),
+        overview_headings=(
+            translate(N_("Community")),
+            translate(N_("Residents")),
+            translate(N_("All within reach")),
+            translate(N_("Total · grade (* provisional)")),
         ),
         sources=_credits(options, standard, translate),
         page_number=translate(N_("Page {page} of {pages}")),

@@ -30,10 +30,12 @@ from ...scoring.mapbook import (
     CommunityRecord,
     CompoundRecord,
     Text,
+    community_row,
     community_stats,
     counted_codes,
     missing_codes,
     missing_names,
+    overview_note,
     overview_stats,
     page_title,
     score_texts,
@@ -328,6 +330,10 @@ PAGE_FIELDS = (
     ("stats_text", "string"),
     ("table_note", "string"),
     ("image_name", "string"),
+    # A community's row in its overview's table.
+    ("residents", "string"),
+    ("share_all", "string"),
+    ("score_short", "string"),
 )
 COMPOUND_FIELDS = (
     ("compound_id", "string"),
@@ -354,6 +360,7 @@ class PageTexts:
     type_names: Dict[str, str]
     names_width_ems: float = 30.0
     table_rows: int = 8  # compounds listed on a page; the rest are counted in a note
+    overview_rows: int = 20  # communities listed on an overview page
 
     def render(self, text: Optional[Text]) -> Optional[str]:
         return None if text is None else text.render(self.translate)
@@ -465,8 +472,11 @@ def _page_rows(data: BookData, files: Sequence[BookFile], texts: PageTexts):
                 None,
                 None,
                 texts.render_lines(overview_stats(book)),
-                None,
+                texts.render(overview_note(len(book.pages) - texts.overview_rows)),
                 f"{index + 1:02d}_000_overview",
+                None,
+                None,
+                None,
             ],
             _extent_of(
                 [data.community_geometry.get(page.community.community_id) for page in book.pages]
@@ -493,6 +503,7 @@ def _page_rows(data: BookData, files: Sequence[BookFile], texts: PageTexts):
                     texts.render_lines(community_stats(page)),
                     texts.render(table_note(len(page.compounds) - texts.table_rows)),
                     f"{index + 1:02d}_{number:03d}_{_file_safe(community.community_id)}",
+                    *community_row(page, texts.grade_names.get(community.grade or "")),
                 ],
                 data.community_geometry.get(community.community_id),
             )

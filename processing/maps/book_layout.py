@@ -61,6 +61,7 @@ ITEM_IDS = (
     "score_note",
     "stats",
     "gap_table",
+    "community_table",
     "table_note",
     "legend",
     "sources",
@@ -103,6 +104,7 @@ class LayoutWords:
 
     legend: str
     table_headings: tuple  # compound, residents, types missing, which
+    overview_headings: tuple  # community, residents, share with every type, total · grade
     sources: str
     page_number: str  # a template with {page} and {pages}
 
@@ -206,13 +208,16 @@ def build_layout(
     for item_id, expression, frame, text_format in (
         ("score", '[% "score_text" %]', frames.score, text.format(12.0, bold=True)),
         ("score_note", "[% coalesce(\"score_note\", '') %]", frames.score_note, text.format(7.5)),
-        ("table_note", "[% coalesce(\"table_note\", '') %]", frames.table_note, text.format(7.0)),
     ):
         item = _label(layout, item_id, expression, frame, text_format)
         _exclude_when(item, community_only)
+    note = "[% coalesce(\"table_note\", '') %]"
+    _label(layout, "table_note", note, frames.table_note, text.format(7.0))
     _label(layout, "stats", '[% "stats_text" %]', frames.stats, text.format(8.0))
     table_frame = _gap_table(layout, layers, frames.table, words, text, table_rows(page))
     _exclude_when(table_frame, community_only)
+    overview_frame = _overview_table(layout, layers, frames.table, words, text, overview_rows(page))
+    _exclude_when(overview_frame, QgsProperty.fromExpression(_COMMUNITY_PAGE))
     _legend(layout, layers, map_item, frames.legend, words.legend, text)
     _label(layout, "sources", words.sources, frames.sources, text.format(6.5, "#404040"))
     page_number = words.page_number.format(
@@ -387,14 +392,7 @@ def _gap_table(
     rank.setSortOrder(Qt.SortOrder.AscendingOrder)
     table.setColumns(columns)
     table.setSortColumns([rank])
-    table.setHeaderTextFormat(text.format(7.0, bold=True))
-    table.setContentTextFormat(text.format(TABLE_TEXT_POINTS))
-    table.setWrapBehavior(QgsLayoutTable.WrapBehavior.WrapText)
-    table.setEmptyTableBehavior(QgsLayoutTable.EmptyTableMode.HideTable)
-    table.setCellMargin(0.8 * text.scale)
-    table.setGridStrokeWidth(0.15 * text.scale)
-    table.setGridColor(QColor("#9a9a9a"))
-    table.setResizeMode(QgsLayoutMultiFrame.ResizeMode.UseExistingFrames)
+    _table_look(table, text)
     table_frame = QgsLayoutFrame(layout, table)
     table_frame.setId("gap_table")
     _place(table_frame, frame)
@@ -416,6 +414,63 @@ def names_column_ems(page: PageSize) -> float:
     width = _column_width(arrange(page).table[2], COLUMN_SHARES[-1], page.scale)
     em = TABLE_TEXT_POINTS * page.scale * 25.4 / 72.0
     return width / em
+
+
+def _overview_table(
+    layout, layers: BookLayers, frame: tuple, words: LayoutWords, text, rows: int
+) -> QgsLayoutFrame:
+    """The overview's communities, in page order, ``rows`` at most."""
+    table = QgsLayoutItemAttributeTable.create(layout)
+    layout.addMultiFrame(table)
+    table.setVectorLayer(layers.pages)
+    table.setFilterFeatures(True)
+    table.setFeatureFilter(
+        f"{_COMMUNITY_PAGE} AND \"file_index\" = attribute(@atlas_feature, 'file_index')"
+    )
+    table.setMaximumNumberOfFeatures(rows)
+    width = frame[2]
+    columns = []
+    for attribute, heading, share in zip(
+        ("title", "residents", "share_all", "score_short"),
+        words.overview_headings,
+        (0.44, 0.16, 0.16, 0.24),
+    ):
+        column = QgsLayoutTableColumn(heading)
+        column.setAttribute(attribute)
+        column.setWidth(_column_width(width, share, text.scale))
+        if attribute != "title":
+            column.setHAlignment(Qt.AlignmentFlag.AlignRight)
+        columns.append(column)
+    order = QgsLayoutTableColumn("order")
+    order.setAttribute("page_order")
+    order.setSortOrder(Qt.SortOrder.AscendingOrder)
+    table.setColumns(columns)
+    table.setSortColumns([order])
+    _table_look(table, text)
+    table_frame = QgsLayoutFrame(layout, table)
+    table_frame.setId("community_table")
+    _place(table_frame, frame)
+    table.addFrame(table_frame)
+    return table_frame
+
+
+def _table_look(table, text) -> None:
+    """Fonts, grid and behaviour shared by the book's tables."""
+    table.setHeaderTextFormat(text.format(7.0, bold=True))
+    table.setContentTextFormat(text.format(TABLE_TEXT_POINTS))
+    table.setWrapBehavior(QgsLayoutTable.WrapBehavior.WrapText)
+    table.setEmptyTableBehavior(QgsLayoutTable.EmptyTableMode.HideTable)
+    table.setCellMargin(0.8 * text.scale)
+    table.setGridStrokeWidth(0.15 * text.scale)
+    table.setGridColor(QColor("#9a9a9a"))
+    table.setResizeMode(QgsLayoutMultiFrame.ResizeMode.UseExistingFrames)
+
+
+def overview_rows(page: PageSize) -> int:
+    """How many communities the overview's table lists: rows of one line that fit."""
+    s = page.scale
+    line = TABLE_TEXT_POINTS * s * 25.4 / 72.0 * 1.3
+    return max(3, int((arrange(page).table[3] - line - 2.0 * s) / (line + 1.8 * s)))
 
 
 def table_rows(page: PageSize) -> int:

@@ -90,6 +90,9 @@ def apply_style(layer: QgsVectorLayer, name: str, settings: Optional[StyleSettin
     if name not in STYLES:
         raise StyleError(f"Unknown style '{name}'")
     STYLES[name](layer, settings or StyleSettings())
+    # Set once more as a whole: changing a class's label in place tells nobody, and the layer
+    # panel's legend would keep the texts of the .qml.
+    layer.setRenderer(layer.renderer().clone())
     layer.triggerRepaint()
 
 

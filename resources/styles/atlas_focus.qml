@@ -2,8 +2,8 @@
 <qgis labelsEnabled="0" version="3.22.16-Białowieża" styleCategories="Symbology|Labeling">
   <renderer-v2 enableorderby="0" forceraster="0" type="RuleRenderer" referencescale="-1" symbollevels="0">
     <rules key="{c76a534a-1682-43d5-84f2-d661a4c88671}">
-      <rule filter="&quot;kind&quot; = 'community' AND @atlas_featureid &lt;> $id" label="Other communities" key="{1264cf5a-0940-4408-a1da-3c4532614c7d}" symbol="0"/>
-      <rule filter="&quot;kind&quot; = 'community' AND @atlas_featureid = $id" label="This community" key="{8c7ea5d6-1404-4bb1-9598-c813444565c0}" symbol="1"/>
+      <rule filter="&quot;kind&quot; = 'community' AND attribute(@atlas_feature, 'kind') = 'community' AND @atlas_featureid &lt;> $id" label="Other communities" key="{1264cf5a-0940-4408-a1da-3c4532614c7d}" symbol="0"/>
+      <rule filter="&quot;kind&quot; = 'community' AND attribute(@atlas_feature, 'kind') = 'community' AND @atlas_featureid = $id" label="This community" key="{8c7ea5d6-1404-4bb1-9598-c813444565c0}" symbol="1"/>
     </rules>
     <symbols>
       <symbol alpha="1" clip_to_extent="1" force_rhr="0" type="fill" name="0">
