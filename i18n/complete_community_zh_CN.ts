@@ -3975,5 +3975,21 @@
       <source>Total · grade</source>
       <translation type="vanished">总分 · 等级</translation>
     </message>
+    <message>
+      <source>Covered before</source>
+      <translation>原已覆盖</translation>
+    </message>
+    <message>
+      <source>Newly covered by a suggested site</source>
+      <translation>建议选址新覆盖</translation>
+    </message>
+    <message>
+      <source>Still not covered</source>
+      <translation>仍未覆盖</translation>
+    </message>
+    <message>
+      <source>Unreachable</source>
+      <translation>无法到达</translation>
+    </message>
   </context>
 </TS>

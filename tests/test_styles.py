@@ -321,6 +321,41 @@ def test_facilities_get_a_symbol_per_type_of_the_standard(qgis_app):
     assert not svg_files(categories[-1].symbol())  # 'other' is a plain dot
 
 
+def test_suggested_sites_and_their_units_are_styled(project):
+    import processing
+
+    inputs = gap_parameters("TEMPORARY_OUTPUT")
+    del inputs["OUTPUT"], inputs["SUMMARY"]
+    processing.runAndLoadResults(
+        "completecommunity:suggestsites",
+        {
+            **inputs,
+            "FACILITY_TYPE": "fresh_market",
+            "SITES": 2,
+            "OUTPUT": "TEMPORARY_OUTPUT",
+            "UNITS_OUTPUT": "TEMPORARY_OUTPUT",
+            "CURVE": "TEMPORARY_OUTPUT",
+        },
+        feedback=Log(),
+    )
+    layers = {layer.name(): layer for layer in project.mapLayers().values() if layer.isSpatial()}
+    sites = next(layer for layer in layers.values() if "rank" in layer.fields().names())
+    assert sites.renderer().symbol().type() == 0 and sites.labelsEnabled()
+    assert sites.labeling().settings().fieldName == "rank"
+    units = next(layer for layer in layers.values() if "status_text" in layer.fields().names())
+    renderer = units.renderer()
+    assert isinstance(renderer, QgsCategorizedSymbolRenderer)
+    labels = {str(c.value()): c.label() for c in renderer.categories()}
+    assert labels == {
+        "covered_before": "Covered before",
+        "newly_covered": "Newly covered by a suggested site",
+        "not_covered": "Still not covered",
+        "unreachable": "Unreachable",
+    }
+    statuses = {row["status"] for row in records(units)}
+    assert "newly_covered" in statuses and statuses <= set(labels)
+
+
 def test_suggested_sites_and_plan_projects(qgis_app):
     sites = memory_layer(
         "Point",

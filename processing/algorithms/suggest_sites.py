@@ -9,7 +9,7 @@ as reserve projects in a plan store. Nothing is written until the choice is made
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar, Mapping
 
 from qgis.core import (
     QgsProcessingException,
@@ -44,6 +44,10 @@ class SuggestSitesAlgorithm(FacilityGapAlgorithm):
     DISPLAY_NAME = "Suggest sites for new facilities"
     GROUP = "Analysis"
     GROUP_ID = "analysis"
+    OUTPUT_STYLES: ClassVar[Mapping[str, str]] = {
+        "OUTPUT": "suggested_sites",
+        "UNITS_OUTPUT": "siting_units",
+    }
 
     FACILITY_TYPE = "FACILITY_TYPE"
     CANDIDATES = "CANDIDATES"

@@ -309,6 +309,29 @@ def style_facilities(layer: QgsVectorLayer, settings: StyleSettings) -> None:
     layer.setRenderer(QgsCategorizedSymbolRenderer(renderer.classAttribute(), categories))
 
 
+#: The statuses of site suggestion's units (``scoring/siting``), as its legend names them.
+SITING_STATUS_LABELS = {
+    "covered_before": N_("Covered before"),
+    "newly_covered": N_("Newly covered by a suggested site"),
+    "not_covered": N_("Still not covered"),
+    "unreachable": N_("Unreachable"),
+}
+
+
+def style_siting_units(layer: QgsVectorLayer, settings: StyleSettings) -> None:
+    """Site suggestion's units by status: served before, newly served, still not, unreachable."""
+    load_qml(layer, "siting_units")
+    relabel_categories(
+        layer.renderer(),
+        lambda value: settings.tr(SITING_STATUS_LABELS[value])
+        if value in SITING_STATUS_LABELS
+        else None,
+    )
+    if not compat.is_polygon(layer):
+        for index, category in enumerate(layer.renderer().categories()):
+            layer.renderer().updateCategorySymbol(index, as_marker(category.symbol()))
+
+
 def _plain_style(name: str) -> Callable[[QgsVectorLayer, StyleSettings], None]:
     """A style used as it is written (map book layers whose legend text is the layer name)."""
 
@@ -359,6 +382,7 @@ STYLES: Dict[str, Callable[[QgsVectorLayer, StyleSettings], None]] = {
     "community_scores": style_community_scores,
     "facilities": style_facilities,
     "suggested_sites": _plain_style("suggested_sites"),  # one symbol, labelled with the rank
+    "siting_units": style_siting_units,
     "plan_projects": style_plan_projects,
     "walking_network": _plain_style("walking_network"),
     "community_boundaries": _plain_style("community_boundaries"),
