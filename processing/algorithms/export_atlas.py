@@ -323,13 +323,13 @@ class ExportAtlasAlgorithm(BaseAlgorithm):
     # ---------------------------------------------------------------------------------
 
     def compute(self, parameters, context, feedback) -> dict[str, Any]:
-        if not self.parameterAsFileOutput(parameters, self.OUTPUT, context):
+        target = self.output_file(parameters, self.OUTPUT, context)
+        if target is None:
             # Only a model gets here (the output is mandatory everywhere else): its map book
             # output was not asked for.
             feedback.pushInfo(tr("No file was given for the map book: nothing was drawn."))
             return {}
         steps = QgsProcessingMultiStepFeedback(2, feedback)
-        target = self.output_file(parameters, self.OUTPUT, context)
         images = self.output_folder(parameters, self.PNG_FOLDER, context)
         options = self.book_options(parameters, context)
         inputs, communities = self.book_inputs(parameters, context)
