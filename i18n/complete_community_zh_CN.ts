@@ -3991,5 +3991,25 @@
       <source>Unreachable</source>
       <translation>无法到达</translation>
     </message>
+    <message>
+      <source>Draws the map book's maps into the workbook: the overview below the summary, each community's map below its evaluation form (needs the facility gap result).</source>
+      <translation>将社区体检图集的地图绘入工作簿：总览图置于汇总表下方，各社区地图置于其评价表下方（需要设施短板分析结果）。</translation>
+    </message>
+    <message>
+      <source>Optional, with maps: facilities, drawn by type on the communities' maps.</source>
+      <translation>可选，绘制地图时使用：设施，按类型绘于各社区地图上。</translation>
+    </message>
+    <message>
+      <source>Optional, with maps: the walking network, drawn on the communities' maps.</source>
+      <translation>可选，绘制地图时使用：步行网络，绘于各社区地图上。</translation>
+    </message>
+    <message>
+      <source>Place maps in the workbook</source>
+      <translation>在工作簿中放置地图</translation>
+    </message>
+    <message>
+      <source>Give the facility gap result to place maps in the workbook.</source>
+      <translation>请提供设施短板分析结果，以便在工作簿中放置地图。</translation>
+    </message>
   </context>
 </TS>

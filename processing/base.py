@@ -213,12 +213,16 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
     # rubric is used for) passes that help; the rest keep the shared one. The walking network's
     # parameters are declared and read by ``network_inputs.py``.
 
-    def add_type_field_parameter(self) -> None:
+    def add_type_field_parameter(self, optional: bool = False) -> None:
         """The field of ``FACILITIES`` holding each facility's type (``TYPE_FIELD``), matched
-        against the standard by ``FacilityStandard.classify``."""
+        against the standard by ``FacilityStandard.classify``; ``optional`` with an optional
+        facilities layer."""
         self.add_parameter(
             QgsProcessingParameterField(
-                self.TYPE_FIELD, tr("Facility type field"), parentLayerParameterName=self.FACILITIES
+                self.TYPE_FIELD,
+                tr("Facility type field"),
+                parentLayerParameterName=self.FACILITIES,
+                optional=optional,
             ),
             tr(
                 "Field holding each facility's type: a code, Chinese or English name, or OSM tag "

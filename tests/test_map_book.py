@@ -310,6 +310,83 @@ def test_the_model_draws_the_map_book_only_when_asked(plugin, tmp_path):
     assert "No file was given for the map book: nothing was drawn." in log.infos
 
 
+def workbook_pictures(path: Path) -> Dict[str, List[bytes]]:
+    """The PNG pictures of each sheet of an .xlsx, by sheet name (read from the package)."""
+    import posixpath
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    rel = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    office = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+    def targets(package, part: str) -> Dict[str, str]:
+        folder, name = posixpath.split(part)
+        rels = f"{folder}/_rels/{name}.rels"
+        if rels not in package.namelist():
+            return {}
+        return {
+            item.get("Id"): posixpath.normpath(posixpath.join(folder, item.get("Target")))
+            for item in ET.fromstring(package.read(rels)).iter(rel)
+        }
+
+    pictures: Dict[str, List[bytes]] = {}
+    with zipfile.ZipFile(path) as package:
+        sheets = targets(package, "xl/workbook.xml")
+        for sheet in ET.fromstring(package.read("xl/workbook.xml")).iter(f"{main}sheet"):
+            part = sheets[sheet.get(office)]
+            found = []
+            for drawing in targets(package, part).values():
+                if "/drawings/" in drawing:
+                    found += [
+                        package.read(media)
+                        for media in targets(package, drawing).values()
+                        if media.endswith(".png")
+                    ]
+            pictures[sheet.get("name")] = found
+    return pictures
+
+
+def _column(sheet, letter: str = "M") -> set:
+    return {cell.value for cell in sheet[letter]}
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_the_workbook_with_maps_opens_in_libreoffice(plugin, sample_chain, tmp_path):
+    """exportworkbook's maps: the overview below 汇总表 and each community's map below its
+    form, drawn as the book draws them (not blank); LibreOffice opens the workbook and prints
+    every picture."""
+    from xlsx_check import check_package, libreoffice_convert
+
+    import processing
+
+    target = tmp_path / "evaluation.xlsx"
+    parameters = book_parameters(sample_chain, target, MAPS=True)
+    parameters.pop("SCORES")  # the workbook scores the communities itself
+    processing.run("completecommunity:exportworkbook", parameters, feedback=Log())
+    check_package(target)
+    pictures = workbook_pictures(target)
+    communities = communities_in_page_order()
+    forms = {name: found for name, found in pictures.items() if found and name != "汇总表"}
+    assert len(pictures["汇总表"]) == 1
+    assert len(forms) == len(communities) and all(len(found) == 1 for found in forms.values())
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.load_workbook(target)
+    for community in communities:  # its form holds its id in a hidden column (M)
+        held = [name for name in forms if community["community_id"] in _column(book[name])]
+        assert len(held) == 1, community["community_id"]
+    for found in [pictures["汇总表"][0], *(found[0] for found in forms.values())]:
+        image = QImage.fromData(found, "PNG")
+        assert not image.isNull()
+        whole = (0, 0, image.width(), image.height())
+        inked, colours = region_stats(image, whole, image.width())
+        assert inked > 0.05 and colours > 20, (inked, colours)
+    pdf = libreoffice_convert(target, "pdf", tmp_path, tmp_path / "profile")
+    listed = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True)
+    images = [line for line in listed.stdout.splitlines()[2:] if line.split()[2] == "image"]
+    assert len(images) >= 1 + len(communities), listed.stdout
+
+
 @pytest.mark.qgis_process
 def test_the_book_is_made_headless_by_qgis_process(qgis_process_cli, sample_chain, tmp_path):
     target = tmp_path / "book.pdf"
@@ -320,5 +397,5 @@ def test_the_book_is_made_headless_by_qgis_process(qgis_process_cli, sample_chai
 
 
 def test_poppler_is_installed():
-    for tool in ("pdfinfo", "pdftotext", "pdftoppm"):
+    for tool in ("pdfinfo", "pdftotext", "pdftoppm", "pdfimages"):
         assert shutil.which(tool), f"{tool} missing: tools/install_system_packages.sh installs it"

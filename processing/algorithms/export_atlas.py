@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 from qgis.core import (
-    QgsCoordinateTransform,
     QgsProcessingException,
     QgsProcessingMultiStepFeedback,
     QgsProcessingOutputNumber,
@@ -29,25 +28,19 @@ from qgis.core import (
 )
 
 from ...i18n import tr
-from ...scoring.rubric import load_rubric
 from .. import compat
 from ..base import BaseAlgorithm
-from ..community_scoring import Communities
-from ..layers import measuring_crs, read_points
+from ..layers import measuring_crs
 from ..maps.book import BookOptions, prepare_book
-from ..maps.book_data import SCORE_FIELDS, BookInputs, SourceFields
+from ..maps.book_inputs import BookReading
 from ..maps.book_layout import PAGE_SIZES
-from ..network_inputs import NETWORK
 from ..outputs import OutputRule
 
 LANGUAGES = ("zh_CN", "en")
 SPLIT_NONE, SPLIT_DISTRICT = 0, 1
 
-#: Field names that mark a layer as made from OpenStreetMap (GDAL's OSM driver, our sample).
-OSM_FIELDS = ("osm_id", "osm_way_id", "other_tags", "osm_source", "osm_tag")
 
-
-class ExportAtlasAlgorithm(BaseAlgorithm):
+class ExportAtlasAlgorithm(BookReading, BaseAlgorithm):
     ALGORITHM_ID = "exportatlas"
     DISPLAY_NAME = "Export map book (atlas)"
     GROUP = "Evaluation"
@@ -65,8 +58,6 @@ class ExportAtlasAlgorithm(BaseAlgorithm):
     GAP_NAME_FIELD = "GAP_NAME_FIELD"
     GAP_COMMUNITY_FIELD = "GAP_COMMUNITY_FIELD"
     GAP_POPULATION_FIELD = "GAP_POPULATION_FIELD"
-    NETWORK = NETWORK
-    SCORES = "SCORES"
     TITLE = "TITLE"
     LANGUAGE = "LANGUAGE"
     COMMUNITY_IDS = "COMMUNITY_IDS"
@@ -195,34 +186,8 @@ class ExportAtlasAlgorithm(BaseAlgorithm):
             ),
         ):
             self._field(name, title, self.GAPS, help_text, number=number)
-        self.add_parameter(
-            QgsProcessingParameterFeatureSource(
-                self.FACILITIES,
-                tr("Facilities"),
-                [
-                    compat.ProcessingSourceType.VectorPolygon,
-                    compat.ProcessingSourceType.VectorPoint,
-                ],
-                optional=True,
-            ),
+        self.add_drawing_parameters(
             tr("Optional: facilities, drawn by type on the community pages."),
-        )
-        self.add_parameter(
-            QgsProcessingParameterField(
-                self.TYPE_FIELD,
-                tr("Facility type field"),
-                parentLayerParameterName=self.FACILITIES,
-                optional=True,
-            ),
-            tr("The facility's type (code, name or OSM tag among the standard's aliases)."),
-        )
-        self.add_parameter(
-            QgsProcessingParameterFeatureSource(
-                self.NETWORK,
-                tr("Walking network"),
-                [compat.ProcessingSourceType.VectorLine],
-                optional=True,
-            ),
             tr("Optional: the walking network, drawn on community pages."),
         )
         self.add_parameter(
@@ -332,7 +297,9 @@ class ExportAtlasAlgorithm(BaseAlgorithm):
         steps = QgsProcessingMultiStepFeedback(2, feedback)
         images = self.output_folder(parameters, self.PNG_FOLDER, context)
         options = self.book_options(parameters, context)
-        inputs, communities = self.book_inputs(parameters, context)
+        standard = self.standard_parameter(parameters, self.STANDARD, context)
+        inputs = self.book_inputs(parameters, context, standard)
+        communities = inputs.communities
         crs = measuring_crs(communities.source, communities.label, context, feedback)
         locate = self.locator(communities, crs, context, feedback)
         book = prepare_book(inputs, options, crs, context, steps, locate)
@@ -380,123 +347,6 @@ class ExportAtlasAlgorithm(BaseAlgorithm):
             sources=self.source_names(parameters, context),
             osm=self.is_osm(parameters, context),
         )
-
-    def book_inputs(self, parameters, context):
-        fields = lambda name: self.parameterAsString(parameters, name, context)  # noqa: E731
-        communities = self.fields_of(
-            parameters,
-            context,
-            self.COMMUNITIES,
-            id_field=fields(self.COMMUNITY_ID_FIELD),
-            name_field=fields(self.COMMUNITY_NAME_FIELD),
-            parent_field=fields(self.COMMUNITY_DISTRICT_FIELD),
-        )
-        gaps = self.fields_of(
-            parameters,
-            context,
-            self.GAPS,
-            id_field=fields(self.GAP_ID_FIELD),
-            name_field=fields(self.GAP_NAME_FIELD),
-            parent_field=fields(self.GAP_COMMUNITY_FIELD),
-            population_field=fields(self.GAP_POPULATION_FIELD),
-        )
-        if not [name for name in gaps.source.fields().names() if name.startswith("ok_")]:
-            raise QgsProcessingException(
-                tr(
-                    "Layer '{layer}' has no ok_T fields: give the units output of the facility "
-                    "gap analysis."
-                ).format(layer=gaps.label)
-            )
-        districts = self.optional_fields_of(
-            parameters,
-            context,
-            self.DISTRICTS,
-            id_field=fields(self.DISTRICT_ID_FIELD),
-            name_field=fields(self.DISTRICT_NAME_FIELD),
-        )
-        facilities = self.optional_fields_of(
-            parameters, context, self.FACILITIES, id_field=fields(self.TYPE_FIELD)
-        )
-        if facilities is not None and not facilities.id_field:
-            raise QgsProcessingException(
-                tr("Give the facility type field of layer '{layer}'.").format(
-                    layer=facilities.label
-                )
-            )
-        scores = self.optional_fields_of(parameters, context, self.SCORES)
-        if scores is not None:
-            for name in SCORE_FIELDS:
-                self.check_field(scores.source, self.SCORES, name)
-        standard = self.standard_parameter(parameters, self.STANDARD, context)
-        rubric = load_rubric(
-            self.parameterAsFile(parameters, self.RUBRIC, context) or None, standard
-        )
-        network = None
-        if self.parameterAsSource(parameters, self.NETWORK, context) is not None:
-            network = self.parameterAsVectorLayer(parameters, self.NETWORK, context)
-        inputs = BookInputs(
-            communities=communities,
-            gaps=gaps,
-            districts=districts,
-            facilities=facilities,
-            network=network,
-            scores=scores,
-            standard=standard,
-            rubric=rubric,
-        )
-        return inputs, communities
-
-    def fields_of(self, parameters, context, name: str, **fields: str) -> SourceFields:
-        source = self.required_source(parameters, name, context)
-        for field_name in fields.values():
-            self.check_field(source, name, field_name)
-        return SourceFields(source, self.label(source, name), **fields)
-
-    def optional_fields_of(self, parameters, context, name: str, **fields: str):
-        if self.parameterAsSource(parameters, name, context) is None:
-            return None
-        return self.fields_of(parameters, context, name, **fields)
-
-    def locator(self, communities: SourceFields, crs, context, feedback):
-        """The community holding each compound point (in ``crs``), for a gap result that
-        names no community: the same placing rubric scoring uses."""
-        source = communities.source
-        transform = QgsCoordinateTransform(source.sourceCrs(), crs, context.transformContext())
-        points = read_points(
-            source, transform, feedback, (communities.id_field,), keep_features=True
-        )
-        from ...scoring.rubric import community_key
-
-        ids = [community_key(value) for value in points.attributes[communities.id_field]]
-        located = Communities(
-            source, communities.label, ids, [None] * len(ids), points.features, transform, {}
-        )
-        return located.locate
-
-    def source_names(self, parameters, context) -> List[str]:
-        given = self.parameterAsString(parameters, self.DATA_SOURCES, context)
-        if given:
-            return [given]
-        names = []
-        for name in (
-            self.GAPS,
-            self.COMMUNITIES,
-            self.DISTRICTS,
-            self.FACILITIES,
-            self.NETWORK,
-            self.SCORES,
-        ):
-            source = self.parameterAsSource(parameters, name, context)
-            if source is not None and source.sourceName() not in names:
-                names.append(source.sourceName())
-        return names
-
-    def is_osm(self, parameters, context) -> bool:
-        for name in (self.GAPS, self.COMMUNITIES, self.DISTRICTS, self.FACILITIES, self.NETWORK):
-            source = self.parameterAsSource(parameters, name, context)
-            if source is not None and set(OSM_FIELDS) & set(source.fields().names()):
-                return True
-        return False
 
     @staticmethod
     def targets(target: Path, files) -> List[Path]:

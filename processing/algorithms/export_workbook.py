@@ -63,7 +63,10 @@ from ..community_scoring import (
     plain,
 )
 from ..feedback import DomainFeedback
-from ..layers import numeric_or_none
+from ..layers import measuring_crs, numeric_or_none
+from ..maps.book import BookOptions
+from ..maps.book_inputs import BookReading
+from ..maps.workbook_maps import score_rows, workbook_maps
 from ..outputs import OutputRule
 from ..plan_inputs import add_plan_store_parameter, open_store
 from ..table_reading import Table
@@ -114,7 +117,7 @@ CHANGE_FIELDS = (
 )
 
 
-class ExportWorkbookAlgorithm(CommunityScoringAlgorithm):
+class ExportWorkbookAlgorithm(BookReading, CommunityScoringAlgorithm):
     ALGORITHM_ID = "exportworkbook"
     DISPLAY_NAME = "Export evaluation workbook"
     GROUP = "Evaluation"
@@ -133,6 +136,7 @@ class ExportWorkbookAlgorithm(CommunityScoringAlgorithm):
     LANGUAGE = "LANGUAGE"
     SPLIT_BY = "SPLIT_BY"
     COMMUNITY_IDS = "COMMUNITY_IDS"
+    MAPS = "MAPS"
     OVERWRITE = "OVERWRITE"
     OUTPUT = "OUTPUT"
     FILES = "FILES"
@@ -157,6 +161,27 @@ class ExportWorkbookAlgorithm(CommunityScoringAlgorithm):
         self._naming_parameters()
         self._scenario_parameters()
         self._workbook_parameters()
+        self._map_parameters()
+
+    def flags(self):
+        # The maps are drawn through a print layout, which QGIS draws on the main thread (as
+        # exportatlas and QGIS's own layout exports do).
+        return super().flags() | compat.ProcessingAlgorithmFlag.NoThreading
+
+    def _map_parameters(self) -> None:
+        self.add_parameter(
+            QgsProcessingParameterBoolean(
+                self.MAPS, tr("Place maps in the workbook"), defaultValue=False
+            ),
+            tr(
+                "Draws the map book's maps into the workbook: the overview below the summary, "
+                "each community's map below its evaluation form (needs the facility gap result)."
+            ),
+        )
+        self.add_drawing_parameters(
+            tr("Optional, with maps: facilities, drawn by type on the communities' maps."),
+            tr("Optional, with maps: the walking network, drawn on the communities' maps."),
+        )
 
     def _naming_parameters(self) -> None:
         self.add_parameter(
@@ -343,6 +368,10 @@ class ExportWorkbookAlgorithm(CommunityScoringAlgorithm):
         )
         if feedback.isCanceled():
             raise Cancelled()
+        if self.parameterAsBool(parameters, self.MAPS, context):
+            data.summary_maps, data.form_maps = self.draw_maps(
+                parameters, context, evaluation, language, split_by, feedback
+            )
         steps.setCurrentStep(self.EVALUATION_STEPS)
         written = self.write(data, target, split_by, steps)
         outputs: dict[str, Any] = {
@@ -351,6 +380,32 @@ class ExportWorkbookAlgorithm(CommunityScoringAlgorithm):
         }
         outputs.update(self.report_summary(evaluation.summary, feedback))
         return outputs
+
+    def draw_maps(self, parameters, context, evaluation: Evaluation, language, split_by, feedback):
+        """The map book's overview and community maps as pictures, with the scores of this
+        workbook's forms (chosen communities only, when the forms are)."""
+        if self.parameterAsSource(parameters, self.GAPS, context) is None:
+            raise QgsProcessingException(
+                tr("Give the facility gap result to place maps in the workbook.")
+            )
+        inputs = self.book_inputs(
+            parameters,
+            context,
+            evaluation.standard,
+            evaluation.rubric,
+            score_rows(evaluation.scores),
+        )
+        options = BookOptions(
+            title=self.parameterAsString(parameters, self.TITLE, context),
+            language="zh_CN" if language == "zh" else "en",
+            chosen=split_by if isinstance(split_by, list) else (),
+            sources=self.source_names(parameters, context),
+            osm=self.is_osm(parameters, context),
+        )
+        communities = inputs.communities
+        crs = measuring_crs(communities.source, communities.label, context, feedback)
+        locate = self.locator(communities, crs, context, feedback)
+        return workbook_maps(inputs, options, crs, context, feedback, locate)
 
     def split_choice(self, parameters, context):
         """What ``write_workbooks`` is given as ``split_by``."""

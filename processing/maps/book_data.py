@@ -75,6 +75,9 @@ class BookInputs:
     scores: Optional[SourceFields] = None
     standard: Optional[FacilityStandard] = None
     rubric: Optional[Rubric] = None
+    #: Scores already worked out (community id as text -> the values of SCORE_FIELDS), used
+    #: instead of a scores layer: the workbook's maps show the scores its forms show.
+    score_rows: Optional[Dict[str, Dict[str, Any]]] = None
 
 
 @dataclass
@@ -129,7 +132,9 @@ def _read_communities(inputs: BookInputs, crs, context, feedback):
     wanted = _names(fields.id_field, fields.name_field, fields.parent_field)
     transform = _transform(fields.source, crs, context)
     points = read_points(fields.source, transform, feedback, wanted, keep_features=True)
-    scores = _read_scores(inputs.scores, context, feedback) if inputs.scores else {}
+    scores = inputs.score_rows
+    if scores is None:
+        scores = _read_scores(inputs.scores, context, feedback) if inputs.scores else {}
     district_names = _district_names(inputs.districts, context, feedback)
     records, geometry = [], {}
     for index, feature in enumerate(points.features):
