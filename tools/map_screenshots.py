@@ -30,6 +30,8 @@ SAMPLE = REPO_ROOT / "sample" / "nanjing_xuanwu.gpkg"
 #: Run inside QGIS desktop by ``qgis --code``: load the plugin, run the analysis as the toolbox
 #: does, frame the result, grab the window, quit.
 DESKTOP_SCRIPT = r"""
+import os
+
 import processing
 from qgis.core import QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import QTimer
@@ -81,7 +83,9 @@ def frame():
 
 def save():
     iface.mainWindow().grab().save(TARGET)
-    iface.actionExit().trigger()
+    # The profile is thrown away: leave at once, as QGIS's exit can wait on a question
+    # ("save the project?") that nobody will answer under xvfb.
+    os._exit(0)
 
 
 QTimer.singleShot(6000, frame)
