@@ -303,19 +303,23 @@ class ExportAtlasAlgorithm(BookReading, BaseAlgorithm):
         crs = measuring_crs(communities.source, communities.label, context, feedback)
         locate = self.locator(communities, crs, context, feedback)
         book = prepare_book(inputs, options, crs, context, steps, locate)
-        feedback.pushInfo(
-            tr("Map book: {files} file(s), {pages} pages, written in {fonts}.").format(
-                files=len(book.files), pages=book.page_count, fonts=book.fonts.describe()
+        try:
+            feedback.pushInfo(
+                tr("Map book: {files} file(s), {pages} pages, written in {fonts}.").format(
+                    files=len(book.files), pages=book.page_count, fonts=book.fonts.describe()
+                )
             )
-        )
-        steps.setCurrentStep(1)
-        targets = self.targets(target, book.files)
-        dpi = self.parameterAsDouble(parameters, self.DPI, context)
-        written = book.export(targets, images, dpi, steps)
+            steps.setCurrentStep(1)
+            targets = self.targets(target, book.files)
+            dpi = self.parameterAsDouble(parameters, self.DPI, context)
+            written = book.export(targets, images, dpi, steps)
+            pages = book.page_count
+        finally:
+            book.close()
         return {
             self.OUTPUT: str(targets[0]),
             self.FILES: ";".join(str(path) for path in written),
-            self.PAGES: book.page_count,
+            self.PAGES: pages,
             **({self.PNG_FOLDER: str(images)} if images is not None else {}),
         }
 

@@ -42,8 +42,11 @@ def workbook_maps(
 ) -> Tuple[List[Map], Dict[str, List[Map]]]:
     """(the overview, for the summary; each community's map by id) as workbook pictures."""
     book = prepare_book(inputs, options, crs, context, feedback, locate)
-    images = book.map_images(MAP_DPI, feedback)
-    titles = _titles(book)
+    try:
+        images = book.map_images(MAP_DPI, feedback)
+        titles = _titles(book)
+    finally:
+        book.close()
     overview: List[Map] = []
     forms: Dict[str, List[Map]] = {}
     for key, image in images.items():
