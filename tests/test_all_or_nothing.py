@@ -11,11 +11,15 @@ of these anyway: the read-only marks are honoured all the same.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
+import signal
+import sqlite3
 import stat
 import subprocess
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -303,8 +307,9 @@ def label(case: Case, name: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("umask", [0o027], ids=["umask027"], indirect=True)
 @pytest.mark.parametrize("case_name", sorted(CASES))
-def test_a_run_puts_every_output_in_place_and_names_it(plugin, tmp_path, case_name, request):
+def test_a_run_puts_every_output_in_place_and_names_it(plugin, tmp_path, case_name, request, umask):
     case = case_of(case_name, request)
     outputs = targets(case, tmp_path)
     for path in outputs.values():
@@ -330,6 +335,9 @@ def test_a_run_puts_every_output_in_place_and_names_it(plugin, tmp_path, case_na
         else:
             assert path.is_file(), name
     assert not list(tmp_path.rglob(TEMPORARY_PREFIX + "*"))
+    written = [path for path in tmp_path.rglob("*") if path.is_file()]
+    modes = {str(path.relative_to(tmp_path)): oct(mode_of(path)) for path in written}
+    assert set(modes.values()) == {oct(0o666 & ~umask)}, "every file as open() makes it"
     to_load = context.layersToLoadOnCompletion()
     assert {results[name] for name in layers} <= set(to_load), "QGIS loads the final files"
     assert not [key for key in to_load if TEMPORARY_PREFIX in key]
@@ -497,15 +505,23 @@ def test_a_read_only_older_output_is_refused_even_for_root(
 # --------------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("protected", ["folder", "older file"])
 @pytest.mark.parametrize("case_name", sorted(CASES))
 def test_qgis_process_exits_non_zero_and_leaves_everything_as_it_was(
-    qgis_process_cli, older_outputs, read_only, tmp_path, case_name, request
+    qgis_process_cli, older_outputs, read_only, tmp_path, case_name, protected, request
 ):
+    """The last output's folder read-only, or its older file (a folder output: one of the
+    older files in it) — refused although the suite runs as root."""
     case = case_of(case_name, request)
     outputs = older_outputs(case_name, tmp_path)
     last = case.names()[-1]
     before = snapshot(tmp_path)
-    read_only(outputs[last].parent)
+    if protected == "folder":
+        read_only(outputs[last].parent)
+    elif case.last_is_folder:
+        read_only(min(outputs[last].iterdir()))
+    else:
+        read_only(outputs[last])
     parameters = {**case.inputs(tmp_path), **{name: str(path) for name, path in outputs.items()}}
     parameters = {name: (1 if value is True else value) for name, value in parameters.items()}
     done = qgis_process_cli.run(case.algorithm, parameters)
@@ -513,6 +529,121 @@ def test_qgis_process_exits_non_zero_and_leaves_everything_as_it_was(
     said = done.stdout + done.stderr
     assert str(outputs[last]) in said and "read-only" in said
     assert_nothing_changed(before, tmp_path)
+
+
+def test_qgis_process_gives_a_new_rubric_workbook_the_permissions_open_gives(
+    qgis_process_cli, tmp_path
+):
+    old = os.umask(0o027)  # qgis_process inherits it
+    try:
+        done = qgis_process_cli.run(
+            "completecommunity:exportrubric", {"OUTPUT": str(tmp_path / "细则.xlsx")}
+        )
+        with open(tmp_path / "written-with-open", "w", encoding="utf-8"):
+            pass
+    finally:
+        os.umask(old)
+    assert done.returncode == 0, done.stderr
+    assert mode_of(tmp_path / "细则.xlsx") == mode_of(tmp_path / "written-with-open") == 0o640
+
+
+def test_qgis_process_killed_mid_run_leaves_every_older_output(
+    qgis_process_cli, older_outputs, tmp_path, request
+):
+    """``qgis_process`` has no cancel: a run is stopped by killing it. Killed once the model's
+    first step has written its outputs, it leaves every older output as it was and nothing
+    new in place — only its staging folders (README), which hold that run's files alone."""
+    case = case_of("model", request)
+    outputs = older_outputs("model", tmp_path)
+    before = snapshot(tmp_path)
+    parameters = {**case.inputs(tmp_path), **{name: str(path) for name, path in outputs.items()}}
+    parameters = {name: (1 if value is True else value) for name, value in parameters.items()}
+    arguments = ["run", case.algorithm, "--", *[f"{k}={v}" for k, v in parameters.items()]]
+    process = subprocess.Popen(
+        [qgis_process_cli.executable, *arguments],
+        env=qgis_process_cli.environment(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    first = outputs[case.names()[0]]
+    try:
+        while not any(first.parent.glob(f"{TEMPORARY_PREFIX}*/{first.name}")):
+            assert process.poll() is None, "the run was still going when its first step ended"
+            time.sleep(0.02)
+        process.send_signal(signal.SIGTERM)
+    finally:
+        process.wait(timeout=60)
+    assert process.returncode != 0
+    assert list(tmp_path.glob(f"out*/{TEMPORARY_PREFIX}*")), "the killed run's staging folders"
+    outside = {name: digest for name, digest in snapshot(tmp_path).items()}
+    outside = {name: digest for name, digest in outside.items() if TEMPORARY_PREFIX not in name}
+    assert outside == before, "every older output as it was, no new file in place"
+
+
+def test_a_layer_added_to_an_existing_geopackage_is_all_or_nothing(plugin, tmp_path):
+    """``ogr:dbname=… table=…`` adds a layer to a GeoPackage that holds others: a failed run
+    leaves the file byte for byte; a successful one adds the layer and keeps the others."""
+    import processing
+
+    book = tmp_path / "分析结果.gpkg"
+    shutil.copy(SAMPLE, book)
+    before = snapshot(tmp_path)
+    into_book = {"OUTPUT": f"ogr:dbname='{book}' table=\"gaps\" (geom)"}
+    for summary in ("broken.dxf", "summary.csv"):
+        parameters = {**GAP_INPUTS, **into_book, "SUMMARY": str(tmp_path / summary)}
+        if summary == "broken.dxf":
+            with pytest.raises(QgsProcessingException, match="could not be created"):
+                processing.run("completecommunity:facilitygap", parameters, feedback=Log())
+            assert_nothing_changed(before, tmp_path)
+        else:
+            done = processing.run("completecommunity:facilitygap", parameters, feedback=Log())
+    assert TEMPORARY_PREFIX not in done["OUTPUT"]
+    # Counted with SQLite: QGIS layers opened on the file here made QGIS 3.44 crash at exit.
+    with (
+        contextlib.closing(sqlite3.connect(book)) as database,
+        contextlib.closing(sqlite3.connect(SAMPLE)) as original,
+    ):
+        for table, like in (("gaps", "compounds"), ("roads", "roads")):
+            count = f'SELECT count(*) FROM "{like}"'
+            found = database.execute(f'SELECT count(*) FROM "{table}"').fetchone()
+            assert found == original.execute(count).fetchone(), table
+
+
+def test_a_failed_run_loads_none_of_its_memory_layers(plugin, tmp_path, monkeypatch):
+    """The toolbox's dialog hands a failed run's context to ``handleAlgorithmResults`` too:
+    the memory layer the run wrote before its second output failed must not reach the
+    project (while a successful run's does)."""
+    from processing.gui import Postprocessing
+
+    monkeypatch.setattr(Postprocessing, "iface", None, raising=False)  # as test_styles.py
+    project = QgsProject.instance()
+    project.clear()
+    registry = QgsApplication.processingRegistry()
+    loaded = {}
+    for summary in ("broken.dxf", "summary.csv"):
+        context = QgsProcessingContext()
+        context.setProject(project)
+        parameters = {
+            **GAP_INPUTS,
+            "OUTPUT": QgsProcessingOutputLayerDefinition("TEMPORARY_OUTPUT", project),
+            "SUMMARY": str(tmp_path / summary),
+        }
+        algorithm = registry.createAlgorithmById("completecommunity:facilitygap")
+        log = Log()
+        _results, ok = algorithm.run(parameters, context, log)
+        begun = [text for text in log.progress_texts if text.startswith(_writing_prefix())]
+        assert len(begun) == 2, "the memory layer was written before the summary"
+        Postprocessing.handleAlgorithmResults(algorithm, context, Log())
+        loaded[summary] = (ok, sorted(layer.name() for layer in project.mapLayers().values()))
+        project.clear()
+    assert loaded["broken.dxf"] == (False, [])
+    ok, names = loaded["summary.csv"]
+    assert ok and label_of_output("OUTPUT") in names
+
+
+def label_of_output(name: str) -> str:
+    algorithm = QgsApplication.processingRegistry().algorithmById("completecommunity:facilitygap")
+    return algorithm.parameterDefinition(name).description()
 
 
 # --------------------------------------------------------------------------------------------
@@ -539,11 +670,12 @@ def export(name: str, target: Path) -> dict:
     return processing.run(f"completecommunity:{name}", parameters, feedback=Log())
 
 
-@pytest.fixture
-def group_writable_umask() -> Iterator[None]:
-    """A umask under which open() gives 0664: unlike 0600 (mkstemp) and 0644 (SQLite)."""
-    old = os.umask(0o002)
-    yield
+@pytest.fixture(params=[0o002, 0o027], ids=["umask002", "umask027"])
+def umask(request) -> Iterator[int]:
+    """A umask other than the usual 022, under which open() gives neither mkstemp's 0600 nor
+    SQLite's 0644: 002 (a shared folder's group may write) or 027 (others may not read)."""
+    old = os.umask(request.param)
+    yield request.param
     os.umask(old)
 
 
@@ -552,11 +684,11 @@ def mode_of(path: Path) -> int:
 
 
 @pytest.mark.parametrize("name", sorted(EXPORTS))
-def test_a_new_output_gets_the_permissions_open_gives(plugin, tmp_path, group_writable_umask, name):
+def test_a_new_output_gets_the_permissions_open_gives(plugin, tmp_path, umask, name):
     with open(tmp_path / "written-with-open", "w", encoding="utf-8") as handle:
         handle.write("a colleague on the share can read and write this")
     expected = mode_of(tmp_path / "written-with-open")
-    assert expected == 0o664
+    assert expected == 0o666 & ~umask
     target = tmp_path / EXPORT_FILES.get(name, "gaps.gpkg")
     export(name, target)
     assert mode_of(target) == expected
