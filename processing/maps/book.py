@@ -94,8 +94,7 @@ class PreparedBook:
     def close(self) -> None:
         """Delete the layout, then the book's project with its layers: now, in this order,
         in the thread that made them. Left to Python's garbage collector they would go at some
-        later moment in any order, and a layout outliving its project makes QGIS (seen on
-        3.40) touch freed memory — a crash somewhere else entirely, later."""
+        later moment, in any order, with a layout's items pointing at its deleted project."""
         layout, self.layout = self.layout, None
         if layout is not None:
             sip.delete(layout)
