@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
-from qgis.core import QgsCoordinateReferenceSystem, QgsFeature, QgsFeatureSink
+from qgis.core import QgsCoordinateReferenceSystem
 
 from ..i18n import tr
 from ..scoring.provision import (
@@ -22,9 +22,6 @@ from ..scoring.provision import (
 from . import compat
 from .layers import describe_ids
 from .provision_inputs import TIER_WORDS, TierLayer, none_or_text
-
-#: Features handed to a sink at once.
-WRITE_BATCH = 2000
 
 #: The long table, one row per unit and facility type of its tier.
 TABLE_FIELDS = (
@@ -109,7 +106,7 @@ def write_rows(
 ) -> str:
     """Output ``name`` with the fields of ``spec`` and one feature per row (with the geometry
     of ``geometries`` alongside, for a layer); its identifier."""
-    fields, sink, sink_id = algorithm.create_sink(
+    _fields, sink, sink_id = algorithm.create_sink(
         parameters,
         name,
         context,
@@ -117,19 +114,7 @@ def write_rows(
         compat.NO_GEOMETRY if wkb_type is None else wkb_type,
         QgsCoordinateReferenceSystem() if crs is None else crs,
     )
-    shapes = iter(geometries) if geometries is not None else None
-    batch = []
-    for values in rows:
-        feature = QgsFeature(fields)
-        if shapes is not None:
-            feature.setGeometry(next(shapes))
-        feature.setAttributes(values)
-        batch.append(feature)
-        if len(batch) == WRITE_BATCH:
-            sink.addFeatures(batch, QgsFeatureSink.Flag.FastInsert)
-            batch = []
-    if batch:
-        sink.addFeatures(batch, QgsFeatureSink.Flag.FastInsert)
+    sink.add_rows(rows, geometries)
     return sink_id
 
 

@@ -28,6 +28,7 @@ from qgis.core import (
 
 from ..scoring.errors import Cancelled
 from . import compat
+from .gpkg_rows import sql_name
 from .layers import python_value
 
 #: Rows between two looks at the cancel button when reading through QGIS.
@@ -139,9 +140,9 @@ def _read_geopackage(path: Path, table_name: str, names: Sequence[str]) -> Table
                 raise sqlite3.OperationalError("not a single table")
             table_name = found[0][0]
         fid = _primary_key(connection, table_name)
-        columns = ", ".join(_quoted(name) for name in (fid, *names))
+        columns = ", ".join(sql_name(name) for name in (fid, *names))
         rows = connection.execute(
-            f"SELECT {columns} FROM {_quoted(table_name)} ORDER BY {_quoted(fid)}"
+            f"SELECT {columns} FROM {sql_name(table_name)} ORDER BY {sql_name(fid)}"
         ).fetchall()
     finally:
         connection.close()
@@ -157,15 +158,11 @@ def _read_geopackage(path: Path, table_name: str, names: Sequence[str]) -> Table
 
 def _primary_key(connection: sqlite3.Connection, table_name: str) -> str:
     for _cid, name, _type, _notnull, _default, primary in connection.execute(
-        f"PRAGMA table_info({_quoted(table_name)})"
+        f"PRAGMA table_info({sql_name(table_name)})"
     ):
         if primary:
             return name
     raise sqlite3.OperationalError("no primary key")
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _read_csv(path: Path, names: Sequence[str], encoding: str) -> Table:

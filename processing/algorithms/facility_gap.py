@@ -49,8 +49,6 @@ REASON_TEXT = {
     "no_geometry": N_("no usable geometry"),
 }
 
-#: Output features handed to the sink at once (fewer calls across to QGIS).
-WRITE_BATCH = 1000
 
 SUMMARY_FIELDS = (
     ("type_code", "string"),
@@ -440,20 +438,16 @@ class FacilityGapAlgorithm(BaseAlgorithm):
         # A unit without a location: no distance nor time, not covered.
         not_located = ([None] * (len(per_type_fields(timed)) - 1) + [0]) * len(result.codes)
         not_located += [None, None, result.mode, measure, tr(REASON_TEXT["no_geometry"])]
-        batch = []
-        for feature, is_located in zip(inputs.unit_points.features, inputs.located.tolist()):
-            attributes = feature.attributes()
-            values = [attributes[kept] for kept in keep]
-            values += next(located_rows) if is_located else not_located
-            output = QgsFeature(fields)
-            output.setGeometry(feature.geometry())
-            output.setAttributes(values)
-            batch.append(output)
-            if len(batch) == WRITE_BATCH:
-                sink.addFeatures(batch, QgsFeatureSink.Flag.FastInsert)
-                batch = []
-        if batch:
-            sink.addFeatures(batch, QgsFeatureSink.Flag.FastInsert)
+        points = inputs.unit_points.features
+
+        def rows():
+            for feature, is_located in zip(points, inputs.located.tolist()):
+                attributes = feature.attributes()
+                values = [attributes[kept] for kept in keep]
+                values += next(located_rows) if is_located else not_located
+                yield values
+
+        sink.add_rows(rows(), (feature.geometry() for feature in points))
         return sink_id
 
     def kept_input_fields(self, units, result_names: set, feedback) -> list:
