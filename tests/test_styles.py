@@ -23,6 +23,7 @@ from qgis.core import (
     QgsGeometry,
     QgsGraduatedSymbolRenderer,
     QgsLayerTreeModel,
+    QgsMarkerSymbol,
     QgsPathResolver,
     QgsProcessingContext,
     QgsProcessingOutputLayerDefinition,
@@ -32,6 +33,7 @@ from qgis.core import (
     QgsSymbolLayerUtils,
     QgsVectorLayer,
 )
+from qgis.PyQt import sip
 from qgis.PyQt.QtCore import Qt
 from qgis_helpers import Log, records
 from sample_chain import (
@@ -43,11 +45,13 @@ from sample_chain import (
 )
 
 from complete_community.i18n import install_translator
+from complete_community.processing import compat
 from complete_community.processing.maps.styles import (
     STYLES,
     STYLES_DIR,
     StyleSettings,
     apply_style,
+    coverage_by_type_renderer,
 )
 from complete_community.scoring.provision import STATUS_LABELS
 from complete_community.scoring.rubric import load_rubric
@@ -153,6 +157,34 @@ def test_gap_units_carry_a_coverage_style_per_facility_type(project):
     assert within.filterExpression() == '"ok_kindergarten" = 1' and beyond.isElse()
     covered = [row["ok_kindergarten"] == 1 for row in records(layer)]
     assert evaluate(within.filterExpression(), layer) == covered
+
+
+@pytest.mark.parametrize("geometry", ["Polygon", "Point"])
+def test_the_by_type_style_is_made_of_rules_qgis_made(plugin, geometry):
+    """A rule made in Python (``QgsRuleBasedRenderer.Rule(...)``) and handed to QGIS is freed
+    by QGIS without sip knowing (a rule has no virtual destructor); its Python wrapper, still
+    alive as a child of its renderer's, then writes into the freed memory when it goes. On
+    QGIS 3.40 that corrupted the heap and crashed this module's tests at random, once the gap
+    style loaded ``gap_units.qml`` over the by-type renderer it had just set."""
+    standard = load_standard()
+    codes = [kind.code for kind in standard.types]
+    layer = QgsVectorLayer(f"{geometry}?crs=EPSG:4547", "units", "memory")
+    layer.dataProvider().addAttributes([compat.new_field(f"ok_{code}", "int") for code in codes])
+    layer.updateFields()
+    renderer = coverage_by_type_renderer(layer, codes, standard, StyleSettings())
+    root = renderer.rootRule()
+    rules = [root, *root.descendants()]
+    assert not [rule.label() or "(root)" for rule in rules if sip.ispycreated(rule)]
+    # ... and the style is still one rule per type, each with its two coverage rules.
+    assert [rule.label() for rule in root.children()] == [
+        kind.display_name(StyleSettings().locale()) for kind in standard.types
+    ]
+    assert [rule.active() for rule in root.children()] == [True] + [False] * (len(codes) - 1)
+    first = root.children()[0]
+    assert [child.label() for child in first.children()] == ["Within reach", "Not within reach"]
+    assert first.children()[0].filterExpression() == f'"ok_{codes[0]}" = 1'
+    markers = [isinstance(child.symbol(), QgsMarkerSymbol) for child in first.children()]
+    assert markers == [geometry == "Point"] * 2
 
 
 def test_labels_follow_the_qgis_locale(project):

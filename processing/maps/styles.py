@@ -192,6 +192,14 @@ def coverage_by_type_renderer(
     symbols of ``coverage_by_type.qml``; only the first type is switched on.
 
     The template holds one parent rule whose filters name the placeholder type ``TYPE``.
+
+    Every rule is made by QGIS (the template's clone and clones of its rule), none by
+    ``QgsRuleBasedRenderer.Rule(...)`` in Python: a rule has no virtual destructor, so when QGIS
+    deletes a rule Python made, sip is not told, and the Python wrapper still alive (a child
+    of its renderer's wrapper) later writes into the freed memory as it goes. On QGIS 3.40 that
+    corrupted the heap whenever the layer's renderer was replaced while the renderer's wrapper
+    was still referenced (here: the gap style loads ``gap_units.qml`` over it), and crashed the
+    run or a later step at random.
     """
     if not codes:
         return None
@@ -199,8 +207,10 @@ def coverage_by_type_renderer(
     template = layer.renderer()
     if not isinstance(template, QgsRuleBasedRenderer) or not template.rootRule().children():
         raise StyleError("coverage_by_type.qml must hold a rule-based renderer with one rule")
-    pattern = template.rootRule().children()[0]
-    root = QgsRuleBasedRenderer.Rule(None)
+    renderer = template.clone()
+    root = renderer.rootRule()
+    placeholders = len(root.children())
+    pattern = root.children()[0]
     known = set(standard.codes())
     ordered = [code for code in standard.codes() if code in codes]
     ordered += [code for code in codes if code not in known]
@@ -214,7 +224,9 @@ def coverage_by_type_renderer(
             if not compat.is_polygon(layer) and child.symbol() is not None:
                 child.setSymbol(as_marker(child.symbol()))
         root.appendChild(rule)
-    return QgsRuleBasedRenderer(root)
+    for _ in range(placeholders):  # the template's own rules (QGIS deletes them)
+        root.removeChildAt(0)
+    return renderer
 
 
 def as_marker(fill: QgsSymbol) -> QgsMarkerSymbol:
