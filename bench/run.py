@@ -5,8 +5,8 @@ Per city size the harness
 1. generates the city (``generate_city.py``; reused when the GeoPackage's ``city_meta`` says it
    was written by the same generator version and seed);
 2. runs every entry of :data:`ALGORITHMS` through ``processing.run`` in a fresh Python process,
-   so that the peak memory (``ru_maxrss``) is that algorithm's alone. Stage times come from
-   timing wrappers put around the very functions the algorithm calls (module attributes are
+   so that the peak memory (``peak_memory_mb``) is that algorithm's alone. Stage times come
+   from timing wrappers put around the very functions the algorithm calls (module attributes are
    looked up at call time), so the adapter code runs unchanged. In the same process (one QGIS
    session) the algorithm then runs again on the unchanged files — the re-run the session
    caches are for — and once more with those caches emptied (a warm session without them);
@@ -796,7 +796,19 @@ class StageClock:
 
 
 def peak_memory_mb() -> float:
-    """Peak resident memory of this process (ru_maxrss is KiB on Linux, bytes on macOS)."""
+    """Peak resident memory of this process.
+
+    On Linux the high-water mark of ``/proc/self/status`` (VmHWM): ``ru_maxrss`` of a child
+    carries over its parent's resident size at the fork, so a measuring child started after the
+    parent generated a large city would report the generator's peak. Elsewhere ``ru_maxrss``
+    (bytes on macOS, KiB otherwise)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
