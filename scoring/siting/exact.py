@@ -119,30 +119,6 @@ def _cover_rows(instance: CoverageInstance, first_row: int):
     return groups, row_of[demand[keep]], candidate[keep]
 
 
-def _solver() -> ModuleType:
-    optimize = milp_solver()
-    if optimize is None:
-        raise RuntimeError("scipy.optimize.milp is not available")
-    return optimize
-
-
-def _cover_rows(instance: CoverageInstance, first_row: int):
-    """The groups of positive weight, and the (row, column) of each "−x_j" entry of the rows
-    y_g − Σ x_j ≤ 0 (one row per such group, numbered from ``first_row``)."""
-    groups = np.flatnonzero(instance.weight > 0)
-    row_of = np.full(instance.n_demands, -1, dtype=np.int64)
-    row_of[groups] = first_row + np.arange(groups.shape[0])
-    demand, candidate = instance.pairs()
-    keep = row_of[demand] >= 0
-    return groups, row_of[demand[keep]], candidate[keep]
-
-
-def _cover_data(rows: np.ndarray, cols: np.ndarray, m: int) -> np.ndarray:
-    """Coefficients −1 for the x entries; the +1 of each y_g is added by the caller's rows."""
-    del rows, cols, m
-    raise NotImplementedError
-
-
 def _solve(optimize, c, triplets, n_rows, lower, upper, m, g, time_limit):
     """Run ``milp`` and return (status, x, dual bound, message), or None without an answer."""
     sparse = _optional.scipy_sparse()
