@@ -27,6 +27,7 @@ from qgis.core import (
 
 from ..i18n import tr
 from ..scoring.errors import Cancelled
+from ..scoring.values import numeric_or_none as numeric_or_none  # shared with the domain
 from . import compat, geometry_arrays
 
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
@@ -331,19 +332,6 @@ def python_value(value: Any) -> Any:
     if value is None or (hasattr(value, "isNull") and value.isNull()):
         return None
     return value
-
-
-def numeric_or_none(value: Any) -> Optional[float]:
-    """A number from an attribute value, None for NULL or text that is not a number."""
-    if value is None:
-        return None
-    if hasattr(value, "isNull") and value.isNull():  # QVariant NULL on Qt5
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
 
 
 def describe_ids(ids: list[Any], limit: int = 20) -> str:

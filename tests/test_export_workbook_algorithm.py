@@ -413,8 +413,8 @@ def test_wrong_choices_are_refused_before_anything_is_written(plugin, analyses, 
 
 
 def test_projects_of_a_plan_store_make_the_project_sheet(plugin, analyses, tmp_path):
-    from complete_community.processing.algorithms.export_workbook import local_date
     from complete_community.scoring.plan import Changes, PlanInfo, PlanStore, Project
+    from complete_community.scoring.workbook.rows import local_date
 
     store = PlanStore.create(tmp_path / "plan.gpkg", PlanInfo(name="玄武区专项规划"), "EPSG:32650")
     project = Project.new(

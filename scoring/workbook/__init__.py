@@ -1,6 +1,8 @@
 """The evaluation workbook (.xlsx) a city receives, and reading its filled-in forms back.
 
 - :mod:`.data` — the plain records a workbook is written from (:class:`WorkbookData` ...);
+- :mod:`.rows` — those records made from the columns the analyses wrote (the gap table, the
+  deficit list, the plan scenario's rows, the project list);
 - :mod:`.writer` — :func:`write_workbooks`: one workbook, one per 片区, or forms for chosen
   communities only, written safely (:mod:`.safe_save`);
 - :mod:`.sheets`, :mod:`.layout`, :mod:`.cells` — the sheets, the evaluation form's layout and

@@ -290,6 +290,19 @@ LABELS: Dict[str, Tuple[str, str]] = {
         "Every district's, community's and compound's required, existing, shared and missing "
         "facilities by type: the provision table {source}",
     ),
+    # The inputs the 说明 sheet's data sources name (``source_`` and the input's key)
+    "source_communities": ("社区", "Communities"),
+    "source_districts": ("片区", "Districts"),
+    "source_gaps": ("设施短板分析结果", "Facility gap result"),
+    "source_provision": ("分级配置结果", "Tiered provision table"),
+    "source_manual": ("人工评分", "Manual scores"),
+    "source_projects": ("规划项目库", "Plan store"),
+    "source_rubric": ("评价细则文件", "Rubric file"),
+    "source_standard": ("设施标准文件", "Facility standard file"),
+    "source_builtin": ("内置", "built-in"),
+    "source_scenario_comparison": ("规划实施前后的覆盖情况", "Coverage before and after the plan"),
+    "source_scenario_changes": ("规划补齐的短板", "Gaps closed by the plan"),
+    "source_gaps_after": ("规划实施后的小区设施短板", "Facility gap result after the plan"),
     "about_date": ("生成日期", "Date"),
     "about_plugin": ("生成工具", "Made with"),
     "about_plugin_value": (
