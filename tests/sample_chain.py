@@ -23,66 +23,77 @@ def layer_of(name: str) -> str:
     return f"{SAMPLE}|layername={name}"
 
 
-#: The evaluation model's inputs on the sample (its optional field inputs keep their defaults).
-MODEL_INPUTS = {
-    "COMPOUNDS": layer_of("compounds"),
-    "COMPOUND_ID_FIELD": "compound_id",
+#: The facility gap analysis' inputs on the sample.
+GAP_INPUTS = {
+    "UNITS": layer_of("compounds"),
+    "UNIT_ID_FIELD": "compound_id",
     "POPULATION_FIELD": "population",
-    "COMMUNITIES": layer_of("communities"),
-    "COMMUNITY_ID_FIELD": "community_id",
-    "DISTRICTS": layer_of("districts"),
-    "DISTRICT_ID_FIELD": "district_id",
     "FACILITIES": layer_of("facilities"),
     "TYPE_FIELD": "类型",
     "NETWORK": layer_of("roads"),
     "SNAP_TOLERANCE": 150,
 }
 
+#: The tiered provision's inputs on the sample.
+PROVISION_INPUTS = {
+    "DISTRICTS": layer_of("districts"),
+    "DISTRICT_ID_FIELD": "district_id",
+    "COMMUNITIES": layer_of("communities"),
+    "COMMUNITY_ID_FIELD": "community_id",
+    "COMMUNITY_DISTRICT_FIELD": "district_id",
+    "COMPOUNDS": layer_of("compounds"),
+    "COMPOUND_ID_FIELD": "compound_id",
+    "COMPOUND_COMMUNITY_FIELD": "community_id",
+    "POPULATION_FIELD": "population",
+    "FACILITIES": layer_of("facilities"),
+    "TYPE_FIELD": "类型",
+    "NETWORK": layer_of("roads"),
+    "SNAP_TOLERANCE": 150,
+}
+
+#: The evaluation model's inputs on the sample (its optional field inputs keep their defaults).
+MODEL_INPUTS = {
+    key: PROVISION_INPUTS[key]
+    for key in (
+        "COMPOUNDS",
+        "COMPOUND_ID_FIELD",
+        "POPULATION_FIELD",
+        "COMMUNITIES",
+        "COMMUNITY_ID_FIELD",
+        "DISTRICTS",
+        "DISTRICT_ID_FIELD",
+        "FACILITIES",
+        "TYPE_FIELD",
+        "NETWORK",
+        "SNAP_TOLERANCE",
+    )
+}
+
+#: The tiered provision's outputs.
+PROVISION_OUTPUTS = (
+    "OUTPUT_TABLE",
+    "SHARING",
+    "DISTRICTS_OUTPUT",
+    "COMMUNITIES_OUTPUT",
+    "COMPOUNDS_OUTPUT",
+)
+
 
 def gap_parameters(output: str) -> Dict[str, object]:
-    return {
-        "UNITS": layer_of("compounds"),
-        "UNIT_ID_FIELD": "compound_id",
-        "POPULATION_FIELD": "population",
-        "FACILITIES": layer_of("facilities"),
-        "TYPE_FIELD": "类型",
-        "NETWORK": layer_of("roads"),
-        "SNAP_TOLERANCE": 150,
-        "OUTPUT": output,
-        "SUMMARY": "TEMPORARY_OUTPUT",
-    }
+    return {**GAP_INPUTS, "OUTPUT": output, "SUMMARY": "TEMPORARY_OUTPUT"}
 
 
 def provision_parameters(**outputs: str) -> Dict[str, object]:
+    """The sample's provision run: ``outputs`` to files, the others temporary."""
     return {
-        "DISTRICTS": layer_of("districts"),
-        "DISTRICT_ID_FIELD": "district_id",
-        "COMMUNITIES": layer_of("communities"),
-        "COMMUNITY_ID_FIELD": "community_id",
-        "COMMUNITY_DISTRICT_FIELD": "district_id",
-        "COMPOUNDS": layer_of("compounds"),
-        "COMPOUND_ID_FIELD": "compound_id",
-        "COMPOUND_COMMUNITY_FIELD": "community_id",
-        "POPULATION_FIELD": "population",
-        "FACILITIES": layer_of("facilities"),
-        "TYPE_FIELD": "类型",
-        "NETWORK": layer_of("roads"),
-        "SNAP_TOLERANCE": 150,
-        **{
-            name: "TEMPORARY_OUTPUT"
-            for name in (
-                "OUTPUT_TABLE",
-                "SHARING",
-                "DISTRICTS_OUTPUT",
-                "COMMUNITIES_OUTPUT",
-                "COMPOUNDS_OUTPUT",
-            )
-        },
+        **PROVISION_INPUTS,
+        **{name: "TEMPORARY_OUTPUT" for name in PROVISION_OUTPUTS},
         **outputs,
     }
 
 
-def score_parameters(gaps: str, output: str) -> Dict[str, object]:
+def scoring_inputs(gaps: str) -> Dict[str, object]:
+    """The inputs rubric scoring and the workbook share, with ``gaps`` the gap result."""
     return {
         "COMMUNITIES": layer_of("communities"),
         "COMMUNITY_ID_FIELD": "community_id",
@@ -91,9 +102,11 @@ def score_parameters(gaps: str, output: str) -> Dict[str, object]:
         "GAP_ID_FIELD": "compound_id",
         "GAP_COMMUNITY_FIELD": "community_id",
         "GAP_POPULATION_FIELD": "population",
-        "OUTPUT": output,
-        "OUTPUT_TABLE": "TEMPORARY_OUTPUT",
     }
+
+
+def score_parameters(gaps: str, output: str) -> Dict[str, object]:
+    return {**scoring_inputs(gaps), "OUTPUT": output, "OUTPUT_TABLE": "TEMPORARY_OUTPUT"}
 
 
 @pytest.fixture(scope="session")

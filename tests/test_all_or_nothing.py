@@ -36,58 +36,13 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis_helpers import Log, records
+from sample_chain import GAP_INPUTS, MODEL_INPUTS, PROVISION_INPUTS, layer_of
 
 from complete_community.i18n import tr
 from complete_community.scoring.atomic_files import TEMPORARY_PREFIX
 from complete_community.scoring.plan import PlanInfo, PlanStore
 
 SAMPLE = sample_copy.SAMPLE  # the session's copy, never sample/ itself
-
-
-def sample(name: str) -> str:
-    return f"{SAMPLE}|layername={name}"
-
-
-GAP_INPUTS = {
-    "UNITS": sample("compounds"),
-    "UNIT_ID_FIELD": "compound_id",
-    "POPULATION_FIELD": "population",
-    "FACILITIES": sample("facilities"),
-    "TYPE_FIELD": "类型",
-    "NETWORK": sample("roads"),
-    "SNAP_TOLERANCE": 150,
-}
-
-PROVISION_INPUTS = {
-    "DISTRICTS": sample("districts"),
-    "DISTRICT_ID_FIELD": "district_id",
-    "COMMUNITIES": sample("communities"),
-    "COMMUNITY_ID_FIELD": "community_id",
-    "COMMUNITY_DISTRICT_FIELD": "district_id",
-    "COMPOUNDS": sample("compounds"),
-    "COMPOUND_ID_FIELD": "compound_id",
-    "COMPOUND_COMMUNITY_FIELD": "community_id",
-    "POPULATION_FIELD": "population",
-    "FACILITIES": sample("facilities"),
-    "TYPE_FIELD": "类型",
-    "NETWORK": sample("roads"),
-    "SNAP_TOLERANCE": 150,
-}
-
-
-MODEL_INPUTS = (
-    "COMPOUNDS",
-    "COMPOUND_ID_FIELD",
-    "POPULATION_FIELD",
-    "COMMUNITIES",
-    "COMMUNITY_ID_FIELD",
-    "DISTRICTS",
-    "DISTRICT_ID_FIELD",
-    "FACILITIES",
-    "TYPE_FIELD",
-    "NETWORK",
-    "SNAP_TOLERANCE",
-)
 
 
 def _plan_store(folder: Path) -> Dict[str, str]:
@@ -148,7 +103,7 @@ CASES = {
         "completecommunity:rubricscore",
         (("OUTPUT_TABLE", "points.csv"), ("OUTPUT", "scores.gpkg")),
         lambda folder: {
-            "COMMUNITIES": sample("communities"),
+            "COMMUNITIES": layer_of("communities"),
             "COMMUNITY_ID_FIELD": "community_id",
             "COMMUNITY_NAME_FIELD": "name",
         },
@@ -165,7 +120,7 @@ CASES = {
             ("exportworkbook:WORKBOOK", "evaluation.xlsx"),
         ),
         lambda folder: {
-            **{key: PROVISION_INPUTS[key] for key in MODEL_INPUTS},
+            **MODEL_INPUTS,
             "OVERWRITE": True,
         },
         breaks="rubricscore:SCORES",  # the third step of four
@@ -180,7 +135,7 @@ CASES = {
         "completecommunity:exportatlas",
         (("OUTPUT", "book.pdf"), ("PNG_FOLDER", "pages")),
         lambda folder: {
-            "COMMUNITIES": sample("communities"),
+            "COMMUNITIES": layer_of("communities"),
             "COMMUNITY_ID_FIELD": "community_id",
             "COMMUNITY_NAME_FIELD": "name",
             "COMMUNITY_DISTRICT_FIELD": "district_id",
@@ -653,7 +608,7 @@ def label_of_output(name: str) -> str:
 EXPORTS = {
     "exportrubric": {},
     "exportworkbook": {
-        "COMMUNITIES": sample("communities"),
+        "COMMUNITIES": layer_of("communities"),
         "COMMUNITY_ID_FIELD": "community_id",
         "COMMUNITY_NAME_FIELD": "name",
         "OVERWRITE": True,
@@ -790,7 +745,7 @@ def test_tables_are_written_under_a_temporary_name_and_renamed_when_complete(plu
     assert results["OUTPUT"].startswith("postgres://") and '"gaps"' in results["OUTPUT"]
     layer = QgsVectorLayer(results["OUTPUT"][len("postgres://") :], "gaps", "postgres")
     assert layer.isValid()
-    assert layer.featureCount() == QgsVectorLayer(sample("compounds")).featureCount()
+    assert layer.featureCount() == QgsVectorLayer(layer_of("compounds")).featureCount()
 
 
 def test_a_table_that_cannot_be_replaced_leaves_every_table_and_file_as_it_was(
@@ -942,7 +897,7 @@ def test_a_workbook_per_district_is_all_or_nothing_too(plugin, tmp_path, read_on
     parameters = {
         **EXPORTS["exportworkbook"],
         "COMMUNITY_DISTRICT_FIELD": "district_id",
-        "DISTRICTS": sample("districts"),
+        "DISTRICTS": layer_of("districts"),
         "DISTRICT_ID_FIELD": "district_id",
         "DISTRICT_NAME_FIELD": "name",
         "SPLIT_BY": 1,

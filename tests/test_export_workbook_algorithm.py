@@ -1,11 +1,12 @@
 """``completecommunity:exportworkbook``, the round trip into ``rubricscore`` and the shipped
 model ``completecommunity:completecommunityevaluation``, run the way users run them.
 
-The two analyses run once on the Nanjing sample (written to files, as a user's earlier runs
-would be); the workbook tests read what was written with openpyxl and compare it with what
-``rubricscore`` computes from the same inputs and with the gap and provision results
-themselves. The workbook's layout, styles and formulas are the domain's (tests/test_workbook.py);
-here the question is whether the algorithm hands the right records over and writes safely.
+The two analyses run once on the Nanjing sample for the session (tests/sample_chain.py; written
+to files, as a user's earlier runs would be); the workbook tests read what was written with
+openpyxl and compare it with what ``rubricscore`` computes from the same inputs and with the gap
+and provision results themselves. The workbook's layout, styles and formulas are the domain's
+(tests/test_workbook.py); here the question is whether the algorithm hands the right records
+over and writes safely.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import pytest
-import sample_copy
 from qgis.core import (
     QgsFeature,
     QgsGeometry,
@@ -27,6 +27,8 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis_helpers import Log, records
+from sample_chain import MODEL, MODEL_INPUTS, gap_parameters, layer_of
+from sample_chain import scoring_inputs as sample_scoring_inputs
 from xlsx_check import check_package, libreoffice_convert
 
 from complete_community.processing import compat
@@ -43,8 +45,6 @@ openpyxl = pytest.importorskip("openpyxl")
 
 EXPORT = "completecommunity:exportworkbook"
 SCORE = "completecommunity:rubricscore"
-MODEL = "completecommunity:completecommunityevaluation"
-SAMPLE = sample_copy.SAMPLE  # the session's copy, never sample/ itself
 LISTS_ZH = ["汇总表", "设施覆盖", "短板清单", "配置缺口", "说明"]
 DISTRICT_NAMES = {"PQ1": "西片区", "PQ2": "东片区"}
 INJECTION = '=HYPERLINK("http://example.com","点我")'
@@ -52,82 +52,15 @@ LONG_ILLEGAL = "玄武门街道/锁金村社区居民委员会[筹]*?：一个�
 SCORE_COLUMN = column_number("score")
 
 
-def layer_of(name: str) -> str:
-    return f"{SAMPLE}|layername={name}"
-
-
 @pytest.fixture(scope="module")
-def analyses(qgis_app, qgis_iface, qgis_processing, tmp_path_factory) -> Dict[str, str]:
-    """The facility gap result (GeoPackage) and the provision table (CSV) of the sample."""
-    import complete_community
-    import processing
-
-    folder = tmp_path_factory.mktemp("analyses")
-    plugin = complete_community.classFactory(qgis_iface)
-    plugin.initProcessing()
-    try:
-        gaps = str(folder / "gaps.gpkg")
-        processing.run(
-            "completecommunity:facilitygap",
-            {
-                "UNITS": layer_of("compounds"),
-                "UNIT_ID_FIELD": "compound_id",
-                "POPULATION_FIELD": "population",
-                "FACILITIES": layer_of("facilities"),
-                "TYPE_FIELD": "类型",
-                "NETWORK": layer_of("roads"),
-                "SNAP_TOLERANCE": 150,
-                "OUTPUT": gaps,
-                "SUMMARY": "TEMPORARY_OUTPUT",
-            },
-            feedback=Log(),
-        )
-        provision = str(folder / "provision.csv")
-        processing.run(
-            "completecommunity:tieredprovision",
-            {
-                "DISTRICTS": layer_of("districts"),
-                "DISTRICT_ID_FIELD": "district_id",
-                "COMMUNITIES": layer_of("communities"),
-                "COMMUNITY_ID_FIELD": "community_id",
-                "COMMUNITY_DISTRICT_FIELD": "district_id",
-                "COMPOUNDS": layer_of("compounds"),
-                "COMPOUND_ID_FIELD": "compound_id",
-                "COMPOUND_COMMUNITY_FIELD": "community_id",
-                "POPULATION_FIELD": "population",
-                "FACILITIES": layer_of("facilities"),
-                "TYPE_FIELD": "类型",
-                "NETWORK": layer_of("roads"),
-                "SNAP_TOLERANCE": 150,
-                "OUTPUT_TABLE": provision,
-                **{
-                    name: "TEMPORARY_OUTPUT"
-                    for name in (
-                        "SHARING",
-                        "DISTRICTS_OUTPUT",
-                        "COMMUNITIES_OUTPUT",
-                        "COMPOUNDS_OUTPUT",
-                    )
-                },
-            },
-            feedback=Log(),
-        )
-    finally:
-        plugin.unload()
-    return {"GAPS": gaps, "PROVISION": provision}
+def analyses(sample_chain) -> Dict[str, str]:
+    """The facility gap result (GeoPackage) and the provision table (CSV) of the sample, from
+    the session's chain (tests/sample_chain.py)."""
+    return {"GAPS": sample_chain["GAPS"], "PROVISION": sample_chain["PROVISION"]}
 
 
 def scoring_inputs(analyses: Dict[str, str]) -> Dict[str, Any]:
-    return {
-        "COMMUNITIES": layer_of("communities"),
-        "COMMUNITY_ID_FIELD": "community_id",
-        "COMMUNITY_NAME_FIELD": "name",
-        "GAPS": analyses["GAPS"],
-        "GAP_ID_FIELD": "compound_id",
-        "GAP_COMMUNITY_FIELD": "community_id",
-        "GAP_POPULATION_FIELD": "population",
-        "PROVISION": analyses["PROVISION"],
-    }
+    return {**sample_scoring_inputs(analyses["GAPS"]), "PROVISION": analyses["PROVISION"]}
 
 
 def export(analyses, target: Path, log: Optional[Log] = None, **parameters) -> dict:
@@ -667,23 +600,6 @@ def test_a_plain_sheet_of_manual_scores_in_an_xlsx_is_still_a_table(plugin, anal
 # --------------------------------------------------------------------------------------------
 
 
-def model_inputs() -> Dict[str, Any]:
-    """The sample's layers and the mandatory fields (optional ones keep their defaults)."""
-    return {
-        "COMPOUNDS": layer_of("compounds"),
-        "COMPOUND_ID_FIELD": "compound_id",
-        "POPULATION_FIELD": "population",
-        "COMMUNITIES": layer_of("communities"),
-        "COMMUNITY_ID_FIELD": "community_id",
-        "DISTRICTS": layer_of("districts"),
-        "DISTRICT_ID_FIELD": "district_id",
-        "FACILITIES": layer_of("facilities"),
-        "TYPE_FIELD": "类型",
-        "NETWORK": layer_of("roads"),
-        "SNAP_TOLERANCE": 150,
-    }
-
-
 def check_model_results(results: Dict[str, Any], workbook: Path, scores) -> None:
     names = sample_names()
     book = openpyxl.load_workbook(workbook, read_only=True)
@@ -718,7 +634,7 @@ def test_the_model_runs_the_whole_chain(plugin, tmp_path):
         "rubricscore:SCORES": str(tmp_path / "scores.gpkg"),
     }
     assert set(outputs) <= {d.name() for d in model.destinationParameterDefinitions()}
-    results = processing.run(MODEL, {**model_inputs(), **outputs}, feedback=Log())
+    results = processing.run(MODEL, {**MODEL_INPUTS, **outputs}, feedback=Log())
     assert {name: results[name] for name in outputs} == outputs
     check_model_results(results, tmp_path / "evaluation.xlsx", outputs["rubricscore:SCORES"])
     # The 说明 sheet names the earlier steps' outputs where they are now, not where the model
@@ -740,7 +656,7 @@ def test_the_model_runs_from_qgis_process(qgis_process_cli, tmp_path):
         "facilitygap:GAPS": str(tmp_path / "gaps.gpkg"),
         "rubricscore:SCORES": str(tmp_path / "scores.gpkg"),
     }
-    done, answer = qgis_process_cli.run_json(MODEL, {**model_inputs(), **outputs})
+    done, answer = qgis_process_cli.run_json(MODEL, {**MODEL_INPUTS, **outputs})
     assert done.returncode == 0, done.stderr[-3000:]
     results = answer["results"]
     check_model_results(results, tmp_path / "evaluation.xlsx", outputs["rubricscore:SCORES"])
@@ -810,18 +726,7 @@ def scenario_outputs(analyses, folder: Path) -> Dict[str, Any]:
     }
     processing.run(
         "completecommunity:planscenario",
-        {
-            "UNITS": layer_of("compounds"),
-            "UNIT_ID_FIELD": "compound_id",
-            "POPULATION_FIELD": "population",
-            "FACILITIES": layer_of("facilities"),
-            "TYPE_FIELD": "类型",
-            "NETWORK": layer_of("roads"),
-            "SNAP_TOLERANCE": 150,
-            "PLAN_STORE": str(store.path),
-            "SUMMARY": "TEMPORARY_OUTPUT",
-            **outputs,
-        },
+        {**gap_parameters(outputs["OUTPUT"]), "PLAN_STORE": str(store.path), **outputs},
         feedback=Log(),
     )
     return {"chosen": chosen, "gaps": gaps, **outputs}

@@ -32,6 +32,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 from qgis_helpers import Log, memory_layer, plain
+from standard_files import TWO_CODES, standard_text, write_standard
 
 from complete_community.i18n import tr
 from complete_community.processing.algorithms.facility_gap import REASON_TEXT
@@ -40,38 +41,6 @@ from complete_community.scoring.standard import load_standard
 ALGORITHM = "completecommunity:facilitygap"
 X0, Y0 = 667_000.0, 3_546_000.0  # central Nanjing in EPSG:32650
 UTM = "EPSG:32650"
-
-TWO_TYPES_YAML = """\
-name: {zh: 测试标准, en: Test standard}
-version: "t1"
-notice: {zh: 仅供测试, en: For tests only}
-tiers:
-  community:
-    name_zh: 社区
-    name_en: Community
-    population: {min: 5000, max: 12000}
-    source: test
-types:
-  - code: kindergarten
-    name_zh: 幼儿园
-    name_en: Kindergarten
-    tier: community
-    life_circle: 5
-    radius_m: 300
-    mandatory: true
-    aliases: [kg]
-    source: test clause 1
-  - code: vegetable_market
-    name_zh: 菜市场
-    name_en: Vegetable market
-    tier: community
-    life_circle: 10
-    radius_m: RADIUS_MARKET
-    mandatory: true
-    aliases: [market]
-    source: test clause 2
-"""
-TWO_CODES = ("kindergarten", "vegetable_market")
 
 
 # --- building test data ----------------------------------------------------------------------
@@ -171,12 +140,6 @@ def save_gpkg(source: QgsVectorLayer, path: Path, layer_name: str) -> str:
     )
     assert error[0] == QgsVectorFileWriter.WriterError.NoError, error
     return f"{path}|layername={layer_name}"
-
-
-def write_standard(folder: Path, text: str = TWO_TYPES_YAML, market_radius: int = 500) -> str:
-    path = folder / "two_types.yaml"
-    path.write_text(text.replace("RADIUS_MARKET", str(market_radius)), encoding="utf-8")
-    return str(path)
 
 
 # --- running ---------------------------------------------------------------------------------
@@ -462,7 +425,7 @@ def test_user_standard_gives_fields_for_its_types_only(plugin, two_types):
     ("broken", "fragments"),
     [
         (
-            lambda text: text.replace("radius_m: RADIUS_MARKET", "radius_m: three hundred"),
+            lambda text: text.replace("radius_m: 500", "radius_m: three hundred"),
             ("type #2 (vegetable_market)", "'radius_m'", "three hundred"),
         ),
         (
@@ -473,7 +436,7 @@ def test_user_standard_gives_fields_for_its_types_only(plugin, two_types):
     ids=["bad radius", "misspelt field"],
 )
 def test_malformed_standard_is_refused_and_writes_nothing(plugin, tmp_path, broken, fragments):
-    standard = write_standard(tmp_path, broken(TWO_TYPES_YAML))
+    standard = write_standard(tmp_path, broken(standard_text()))
     output, summary = tmp_path / "gaps.gpkg", tmp_path / "summary.csv"
     with pytest.raises(QgsProcessingException) as refused:
         run_gap(

@@ -23,6 +23,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis_helpers import Log as SharedLog
+from standard_files import KINDERGARTEN, write_standard
 
 from complete_community.processing import compat
 from complete_community.processing.graph_cache import GRAPHS, POINTS, SessionCache
@@ -31,27 +32,6 @@ ALGORITHM = "completecommunity:facilitygap"
 X0, Y0 = 667_000.0, 3_546_000.0  # central Nanjing in EPSG:32650
 REUSED = "reused the walking network built earlier"
 NOT_READ = "its features were not read again"
-STANDARD = """\
-name: {zh: 测试标准, en: Test standard}
-version: "t1"
-notice: {zh: 仅供测试, en: For tests only}
-tiers:
-  community:
-    name_zh: 社区
-    name_en: Community
-    population: {min: 5000, max: 12000}
-    source: test
-types:
-  - code: kindergarten
-    name_zh: 幼儿园
-    name_en: Kindergarten
-    tier: community
-    life_circle: 5
-    radius_m: 300
-    mandatory: true
-    aliases: [kg]
-    source: test clause 1
-"""
 UNITS = [("A", (0, 10)), ("B", (400, 40))]
 #: A: 10 + 100 + 20; B: 40 + 300 + 20.
 EXPECTED = {"A": 130.0, "B": 360.0}
@@ -145,10 +125,9 @@ def city(tmp_path):
             "facilities",
         ),
     }
-    standard = tmp_path / "standard.yaml"
-    standard.write_text(STANDARD, encoding="utf-8")
+    standard = write_standard(tmp_path, codes=[KINDERGARTEN])
     settle(path)
-    return path, uris, str(standard)
+    return path, uris, standard
 
 
 def run_gap(uris, standard, network, log, **parameters) -> dict:
@@ -228,11 +207,10 @@ def test_a_new_facility_is_read_and_searched_while_the_rest_is_reused(
     ):
         uris[name] = save(layer, tmp_path / f"{name}.gpkg", name)
         settle(tmp_path / f"{name}.gpkg")
-    standard = tmp_path / "standard.yaml"
-    standard.write_text(STANDARD, encoding="utf-8")
+    standard = write_standard(tmp_path, codes=[KINDERGARTEN])
     first, second = Log(), Log()
-    assert distances(run_gap(uris, str(standard), uris["roads"], first)) == pytest.approx(EXPECTED)
-    run_gap(uris, str(standard), uris["roads"], second)
+    assert distances(run_gap(uris, standard, uris["roads"], first)) == pytest.approx(EXPECTED)
+    run_gap(uris, standard, uris["roads"], second)
     assert second.reused and second.not_read("units") and second.not_read("facilities")
     assert not first.not_read("units") and not first.not_read("facilities")
 
@@ -246,7 +224,7 @@ def test_a_new_facility_is_read_and_searched_while_the_rest_is_reused(
     )
     settle(tmp_path / "facilities.gpkg", seconds_ago=30.0)
     log = Log()
-    changed = distances(run_gap(uris, str(standard), uris["roads"], log))
+    changed = distances(run_gap(uris, standard, uris["roads"], log))
     assert log.reused and log.not_read("units") and not log.not_read("facilities")
     # A keeps its 130 m; B now walks 40 + 50 + 10 to the new one.
     assert changed == pytest.approx({"A": 130.0, "B": 100.0}, abs=1e-6)

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any, Optional
 
 import pytest
-import sample_copy
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeature,
@@ -36,6 +35,14 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis_helpers import Log, plain, records
+from sample_chain import (
+    GAP_INPUTS,
+    PROVISION_INPUTS,
+    PROVISION_OUTPUTS,
+    layer_of,
+    provision_parameters,
+    scoring_inputs,
+)
 
 from complete_community.processing import compat
 from complete_community.scoring.rubric import PROVISION_COLUMNS, load_rubric, read_rubric_xlsx
@@ -44,7 +51,6 @@ ALGORITHM = "completecommunity:rubricscore"
 EXPORT = "completecommunity:exportrubric"
 X0, Y0 = 667_000.0, 3_546_000.0
 UTM = "EPSG:32650"
-SAMPLE = sample_copy.SAMPLE  # the session's copy, never sample/ itself
 
 RUBRIC_YAML = """\
 name: {zh: 测试细则, en: Test rubric}
@@ -432,52 +438,11 @@ def test_an_exported_rubric_scores_like_its_source(plugin, inputs, tmp_path):
 
 
 def sample_gap_parameters(gaps_output: str, summary_output: str) -> dict[str, Any]:
-    return {
-        "UNITS": f"{SAMPLE}|layername=compounds",
-        "UNIT_ID_FIELD": "compound_id",
-        "POPULATION_FIELD": "population",
-        "FACILITIES": f"{SAMPLE}|layername=facilities",
-        "TYPE_FIELD": "类型",
-        "NETWORK": f"{SAMPLE}|layername=roads",
-        "SNAP_TOLERANCE": 150,
-        "OUTPUT": gaps_output,
-        "SUMMARY": summary_output,
-    }
-
-
-def sample_provision_parameters(outputs: dict[str, str]) -> dict[str, Any]:
-    return {
-        "DISTRICTS": f"{SAMPLE}|layername=districts",
-        "DISTRICT_ID_FIELD": "district_id",
-        "COMMUNITIES": f"{SAMPLE}|layername=communities",
-        "COMMUNITY_ID_FIELD": "community_id",
-        "COMMUNITY_DISTRICT_FIELD": "district_id",
-        "COMPOUNDS": f"{SAMPLE}|layername=compounds",
-        "COMPOUND_ID_FIELD": "compound_id",
-        "COMPOUND_COMMUNITY_FIELD": "community_id",
-        "POPULATION_FIELD": "population",
-        "FACILITIES": f"{SAMPLE}|layername=facilities",
-        "TYPE_FIELD": "类型",
-        "NETWORK": f"{SAMPLE}|layername=roads",
-        "SNAP_TOLERANCE": 150,
-        **outputs,
-    }
-
-
-PROVISION_OUTPUTS = ("SHARING", "DISTRICTS_OUTPUT", "COMMUNITIES_OUTPUT", "COMPOUNDS_OUTPUT")
+    return {**GAP_INPUTS, "OUTPUT": gaps_output, "SUMMARY": summary_output}
 
 
 def sample_score_parameters(gaps, provision) -> dict[str, Any]:
-    return {
-        "COMMUNITIES": f"{SAMPLE}|layername=communities",
-        "COMMUNITY_ID_FIELD": "community_id",
-        "COMMUNITY_NAME_FIELD": "name",
-        "GAPS": gaps,
-        "GAP_ID_FIELD": "compound_id",
-        "GAP_COMMUNITY_FIELD": "community_id",
-        "GAP_POPULATION_FIELD": "population",
-        "PROVISION": provision,
-    }
+    return {**scoring_inputs(gaps), "PROVISION": provision}
 
 
 def expected_coverage(gaps_layer_: QgsVectorLayer, code: str) -> dict[str, Optional[float]]:
@@ -497,7 +462,7 @@ def check_sample_scores(scores_layer, points_layer, gaps_layer_, results) -> Non
     rubric = load_rubric()
     scores = by_community(scores_layer)
     table = records(points_layer)
-    n_communities = QgsVectorLayer(f"{SAMPLE}|layername=communities", "c", "ogr").featureCount()
+    n_communities = QgsVectorLayer(layer_of("communities"), "c", "ogr").featureCount()
     assert len(scores) == n_communities and len(table) == n_communities * 54
     for uid, row in scores.items():
         subtotals = [row[f"cat_{category.id}"] for category in rubric.categories]
@@ -529,9 +494,7 @@ def test_nanjing_sample_through_processing_run(plugin):
     )["OUTPUT"]
     provision = processing.run(
         "completecommunity:tieredprovision",
-        sample_provision_parameters(
-            {name: "TEMPORARY_OUTPUT" for name in ("OUTPUT_TABLE", *PROVISION_OUTPUTS)}
-        ),
+        provision_parameters(),
         feedback=Log(),
     )["OUTPUT_TABLE"]
     parameters = sample_score_parameters(gaps, provision)
@@ -551,10 +514,14 @@ def test_nanjing_sample_through_qgis_process(qgis_process_cli, tmp_path):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     provision = str(tmp_path / "provision.csv")
-    outputs = {name: str(tmp_path / f"{name.lower()}.gpkg") for name in PROVISION_OUTPUTS}
+    outputs = {
+        name: str(tmp_path / f"{name.lower()}.gpkg")
+        for name in PROVISION_OUTPUTS
+        if name != "OUTPUT_TABLE"
+    }
     done, _ = qgis_process_cli.run_json(
         "completecommunity:tieredprovision",
-        sample_provision_parameters({"OUTPUT_TABLE": provision, **outputs}),
+        {**PROVISION_INPUTS, "OUTPUT_TABLE": provision, **outputs},
     )
     assert done.returncode == 0, done.stderr[-2000:]
     # every manual point of SQ05 scored in full, from a CSV

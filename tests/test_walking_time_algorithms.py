@@ -37,6 +37,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis_helpers import Log, records
+from standard_files import write_standard
 
 from complete_community.processing import compat
 
@@ -45,38 +46,6 @@ X0, Y0 = 667_000.0, 3_546_000.0  # central Nanjing in EPSG:32650
 UTM = "EPSG:32650"
 SPEED = 1.0
 UP_STAIRS, DOWN_STAIRS = 0.30, 0.45
-
-STANDARD = """\
-name: {zh: 测试标准, en: Test standard}
-version: "t1"
-notice: {zh: 仅供测试, en: For tests only}
-tiers:
-  community:
-    name_zh: 社区
-    name_en: Community
-    population: {min: 5000, max: 12000}
-    source: test
-types:
-  - code: kindergarten
-    name_zh: 幼儿园
-    name_en: Kindergarten
-    tier: community
-    life_circle: 5
-    radius_m: 300
-    WALK_MINUTES
-    mandatory: true
-    aliases: [kg]
-    source: test clause 1
-  - code: vegetable_market
-    name_zh: 菜市场
-    name_en: Vegetable market
-    tier: community
-    life_circle: 10
-    radius_m: 500
-    mandatory: true
-    aliases: [market]
-    source: test clause 2
-"""
 
 
 def f(grade: float) -> float:
@@ -95,13 +64,6 @@ def stairs(run: float, rise: float, speed: float = SPEED) -> float:
 
 
 # --- data written by the tests ---------------------------------------------------------------
-
-
-def write_standard(folder: Path, walk_minutes: Optional[float] = None) -> str:
-    line = f"walk_minutes: {walk_minutes}" if walk_minutes is not None else ""
-    path = folder / "standard.yaml"
-    path.write_text(STANDARD.replace("WALK_MINUTES", line), encoding="utf-8")
-    return str(path)
 
 
 def write_raster(
@@ -257,7 +219,7 @@ def test_a_uniform_ramp_takes_longer_uphill_than_down(plugin, engine, ramp_dem, 
         units([("L", (0, 10)), ("H", (300, 10))]),
         facilities([("kg", (150, 10)), ("market", (150, -10))]),
         roads([[(0, 0), (300, 0)]]),
-        write_standard(tmp_path, walk_minutes=3.5),
+        write_standard(tmp_path, kindergarten_minutes=3.5),
         log,
         DEM=ramp_dem,
     )
@@ -742,7 +704,7 @@ def test_the_plan_scenario_compares_walking_times(plugin, tmp_path, ramp_dem):
             "FACILITIES": facilities([("kg", (300, 10))]),
             "TYPE_FIELD": "kind",
             "NETWORK": roads([[(0, 0), (300, 0)]]),
-            "STANDARD": write_standard(tmp_path, walk_minutes=5),
+            "STANDARD": write_standard(tmp_path, kindergarten_minutes=5),
             "SNAP_TOLERANCE": 50,
             "MEASURE": 1,
             "DEM": ramp_dem,
