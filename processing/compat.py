@@ -133,6 +133,7 @@ MOVED_ENUMS: Tuple[MovedEnum, ...] = (
         ),
     ),
     MovedEnum("LayerFilter", "QgsMapLayerProxyModel", "Filter", "3.34"),
+    MovedEnum("FieldOrigin", "QgsFields", "FieldOrigin", "3.38", "Origin"),
     MovedEnum(
         "PropertyType",
         "QgsProperty",
@@ -191,6 +192,7 @@ DistanceUnit = _moved_enum("DistanceUnit")
 AreaUnit = _moved_enum("AreaUnit")
 CrsWktVariant = _moved_enum("CrsWktVariant")
 LayerFilter = _moved_enum("LayerFilter")
+FieldOrigin = _moved_enum("FieldOrigin")
 PropertyType = _moved_enum("PropertyType")
 
 NO_GEOMETRY = WkbType.NoGeometry

@@ -13,6 +13,7 @@ from typing import Any, Optional
 
 import numpy as np
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsCsException,
@@ -157,14 +158,19 @@ def transform_to(source: QgsProcessingFeatureSource, target, layer_label: str, c
 
 def _usable_geometry(feature: QgsFeature, transform) -> tuple[Optional[QgsGeometry], bool]:
     """The feature's geometry in the measuring CRS, repaired if invalid; (None, _) when empty."""
-    geometry = feature.geometry()
+    return _usable(feature.geometry(), transform)
+
+
+def _usable(geometry: Optional[QgsGeometry], transform) -> tuple[Optional[QgsGeometry], bool]:
+    """A geometry in the measuring CRS, curves segmentized, repaired if an invalid polygon;
+    (None, _) when null or empty."""
     if geometry is None or geometry.isNull() or geometry.isEmpty():
         return None, False
     geometry = QgsGeometry(geometry)
     if QgsWkbTypes.isCurvedType(geometry.wkbType()):
         geometry = QgsGeometry(geometry.constGet().segmentize())
     repaired = False
-    if compat.is_polygon(geometry) and not geometry.isGeosValid():
+    if QgsWkbTypes.geometryType(geometry.wkbType()) == _POLYGON and not geometry.isGeosValid():
         geometry = geometry.makeValid()
         repaired = True
         if geometry.isNull() or geometry.isEmpty():
@@ -174,6 +180,22 @@ def _usable_geometry(feature: QgsFeature, transform) -> tuple[Optional[QgsGeomet
     return geometry, repaired
 
 
+_POLYGON = compat.GeometryType.Polygon
+
+
+@dataclass
+class FeatureRows:
+    """A layer's features as read, before their points are worked out: ids, the attribute
+    columns asked for, and each feature's geometry — its WKB when read from the file
+    (``gpkg_features``), a QgsGeometry when read through QGIS, None without one — with the
+    features themselves when they are kept."""
+
+    feature_ids: list[int]
+    columns: list[list[Any]]
+    geometries: list[Any]
+    features: list[QgsFeature] = field(default_factory=list)
+
+
 def read_points(
     source: QgsProcessingFeatureSource,
     transform,
@@ -181,6 +203,7 @@ def read_points(
     attribute_names: tuple[str, ...] = (),
     keep_features: bool = False,
     keep_measured: bool = False,
+    direct=None,
 ) -> PointsRead:
     """Representative points: a point itself, a polygon's point on surface, a line's midpoint.
 
@@ -188,51 +211,137 @@ def read_points(
     one call (see ``geometry_arrays``); other geometries go through QGIS one by one. Only the
     named attributes are fetched unless the features are kept. ``keep_measured`` keeps the
     geometries as measured (polygon layers only: points need none).
+
+    ``direct`` (``gpkg_features.direct_table``: the source is a whole GeoPackage table) lets
+    the ids, attributes and WKB be read straight from the file (the features to keep still
+    come from QGIS); the points, repairs and messages are the same either way.
     """
-    total = max(source.featureCount(), 1)
     fields = source.fields()
     columns = [fields.lookupField(name) for name in attribute_names]
     for name, column in zip(attribute_names, columns):
         if column < 0:
             raise KeyError(name)  # as feature[name] would
+    rows = direct.read(fields, columns) if direct is not None else None
+    if rows is not None and keep_features:
+        rows.features = _features_through_qgis(source, feedback)
+        if [feature.id() for feature in rows.features] != rows.feature_ids:
+            rows = None  # not the features the file holds: QGIS reads everything
+    if rows is None:
+        rows = _rows_through_qgis(source, columns, keep_features, feedback)
+    may_be_points = not compat.is_polygon(source) and not compat.is_line(source)
+    result = PointsRead(
+        rows.feature_ids, np.empty((0, 2)), dict(zip(attribute_names, rows.columns)), rows.features
+    )
+    result.xy = _representative_points(
+        rows,
+        transform,
+        may_be_points,
+        keep_measured and not may_be_points,
+        QgsWkbTypes.isMultiType(source.wkbType()),
+        result,
+        feedback,
+    )
+    return result
+
+
+def _features_through_qgis(source, feedback) -> list[QgsFeature]:
+    """Every feature with all its attributes (to copy into an output), through QGIS."""
+    total = max(source.featureCount(), 1)
+    features = []
+    # Every feature the iterator yields is a new object: kept as it is, not copied.
+    for index, feature in enumerate(source.getFeatures(QgsFeatureRequest(), _ALL_GEOMETRIES)):
+        if index % 256 == 0:
+            if feedback.isCanceled():
+                raise Cancelled()
+            if index % 1000 == 0:
+                feedback.setProgress(100.0 * index / total)
+        features.append(feature)
+    return features
+
+
+def _rows_through_qgis(source, columns: list[int], keep_features: bool, feedback) -> FeatureRows:
+    """Ids, attributes at ``columns`` and geometries of every feature, through QGIS (with
+    every attribute when the features are kept)."""
+    total = max(source.featureCount(), 1)
     request = QgsFeatureRequest()
     if not keep_features:
         if columns:
             request.setSubsetOfAttributes(columns)
         else:
             request.setNoAttributes()
-    feature_ids: list[int] = []
-    values: list[list[Any]] = [[] for _ in attribute_names]
-    result = PointsRead([], np.empty((0, 2)), {})
-    plain_rows: list[int] = []
-    plain_wkb: list[bytes] = []
-    other: dict[int, tuple[float, float]] = {}  # row -> point of the geometries read one by one
-    empty_rows: list[int] = []
-    may_be_points = not compat.is_polygon(source) and not compat.is_line(source)
-    keep_measured = keep_measured and not may_be_points
+    rows = FeatureRows([], [[] for _ in columns], [])
+    feature_ids, geometries, features = rows.feature_ids, rows.geometries, rows.features
+    pairs = list(zip(rows.columns, columns))
+    # Every feature the iterator yields is a new object: kept as it is, not copied.
     for index, feature in enumerate(source.getFeatures(request, _ALL_GEOMETRIES)):
         if index % 256 == 0:
             if feedback.isCanceled():
                 raise Cancelled()
             if index % 1000 == 0:
                 feedback.setProgress(100.0 * index / total)
-        fid = feature.id()
-        feature_ids.append(fid)
-        for column_values, column in zip(values, columns):
+        feature_ids.append(feature.id())
+        for column_values, column in pairs:
             column_values.append(python_value(feature.attribute(column)))
+        geometries.append(feature.geometry())
         if keep_features:
-            result.features.append(QgsFeature(feature))
+            features.append(feature)
+    return rows
+
+
+def _representative_points(
+    rows: FeatureRows,
+    transform,
+    may_be_points: bool,
+    keep_measured: bool,
+    multi: bool,
+    result: PointsRead,
+    feedback,
+) -> np.ndarray:
+    """The point of every row (NaN where unusable); fills ``result``'s measured geometries,
+    repaired and empty feature ids. ``multi``: the layer is multipart, and a single part read
+    from the file is made multipart as QGIS's provider makes it.
+
+    Plain points are read from their WKB, rectangles' points worked out in bulk exactly as
+    GEOS finds them (``geometry_arrays.rectangle_points``); every other geometry goes through
+    QGIS one by one: repaired when invalid, reprojected, its point on surface from GEOS.
+    """
+    feature_ids, geometries = rows.feature_ids, rows.geometries
+    xy = np.full((len(feature_ids), 2), np.nan)
+    measured: list[Optional[QgsGeometry]] = [None] * (len(feature_ids) if keep_measured else 0)
+    plain_rows: list[int] = []
+    plain_wkb: list[bytes] = []
+    other: dict[int, tuple[float, float]] = {}  # row -> point of the geometries read one by one
+    empty_rows: list[int] = []
+    remaining: Any = range(len(geometries))
+    if not may_be_points and transform.isShortCircuited() and Qgis.geosVersionInt() >= 30800:
+        boxes, box_xy = geometry_arrays.rectangle_points(
+            [
+                item if item is None or isinstance(item, bytes) else bytes(item.asWkb())
+                for item in geometries
+            ]
+        )
+        xy[boxes] = box_xy
+        done = set(boxes.tolist())
+        for row in boxes.tolist() if keep_measured else ():
+            measured[row] = QgsGeometry(_as_geometry(geometries[row], multi))
+        remaining = [row for row in remaining if row not in done]
+    for count, index in enumerate(remaining):
+        if count % 256 == 0 and feedback.isCanceled():
+            raise Cancelled()
+        item = geometries[index]
         if may_be_points:
-            wkb = bytes(feature.geometry().asWkb())
-            if len(wkb) == geometry_arrays.POINT_2D_SIZE and wkb.startswith(
-                geometry_arrays.POINT_2D_PREFIX
+            wkb = item if item is None or isinstance(item, bytes) else bytes(item.asWkb())
+            if (
+                wkb is not None
+                and len(wkb) == geometry_arrays.POINT_2D_SIZE
+                and wkb.startswith(geometry_arrays.POINT_2D_PREFIX)
             ):
                 plain_rows.append(index)
                 plain_wkb.append(wkb)
                 continue
-        geometry, repaired = _usable_geometry(feature, transform)
+        geometry, repaired = _usable(_as_geometry(item, multi), transform)
         if keep_measured:
-            result.measured.append(geometry)
+            measured[index] = geometry
         point = None
         if geometry is not None:
             surface_point = geometry.pointOnSurface()
@@ -243,21 +352,29 @@ def read_points(
         else:
             other[index] = (point.x(), point.y())
         if repaired:
-            result.repaired_geometry.append(fid)
-    xy = np.full((len(feature_ids), 2), np.nan)
+            result.repaired_geometry.append(feature_ids[index])
     if other:
         xy[list(other)] = list(other.values())
     if plain_rows:
         plain_xy = geometry_arrays.points_2d(plain_wkb)
         finite = np.isfinite(plain_xy).all(axis=1)  # an empty point is NaN, NaN
-        rows = np.asarray(plain_rows, dtype=np.int64)
-        xy[rows[finite]] = geometry_arrays.transform_xy(plain_xy[finite], transform)
-        empty_rows.extend(rows[~finite].tolist())
-    result.feature_ids = feature_ids
-    result.xy = xy
-    result.attributes = dict(zip(attribute_names, values))
+        at = np.asarray(plain_rows, dtype=np.int64)
+        xy[at[finite]] = geometry_arrays.transform_xy(plain_xy[finite], transform)
+        empty_rows.extend(at[~finite].tolist())
+    result.measured = measured
     result.empty_geometry = [feature_ids[row] for row in sorted(empty_rows)]
-    return result
+    return xy
+
+
+def _as_geometry(item: Any, multi: bool) -> Optional[QgsGeometry]:
+    """A row's geometry as a QgsGeometry (from its WKB when read from the file)."""
+    if item is None or not isinstance(item, bytes):
+        return item
+    geometry = QgsGeometry()
+    geometry.fromWkb(item)
+    if multi and not geometry.isMultipart():
+        geometry.convertToMultiType()
+    return geometry
 
 
 @dataclass

@@ -30,6 +30,7 @@ from ..scoring.provision import (
 )
 from ..scoring.provision.locate import PolygonSet, first_containing, polygon_set
 from . import geometry_arrays
+from .gpkg_features import direct_table
 from .layers import (
     PointsRead,
     describe_ids,
@@ -125,6 +126,10 @@ def read_tier(algorithm, parameters, context, feedback, tier: str, crs, extra=()
         tuple(name for name in (id_field, parent_field, *extra) if name),
         keep_features=True,
         keep_measured=True,
+        direct=direct_table(
+            parameters.get(layer_name),
+            algorithm.parameterAsVectorLayer(parameters, layer_name, context),
+        ),
     )
     ids = []
     for fid, value in zip(points.feature_ids, points.attributes[id_field]):
@@ -249,8 +254,12 @@ def read_facilities(algorithm, parameters, context, feedback, crs, standard, tie
     for name in names.values():
         algorithm.check_field(source, algorithm.FACILITIES, name)
     wanted = tuple(dict.fromkeys(name for name in names.values() if name))
+    direct = direct_table(
+        parameters.get(algorithm.FACILITIES),
+        algorithm.parameterAsVectorLayer(parameters, algorithm.FACILITIES, context),
+    )
     points = read_points(
-        source, transform_to(source, crs, label, context, feedback), feedback, wanted
+        source, transform_to(source, crs, label, context, feedback), feedback, wanted, direct=direct
     )
     ids = algorithm.feature_names(points, names["id"])
     algorithm.report_geometry(points, ids, label, feedback)

@@ -74,7 +74,7 @@ def read_table(
     behind it (``parameterAsVectorLayer``): they tell whether the whole file may be read
     directly. Field names must exist (the caller checks them, naming the layer).
     """
-    file = _direct_file(definition, layer)
+    file = direct_file(definition, layer)
     if file is not None:
         kind, path, table_name = file
         try:
@@ -91,8 +91,9 @@ def read_table(
 # --------------------------------------------------------------------------------------------
 
 
-def _direct_file(definition: Any, layer: Any):
-    """(kind, path, table) for a whole GeoPackage table or CSV file on disk; None otherwise."""
+def direct_file(definition: Any, layer: Any):
+    """(kind, path, table) for a whole GeoPackage table or CSV file on disk; None otherwise
+    (a filter, selected features only, a feature limit, unsaved edits, another provider)."""
     if layer is None or layer.providerType() != "ogr":
         return None
     if isinstance(definition, QgsProcessingFeatureSourceDefinition):
@@ -130,16 +131,10 @@ def _encoding(layer: Any) -> str:
 
 
 def _read_geopackage(path: Path, table_name: str, names: Sequence[str]) -> Table:
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    connection = open_read_only(path)
     try:
-        if not table_name:
-            found = connection.execute(
-                "SELECT table_name FROM gpkg_contents WHERE data_type IN ('features', 'attributes')"
-            ).fetchall()
-            if len(found) != 1:
-                raise sqlite3.OperationalError("not a single table")
-            table_name = found[0][0]
-        fid = _primary_key(connection, table_name)
+        table_name = table_named(connection, table_name)
+        fid = primary_key(connection, table_name)
         columns = ", ".join(sql_name(name) for name in (fid, *names))
         rows = connection.execute(
             f"SELECT {columns} FROM {sql_name(table_name)} ORDER BY {sql_name(fid)}"
@@ -156,7 +151,25 @@ def _read_geopackage(path: Path, table_name: str, names: Sequence[str]) -> Table
     )
 
 
-def _primary_key(connection: sqlite3.Connection, table_name: str) -> str:
+def open_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only SQLite connection to a GeoPackage (never creates or changes the file)."""
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
+def table_named(connection: sqlite3.Connection, table_name: str) -> str:
+    """``table_name``, or the GeoPackage's only table when the source names none (as OGR
+    opens a one-table file)."""
+    if table_name:
+        return table_name
+    found = connection.execute(
+        "SELECT table_name FROM gpkg_contents WHERE data_type IN ('features', 'attributes')"
+    ).fetchall()
+    if len(found) != 1:
+        raise sqlite3.OperationalError("not a single table")
+    return found[0][0]
+
+
+def primary_key(connection: sqlite3.Connection, table_name: str) -> str:
     for _cid, name, _type, _notnull, _default, primary in connection.execute(
         f"PRAGMA table_info({sql_name(table_name)})"
     ):
@@ -207,4 +220,4 @@ def _plain_value(value: Any) -> Any:
     return plain(value)
 
 
-__all__ = ["Table", "plain", "read_table"]
+__all__ = ["Table", "direct_file", "plain", "read_table"]

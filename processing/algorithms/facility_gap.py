@@ -31,6 +31,7 @@ from ...scoring.population import clean_population
 from .. import compat
 from ..base import BaseAlgorithm
 from ..feedback import DomainFeedback
+from ..gpkg_features import direct_table
 from ..graph_cache import points_key, remembered_points
 from ..layers import (
     PointsRead,
@@ -330,19 +331,18 @@ class FacilityGapAlgorithm(BaseAlgorithm):
         """``read_points`` of a layer, or the points read from it earlier in the session when
         the layer is unchanged (see ``graph_cache.py``): a re-run reads nothing again.
         Without ``remember`` the layer is read afresh and nothing is remembered."""
+        layer = self.parameterAsVectorLayer(parameters, name, context)
+        direct = direct_table(parameters.get(name), layer)
+
+        def read() -> PointsRead:
+            return read_points(
+                source, transform, feedback, attributes, keep_features, direct=direct
+            )
+
         if not remember:
-            return read_points(source, transform, feedback, attributes, keep_features)
-        key = points_key(
-            self.parameterAsVectorLayer(parameters, name, context),
-            parameters.get(name),
-            transform,
-            context,
-            attributes,
-            keep_features,
-        )
-        points, reused = remembered_points(
-            key, lambda: read_points(source, transform, feedback, attributes, keep_features)
-        )
+            return read()
+        key = points_key(layer, parameters.get(name), transform, context, attributes, keep_features)
+        points, reused = remembered_points(key, read)
         if reused:
             feedback.pushInfo(
                 tr(
