@@ -2,8 +2,8 @@
 
 Plain arrays in, plain arrays out (metres in a projected CRS, seconds for walking time). See
 DESIGN.md §4 for the distance convention and §4b for walking time, which these modules
-implement. scipy speeds up every step when it is importable; without it the same results come
-from numpy and plain Python, more slowly.
+implement. scipy speeds up snapping and components when it is importable; without it the same
+results come from numpy, more slowly. The searches need only numpy (:mod:`.bounded_search`).
 
 How an adapter walks a network (each module's docstring has the details):
 

@@ -26,7 +26,7 @@ def scipy_spatial() -> Optional[ModuleType]:
 
 
 def scipy_csgraph() -> Optional[ModuleType]:
-    """``scipy.sparse.csgraph`` (Dijkstra, components), or None when missing or switched off."""
+    """``scipy.sparse.csgraph`` (connected components), or None when missing or switched off."""
     if not USE_SCIPY:
         return None
     try:

@@ -525,8 +525,8 @@ def _build_csr(
     cheapest of parallel edges; of equal costs the shortest), and the kept arcs' lengths when
     ``length`` is given.
 
-    Indices are int32 because that is what scipy's csgraph works in; zero costs are kept as
-    explicit entries (they are real edges).
+    Indices are int32 to halve the memory (the search widens them once per graph, see
+    ``bounded_search``); zero costs are kept as explicit entries (they are real edges).
     """
     src = np.concatenate([seg_from, seg_to])
     dst = np.concatenate([seg_to, seg_from])

@@ -1,6 +1,6 @@
 """Network cost from every target to its nearest source: one multi-source search per call.
 
-All sources of a call enter one Dijkstra through a virtual super-source whose arcs carry each
+All sources of a call enter one search through a virtual super-source whose arcs carry each
 source's entry cost (connector plus the part of its edge up to that edge's ends). The search is
 cut off at ``max_cost``, so it touches only the part of the network that matters, and it runs
 once per facility type, never once per facility or per unit.
@@ -28,10 +28,10 @@ define, for every reached node, the arcs that are *tight* (cost of the arc's tai
 equals the node's cost). Walking back from a target's end node along tight arcs to the
 super-source adds up the route's metres. Of several tight arcs the one from the lowest-numbered
 node is taken (after the super-source itself), a rule that depends only on the costs, so the
-scipy and the pure-Python searches give the same lengths, not only the same costs.
+lengths are as reproducible as the costs.
 
-scipy's ``csgraph.dijkstra`` runs the search when available; otherwise a heapq Dijkstra walks the
-same CSR arrays and gives the same costs.
+The search itself is :func:`.bounded_search.bounded_costs` (numpy, no scipy needed), whose
+costs are bit for bit those of a Dijkstra over the same arcs.
 
 API summary (all arrays are numpy, one entry per point of the ``Snaps`` given):
 
@@ -44,14 +44,12 @@ API summary (all arrays are numpy, one entry per point of the ``Snaps`` given):
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass
-from functools import cache
 from typing import Optional, Tuple
 
 import numpy as np
 
-from . import _optional
+from .bounded_search import SearchArcs, bounded_costs
 from .graph import Arcs, WalkingGraph, expand_ranges
 from .memo import digest, remembered
 from .snapping import Snaps
@@ -106,7 +104,6 @@ def nearest(
         max_cost,
         walk,
         bool(lengths),
-        _scipy_dijkstra_usable(),  # the engine too, so that comparing the two paths compares them
     )
     return remembered(
         graph,
@@ -210,10 +207,18 @@ def _search(graph: WalkingGraph, entries: _Entries, max_cost: float, reverse: bo
     limit = max_cost * (1.0 + _LIMIT_SLACK) + _LIMIT_SLACK
     if entries.node.size == 0:
         return np.full(graph.n_nodes, np.inf)
-    arcs = graph.arcs(reverse)
-    if _scipy_dijkstra_usable():
-        return _dijkstra_scipy(graph.n_nodes, arcs, entries.node, entries.cost, limit)
-    return _dijkstra_heapq(graph.n_nodes, arcs, entries.node, entries.cost, limit)
+    return bounded_costs(_search_arcs(graph, reverse), entries.node, entries.cost, limit)
+
+
+def _search_arcs(graph: WalkingGraph, reverse: bool) -> SearchArcs:
+    """The adjacency as the search reads it, made once per graph and direction (a graph with
+    symmetric costs has one adjacency for both)."""
+    key = ("search_arcs", bool(reverse and graph.reverse_csr is not None))
+    arcs = graph.cache.get(key)
+    if arcs is None:
+        arcs = SearchArcs.of(graph.arcs(reverse))
+        graph.cache[key] = arcs
+    return arcs
 
 
 def _portions(graph: WalkingGraph, snaps: Snaps):
@@ -259,51 +264,6 @@ def _entry_arcs(graph: WalkingGraph, src: Snaps, max_cost: float, to_source: boo
     first = np.ones(node.shape[0], dtype=bool)
     first[1:] = node[1:] != node[:-1]
     return _Entries(node[first], entry[first], metres[first])
-
-
-def _dijkstra_scipy(
-    n: int, arcs: Arcs, entry_node: np.ndarray, entry_cost: np.ndarray, limit: float
-) -> np.ndarray:
-    """Append the super-source as row n of the CSR and run one bounded Dijkstra."""
-    sparse = _optional.scipy_sparse()
-    csgraph = _optional.scipy_csgraph()
-    indptr = np.append(arcs.indptr, arcs.indptr[-1] + entry_node.shape[0])
-    indices = np.concatenate([arcs.indices, entry_node.astype(np.int32)])
-    data = np.concatenate([arcs.cost, entry_cost])
-    matrix = sparse.csr_matrix((data, indices, indptr.astype(np.int32)), shape=(n + 1, n + 1))
-    distance = csgraph.dijkstra(matrix, directed=True, indices=n, limit=limit)
-    return np.asarray(distance[:n], dtype=np.float64)
-
-
-def _dijkstra_heapq(
-    n: int, arcs: Arcs, entry_node: np.ndarray, entry_cost: np.ndarray, limit: float
-) -> np.ndarray:
-    """The same bounded multi-source search in plain Python over the CSR arrays.
-
-    The arrays are turned into Python lists per call rather than kept: a per-node list of
-    arc tuples would be faster by a few per cent but costs ~100 MB for a city network.
-    """
-    pointer = arcs.indptr.tolist()
-    neighbours = arcs.indices.tolist()
-    costs = arcs.cost.tolist()
-    distance = [float("inf")] * n
-    heap = []
-    for node, entry in zip(entry_node.tolist(), entry_cost.tolist()):
-        distance[node] = entry
-        heap.append((entry, node))
-    heapq.heapify(heap)
-    pop, push = heapq.heappop, heapq.heappush
-    while heap:
-        here, node = pop(heap)
-        if here > distance[node]:
-            continue
-        for arc in range(pointer[node], pointer[node + 1]):
-            there = here + costs[arc]
-            neighbour = neighbours[arc]
-            if there < distance[neighbour] and there <= limit:
-                distance[neighbour] = there
-                push(heap, (there, neighbour))
-    return np.asarray(distance, dtype=np.float64)
 
 
 # --------------------------------------------------------------------------------------------
@@ -499,24 +459,3 @@ def _cost_is_length(graph: WalkingGraph) -> bool:
         )
         graph.cache["cost_is_length"] = known
     return known
-
-
-@cache
-def _scipy_keeps_zero_arcs() -> bool:
-    """Whether this scipy's Dijkstra treats explicit zero entries as (free) arcs.
-
-    Zero costs are real here (a source standing on a node; free edges), and scipy's treatment
-    of explicit zeros in sparse input has varied across its functions, so check once.
-    """
-    sparse = _optional.scipy_sparse()
-    csgraph = _optional.scipy_csgraph()
-    matrix = sparse.csr_matrix(
-        (np.array([0.0, 1.0]), np.array([1, 2], dtype=np.int32), np.array([0, 1, 2, 2])),
-        shape=(3, 3),
-    )
-    distance = csgraph.dijkstra(matrix, directed=True, indices=0, limit=5.0)
-    return bool(distance[1] == 0.0 and distance[2] == 1.0)
-
-
-def _scipy_dijkstra_usable() -> bool:
-    return _optional.scipy_csgraph() is not None and _scipy_keeps_zero_arcs()
