@@ -52,6 +52,7 @@ from complete_community.processing.maps.styles import (
     StyleSettings,
     apply_style,
     coverage_by_type_renderer,
+    rule_renderer,
 )
 from complete_community.scoring.provision import STATUS_LABELS
 from complete_community.scoring.rubric import load_rubric
@@ -185,6 +186,36 @@ def test_the_by_type_style_is_made_of_rules_qgis_made(plugin, geometry):
     assert first.children()[0].filterExpression() == f'"ok_{codes[0]}" = 1'
     markers = [isinstance(child.symbol(), QgsMarkerSymbol) for child in first.children()]
     assert markers == [geometry == "Point"] * 2
+
+
+def test_a_rule_renderer_is_made_of_rules_qgis_made(plugin):
+    """What the README's walking-time map draws its roads with: one rule per (label, filter,
+    symbol) in order, none made in Python, and the layer's renderer can be replaced while the
+    wrappers are still referenced (what corrupted QGIS 3.40's heap)."""
+    from qgis.core import QgsLineSymbol
+
+    kinds = [
+        ("streets", "\"kind\" <> 'stairs'", "#ffffff"),
+        ("stairs", "\"kind\" = 'stairs'", "#ff8c00"),
+    ]
+    renderer = rule_renderer(
+        [
+            (label, expression, QgsLineSymbol.createSimple({"line_color": colour}))
+            for label, expression, colour in kinds
+        ]
+    )
+    root = renderer.rootRule()
+    rules = root.children()
+    assert not [rule.label() or "(root)" for rule in [root, *rules] if sip.ispycreated(rule)]
+    found = [
+        (rule.label(), rule.filterExpression(), rule.symbol().color().name()) for rule in rules
+    ]
+    assert found == kinds
+    layer = QgsVectorLayer("LineString?crs=EPSG:4547&field=kind:string", "roads", "memory")
+    layer.setRenderer(renderer)
+    layer.setRenderer(QgsRuleBasedRenderer(QgsLineSymbol.createSimple({})))
+    del renderer, root, rules
+    assert [rule.label() for rule in layer.renderer().rootRule().children()] == [""]
 
 
 def test_labels_follow_the_qgis_locale(project):

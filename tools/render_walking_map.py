@@ -39,6 +39,13 @@ TABLE_TYPES = (
     "community_health_centre",
     "elderly_care_home",
 )
+#: The roads by kind: legend label, filter, colour and width (mm).
+ROAD_KINDS = (
+    ("streets", "\"kind\" NOT IN ('stairs', 'lift', 'bridge')", "#ffffff", 0.35),
+    ("stairways", "\"kind\" = 'stairs'", "#ff8c00", 0.7),
+    ("bridges", "\"kind\" = 'bridge'", "#1f3fbf", 1.4),
+    ("lifts", "\"kind\" = 'lift'", "#c51b8a", 1.8),
+)
 #: Compound colours: covered both ways, only in distance, only in walking time, neither.
 CLASSES = (
     ("both", "#2e8b57", "covered in distance and in walking time"),
@@ -109,13 +116,13 @@ def render(city: Path, rows: Dict, title: str, image: Path, width: int = 1600) -
         QgsMapSettings,
         QgsRasterLayer,
         QgsRendererCategory,
-        QgsRuleBasedRenderer,
         QgsVectorLayer,
     )
     from qgis.PyQt.QtCore import QSize
     from qgis.PyQt.QtGui import QColor, QFont, QImage, QPainter
 
     from complete_community.processing import compat
+    from complete_community.processing.maps.styles import rule_renderer
 
     dem = QgsRasterLayer(str(generate_city.dem_path(city)), "dem")
     shade = QgsHillshadeRenderer(dem.dataProvider(), 1, 315.0, 45.0)
@@ -129,16 +136,19 @@ def render(city: Path, rows: Dict, title: str, image: Path, width: int = 1600) -
     dem.setOpacity(0.8)
 
     roads = QgsVectorLayer(f"{city}|layername=roads", "roads", "ogr")
-    root = QgsRuleBasedRenderer.Rule(None)
-    for expression, colour, pen in (
-        ("\"kind\" NOT IN ('stairs', 'lift', 'bridge')", "#ffffff", 0.35),
-        ("\"kind\" = 'stairs'", "#ff8c00", 0.7),
-        ("\"kind\" = 'bridge'", "#1f3fbf", 1.4),
-        ("\"kind\" = 'lift'", "#c51b8a", 1.8),
-    ):
-        symbol = QgsLineSymbol.createSimple({"line_color": colour, "line_width": str(pen)})
-        root.appendChild(QgsRuleBasedRenderer.Rule(symbol, 0, 0, expression))
-    roads.setRenderer(QgsRuleBasedRenderer(root))
+    # Rules QGIS makes (styles.rule_renderer): a rule made in Python corrupts QGIS 3.40's heap.
+    roads.setRenderer(
+        rule_renderer(
+            [
+                (
+                    label,
+                    expression,
+                    QgsLineSymbol.createSimple({"line_color": colour, "line_width": str(width)}),
+                )
+                for label, expression, colour, width in ROAD_KINDS
+            ]
+        )
+    )
 
     compounds = QgsVectorLayer(f"{city}|layername=compounds", "compounds", "ogr")
     shown = QgsVectorLayer(f"Polygon?crs={compounds.crs().authid()}", "coverage", "memory")

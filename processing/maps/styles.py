@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional, Sequence
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from qgis.core import (
     QgsCategorizedSymbolRenderer,
@@ -226,6 +226,29 @@ def coverage_by_type_renderer(
         root.appendChild(rule)
     for _ in range(placeholders):  # the template's own rules (QGIS deletes them)
         root.removeChildAt(0)
+    return renderer
+
+
+def rule_renderer(rules: Sequence[Tuple[str, str, QgsSymbol]]) -> QgsRuleBasedRenderer:
+    """A rule-based renderer of one rule per (label, filter expression, symbol), in order.
+
+    Its rules are made by QGIS — the renderer's own first rule and clones of it — never by
+    ``QgsRuleBasedRenderer.Rule(...)`` in Python, for the reason
+    :func:`coverage_by_type_renderer` gives (heap corruption on QGIS 3.40); the symbols are
+    handed over to them.
+    """
+    if not rules:
+        raise ValueError("a rule renderer needs at least one rule")
+    renderer = QgsRuleBasedRenderer(rules[0][2].clone())
+    root = renderer.rootRule()
+    pattern = root.children()[0]
+    for label, expression, symbol in rules:
+        rule = pattern.clone()
+        rule.setLabel(label)
+        rule.setFilterExpression(expression)
+        rule.setSymbol(symbol)
+        root.appendChild(rule)
+    root.removeChildAt(0)  # the renderer's first rule, the pattern (QGIS deletes it)
     return renderer
 
 
