@@ -5,7 +5,8 @@ sink in batches (a city's long table has 200,000 rows).
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Optional, Sequence
+from itertools import repeat
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from qgis.core import QgsCoordinateReferenceSystem
 
@@ -15,6 +16,7 @@ from ..scoring.provision import (
     REASON_NOT_ASSESSED,
     REASON_OUTSIDE_UNITS,
     SIZE_IN_RANGE,
+    STATUS_LABELS,
     TOP_DOWN,
     is_assessed,
     status_label,
@@ -118,42 +120,44 @@ def write_rows(
     return sink_id
 
 
-def table_rows(result, standard, modes: Sequence[str]):
-    """The long table's rows (TABLE_FIELDS), in the domain's order."""
+def table_rows(result, standard, modes: Sequence[str]) -> Iterator[Tuple[Any, ...]]:
+    """The long table's rows (TABLE_FIELDS), in the domain's order, made column by column."""
+    columns = result.table.columns
     names = {kind.code: kind.name_zh for kind in standard.types}
-    status_zh: Dict[str, str] = {}
-    for row in result.rows:
-        label = status_zh.get(row.status)
-        if label is None:
-            label = status_zh[row.status] = status_label(row.status, "zh")
-        yield [
-            row.tier,
-            str(row.unit_id),
-            none_or_text(row.parent_id),
-            row.population,
-            row.type_code,
-            names[row.type_code],
-            int(row.mandatory),
-            row.required_count,
-            row.own_count,
-            row.shared_count,
-            row.deficit_count,
-            row.required_floor_area,
-            row.existing_floor_area,
-            row.deficit_floor_area,
-            row.required_land_area,
-            row.existing_land_area,
-            row.deficit_land_area,
-            row.existing_capacity,
-            row.status,
-            label,
-            row.provision_status,
-            row.size_flag,
-            ",".join(row.flags),
-            ",".join(str(fid) for fid in row.own_facility_ids),
-            ",".join(str(fid) for fid in row.shared_facility_ids),
-            *modes,
-        ]
+    status_zh = {status: status_label(status, "zh") for status in STATUS_LABELS}
+    size = len(result.table)
+    return zip(
+        columns["tier"],
+        [str(uid) for uid in columns["unit_id"]],
+        [none_or_text(uid) for uid in columns["parent_id"]],
+        columns["population"],
+        columns["type_code"],
+        [names[code] for code in columns["type_code"]],
+        [int(mandatory) for mandatory in columns["mandatory"]],
+        columns["required_count"],
+        columns["own_count"],
+        columns["shared_count"],
+        columns["deficit_count"],
+        columns["required_floor_area"],
+        columns["existing_floor_area"],
+        columns["deficit_floor_area"],
+        columns["required_land_area"],
+        columns["existing_land_area"],
+        columns["deficit_land_area"],
+        columns["existing_capacity"],
+        columns["status"],
+        [status_zh[status] for status in columns["status"]],
+        columns["provision_status"],
+        columns["size_flag"],
+        [",".join(flags) for flags in columns["flags"]],
+        [_joined(ids) for ids in columns["own_facility_ids"]],
+        [_joined(ids) for ids in columns["shared_facility_ids"]],
+        *(repeat(mode, size) for mode in modes),
+    )
+
+
+def _joined(ids) -> str:
+    return ",".join(map(str, ids)) if ids else ""
 
 
 def sharing_rows(result, facilities, modes: Sequence[str]):

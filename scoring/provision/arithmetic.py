@@ -29,12 +29,15 @@ is computed for it, a flag says so, and the status rests on the count and the ot
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Dict, Iterable, List, Mapping, Optional, Protocol, Sequence, Set, Tuple
+from dataclasses import dataclass, field
+from itertools import chain
+from typing import Any, Dict, List, Mapping, Optional, Protocol, Sequence, Set, Tuple
+
+import numpy as np
 
 from ..errors import Cancelled
 from ..network.measure import DISTANCE, Measure
-from ..standard import FacilityStandard, FacilityType, TierRule
+from ..standard import AreaRule, CountRule, FacilityStandard, FacilityType, TierRule
 from .inputs import CheckedFacility, check_facilities, roll_up
 from .model import (
     FLAG_FLOOR_AREA_UNKNOWN,
@@ -44,6 +47,7 @@ from .model import (
     REASON_OUTSIDE_UNITS,
     REASON_UNKNOWN_TYPE,
     REASON_UNTYPED,
+    ROW_FIELDS,
     SIZE_IN_RANGE,
     SIZE_TOO_LARGE,
     SIZE_TOO_SMALL,
@@ -57,14 +61,14 @@ from .model import (
     Facility,
     FacilityId,
     ProvisionResult,
-    ProvisionRow,
+    ProvisionTable,
     RollUp,
     Unit,
     UnitId,
     UnusedFacility,
 )
 from .reach import ReachTable
-from .rules import Requirement, is_assessed, requirements_met_by, unassessed_types
+from .rules import is_assessed, requirements_met_by, unassessed_types
 
 #: Area differences below this (m²) are rounding, not a shortage.
 AREA_TOLERANCE_M2 = 1e-6
@@ -96,51 +100,83 @@ def provision(
     rollup = roll_up(units)
     checked = check_facilities(facilities, rollup.units)
     met_by = requirements_met_by(standard)
-    index = _FacilityIndex(standard, checked, met_by, rollup, reach or ReachTable())
+    tiers = {tier: _TierUnits.of(tier, rollup, standard.tiers.get(tier)) for tier in TOP_DOWN}
+    index = _FacilityIndex(standard, checked, met_by, tiers, reach or ReachTable())
     requirements = [
         kind for tier in TOP_DOWN for kind in standard.types_for_tier(tier) if is_assessed(kind)
     ]
-    rows: List[ProvisionRow] = []
+    columns: Dict[str, Dict[str, List[Any]]] = {}
     allocations: List[Allocation] = []
     for number, kind in enumerate(requirements):
         if feedback is not None and feedback.is_cancelled():
             raise Cancelled()
-        type_rows, type_allocations = _provide_type(standard, kind, rollup, index, measure)
-        rows += type_rows
+        columns[kind.code], type_allocations = _provide_type(
+            standard, kind, tiers[kind.tier], index, measure
+        )
         allocations += type_allocations
         if feedback is not None:
             feedback.set_progress((number + 1) / len(requirements))
-    rows.sort(key=_row_order(standard, rollup))
     used = {allocation.facility_id for allocation in allocations}
     return ProvisionResult(
-        rows=tuple(rows),
+        table=_table(requirements, tiers, columns),
         allocations=tuple(allocations),
         rollup=rollup,
-        size_flags={
-            tier: {
-                uid: _size_flag(people, standard.tiers.get(tier))
-                for uid, people in rollup.population[tier].items()
-            }
-            for tier in TOP_DOWN
-        },
+        size_flags={tier: dict(zip(tiers[tier].ids, tiers[tier].size_flags)) for tier in TOP_DOWN},
         unused_facilities=_unused(checked, met_by, used),
         outside_units={tier: tuple(ids) for tier, ids in index.outside.items()},
         unassessed_types=unassessed_types(standard),
     )
 
 
-def _row_order(standard: FacilityStandard, rollup: RollUp):
-    """Tier top-down, then units in input order, then types in standard order."""
-    tier_rank = {tier: rank for rank, tier in enumerate(TOP_DOWN)}
-    unit_rank = {
-        (tier, uid): rank for tier in TOP_DOWN for rank, uid in enumerate(rollup.units[tier])
-    }
-    type_rank = {code: rank for rank, code in enumerate(standard.codes())}
+# --------------------------------------------------------------------------------------------
+# The units of one tier, as arrays
+# --------------------------------------------------------------------------------------------
 
-    def key(row: ProvisionRow) -> Tuple[int, int, int]:
-        return tier_rank[row.tier], unit_rank[(row.tier, row.unit_id)], type_rank[row.type_code]
 
-    return key
+@dataclass
+class _TierUnits:
+    """The units of one tier in input order: ids, parents, population (a list and an array),
+    size flags, and the position of each id. Requirements are computed over all of them at
+    once, a type at a time."""
+
+    tier: str
+    ids: Tuple[UnitId, ...]
+    parents: List[Optional[UnitId]]
+    population: List[float]
+    people: np.ndarray
+    size_flags: List[str]
+    position: Dict[UnitId, int]
+    _counts: Dict[CountRule, np.ndarray] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, tier: str, rollup: RollUp, tier_rule: Optional[TierRule]) -> _TierUnits:
+        ids = tuple(rollup.units[tier])
+        population = [rollup.population[tier][uid] for uid in ids]
+        return cls(
+            tier=tier,
+            ids=ids,
+            parents=[unit.parent_id for unit in rollup.units[tier].values()],
+            population=population,
+            people=np.array(population, dtype=float),
+            size_flags=[_size_flag(people, tier_rule) for people in population],
+            position={uid: number for number, uid in enumerate(ids)},
+        )
+
+    def counts(self, rule: CountRule) -> np.ndarray:
+        """``rule.required_count`` of every unit (the same rule serves several types)."""
+        found = self._counts.get(rule)
+        if found is None:
+            found = self._counts[rule] = np.array(
+                [rule.required_count(people) for people in self.population], dtype=np.int64
+            )
+        return found
+
+
+def _required_area(rule: AreaRule, people: np.ndarray, sized: np.ndarray) -> np.ndarray:
+    """:meth:`AreaRule.required_m2` of every unit (the same operations, element by element)."""
+    by_facility = (rule.min_m2 or 0.0) * sized
+    by_people = (rule.per_1000_m2 or 0.0) * np.maximum(people, 0.0) / 1000.0
+    return np.maximum(by_facility, by_people)
 
 
 # --------------------------------------------------------------------------------------------
@@ -152,7 +188,7 @@ class _FacilityIndex:
     """Facilities by (tier, type, own unit), and the other units each is within reach of.
 
     Built once, so that each requirement type looks up only the facilities that can count for
-    it instead of scanning all 86,000.
+    it instead of scanning all 86,000. Units are given by their position in their tier.
     """
 
     def __init__(
@@ -160,13 +196,15 @@ class _FacilityIndex:
         standard: FacilityStandard,
         facilities: Sequence[CheckedFacility],
         met_by: Mapping[str, Tuple[str, ...]],
-        rollup: RollUp,
+        tiers: Mapping[str, _TierUnits],
         reach: ReachTable,
     ) -> None:
         self.facilities = facilities
         self.reach = reach
-        self.own: Dict[str, Dict[str, Dict[UnitId, List[int]]]] = {t: {} for t in TOP_DOWN}
-        self.near: Dict[str, Dict[UnitId, Dict[str, List[Tuple[float, int]]]]] = {
+        #: tier → type → unit → positions of the facilities lying in it, in input order
+        self.own: Dict[str, Dict[str, Dict[int, List[int]]]] = {t: {} for t in TOP_DOWN}
+        #: tier → type → unit → (distance, position) of other units' facilities, nearest first
+        self.near: Dict[str, Dict[str, Dict[int, List[Tuple[float, int]]]]] = {
             t: {} for t in TOP_DOWN
         }
         self.outside: Dict[str, List[FacilityId]] = {t: [] for t in TOP_DOWN}
@@ -176,67 +214,67 @@ class _FacilityIndex:
         }
         for facility in facilities:
             for tier in tiers_of.get(facility.type_code or "", ()):
-                self._place(facility, tier, rollup.units[tier], reach)
-        for by_unit in self.near.values():
-            for by_type in by_unit.values():
-                for pairs in by_type.values():
+                self._place(facility, tier, tiers[tier].position, reach)
+        for by_type in self.near.values():
+            for by_unit in by_type.values():
+                for pairs in by_unit.values():
                     pairs.sort()
 
     def _place(
-        self, facility: CheckedFacility, tier: str, units: Mapping[UnitId, Unit], reach: ReachTable
+        self,
+        facility: CheckedFacility,
+        tier: str,
+        position: Mapping[UnitId, int],
+        reach: ReachTable,
     ) -> None:
         code = facility.type_code or ""
         home = facility.unit_of[tier]
         if home is None:
             self.outside[tier].append(facility.id)
         else:
-            self.own[tier].setdefault(code, {}).setdefault(home, []).append(facility.index)
-        for uid, distance in reach.units_near(tier, facility.id).items():
-            if uid != home and uid in units:
-                by_type = self.near[tier].setdefault(uid, {})
-                by_type.setdefault(code, []).append((distance, facility.index))
+            by_unit = self.own[tier].setdefault(code, {})
+            by_unit.setdefault(position[home], []).append(facility.index)
+        near = reach.units_near(tier, facility.id)
+        if near:
+            near_by_unit = self.near[tier].setdefault(code, {})
+            for uid, distance in near.items():
+                unit = position.get(uid) if uid != home else None
+                if unit is not None:
+                    near_by_unit.setdefault(unit, []).append((distance, facility.index))
 
-    def own_of(self, tier: str, codes: Sequence[str], uid: UnitId) -> List[int]:
-        """Input positions of the facilities of ``codes`` lying in unit ``uid`` (in input
-        order). Called for every unit and type of a city, hence the plain loop."""
-        by_type = self.own[tier]
-        found: List[int] = []
+    def own_of(self, tier: str, codes: Sequence[str]) -> Mapping[int, List[int]]:
+        """Per unit, the positions of the facilities of ``codes`` lying in it (input order).
+        Read only: with one code these are the index's own lists."""
+        if len(codes) == 1:
+            return self.own[tier].get(codes[0], {})
+        merged: Dict[int, List[int]] = {}
         for code in codes:
-            by_unit = by_type.get(code)
-            if by_unit:
-                here = by_unit.get(uid)
-                if here:
-                    found.extend(here)
-        if len(codes) > 1:
-            found.sort()
-        return found
+            for unit, positions in self.own[tier].get(code, {}).items():
+                merged.setdefault(unit, []).extend(positions)
+        for positions in merged.values():
+            positions.sort()
+        return merged
 
     def candidates(
-        self, tier: str, codes: Iterable[str], uid: UnitId, reach_m: float
-    ) -> List[Tuple[float, int]]:
-        """(distance, position) of other units' facilities within ``reach_m``, nearest first."""
-        by_type = self.near[tier].get(uid)
-        if not by_type:
-            return []
-        found = [pair for code in codes for pair in by_type.get(code, ()) if pair[0] <= reach_m]
-        found.sort()
-        return found
+        self, tier: str, codes: Sequence[str], reach_m: float
+    ) -> Dict[int, List[Tuple[float, int]]]:
+        """Per unit, (distance, position) of other units' facilities within ``reach_m``,
+        nearest first."""
+        merged: Dict[int, List[Tuple[float, int]]] = {}
+        for code in codes:
+            for unit, pairs in self.near[tier].get(code, {}).items():
+                within = [pair for pair in pairs if pair[0] <= reach_m]
+                if within:
+                    merged.setdefault(unit, []).extend(within)
+        if len(codes) > 1:
+            for pairs in merged.values():
+                pairs.sort()
+        return merged
 
 
 # --------------------------------------------------------------------------------------------
 # One requirement type over the units of its tier
 # --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """What one unit counts for one requirement: its own facilities and what it draws on."""
-
-    unit: Unit
-    population: float
-    need: Requirement
-    own: Tuple[int, ...]
-    drawn: Tuple[Tuple[int, float], ...]
 
 
 @dataclass(frozen=True)
@@ -247,73 +285,133 @@ class _Portion:
     capacity: Optional[float]
 
 
+#: Status codes of the arrays below, and what they stand for.
+_STATUSES = (STATUS_OK, STATUS_OK_SHARED, STATUS_AREA_SHORT, STATUS_MISSING, STATUS_SIZE_MISMATCH)
+_OK, _OK_SHARED, _AREA_SHORT, _MISSING, _SIZE_MISMATCH = range(len(_STATUSES))
+#: The flags of a row by bit: 1 no residents, 2 floor area unknown, 4 land area unknown.
+_FLAG_SETS = tuple(
+    tuple(
+        flag
+        for bit, flag in enumerate(
+            (FLAG_ZERO_POPULATION, FLAG_FLOOR_AREA_UNKNOWN, FLAG_LAND_AREA_UNKNOWN)
+        )
+        if mask >> bit & 1
+    )
+    for mask in range(8)
+)
+
+
 def _provide_type(
     standard: FacilityStandard,
     kind: FacilityType,
-    rollup: RollUp,
+    units: _TierUnits,
     index: _FacilityIndex,
     measure: Measure,
-) -> Tuple[List[ProvisionRow], List[Allocation]]:
-    """Rows and allocations of one requirement type over every unit of its tier."""
-    plans, served = _plan_units(standard, kind, rollup, index, measure)
-    population = rollup.population[kind.tier]
+) -> Tuple[Dict[str, List[Any]], List[Allocation]]:
+    """The long table's columns of one requirement type over every unit of its tier (in unit
+    order), and its allocations.
+
+    Only the units that have a facility of their own or one within sharing reach are looked at
+    one by one (which facilities they count, how the facilities are apportioned); the
+    requirements, deficits and statuses of all units are computed as arrays.
+    """
+    n = len(units.ids)
+    if kind.count is not None:
+        count = units.counts(kind.count)
+        sized = count
+    else:
+        count = np.zeros(n, dtype=np.int64)
+        sized = np.ones(n, dtype=np.int64)
+    floor_need = (
+        None if kind.floor_area is None else _required_area(kind.floor_area, units.people, sized)
+    )
+    land_need = (
+        None if kind.land_area is None else _required_area(kind.land_area, units.people, sized)
+    )
+    plans, served = _plan_units(standard, kind, units, index, measure, count, floor_need, land_need)
     portions = {
-        (position, uid): portion
-        for position, units in served.items()
-        for uid, portion in _apportion(index.facilities[position], units, population).items()
+        (position, unit): portion
+        for position, served_units in served.items()
+        for unit, portion in _apportion(
+            index.facilities[position], served_units, units.population
+        ).items()
     }
-    tier_rule = standard.tiers.get(kind.tier)
-    rows = [_row(kind, plan, portions, index.facilities, tier_rule) for plan in plans]
-    allocations = _ledger(kind, served, portions, population, index)
-    return rows, allocations
+    used = _Used.of(n, plans, portions, index.facilities, floor_need, land_need)
+    columns = _columns(kind, units, count, floor_need, land_need, used)
+    return columns, _ledger(kind, served, portions, units, index)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What one unit counts for one requirement: its own facilities and what it draws on."""
+
+    unit: int
+    own: Sequence[int]
+    drawn: Sequence[Tuple[int, float]]
 
 
 def _plan_units(
     standard: FacilityStandard,
     kind: FacilityType,
-    rollup: RollUp,
+    units: _TierUnits,
     index: _FacilityIndex,
     measure: Measure,
-) -> Tuple[List[_Plan], Dict[int, List[Tuple[UnitId, Optional[float]]]]]:
-    """Each unit's own and drawn facilities, and for each facility the units it serves
-    (with the distance for a unit that shares it, None for its own unit)."""
+    count: np.ndarray,
+    floor_need: Optional[np.ndarray],
+    land_need: Optional[np.ndarray],
+) -> Tuple[List[_Plan], Dict[int, List[Tuple[int, Optional[float]]]]]:
+    """The own and drawn facilities of each unit that has any, in unit order, and for each
+    facility the units it serves (with the distance for a unit that shares it, None for its
+    own unit)."""
     tier = kind.tier
     codes = standard.satisfiers(kind.code)
     sharing = kind.sharing
-    reach_m = None  # the sharing reach, in the measure's unit (metres or seconds)
+    own = index.own_of(tier, codes)
+    nearby: Mapping[int, List[Tuple[float, int]]] = {}
     if sharing.shareable and sharing.reach_m:
+        # the sharing reach, in the measure's unit (metres or seconds)
         reach_m = sharing.reach_seconds(measure.walk_speed) if measure.time else sharing.reach_m
+        nearby = index.candidates(tier, codes, reach_m)
     plans: List[_Plan] = []
-    served: Dict[int, List[Tuple[UnitId, Optional[float]]]] = {}
-    for uid, unit in rollup.units[tier].items():
-        people = rollup.population[tier][uid]
-        need = Requirement.of(kind, people)
-        own = index.own_of(tier, codes, uid)
+    served: Dict[int, List[Tuple[int, Optional[float]]]] = {}
+    for unit in sorted(own.keys() | nearby.keys()):
+        mine = own.get(unit, ())
         drawn: List[Tuple[int, float]] = []
-        if reach_m is not None:
-            drawn = _draw(need, own, index.candidates(tier, codes, uid, reach_m), index.facilities)
-        for position in own:
-            served.setdefault(position, []).append((uid, None))
+        candidates = nearby.get(unit)
+        if candidates:
+            drawn = _draw(
+                int(count[unit]),
+                None if floor_need is None else float(floor_need[unit]),
+                None if land_need is None else float(land_need[unit]),
+                mine,
+                candidates,
+                index.facilities,
+            )
+        for position in mine:
+            served.setdefault(position, []).append((unit, None))
         for position, distance in drawn:
-            served.setdefault(position, []).append((uid, distance))
-        plans.append(_Plan(unit, people, need, tuple(own), tuple(drawn)))
+            served.setdefault(position, []).append((unit, distance))
+        plans.append(_Plan(unit, mine, drawn))
     return plans, served
 
 
 def _draw(
-    need: Requirement,
+    count: int,
+    floor_area: Optional[float],
+    land_area: Optional[float],
     own: Sequence[int],
     nearby: Sequence[Tuple[float, int]],
     facilities: Sequence[CheckedFacility],
 ) -> List[Tuple[int, float]]:
-    """Other units' facilities this unit shares, nearest first, only while it is still short.
+    """Other units' facilities this unit shares, nearest first, only while it is still short
+    of the ``count`` facilities and the areas it needs.
 
     Whether it is short is judged at face value (own and drawn facilities' full areas); an
     unknown area cannot show a shortage, so it stops drawing for that area.
     """
-    count_gap = need.count - len(own)
-    floor_gap = _face_gap(need.floor_area, [facilities[i].floor_area for i in own])
-    land_gap = _face_gap(need.land_area, [facilities[i].land_area for i in own])
+    count_gap = count - len(own)
+    floor_gap = _face_gap(floor_area, [facilities[i].floor_area for i in own])
+    land_gap = _face_gap(land_area, [facilities[i].land_area for i in own])
     drawn: List[Tuple[int, float]] = []
     for distance, position in nearby:
         if count_gap <= 0 and floor_gap <= AREA_TOLERANCE_M2 and land_gap <= AREA_TOLERANCE_M2:
@@ -339,14 +437,15 @@ def _less(gap: float, area: Optional[float]) -> float:
 
 def _apportion(
     facility: CheckedFacility,
-    units: Sequence[Tuple[UnitId, Optional[float]]],
-    population: Mapping[UnitId, float],
-) -> Dict[UnitId, _Portion]:
-    """Split a facility's areas and capacity among the units it serves, by population."""
-    weights = {uid: population[uid] for uid, _distance in units}
+    units: Sequence[Tuple[Any, Optional[float]]],
+    population: Any,
+) -> Dict[Any, _Portion]:
+    """Split a facility's areas and capacity among the units it serves, by population
+    (``population[unit]``)."""
+    weights = {unit: population[unit] for unit, _distance in units}
     total = math.fsum(weights.values())
     if total <= 0:
-        weights = {uid: 1.0 for uid in weights}
+        weights = {unit: 1.0 for unit in weights}
         total = float(len(weights))
 
     def part(amount: Optional[float], weight: float) -> Optional[float]:
@@ -354,90 +453,171 @@ def _apportion(
         return None if amount is None else amount * weight / total
 
     return {
-        uid: _Portion(
+        unit: _Portion(
             share=weight / total,
             floor_area=part(facility.floor_area, weight),
             land_area=part(facility.land_area, weight),
             capacity=part(facility.capacity, weight),
         )
-        for uid, weight in weights.items()
+        for unit, weight in weights.items()
     }
 
 
-def _row(
-    kind: FacilityType,
-    plan: _Plan,
-    portions: Mapping[Tuple[int, UnitId], _Portion],
-    facilities: Sequence[CheckedFacility],
-    tier_rule: Optional[TierRule],
-) -> ProvisionRow:
-    uid = plan.unit.id
-    used = [portions[(i, uid)] for i in plan.own]
-    if plan.drawn:
-        used += [portions[(i, uid)] for i, _ in plan.drawn]
-    # Areas without a rule are left out (None): there is nothing to compare them with.
-    existing_floor = (
-        _total([p.floor_area for p in used]) if plan.need.floor_area is not None else None
-    )
-    existing_land = _total([p.land_area for p in used]) if plan.need.land_area is not None else None
-    deficit_floor = _deficit(plan.need.floor_area, existing_floor)
-    deficit_land = _deficit(plan.need.land_area, existing_land)
-    count = len(plan.own) + len(plan.drawn)
-    finding = _finding(plan.need.count, count, len(plan.drawn), (deficit_floor, deficit_land))
-    size_flag = _size_flag(plan.population, tier_rule)
-    return ProvisionRow(
-        tier=kind.tier,
-        unit_id=uid,
-        parent_id=plan.unit.parent_id,
-        population=plan.population,
-        type_code=kind.code,
-        mandatory=kind.mandatory,
-        required_count=plan.need.count,
-        own_count=len(plan.own),
-        shared_count=len(plan.drawn),
-        deficit_count=max(plan.need.count - count, 0),
-        required_floor_area=plan.need.floor_area,
-        existing_floor_area=existing_floor,
-        deficit_floor_area=deficit_floor,
-        required_land_area=plan.need.land_area,
-        existing_land_area=existing_land,
-        deficit_land_area=deficit_land,
-        existing_capacity=_total([portion.capacity for portion in used]),
-        status=finding if size_flag == SIZE_IN_RANGE else STATUS_SIZE_MISMATCH,
-        provision_status=finding,
-        size_flag=size_flag,
-        flags=_flags(plan, deficit_floor, deficit_land),
-        own_facility_ids=tuple([facilities[i].id for i in plan.own]) if plan.own else (),
-        shared_facility_ids=tuple([facilities[i].id for i, _ in plan.drawn]) if plan.drawn else (),
-    )
+@dataclass(frozen=True)
+class _Used:
+    """Per unit of the tier: the facilities counted (own, shared: numbers and ids) and the
+    sums of their portions (NaN where a portion is unknown; 0.0 where nothing is used)."""
+
+    own_count: np.ndarray
+    shared_count: np.ndarray
+    floor_area: np.ndarray
+    land_area: np.ndarray
+    capacity: np.ndarray
+    own_ids: List[Tuple[FacilityId, ...]]
+    shared_ids: List[Tuple[FacilityId, ...]]
+
+    @classmethod
+    def of(
+        cls,
+        n: int,
+        plans: Sequence[_Plan],
+        portions: Mapping[Tuple[int, int], _Portion],
+        facilities: Sequence[CheckedFacility],
+        floor_need: Optional[np.ndarray],
+        land_need: Optional[np.ndarray],
+    ) -> _Used:
+        used = cls(
+            own_count=np.zeros(n, dtype=np.int64),
+            shared_count=np.zeros(n, dtype=np.int64),
+            floor_area=np.zeros(n),
+            land_area=np.zeros(n),
+            capacity=np.zeros(n),
+            own_ids=[()] * n,
+            shared_ids=[()] * n,
+        )
+        for plan in plans:
+            unit = plan.unit
+            parts = [portions[(i, unit)] for i in plan.own]
+            parts += [portions[(i, unit)] for i, _ in plan.drawn]
+            used.own_count[unit] = len(plan.own)
+            used.shared_count[unit] = len(plan.drawn)
+            if floor_need is not None:
+                used.floor_area[unit] = _total([p.floor_area for p in parts])
+            if land_need is not None:
+                used.land_area[unit] = _total([p.land_area for p in parts])
+            used.capacity[unit] = _total([p.capacity for p in parts])
+            if plan.own:
+                used.own_ids[unit] = tuple([facilities[i].id for i in plan.own])
+            if plan.drawn:
+                used.shared_ids[unit] = tuple([facilities[i].id for i, _ in plan.drawn])
+        return used
 
 
-def _total(parts: Sequence[Optional[float]]) -> Optional[float]:
-    """The sum, or None when any part is unknown (0.0 when there is nothing)."""
+def _total(parts: Sequence[Optional[float]]) -> float:
+    """The sum, or NaN when any part is unknown (0.0 when there is nothing)."""
     if not parts:
         return 0.0
     if None in parts:
-        return None
+        return math.nan
     return math.fsum(parts)  # type: ignore[arg-type]
 
 
-def _deficit(required: Optional[float], existing: Optional[float]) -> Optional[float]:
+def _columns(
+    kind: FacilityType,
+    units: _TierUnits,
+    count: np.ndarray,
+    floor_need: Optional[np.ndarray],
+    land_need: Optional[np.ndarray],
+    used: _Used,
+) -> Dict[str, List[Any]]:
+    """The long table's columns of one type over the units of its tier (ProvisionRow's fields
+    but ``tier``, ``unit_id``, ``parent_id``, ``population``, ``type_code`` and ``mandatory``,
+    which :func:`_table` adds)."""
+    n = len(units.ids)
+    nothing = [None] * n
+    floor_deficit = _deficit(floor_need, used.floor_area)
+    land_deficit = _deficit(land_need, used.land_area)
+    counted = used.own_count + used.shared_count
+    area_short = np.zeros(n, dtype=bool)
+    flags = np.where(units.people == 0, 1, 0)
+    for deficit, bit in ((floor_deficit, 2), (land_deficit, 4)):
+        if deficit is not None:
+            area_short |= deficit > 0
+            flags |= np.where(np.isnan(deficit), bit, 0)
+    finding = np.where(
+        counted < count,
+        _MISSING,
+        np.where(area_short, _AREA_SHORT, np.where(used.shared_count == 0, _OK, _OK_SHARED)),
+    )
+    in_range = np.array([flag == SIZE_IN_RANGE for flag in units.size_flags], dtype=bool)
+    findings = [_STATUSES[code] for code in finding.tolist()]
+    statuses = [_STATUSES[code] for code in np.where(in_range, finding, _SIZE_MISMATCH).tolist()]
+    return {
+        "required_count": count.tolist(),
+        "own_count": used.own_count.tolist(),
+        "shared_count": used.shared_count.tolist(),
+        "deficit_count": np.maximum(count - counted, 0).tolist(),
+        "required_floor_area": nothing if floor_need is None else floor_need.tolist(),
+        "existing_floor_area": nothing if floor_need is None else _or_none(used.floor_area),
+        "deficit_floor_area": nothing if floor_deficit is None else _or_none(floor_deficit),
+        "required_land_area": nothing if land_need is None else land_need.tolist(),
+        "existing_land_area": nothing if land_need is None else _or_none(used.land_area),
+        "deficit_land_area": nothing if land_deficit is None else _or_none(land_deficit),
+        "existing_capacity": _or_none(used.capacity),
+        "status": statuses,
+        "provision_status": findings,
+        "size_flag": units.size_flags,
+        "flags": [_FLAG_SETS[mask] for mask in flags.tolist()],
+        "own_facility_ids": used.own_ids,
+        "shared_facility_ids": used.shared_ids,
+    }
+
+
+def _deficit(required: Optional[np.ndarray], existing: np.ndarray) -> Optional[np.ndarray]:
+    """Required minus existing where above the tolerance, else 0; NaN where the existing area
+    is unknown; None without a rule. A requirement of nothing is met, known or not."""
     if required is None:
         return None
-    if required <= AREA_TOLERANCE_M2:
-        return 0.0
-    if existing is None:
-        return None
     gap = required - existing
-    return gap if gap > AREA_TOLERANCE_M2 else 0.0
+    shortage = np.where(gap > AREA_TOLERANCE_M2, gap, 0.0)
+    return np.where(
+        required <= AREA_TOLERANCE_M2, 0.0, np.where(np.isnan(existing), np.nan, shortage)
+    )
 
 
-def _finding(required: int, count: int, shared: int, deficits: Tuple[Optional[float], ...]) -> str:
-    if count < required:
-        return STATUS_MISSING
-    if any(deficit is not None and deficit > 0 for deficit in deficits):
-        return STATUS_AREA_SHORT
-    return STATUS_OK if shared == 0 else STATUS_OK_SHARED
+def _or_none(values: np.ndarray) -> List[Optional[float]]:
+    """The values as floats, NaN as None."""
+    return [None if value != value else value for value in values.tolist()]
+
+
+def _table(
+    requirements: Sequence[FacilityType],
+    tiers: Mapping[str, _TierUnits],
+    columns: Mapping[str, Mapping[str, List[Any]]],
+) -> ProvisionTable:
+    """The types' columns put in the long table's order: tier top-down, then units in input
+    order, then types in standard order."""
+    table: Dict[str, List[Any]] = {name: [] for name in ROW_FIELDS}
+    blocks = []
+    for tier in TOP_DOWN:
+        kinds = [kind for kind in requirements if kind.tier == tier]
+        units = tiers[tier]
+        if not kinds or not units.ids:
+            continue
+        width = len(kinds)
+        blocks.append((tier, units.ids, tuple(kind.code for kind in kinds)))
+        table["tier"] += [tier] * (width * len(units.ids))
+        for name, values in (
+            ("unit_id", units.ids),
+            ("parent_id", units.parents),
+            ("population", units.population),
+        ):
+            table[name] += [value for value in values for _ in range(width)]
+        table["type_code"] += [kind.code for kind in kinds] * len(units.ids)
+        table["mandatory"] += [kind.mandatory for kind in kinds] * len(units.ids)
+        for name in columns[kinds[0].code]:
+            table[name] += chain.from_iterable(zip(*(columns[kind.code][name] for kind in kinds)))
+    return ProvisionTable(columns=table, blocks=tuple(blocks))
 
 
 def _size_flag(population: float, tier_rule: Optional[TierRule]) -> str:
@@ -450,33 +630,20 @@ def _size_flag(population: float, tier_rule: Optional[TierRule]) -> str:
     return SIZE_IN_RANGE
 
 
-def _flags(
-    plan: _Plan, deficit_floor: Optional[float], deficit_land: Optional[float]
-) -> Tuple[str, ...]:
-    flags = []
-    if plan.population == 0:
-        flags.append(FLAG_ZERO_POPULATION)
-    if plan.need.floor_area is not None and deficit_floor is None:
-        flags.append(FLAG_FLOOR_AREA_UNKNOWN)
-    if plan.need.land_area is not None and deficit_land is None:
-        flags.append(FLAG_LAND_AREA_UNKNOWN)
-    return tuple(flags)
-
-
 def _ledger(
     kind: FacilityType,
-    served: Mapping[int, Sequence[Tuple[UnitId, Optional[float]]]],
-    portions: Mapping[Tuple[int, UnitId], _Portion],
-    population: Mapping[UnitId, float],
+    served: Mapping[int, Sequence[Tuple[int, Optional[float]]]],
+    portions: Mapping[Tuple[int, int], _Portion],
+    units: _TierUnits,
     index: _FacilityIndex,
 ) -> List[Allocation]:
     """One allocation per facility and unit served, facilities in input order, own unit first."""
     ledger: List[Allocation] = []
     for position in sorted(served):
         facility = index.facilities[position]
-        units = sorted(served[position], key=lambda pair: pair[1] is not None)
-        for uid, distance in units:
-            portion = portions[(position, uid)]
+        for unit, distance in sorted(served[position], key=lambda pair: pair[1] is not None):
+            portion = portions[(position, unit)]
+            uid = units.ids[unit]
             ledger.append(
                 Allocation(
                     tier=kind.tier,
@@ -486,7 +653,7 @@ def _ledger(
                     unit_id=uid,
                     own=distance is None,
                     distance=distance,
-                    population=population[uid],
+                    population=units.population[unit],
                     share=portion.share,
                     floor_area=portion.floor_area,
                     land_area=portion.land_area,

@@ -8,8 +8,9 @@ here or from the adapter's translations.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Dict, Hashable, Mapping, Optional, Tuple
+from dataclasses import dataclass, fields
+from functools import cached_property
+from typing import Any, Dict, Hashable, Iterator, Mapping, Optional, Sequence, Tuple
 
 UnitId = Hashable
 FacilityId = Hashable
@@ -154,6 +155,37 @@ class ProvisionRow:
     shared_facility_ids: Tuple[FacilityId, ...]
 
 
+#: ProvisionRow's fields in order: the columns of a :class:`ProvisionTable`.
+ROW_FIELDS: Tuple[str, ...] = tuple(field.name for field in fields(ProvisionRow))
+
+
+@dataclass(frozen=True)
+class ProvisionTable:
+    """The long table as columns: ``columns[name]`` holds field ``name`` of every row
+    (:class:`ProvisionRow`'s fields), in row order.
+
+    A city's table has 200,000 rows; the arithmetic computes them a type at a time over every
+    unit of a tier, and the outputs and summaries read them a column at a time, so the rows
+    are built as objects only where a caller asks for them (:meth:`rows`).
+
+    ``blocks`` says how the rows are laid out: per tier, top-down, the unit ids and the type
+    codes of its rows; a tier's rows are its units in that order, each unit's rows its types
+    in that order.
+    """
+
+    columns: Mapping[str, Sequence[Any]]
+    blocks: Tuple[Tuple[str, Tuple[UnitId, ...], Tuple[str, ...]], ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.columns[ROW_FIELDS[0]]) if self.columns else 0
+
+    def rows(self) -> Iterator[ProvisionRow]:
+        """The rows as :class:`ProvisionRow`, in order."""
+        if not self.columns:
+            return iter(())
+        return (ProvisionRow(*values) for values in zip(*(self.columns[f] for f in ROW_FIELDS)))
+
+
 @dataclass(frozen=True)
 class Allocation:
     """The part of one facility that one unit counts for one requirement type.
@@ -206,20 +238,26 @@ class RollUp:
 class ProvisionResult:
     """Everything the tiered provisioning computed.
 
-    ``rows`` run district → community → neighbourhood, units in input order, types in
-    standard order. ``outside_units[tier]`` lists facilities that could count at ``tier`` but
-    lie in none of its units (they can still be shared). ``unassessed_types`` have neither a
-    count nor an area rule (coverage-only types such as bus stops) and get no rows.
-    ``size_flags[tier][unit_id]`` compares every unit's population with its tier's range.
+    ``table`` (and ``rows``, the same rows as objects) runs district → community →
+    neighbourhood, units in input order, types in standard order. ``outside_units[tier]``
+    lists facilities that could count at ``tier`` but lie in none of its units (they can still
+    be shared). ``unassessed_types`` have neither a count nor an area rule (coverage-only types
+    such as bus stops) and get no rows. ``size_flags[tier][unit_id]`` compares every unit's
+    population with its tier's range.
     """
 
-    rows: Tuple[ProvisionRow, ...]
+    table: ProvisionTable
     allocations: Tuple[Allocation, ...]
     rollup: RollUp
     size_flags: Mapping[str, Mapping[UnitId, str]]
     unused_facilities: Tuple[UnusedFacility, ...]
     outside_units: Mapping[str, Tuple[FacilityId, ...]]
     unassessed_types: Tuple[str, ...]
+
+    @cached_property
+    def rows(self) -> Tuple[ProvisionRow, ...]:
+        """The long table's rows as objects (built on first use)."""
+        return tuple(self.table.rows())
 
 
 @dataclass(frozen=True)

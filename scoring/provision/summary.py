@@ -7,7 +7,10 @@ A unit is *short* of a type when the arithmetic found it 缺项 or 面积不足 
 from __future__ import annotations
 
 import math
-from typing import Dict, List, Sequence
+from itertools import compress
+from typing import List, Sequence
+
+import numpy as np
 
 from .model import (
     SIZE_IN_RANGE,
@@ -18,7 +21,6 @@ from .model import (
     STATUS_SIZE_MISMATCH,
     TOP_DOWN,
     ProvisionResult,
-    ProvisionRow,
     TierSummary,
     UnitSummary,
 )
@@ -28,50 +30,80 @@ def summarise_units(result: ProvisionResult, mandatory_only: bool = False) -> Li
     """One summary per unit of every tier, in the order of the long table.
 
     ``deficit_counts`` holds every type of the unit's tier; with ``mandatory_only`` the total,
-    the short types and ``short_of_any`` consider only the 应配建 (mandatory) types.
+    the short types and ``short_of_any`` consider only the 应配建 (mandatory) types. Read from
+    the table's columns a tier at a time (a city has 200,000 rows).
     """
-    grouped: Dict[tuple, List[ProvisionRow]] = {}
-    for row in result.rows:
-        grouped.setdefault((row.tier, row.unit_id), []).append(row)
+    blocks = {}
+    start = 0
+    for tier, ids, codes in result.table.blocks:
+        blocks[tier] = (start, codes)
+        start += len(ids) * len(codes)
     summaries = []
     for tier in TOP_DOWN:
-        for uid, unit in result.rollup.units[tier].items():
-            rows = grouped.get((tier, uid), [])
-            summaries.append(_unit_summary(tier, uid, unit.parent_id, result, rows, mandatory_only))
+        units = result.rollup.units[tier]
+        start, codes = blocks.get(tier, (0, ()))
+        width = len(codes)
+        columns = _TierColumns.of(result.table.columns, start, len(units), codes, mandatory_only)
+        for number, (uid, unit) in enumerate(units.items()):
+            size_flag = result.size_flags[tier][uid]
+            missing = tuple(compress(codes, columns.missing[number]))
+            area_short = tuple(compress(codes, columns.area_short[number]))
+            if size_flag != SIZE_IN_RANGE:
+                status = STATUS_SIZE_MISMATCH
+            elif missing:
+                status = STATUS_MISSING
+            elif area_short:
+                status = STATUS_AREA_SHORT
+            else:
+                status = STATUS_OK_SHARED if any(columns.shared[number]) else STATUS_OK
+            summaries.append(
+                UnitSummary(
+                    tier=tier,
+                    unit_id=uid,
+                    parent_id=unit.parent_id,
+                    population=result.rollup.population[tier][uid],
+                    size_flag=size_flag,
+                    deficit_counts=dict(zip(codes, columns.deficits[number])) if width else {},
+                    total_deficit_count=columns.totals[number],
+                    missing_types=missing,
+                    area_short_types=area_short,
+                    short_of_any=bool(missing or area_short),
+                    status=status,
+                )
+            )
     return summaries
 
 
-def _unit_summary(tier, uid, parent_id, result, rows, mandatory_only) -> UnitSummary:
-    counted = [row for row in rows if row.mandatory or not mandatory_only]
-    missing = tuple(row.type_code for row in counted if row.provision_status == STATUS_MISSING)
-    area_short = tuple(
-        row.type_code for row in counted if row.provision_status == STATUS_AREA_SHORT
-    )
-    population = result.rollup.population[tier][uid]
-    return UnitSummary(
-        tier=tier,
-        unit_id=uid,
-        parent_id=parent_id,
-        population=population,
-        size_flag=result.size_flags[tier][uid],
-        deficit_counts={row.type_code: row.deficit_count for row in rows},
-        total_deficit_count=sum(row.deficit_count for row in counted),
-        missing_types=missing,
-        area_short_types=area_short,
-        short_of_any=bool(missing or area_short),
-        status=_unit_status(result.size_flags[tier][uid], counted),
-    )
+class _TierColumns:
+    """One tier's block of the long table as unit × type lists: deficit counts, which counted
+    types are missing, short of area or met by sharing, and the counted deficits' totals."""
 
+    def __init__(self, deficits, missing, area_short, shared, totals) -> None:
+        self.deficits = deficits
+        self.missing = missing
+        self.area_short = area_short
+        self.shared = shared
+        self.totals = totals
 
-#: Statuses from the worst down: a unit shows the first one any of its counted types has.
-_WORST_FIRST = (STATUS_MISSING, STATUS_AREA_SHORT, STATUS_OK_SHARED)
-
-
-def _unit_status(size_flag: str, rows: Sequence[ProvisionRow]) -> str:
-    if size_flag != SIZE_IN_RANGE:
-        return STATUS_SIZE_MISMATCH
-    found = {row.provision_status for row in rows}
-    return next((status for status in _WORST_FIRST if status in found), STATUS_OK)
+    @classmethod
+    def of(cls, columns, start: int, n_units: int, codes: Sequence[str], mandatory_only: bool):
+        width = len(codes)
+        if not width:
+            empty = [()] * n_units
+            return cls(empty, empty, empty, empty, [0] * n_units)
+        end = start + n_units * width
+        deficits = np.array(columns["deficit_count"][start:end], dtype=np.int64)
+        deficits = deficits.reshape(n_units, width)
+        found = np.array(columns["provision_status"][start:end]).reshape(n_units, width)
+        mandatory = np.array(columns["mandatory"][start : start + width], dtype=bool)
+        counted = mandatory | (not mandatory_only)
+        return cls(
+            deficits=deficits.tolist(),
+            missing=((found == STATUS_MISSING) & counted).tolist(),
+            area_short=((found == STATUS_AREA_SHORT) & counted).tolist(),
+            shared=((found == STATUS_OK_SHARED) & counted).tolist(),
+            totals=(deficits * counted).sum(axis=1).tolist(),
+        )
 
 
 def summarise_tiers(units: Sequence[UnitSummary]) -> List[TierSummary]:
