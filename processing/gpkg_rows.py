@@ -11,6 +11,7 @@ value as the column's type (a whole number given for a REAL column is stored as 
 from __future__ import annotations
 
 import sqlite3
+from itertools import islice
 from typing import Any, Callable, Iterable, Sequence
 
 
@@ -47,15 +48,8 @@ def append_rows(
     quoted = ", ".join(sql_name(column) for column in columns)
     marks = ", ".join("?" * len(columns))
     insert = f"INSERT INTO {sql_name(table)} ({quoted}) VALUES ({marks})"
-    counted = [0]
-
-    def checked():
-        for number, values in enumerate(rows, 1):
-            if number % every == 0:
-                between()
-            counted[0] = number
-            yield values
-
+    remaining = iter(rows)
+    counted = 0
     connection = sqlite3.connect(path, isolation_level=None)
     try:
         connection.execute("BEGIN")
@@ -63,7 +57,13 @@ def append_rows(
             counting = _counting_triggers(connection, table)
             for name, _sql in counting:  # a count kept per row: a third of the time
                 connection.execute(f"DROP TRIGGER {sql_name(name)}")
-            connection.executemany(insert, checked())
+            while True:  # in chunks, not through a generator: no Python call per row
+                chunk = list(islice(remaining, every))
+                if not chunk:
+                    break
+                connection.executemany(insert, chunk)
+                counted += len(chunk)
+                between()
             _set_feature_count(connection, table)
             for _name, sql in counting:
                 connection.execute(sql)
@@ -73,7 +73,7 @@ def append_rows(
             raise
     finally:
         connection.close()
-    return counted[0]
+    return counted
 
 
 def _counting_triggers(connection: sqlite3.Connection, table: str):

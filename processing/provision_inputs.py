@@ -395,19 +395,21 @@ def self_overlaps(layer: TierLayer):
 
 def _box_pairs(bbox: np.ndarray):
     """(i, j), i < j, of boxes (xmin, ymin, xmax, ymax; NaN: none) that meet, in order of i:
-    a sweep along x, each box against the boxes starting before it ends."""
+    a sweep along x, each box against the boxes starting before it ends (all boxes at once:
+    each box's run of later starts, then the runs' boxes that meet it in y)."""
     usable = np.flatnonzero(np.isfinite(bbox).all(axis=1))
     order = usable[np.argsort(bbox[usable, 0], kind="stable")]
-    starts = bbox[order, 0]
-    pairs = []
-    for rank, i in enumerate(order.tolist()):
-        stop = int(np.searchsorted(starts, bbox[i, 2], side="right"))
-        others = order[rank + 1 : stop]
-        if others.size == 0:
-            continue
-        meet = (bbox[others, 1] <= bbox[i, 3]) & (bbox[others, 3] >= bbox[i, 1])
-        pairs.extend((min(i, j), max(i, j)) for j in others[meet].tolist())
-    return sorted(pairs)
+    boxes = bbox[order]
+    ranks = np.arange(len(order))
+    stops = np.searchsorted(boxes[:, 0], boxes[:, 2], side="right")
+    runs = np.maximum(stops - ranks - 1, 0)
+    first = np.repeat(ranks, runs)
+    second = first + 1 + np.arange(int(runs.sum())) - np.repeat(np.cumsum(runs) - runs, runs)
+    meet = (boxes[second, 1] <= boxes[first, 3]) & (boxes[second, 3] >= boxes[first, 1])
+    i, j = order[first[meet]], order[second[meet]]
+    low, high = np.minimum(i, j), np.maximum(i, j)
+    ranked = np.lexsort((high, low))
+    return list(zip(low[ranked].tolist(), high[ranked].tolist()))
 
 
 def none_or_text(value: Any) -> Optional[str]:

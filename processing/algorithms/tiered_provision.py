@@ -51,7 +51,7 @@ from ...scoring.provision import (
 )
 from ...scoring.scenario import DeficitChange, deficit_changes
 from .. import compat
-from ..base import BaseAlgorithm
+from ..base import BaseAlgorithm, collection_paused
 from ..feedback import DomainFeedback
 from ..layers import describe_ids, measuring_crs
 from ..network_inputs import add_network_inputs, read_network_inputs
@@ -386,6 +386,7 @@ class TieredProvisionAlgorithm(BaseAlgorithm):
 
     # ---------------------------------------------------------------------------------
 
+    @collection_paused()
     def compute(self, parameters, context, feedback) -> dict[str, Any]:
         steps = QgsProcessingMultiStepFeedback(7, feedback)
         standard = self.standard_parameter(parameters, self.STANDARD, context)
