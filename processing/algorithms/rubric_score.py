@@ -10,12 +10,10 @@ so an error or a cancel leaves no output.
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar, List, Mapping, Optional
+from typing import Any, ClassVar, Iterator, List, Mapping, Optional, Sequence
 
 from qgis.core import (
     QgsCoordinateReferenceSystem,
-    QgsFeature,
-    QgsFeatureSink,
     QgsProcessingMultiStepFeedback,
     QgsProcessingParameterFeatureSink,
 )
@@ -59,8 +57,6 @@ POINT_FIELDS = (
 )
 
 _FIELD_NAME_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
-#: Features handed to the sink at once: one call per batch, not per row.
-_BATCH = 4096
 
 
 def category_field_names(rubric: Rubric) -> List[str]:
@@ -127,7 +123,7 @@ class RubricScoreAlgorithm(CommunityScoringAlgorithm):
     # Writing -----------------------------------------------------------------------------
 
     def write_points(self, parameters, context, rubric, communities, scores) -> str:
-        fields, sink, sink_id = self.create_sink(
+        _fields, sink, sink_id = self.create_sink(
             parameters,
             self.OUTPUT_TABLE,
             context,
@@ -135,45 +131,7 @@ class RubricScoreAlgorithm(CommunityScoringAlgorithm):
             compat.NO_GEOMETRY,
             QgsCoordinateReferenceSystem(),
         )
-        # The rubric's words per point, looked up once (a city has some 100,000 rows).
-        words = {
-            place.point.id: (place.category.name.zh, place.item.name.zh, place.point.text)
-            for place in rubric.places()
-        }
-        batch: List[QgsFeature] = []
-        for community, name, score in zip(communities.ids, communities.names, scores):
-            for result in score.points:
-                category_name, item_name, text = words[result.point_id]
-                feature = QgsFeature(fields)
-                feature.setAttributes(
-                    [
-                        community,
-                        name,
-                        result.category_id,
-                        category_name,
-                        result.item_id,
-                        item_name,
-                        result.point_id,
-                        text.zh,
-                        text.en,
-                        result.max_score,
-                        result.score,
-                        result.status,
-                        STATUS_ZH[result.status],
-                        result.method,
-                        result.indicator or None,
-                        result.indicator_value,
-                        result.evidence or None,
-                        result.assessor or None,
-                        result.date or None,
-                        int(result.veto),
-                    ]
-                )
-                batch.append(feature)
-                if len(batch) == _BATCH:
-                    sink.addFeatures(batch, QgsFeatureSink.Flag.FastInsert)
-                    batch = []
-        sink.addFeatures(batch, QgsFeatureSink.Flag.FastInsert)
+        sink.add_rows(point_rows(rubric, communities, scores))
         return sink_id
 
     def write_communities(self, parameters, context, rubric, communities, scores) -> str:
@@ -192,17 +150,49 @@ class RubricScoreAlgorithm(CommunityScoringAlgorithm):
             ("vetoed_by", "string"),
         )
         source = communities.source
-        fields, sink, sink_id = self.create_sink(
+        _fields, sink, sink_id = self.create_sink(
             parameters, self.OUTPUT, context, spec, source.wkbType(), source.sourceCrs()
         )
-        for community, name, original, score in zip(
-            communities.ids, communities.names, communities.features, scores
-        ):
-            feature = QgsFeature(fields)
-            feature.setGeometry(original.geometry())
-            feature.setAttributes(community_values(community, name, score))
-            sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
+        sink.add_rows(
+            map(community_values, communities.ids, communities.names, scores),
+            (feature.geometry() for feature in communities.features),
+        )
         return sink_id
+
+
+def point_rows(rubric: Rubric, communities, scores: Sequence[CommunityScore]) -> Iterator[list]:
+    """The long table's rows, one per community and scoring point, in field order
+    (:data:`POINT_FIELDS`); handed to the sink in bulk (straight into a new GeoPackage)."""
+    # The rubric's words per point, looked up once (a city has some 100,000 rows).
+    words = {
+        place.point.id: (place.category.name.zh, place.item.name.zh, place.point.text)
+        for place in rubric.places()
+    }
+    for community, name, score in zip(communities.ids, communities.names, scores):
+        for result in score.points:
+            category_name, item_name, text = words[result.point_id]
+            yield [
+                community,
+                name,
+                result.category_id,
+                category_name,
+                result.item_id,
+                item_name,
+                result.point_id,
+                text.zh,
+                text.en,
+                result.max_score,
+                result.score,
+                result.status,
+                STATUS_ZH[result.status],
+                result.method,
+                result.indicator or None,
+                result.indicator_value,
+                result.evidence or None,
+                result.assessor or None,
+                result.date or None,
+                int(result.veto),
+            ]
 
 
 def community_values(community: str, name: Optional[str], score: CommunityScore) -> list:
