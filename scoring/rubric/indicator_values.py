@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
 import numpy as np
@@ -215,9 +216,7 @@ def read_provision_columns(
     statuses = _choice_column(table["provision_status"], _KNOWN_STATUSES, _BAD_STATUS, source)
     keys = {}
     for column in ("unit_id", "parent_id", "type_code"):
-        keys[column] = [
-            value.strip() if type(value) is str else community_key(value) for value in table[column]
-        ]
+        keys[column] = _key_column(table[column])
         if column != "parent_id" and "" in keys[column]:
             row = keys[column].index("") + 1
             raise DataError(_CELL_EMPTY, source=source, row=row, column=column)
@@ -227,27 +226,30 @@ def read_provision_columns(
     }
     _check_unique(tiers, keys["unit_id"], keys["type_code"], source)
     _check_one_tier_per_type(tiers, keys["type_code"], source)
-    return list(
-        map(
-            ProvisionRecord,
-            range(1, len(tiers) + 1),
-            tiers,
-            keys["unit_id"],
-            keys["parent_id"],
-            numbers["population"],
-            keys["type_code"],
-            [bool(value) for value in numbers["mandatory"]],
-            numbers["own_count"],
-            numbers["shared_count"],
-            numbers["deficit_count"],
-            numbers["req_floor_area"],
-            numbers["deficit_floor_area"],
-            numbers["req_land_area"],
-            numbers["deficit_land_area"],
-            statuses,
-            _texts(table["size_flag"]),
-        )
+    columns = (
+        range(1, len(tiers) + 1),
+        tiers,
+        keys["unit_id"],
+        keys["parent_id"],
+        numbers["population"],
+        keys["type_code"],
+        [bool(value) for value in numbers["mandatory"]],
+        numbers["own_count"],
+        numbers["shared_count"],
+        numbers["deficit_count"],
+        numbers["req_floor_area"],
+        numbers["deficit_floor_area"],
+        numbers["req_land_area"],
+        numbers["deficit_land_area"],
+        statuses,
+        _texts(table["size_flag"]),
     )
+    # ``tuple.__new__`` on the columns' rows: the records made without a Python call each.
+    return list(map(_new_record, zip(*columns)))
+
+
+#: A :class:`ProvisionRecord` from a tuple of its values (what ``ProvisionRecord._make`` does).
+_new_record = partial(tuple.__new__, ProvisionRecord)
 
 
 def _choice_column(
@@ -339,7 +341,26 @@ def _text(value: Any) -> str:
 
 def _texts(values: Sequence[Any]) -> List[str]:
     """:func:`_text` of a whole column."""
+    if _all_plain_text(values):
+        return list(values)
     return [value.strip() if type(value) is str else _text(value) for value in values]
+
+
+def _key_column(values: Sequence[Any]) -> List[str]:
+    """Ids as text for matching (:func:`.evaluate.community_key`) of a whole column."""
+    if _all_plain_text(values):
+        return list(values)
+    return [value.strip() if type(value) is str else community_key(value) for value in values]
+
+
+def _all_plain_text(values: Sequence[Any]) -> bool:
+    """Every value text without spaces around it: a column that reads as it is. Its few
+    distinct values are looked at, not each cell (a city's table has 200,000 rows)."""
+    try:
+        distinct = set(values)
+    except TypeError:  # something unhashable: looked at cell by cell
+        return False
+    return all(type(value) is str and value == value.strip() for value in distinct)
 
 
 def _number(value: Any) -> Optional[float]:
