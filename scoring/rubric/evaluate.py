@@ -214,41 +214,7 @@ def score_community(
     maximum, for an unknown point or for a computed point raises :class:`DataError` naming the
     community and the point.
     """
-    manual = manual or {}
-    community = show_value(community_id)
-    _check_manual_points(rubric, manual, community)
-    results = tuple(
-        _score_point(place, indicators, manual.get(place.point.id), community)
-        for place in rubric.places()
-    )
-    total = _sum(result.score for result in results)
-    open_max = _sum(result.max_score for result in results if result.score is None)
-    vetoed_by = tuple(result.point_id for result in results if result.vetoed)
-    n_pending = sum(result.status == STATUS_PENDING for result in results)
-    n_no_data = sum(result.status == STATUS_NO_DATA for result in results)
-    by_item: Dict[str, List[PointResult]] = {}
-    by_category: Dict[str, List[PointResult]] = {}
-    for result in results:
-        by_item.setdefault(result.item_id, []).append(result)
-        by_category.setdefault(result.category_id, []).append(result)
-    return CommunityScore(
-        community_id=community_id,
-        points=results,
-        items=tuple(
-            _subtotal(item.id, item.max_score, by_item.get(item.id, ())) for item in rubric.items()
-        ),
-        categories=tuple(
-            _subtotal(category.id, category.max_score, by_category.get(category.id, ()))
-            for category in rubric.categories
-        ),
-        total=total,
-        upper_bound=tidy(total + open_max),
-        grade=rubric.lowest_grade if vetoed_by else rubric.grade_for(total),
-        provisional=bool(n_pending or n_no_data),
-        n_pending=n_pending,
-        n_no_data=n_no_data,
-        vetoed_by=vetoed_by,
-    )
+    return _Scorer(rubric).score(indicators, manual or {}, community_id)
 
 
 def score_all(
@@ -273,10 +239,115 @@ def score_all(
         if row.point_id in manual[community]:
             raise DataError(_DUPLICATE_MANUAL, community=show_value(community), point=row.point_id)
         manual[community][row.point_id] = row
+    scorer = _Scorer(rubric)
     return [
-        score_community(rubric, indicators, manual[community], community)
+        scorer.score(indicators, manual[community], community)
         for community, indicators in indicators_by_community.items()
     ]
+
+
+class _Scorer:
+    """A rubric laid out once for scoring many communities: its points in order, which points
+    each item and category adds up, and the results already made.
+
+    A city's communities share most results — the same manual points 待评, the same flags and
+    counts — and results and subtotals are frozen values, so an equal one made before is used
+    again (2,000 communities of 55 points have some 20,000 different results, not 110,000).
+    """
+
+    def __init__(self, rubric: Rubric) -> None:
+        self.rubric = rubric
+        self.places = tuple(rubric.places())
+        self.items = _groups(rubric.items(), [place.item.id for place in self.places])
+        self.categories = _groups(rubric.categories, [place.category.id for place in self.places])
+        self._results: Dict[Tuple[int, Optional[float]], PointResult] = {}
+        self._subtotals: Dict[Tuple[int, str, Tuple[Optional[float], ...]], Subtotal] = {}
+
+    def score(
+        self, indicators: Mapping[str, Any], manual: Mapping[str, ManualScore], community_id: Any
+    ) -> CommunityScore:
+        rubric = self.rubric
+        community = show_value(community_id)
+        _check_manual_points(rubric, manual, community)
+        results = tuple(
+            self._point(number, place, indicators, manual.get(place.point.id), community)
+            for number, place in enumerate(self.places)
+        )
+        scores = [result.score for result in results]
+        total = _sum(scores)
+        open_max = _sum(result.max_score for result in results if result.score is None)
+        vetoed_by = tuple(result.point_id for result in results if result.vetoed)
+        statuses = [result.status for result in results]
+        n_pending = statuses.count(STATUS_PENDING)
+        n_no_data = statuses.count(STATUS_NO_DATA)
+        return CommunityScore(
+            community_id=community_id,
+            points=results,
+            items=self._subtotals_of(0, self.items, scores),
+            categories=self._subtotals_of(1, self.categories, scores),
+            total=total,
+            upper_bound=tidy(total + open_max),
+            grade=rubric.lowest_grade if vetoed_by else rubric.grade_for(total),
+            provisional=bool(n_pending or n_no_data),
+            n_pending=n_pending,
+            n_no_data=n_no_data,
+            vetoed_by=vetoed_by,
+        )
+
+    def _point(
+        self,
+        number: int,
+        place: PointPlace,
+        indicators: Mapping[str, Any],
+        manual: Optional[ManualScore],
+        community: str,
+    ) -> PointResult:
+        """:func:`_score_point`, with the results that depend on the point and indicator
+        value alone (待评 without a manual row, no data, a computed score) made once."""
+        point = place.point
+        if point.is_manual:
+            if manual is not None:
+                return _score_point(place, indicators, manual, community)
+            key: Tuple[int, Optional[float]] = (number, None)
+        else:
+            value = _indicator_value(indicators, point.indicator, community)
+            if value == 0.0 and math.copysign(1.0, value) < 0:  # -0.0 keeps its sign
+                return _score_point(place, indicators, manual, community)
+            key = (number, value)
+        result = self._results.get(key)
+        if result is None:
+            result = self._results[key] = _score_point(place, indicators, manual, community)
+        return result
+
+    def _subtotals_of(
+        self,
+        kind: int,
+        groups: Tuple[Tuple[str, float, Tuple[int, ...]], ...],
+        scores: List[Optional[float]],
+    ) -> Tuple[Subtotal, ...]:
+        subtotals = []
+        for group_id, max_score, members in groups:
+            member_scores = tuple(scores[number] for number in members)
+            key = (kind, group_id, member_scores)
+            subtotal = self._subtotals.get(key)
+            if subtotal is None:
+                subtotal = self._subtotals[key] = _subtotal(group_id, max_score, member_scores)
+            subtotals.append(subtotal)
+        return tuple(subtotals)
+
+
+def _groups(
+    groups: Iterable[Any], ids_of_points: List[str]
+) -> Tuple[Tuple[str, float, Tuple[int, ...]], ...]:
+    """(id, maximum, numbers of the points with that id) of each item or category, in order."""
+    return tuple(
+        (
+            group.id,
+            group.max_score,
+            tuple(number for number, found in enumerate(ids_of_points) if found == group.id),
+        )
+        for group in groups
+    )
 
 
 def summarise(scores: Iterable[CommunityScore]) -> ScoreSummary:
@@ -303,9 +374,9 @@ def _sum(values: Iterable[Optional[float]]) -> float:
     return tidy(math.fsum([value for value in values if value is not None]))
 
 
-def _subtotal(subtotal_id: str, max_score: float, members: Iterable[PointResult]) -> Subtotal:
-    """The subtotal of an item's or a category's ``members``."""
-    scores = [result.score for result in members]
+def _subtotal(subtotal_id: str, max_score: float, scores: Iterable[Optional[float]]) -> Subtotal:
+    """The subtotal of an item's or a category's points, given their scores (None: open)."""
+    scores = list(scores)
     return Subtotal(
         id=subtotal_id,
         max_score=max_score,
