@@ -31,6 +31,7 @@ from qgis.core import (
 )
 
 from ..i18n import tr
+from ..scoring.bulk_work import collector_paused
 from ..scoring.errors import Cancelled
 from ..scoring.rubric import (
     MANUAL_COLUMNS,
@@ -378,11 +379,20 @@ class CommunityScoringAlgorithm(BaseAlgorithm):
         community_fields: Sequence[str] = (),
         gap_name_field: str = "",
     ) -> Evaluation:
-        """Read the inputs and score every community; uses steps 0 to 3 of ``steps``.
+        """Read the inputs and score every community; uses steps 0 to 3 of ``steps``. The
+        garbage collector is paused meanwhile (:mod:`scoring.bulk_work`).
 
         ``community_fields`` are further fields of the communities to read (checked first);
         ``gap_name_field`` a field of the gap result naming each compound.
         """
+        with collector_paused():
+            return self._evaluate(
+                parameters, context, steps, feedback, community_fields, gap_name_field
+            )
+
+    def _evaluate(
+        self, parameters, context, steps, feedback, community_fields, gap_name_field
+    ) -> Evaluation:
         standard = self.standard_parameter(parameters, self.STANDARD, context)
         rubric = load_rubric(
             self.parameterAsFile(parameters, self.RUBRIC, context) or None, standard
