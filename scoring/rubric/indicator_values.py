@@ -490,6 +490,10 @@ def _add_projects(
         values[community]["planned_projects"] = counts.get(key, 0.0)
 
 
+#: Values of an ok_ flag taken as they are (1.0 and True among them: they count alike).
+_PLAIN_FLAGS = frozenset((0, 1, None))
+
+
 class _Coverage:
     """Population-weighted coverage per community and type from the compounds' ok flags."""
 
@@ -505,8 +509,9 @@ class _Coverage:
     def add(self, row: GapRow) -> None:
         self.n_rows += 1
         compound = show_value(row.compound_id)
-        for code in row.ok:
-            self.codes.setdefault(code, None)
+        if not self.codes.keys() >= row.ok.keys():
+            for code in row.ok:
+                self.codes.setdefault(code, None)
         key = community_key(row.community_id)
         if not key:
             self.unassigned.append(compound)
@@ -517,29 +522,28 @@ class _Coverage:
         population = _gap_population(row.population, compound)
         if population is None:
             self.without_population.append(compound)
-        flags = dict(row.ok)
-        for code, value in flags.items():  # 1, 0 and NULL as they are; anything else checked
-            if value is not None and not (type(value) is int and (value == 1 or value == 0)):
-                flags[code] = _gap_flag(value, compound, code)
+        flags = row.ok
+        if not _PLAIN_FLAGS.issuperset(flags.values()):  # 1, 0 and NULL as they are
+            flags = dict(flags)
+            for code, value in flags.items():  # anything else checked
+                if value is not None and not (type(value) is int and (value == 1 or value == 0)):
+                    flags[code] = _gap_flag(value, compound, code)
         self.members.setdefault(key, []).append((population, flags))
 
     def coverage(self, key: str) -> Dict[str, Optional[float]]:
         """Per type, the share of the community's residents (of compounds judged for it)
-        within its reach; one pass over the compounds."""
-        judged: Dict[str, List[float]] = {code: [] for code in self.codes}
-        covered: Dict[str, List[float]] = {code: [] for code in self.codes}
-        for population, flags in self.members.get(key, ()):
-            if population is None:
-                continue
-            for code, flag in flags.items():
-                if flag is not None:
-                    judged[code].append(population)
-                    if flag:
-                        covered[code].append(population)
+        within its reach."""
+        members = [member for member in self.members.get(key, ()) if member[0] is not None]
+        populations = [population for population, _flags in members]
         result: Dict[str, Optional[float]] = {}
         for code in self.codes:
-            total = math.fsum(judged[code])
-            result["coverage_" + code] = math.fsum(covered[code]) / total if total > 0 else None
+            flags = [member_flags.get(code) for _population, member_flags in members]
+            total = math.fsum([p for p, flag in zip(populations, flags) if flag is not None])
+            result["coverage_" + code] = (
+                math.fsum([p for p, flag in zip(populations, flags) if flag]) / total
+                if total > 0
+                else None
+            )
         return result
 
     def population(self, key: str) -> Optional[float]:
@@ -587,13 +591,25 @@ class _Provision:
         self.mandatory: Dict[str, bool] = {}
         self.by_unit: Dict[Tuple[str, str], Dict[str, ProvisionRecord]] = {}
         self.compounds: Dict[str, Dict[str, List[ProvisionRecord]]] = {}
+        tier_of, by_unit = self.tier_of, self.by_unit
         for record in records:
-            self.tier_of.setdefault(record.type_code, record.tier)
-            self.mandatory.setdefault(record.type_code, record.mandatory)
-            self.by_unit.setdefault((record.tier, record.unit_id), {})[record.type_code] = record
-            if record.tier == NEIGHBOURHOOD and record.parent_id:
+            code, tier = record.type_code, record.tier
+            if code not in tier_of:
+                tier_of[code] = tier
+                self.mandatory[code] = record.mandatory
+            unit = (tier, record.unit_id)
+            of_unit = by_unit.get(unit)
+            if of_unit is None:
+                of_unit = by_unit[unit] = {}
+            of_unit[code] = record
+            if tier == NEIGHBOURHOOD and record.parent_id:
                 of_community = self.compounds.setdefault(record.parent_id, {})
-                of_community.setdefault(record.type_code, []).append(record)
+                of_community.setdefault(code, []).append(record)
+        #: Per type: its code, tier, whether mandatory and its four indicators' names.
+        self.types = [
+            (code, tier, self.mandatory[code], _type_indicator_names(code))
+            for code, tier in tier_of.items()
+        ]
 
     def community_units(self) -> List[str]:
         return [unit for tier, unit in self.by_unit if tier == COMMUNITY]
@@ -616,11 +632,11 @@ class _Provision:
         }
         result: Dict[str, Optional[float]] = {}
         short = 0
-        for code, tier in self.tier_of.items():
-            rows = rows_by_tier[tier].get(code, [])
-            result.update(_type_indicators(code, rows))
-            if rows and tier != DISTRICT and self.mandatory[code]:
-                short += not all(record.provided for record in rows)
+        for code, tier, mandatory, names in self.types:
+            rows = rows_by_tier[tier].get(code, ())
+            _add_type_indicators(result, names, rows)
+            if rows and tier != DISTRICT and mandatory:
+                short += not all(record.provision_status in OK_STATUSES for record in rows)
         assessed = bool(own or rows_by_tier[NEIGHBOURHOOD])
         first = next(iter(own.values()), None)
         result["population"] = first.population if first is not None else None
@@ -631,20 +647,24 @@ class _Provision:
         return result
 
 
-def _type_indicators(code: str, rows: Sequence[ProvisionRecord]) -> Dict[str, Optional[float]]:
-    """has_, count_deficit_, area_deficit_ and status_ok_ of one type over ``rows`` (the
-    community's own row, its district's, or one per compound); all None without rows."""
+def _type_indicator_names(code: str) -> Tuple[str, str, str, str]:
+    return ("has_" + code, "count_deficit_" + code, "area_deficit_" + code, "status_ok_" + code)
+
+
+def _add_type_indicators(
+    result: Dict[str, Optional[float]],
+    names: Tuple[str, str, str, str],
+    rows: Sequence[ProvisionRecord],
+) -> None:
+    """has_, count_deficit_, area_deficit_ and status_ok_ of one type (``names``) over
+    ``rows`` (the community's own row, its district's, or one per compound) into ``result``;
+    all None without rows."""
+    has, count_deficit, area_deficit, status_ok = names
     if not rows:
-        return {
-            "has_" + code: None,
-            "count_deficit_" + code: None,
-            "area_deficit_" + code: None,
-            "status_ok_" + code: None,
-        }
+        result[has] = result[count_deficit] = result[area_deficit] = result[status_ok] = None
+        return
     areas = [record.area_deficit for record in rows]
-    return {
-        "has_" + code: float(any(r.own_count + r.shared_count >= 1 for r in rows)),
-        "count_deficit_" + code: math.fsum(record.deficit_count for record in rows),
-        "area_deficit_" + code: None if None in areas else math.fsum(areas),  # type: ignore
-        "status_ok_" + code: float(all(record.provided for record in rows)),
-    }
+    result[has] = float(any(r.own_count + r.shared_count >= 1 for r in rows))
+    result[count_deficit] = math.fsum([record.deficit_count for record in rows])
+    result[area_deficit] = None if None in areas else math.fsum(areas)  # type: ignore
+    result[status_ok] = float(all(record.provision_status in OK_STATUSES for record in rows))
