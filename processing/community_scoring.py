@@ -210,6 +210,12 @@ class CommunityScoringAlgorithm(BaseAlgorithm):
     #: Steps :meth:`evaluate` takes of a multi-step feedback.
     EVALUATION_STEPS = 4
 
+    def processAlgorithm(self, parameters, context, feedback) -> dict[str, Any]:
+        """The run with Python's cyclic garbage collector paused (:mod:`scoring.bulk_work`):
+        it reads, scores and writes a city's rows, and drops them when it returns."""
+        with collector_paused():
+            return super().processAlgorithm(parameters, context, feedback)
+
     # Parameters ------------------------------------------------------------------------
 
     def add_scoring_parameters(self, after_communities: Sequence[Any] = ()) -> None:
@@ -379,20 +385,11 @@ class CommunityScoringAlgorithm(BaseAlgorithm):
         community_fields: Sequence[str] = (),
         gap_name_field: str = "",
     ) -> Evaluation:
-        """Read the inputs and score every community; uses steps 0 to 3 of ``steps``. The
-        garbage collector is paused meanwhile (:mod:`scoring.bulk_work`).
+        """Read the inputs and score every community; uses steps 0 to 3 of ``steps``.
 
         ``community_fields`` are further fields of the communities to read (checked first);
         ``gap_name_field`` a field of the gap result naming each compound.
         """
-        with collector_paused():
-            return self._evaluate(
-                parameters, context, steps, feedback, community_fields, gap_name_field
-            )
-
-    def _evaluate(
-        self, parameters, context, steps, feedback, community_fields, gap_name_field
-    ) -> Evaluation:
         standard = self.standard_parameter(parameters, self.STANDARD, context)
         rubric = load_rubric(
             self.parameterAsFile(parameters, self.RUBRIC, context) or None, standard

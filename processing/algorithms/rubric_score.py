@@ -19,7 +19,6 @@ from qgis.core import (
 )
 
 from ...i18n import tr
-from ...scoring.bulk_work import collector_paused
 from ...scoring.errors import Cancelled
 from ...scoring.rubric import (
     STATUS_NO_DATA,
@@ -114,15 +113,10 @@ class RubricScoreAlgorithm(CommunityScoringAlgorithm):
         summary = evaluation.summary
         if feedback.isCanceled():  # the last chance to stop before anything is written
             raise Cancelled()
-        with collector_paused():
-            outputs: dict[str, Any] = {
-                self.OUTPUT_TABLE: self.write_points(
-                    parameters, context, rubric, communities, scores
-                ),
-                self.OUTPUT: self.write_communities(
-                    parameters, context, rubric, communities, scores
-                ),
-            }
+        outputs: dict[str, Any] = {
+            self.OUTPUT_TABLE: self.write_points(parameters, context, rubric, communities, scores),
+            self.OUTPUT: self.write_communities(parameters, context, rubric, communities, scores),
+        }
         outputs.update(self.report_summary(summary, feedback))
         return outputs
 
