@@ -17,7 +17,9 @@ and column.
 
 from __future__ import annotations
 
+import itertools
 import math
+import operator
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple
@@ -535,14 +537,15 @@ class _Coverage:
         within its reach."""
         members = [member for member in self.members.get(key, ()) if member[0] is not None]
         populations = [population for population, _flags in members]
+        codes = list(self.codes)
+        # The compounds' flags type by type (a column per type; None where not judged).
+        columns = zip(*(map(flags.get, codes) for _population, flags in members))
         result: Dict[str, Optional[float]] = {}
-        for code in self.codes:
-            flags = [member_flags.get(code) for _population, member_flags in members]
-            total = math.fsum([p for p, flag in zip(populations, flags) if flag is not None])
+        for code, flags in itertools.zip_longest(codes, columns, fillvalue=()):
+            judged = map(operator.is_not, flags, itertools.repeat(None))
+            total = math.fsum(itertools.compress(populations, judged))
             result["coverage_" + code] = (
-                math.fsum([p for p, flag in zip(populations, flags) if flag]) / total
-                if total > 0
-                else None
+                math.fsum(itertools.compress(populations, flags)) / total if total > 0 else None
             )
         return result
 
