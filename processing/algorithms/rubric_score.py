@@ -25,6 +25,7 @@ from ...scoring.rubric import (
     STATUS_PENDING,
     STATUS_SCORED,
     CommunityScore,
+    PointResult,
     Rubric,
 )
 from .. import compat
@@ -160,7 +161,7 @@ class RubricScoreAlgorithm(CommunityScoringAlgorithm):
         return sink_id
 
 
-def point_rows(rubric: Rubric, communities, scores: Sequence[CommunityScore]) -> Iterator[list]:
+def point_rows(rubric: Rubric, communities, scores: Sequence[CommunityScore]) -> Iterator[tuple]:
     """The long table's rows, one per community and scoring point, in field order
     (:data:`POINT_FIELDS`); handed to the sink in bulk (straight into a new GeoPackage)."""
     # The rubric's words per point, looked up once (a city has some 100,000 rows).
@@ -168,31 +169,40 @@ def point_rows(rubric: Rubric, communities, scores: Sequence[CommunityScore]) ->
         place.point.id: (place.category.name.zh, place.item.name.zh, place.point.text)
         for place in rubric.places()
     }
+    # Communities share result objects (scoring reuses equal ones): each one's values once.
+    values_of: dict = {}
     for community, name, score in zip(communities.ids, communities.names, scores):
+        head = (community, name)
         for result in score.points:
-            category_name, item_name, text = words[result.point_id]
-            yield [
-                community,
-                name,
-                result.category_id,
-                category_name,
-                result.item_id,
-                item_name,
-                result.point_id,
-                text.zh,
-                text.en,
-                result.max_score,
-                result.score,
-                result.status,
-                STATUS_ZH[result.status],
-                result.method,
-                result.indicator or None,
-                result.indicator_value,
-                result.evidence or None,
-                result.assessor or None,
-                result.date or None,
-                int(result.veto),
-            ]
+            values = values_of.get(id(result))
+            if values is None:
+                values = values_of[id(result)] = point_values(result, words[result.point_id])
+            yield head + values
+
+
+def point_values(result: PointResult, words) -> tuple:
+    """A point's values on the long table after the community's id and name."""
+    category_name, item_name, text = words
+    return (
+        result.category_id,
+        category_name,
+        result.item_id,
+        item_name,
+        result.point_id,
+        text.zh,
+        text.en,
+        result.max_score,
+        result.score,
+        result.status,
+        STATUS_ZH[result.status],
+        result.method,
+        result.indicator or None,
+        result.indicator_value,
+        result.evidence or None,
+        result.assessor or None,
+        result.date or None,
+        int(result.veto),
+    )
 
 
 def community_values(community: str, name: Optional[str], score: CommunityScore) -> list:
