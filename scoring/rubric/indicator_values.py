@@ -608,6 +608,7 @@ class _Provision:
             if tier == NEIGHBOURHOOD and record.parent_id:
                 of_community = self.compounds.setdefault(record.parent_id, {})
                 of_community.setdefault(code, []).append(record)
+        self._district_values: Dict[Tuple[str, str], Tuple[Optional[float], ...]] = {}
         #: Per type: its code, tier, whether mandatory and its four indicators' names.
         self.types = [
             (code, tier, self.mandatory[code], _type_indicator_names(code))
@@ -637,9 +638,15 @@ class _Provision:
         short = 0
         for code, tier, mandatory, names in self.types:
             rows = rows_by_tier[tier].get(code, ())
-            _add_type_indicators(result, names, rows)
-            if rows and tier != DISTRICT and mandatory:
-                short += not all(record.provision_status in OK_STATUSES for record in rows)
+            if tier == DISTRICT:  # the same for every community of the district
+                values = self._district_values.get((district, code))
+                if values is None:
+                    values = self._district_values[district, code] = _type_values(rows)
+            else:
+                values = _type_values(rows)
+                if rows and mandatory:
+                    short += not values[3]  # not every row provided (达标 or 共享达标)
+            result.update(zip(names, values))
         assessed = bool(own or rows_by_tier[NEIGHBOURHOOD])
         first = next(iter(own.values()), None)
         result["population"] = first.population if first is not None else None
@@ -654,20 +661,24 @@ def _type_indicator_names(code: str) -> Tuple[str, str, str, str]:
     return ("has_" + code, "count_deficit_" + code, "area_deficit_" + code, "status_ok_" + code)
 
 
-def _add_type_indicators(
-    result: Dict[str, Optional[float]],
-    names: Tuple[str, str, str, str],
-    rows: Sequence[ProvisionRecord],
-) -> None:
-    """has_, count_deficit_, area_deficit_ and status_ok_ of one type (``names``) over
-    ``rows`` (the community's own row, its district's, or one per compound) into ``result``;
-    all None without rows."""
-    has, count_deficit, area_deficit, status_ok = names
+def _type_values(rows: Sequence[ProvisionRecord]) -> Tuple[Optional[float], ...]:
+    """has_, count_deficit_, area_deficit_ and status_ok_ of one type over ``rows`` (the
+    community's own row, its district's, or one per compound); all None without rows."""
     if not rows:
-        result[has] = result[count_deficit] = result[area_deficit] = result[status_ok] = None
-        return
+        return (None, None, None, None)
+    if len(rows) == 1:
+        (record,) = rows
+        area = record.area_deficit
+        return (
+            float(record.own_count + record.shared_count >= 1),
+            math.fsum((record.deficit_count,)),
+            None if area is None else math.fsum((area,)),
+            float(record.provision_status in OK_STATUSES),
+        )
     areas = [record.area_deficit for record in rows]
-    result[has] = float(any(r.own_count + r.shared_count >= 1 for r in rows))
-    result[count_deficit] = math.fsum([record.deficit_count for record in rows])
-    result[area_deficit] = None if None in areas else math.fsum(areas)  # type: ignore
-    result[status_ok] = float(all(record.provision_status in OK_STATUSES for record in rows))
+    return (
+        float(any(r.own_count + r.shared_count >= 1 for r in rows)),
+        math.fsum([record.deficit_count for record in rows]),
+        None if None in areas else math.fsum(areas),  # type: ignore
+        float(all(record.provision_status in OK_STATUSES for record in rows)),
+    )
