@@ -124,7 +124,9 @@ class Communities:
 class GapsRead:
     """The compounds of a facility-gap output: per compound its id, community, population,
     ``ok_T`` and ``dist_T`` per facility type code T (in the order of ``codes``), ``time_T``
-    when the analysis measured walking time, and, when a name field was given, its name."""
+    when the analysis measured walking time, and, when a name field was given, its name.
+    ``distances`` and ``times`` are empty when the algorithm does not read them
+    (:attr:`CommunityScoringAlgorithm.READS_NEAREST`)."""
 
     label: str
     codes: List[str]
@@ -209,6 +211,10 @@ class CommunityScoringAlgorithm(BaseAlgorithm):
 
     #: Steps :meth:`evaluate` takes of a multi-step feedback.
     EVALUATION_STEPS = 4
+    #: Whether :meth:`read_gaps` reads the distance (and time) to the nearest facility of each
+    #: type, ``dist_T`` and ``time_T``: the workbook's gap list shows them; the scores read
+    #: only the ``ok_T`` flags (half the gap result's columns).
+    READS_NEAREST = True
 
     def processAlgorithm(self, parameters, context, feedback) -> dict[str, Any]:
         """The run with Python's cyclic garbage collector paused (:mod:`scoring.bulk_work`):
@@ -484,8 +490,11 @@ class CommunityScoringAlgorithm(BaseAlgorithm):
         self.check_field(source, self.GAPS, name_field)
         by_location = not fields["community"]
         names = [name for name in (*fields.values(), name_field) if name]
-        names += [f"{prefix}_{code}" for code in codes for prefix in ("ok", "dist")]
-        names += [f"time_{code}" for code in codes if f"time_{code}" in source.fields().names()]
+        names += [f"ok_{code}" for code in codes]
+        if self.READS_NEAREST:
+            present = source.fields().names()
+            names += [f"dist_{code}" for code in codes]
+            names += [f"time_{code}" for code in codes if f"time_{code}" in present]
         names = list(dict.fromkeys(names))
         if by_location:  # without usable geometry a compound lies in none (and is listed)
             transform = self.transform_between(source, communities.source, context)
@@ -502,7 +511,7 @@ class CommunityScoringAlgorithm(BaseAlgorithm):
             community_ids=community_of,
             population=values[fields["population"]],
             ok={code: values[f"ok_{code}"] for code in codes},
-            distances={code: values[f"dist_{code}"] for code in codes},
+            distances={code: values[f"dist_{code}"] for code in codes if f"dist_{code}" in values},
             names=(
                 [text_or_none(value) for value in values[name_field]]
                 if name_field

@@ -80,6 +80,7 @@ class RubricScoreAlgorithm(CommunityScoringAlgorithm):
     GROUP_ID = "evaluation"
 
     OUTPUT_STYLES: ClassVar[Mapping[str, str]] = {"OUTPUT": "community_scores"}
+    READS_NEAREST = False
     OUTPUT_TABLE = "OUTPUT_TABLE"
     OUTPUT = "OUTPUT"
 
