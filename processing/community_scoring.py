@@ -31,7 +31,6 @@ from qgis.core import (
 )
 
 from ..i18n import tr
-from ..scoring.bulk_work import collector_paused
 from ..scoring.errors import Cancelled
 from ..scoring.rubric import (
     MANUAL_COLUMNS,
@@ -55,7 +54,7 @@ from ..scoring.rubric.rules import format_number
 from ..scoring.standard import FacilityStandard
 from ..scoring.workbook import is_evaluation_workbook, read_manual_scores_from_workbook
 from . import compat
-from .base import BaseAlgorithm
+from .base import BaseAlgorithm, collection_paused
 from .layers import describe_ids, measured_geometry, read_points
 from .table_reading import Table, plain, read_table
 
@@ -217,9 +216,10 @@ class CommunityScoringAlgorithm(BaseAlgorithm):
     READS_NEAREST = True
 
     def processAlgorithm(self, parameters, context, feedback) -> dict[str, Any]:
-        """The run with Python's cyclic garbage collector paused (:mod:`scoring.bulk_work`):
-        it reads, scores and writes a city's rows, and drops them when it returns."""
-        with collector_paused():
+        """The run with Python's cyclic garbage collector paused
+        (:func:`.base.collection_paused`): it reads, scores and writes a city's rows, and drops
+        them when it returns."""
+        with collection_paused():
             return super().processAlgorithm(parameters, context, feedback)
 
     # Parameters ------------------------------------------------------------------------
