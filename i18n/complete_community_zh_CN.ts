@@ -4011,5 +4011,9 @@
       <source>Give the facility gap result to place maps in the workbook.</source>
       <translation>请提供设施短板分析结果，以便在工作簿中放置地图。</translation>
     </message>
+    <message>
+      <source>Output '{output}' ({parameter}) cannot be written to '{destination}': after a file name an output takes only the layer of a GeoPackage, as file.gpkg|layername=name.</source>
+      <translation>输出“{output}”（{parameter}）无法写入“{destination}”：输出在文件名之后只能指定 GeoPackage 的图层，写作 文件.gpkg|layername=图层名。</translation>
+    </message>
   </context>
 </TS>

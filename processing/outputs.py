@@ -134,23 +134,26 @@ class RunOutputs:
             return Destination(name, description, label, FOLDER, text, staged)
         if text.startswith("memory:"):
             return Destination(name, description, label, MEMORY, text, text)
-        provider = _PROVIDER.match(text)
+        provider, given = _PROVIDER.match(text), text
+        if not provider and "|" in text:
+            text = geopackage_layer_destination(definition, text)
+            provider = _PROVIDER.match(text)
         if provider and provider.group(1).lower() == "ogr":
-            path = QgsDataSourceUri(text[len("ogr:") :]).database()
+            uri = QgsDataSourceUri(text[len("ogr:") :])
+            path = uri.database()
             if not path:
                 return Destination(name, description, label, DATABASE, text, text)
             staged = self._stage(path, label, rule, keep_existing=True, shared=True)
-            staged_text = text.replace(path, staged, 1)
-            return Destination(name, description, label, FILE_LAYER, text, staged_text)
+            uri.setDatabase(staged)
+            staged_text = "ogr:" + uri.uri(False)
+            return Destination(name, description, label, FILE_LAYER, given, staged_text)
         if provider:
             label = tr("Output '{output}', table").format(output=description)
             key = provider.group(1).lower()
             staged = self.tables.stage(text, key, label)
             return Destination(name, description, label, DATABASE, text, staged, key)
-        path, _bar, layer = text.partition("|")
-        path = self._with_suffix(path, rule, label)
-        staged = self._stage(path, label, rule) + (f"|{layer}" if layer else "")
-        return Destination(name, description, label, FILE, path, staged)
+        path = self._with_suffix(text, rule, label)
+        return Destination(name, description, label, FILE, path, self._stage(path, label, rule))
 
     def _given_text(self, definition) -> Optional[str]:
         """The destination as text, evaluated the way ``parameterAsSink`` evaluates it; None
@@ -537,6 +540,34 @@ _WRITE_BATCH = 2000
 
 #: File formats whose feature count is read without reading the features.
 _COUNTED_FORMATS = (".gpkg", ".shp")
+
+
+def geopackage_layer_destination(definition, text: str) -> str:
+    """A file destination with options after ``|``: ``file.gpkg|layername=name`` — how QGIS
+    names a layer it reads — as the ``ogr:`` destination of that layer in that GeoPackage
+    (written as ``ogr:dbname=… table=…`` is: the file's other layers kept). QGIS's own sink
+    takes the whole text for a file name (QGIS 3.22 writes ``file.gpkg|layername=name.gpkg``),
+    so any other option, or a layer name for a file that is not a GeoPackage, is refused here,
+    before the work, naming the output."""
+    path, _bar, options = text.partition("|")
+    key, equals, layer = options.partition("=")
+    if (
+        path.lower().endswith(".gpkg")
+        and key.strip().lower() == "layername"
+        and equals
+        and layer.strip()
+        and "|" not in layer
+    ):
+        uri = QgsDataSourceUri()
+        uri.setDatabase(path)
+        uri.setDataSource("", layer.strip(), None)
+        return "ogr:" + uri.uri(False)
+    raise QgsProcessingException(
+        tr(
+            "Output '{output}' ({parameter}) cannot be written to '{destination}': after a file "
+            "name an output takes only the layer of a GeoPackage, as file.gpkg|layername=name."
+        ).format(output=definition.description(), parameter=definition.name(), destination=text)
+    )
 
 
 def _flags(flags) -> tuple:

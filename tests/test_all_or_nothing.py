@@ -564,6 +564,71 @@ def test_a_layer_added_to_an_existing_geopackage_is_all_or_nothing(plugin, tmp_p
             assert found == original.execute(count).fetchone(), table
 
 
+def test_a_geopackage_layer_named_after_the_file_goes_into_that_file(plugin, tmp_path):
+    """``file.gpkg|layername=name`` (how QGIS names a layer it reads) writes that layer into the
+    GeoPackage — QGIS 3.22's own sink took the whole text for a file name and wrote
+    ``file.gpkg|layername=name.gpkg``, and the run then failed counting no features in the
+    layer asked for. A failed run leaves the file byte for byte (also when its name holds a
+    quote, which the ``ogr:`` destination escapes); a run that succeeds puts both outputs into
+    the one file, keeps its other layers, and a second run replaces the layers rather than
+    adding to them."""
+    import processing
+    from complete_community.scoring.standard import load_standard
+
+    book = tmp_path / "玄武区'分析结果.gpkg"
+    shutil.copy(SAMPLE, book)
+    before = snapshot(tmp_path)
+    broken = {
+        **GAP_INPUTS,
+        "OUTPUT": f"{book}|layername=小区短板",
+        "SUMMARY": str(tmp_path / "broken.dxf"),
+    }
+    with pytest.raises(QgsProcessingException, match="could not be created"):
+        processing.run("completecommunity:facilitygap", broken, feedback=Log())
+    assert_nothing_changed(before, tmp_path)
+    parameters = {
+        **GAP_INPUTS,
+        "OUTPUT": f"{book}|layername=小区短板",
+        "SUMMARY": f"{book}|layername=覆盖汇总",
+    }
+    for _run in range(2):
+        done = processing.run("completecommunity:facilitygap", parameters, feedback=Log())
+    assert done["OUTPUT"] == f"{book}|layername=小区短板"
+    assert [path.name for path in tmp_path.iterdir()] == [book.name]
+    with (
+        contextlib.closing(sqlite3.connect(book)) as database,
+        contextlib.closing(sqlite3.connect(SAMPLE)) as original,
+    ):
+        for table, expected in (
+            ("小区短板", original.execute('SELECT count(*) FROM "compounds"').fetchone()[0]),
+            ("覆盖汇总", len(load_standard().types)),
+            ("roads", original.execute('SELECT count(*) FROM "roads"').fetchone()[0]),
+        ):
+            assert database.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] == expected
+
+
+@pytest.mark.parametrize(
+    "destination",
+    ["gaps.gpkg|layerid=0", "gaps.shp|layername=gaps", "gaps.gpkg|layername=", "gaps.gpkg|"],
+)
+def test_an_option_an_output_cannot_take_is_refused_naming_it(plugin, tmp_path, destination):
+    """Any other option after ``|`` (or a layer name for a file that holds one layer) is
+    refused before the work, naming the output and its parameter; nothing is written."""
+    import processing
+
+    parameters = {
+        **GAP_INPUTS,
+        "OUTPUT": str(tmp_path / destination),
+        "SUMMARY": "TEMPORARY_OUTPUT",
+    }
+    with pytest.raises(QgsProcessingException) as refused:
+        processing.run("completecommunity:facilitygap", parameters, feedback=Log())
+    message = str(refused.value)
+    assert "(OUTPUT)" in message and str(tmp_path / destination) in message, message
+    assert "file.gpkg|layername=name" in message
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_failed_run_loads_none_of_its_memory_layers(plugin, tmp_path, monkeypatch):
     """The toolbox's dialog hands a failed run's context to ``handleAlgorithmResults`` too:
     the memory layer the run wrote before its second output failed must not reach the
