@@ -1520,10 +1520,6 @@
       <translation>度量方式（MEASURE）必须为 0（距离）或 1（步行时间），而不是 {value}。</translation>
     </message>
     <message>
-      <source>Terrain (DEM): '{value}' cannot be opened as a raster layer.</source>
-      <translation>地形（DEM）：“{value}”无法作为栅格图层打开。</translation>
-    </message>
-    <message>
       <source>Walking time at {speed} m/s on flat ground. {notice}</source>
       <translation>按平地步行速度 {speed} 米/秒计算步行时间。{notice}</translation>
     </message>

@@ -293,13 +293,9 @@ def read_walking_settings(algorithm, parameters, context, feedback) -> WalkingSe
         if parameters.get(DEM) not in (None, ""):
             feedback.pushInfo(tr("The measure is distance: the DEM is not used."))
         return WalkingSettings(measure=measure, walk_speed=speed)
+    # A DEM given that cannot be opened has stopped the run already, naming it
+    # (base.check_given_inputs): None here means none was given.
     dem_layer = algorithm.parameterAsRasterLayer(parameters, DEM, context)
-    if parameters.get(DEM) not in (None, "") and (dem_layer is None or not dem_layer.isValid()):
-        raise QgsProcessingException(
-            tr("Terrain (DEM): '{value}' cannot be opened as a raster layer.").format(
-                value=parameters.get(DEM)
-            )
-        )
     band = algorithm.parameterAsInt(parameters, DEM_BAND, context) if dem_layer else 1
     return WalkingSettings(
         measure=measure,

@@ -587,10 +587,13 @@ def test_a_dem_not_overlapping_the_network_is_refused(plugin, tmp_path):
 
 
 def test_an_unreadable_dem_is_refused(plugin, tmp_path):
+    """Refused by the check every input gets (the input and the file named), before any
+    work — with either measure, since a DEM given must be one that can be read."""
     broken = tmp_path / "broken.tif"
     broken.write_bytes(b"II*\x00 this is not a GeoTIFF" * 20)
-    message = bad_run(tmp_path, DEM=str(broken), FIXED_TIME_FIELD="")
-    assert "broken.tif" in message and "DEM" in message
+    for measure in (1, 0):
+        message = bad_run(tmp_path, DEM=str(broken), FIXED_TIME_FIELD="", MEASURE=measure)
+        assert f"(DEM): the layer {broken} cannot be opened" in message, message
 
 
 def test_a_band_the_dem_lacks_is_refused(plugin, tmp_path):
