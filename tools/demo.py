@@ -38,6 +38,14 @@ MODEL_OUTPUTS = {
 }
 
 
+def copy_of_sample(folder: Path) -> Path:
+    """The bundled sample copied into ``folder``, for a tool to read: QGIS opens a GeoPackage
+    for update even to read it, which rewrites its header, so nothing opens ``sample/`` itself
+    and the bundled file stays as committed (the suite fails when it changes)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copy2(SAMPLE, folder / SAMPLE.name))
+
+
 def run_model(cli: QgisProcess, sample: Path) -> dict:
     """The whole chain on ``sample`` (a copy of the bundled one); field inputs are given
     (qgis_process does not fill in the defaults of field parameters)."""
@@ -160,11 +168,8 @@ def main() -> int:
     if not SAMPLE.exists():
         raise SystemExit(f"Sample data missing: {SAMPLE}")
     print(f"\nRunning {MODEL_ID} (gap analysis -> provisioning -> scoring -> workbook) ...")
-    # QGIS opens a GeoPackage for update even to read it, which rewrites its header: the
-    # demo reads a copy beside its outputs (the workbook's 说明 sheet names it), so the bundled
-    # sample stays as committed.
-    (OUTPUT_DIR / "input").mkdir(exist_ok=True)
-    sample = Path(shutil.copy2(SAMPLE, OUTPUT_DIR / "input" / SAMPLE.name))
+    # The demo reads a copy beside its outputs (the workbook's 说明 sheet names it).
+    sample = copy_of_sample(OUTPUT_DIR / "input")
     run_model(cli, sample)
     print_coverage(MODEL_OUTPUTS["facilitygap:GAP_SUMMARY"])
     print_scores(MODEL_OUTPUTS["rubricscore:SCORES"])

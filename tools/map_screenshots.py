@@ -5,8 +5,8 @@
 1. ``docs/images/map_book_page.png`` and ``map_book_overview.png``: pages of
    ``output/demo/map_book.pdf`` as ``pdftoppm`` draws them.
 2. ``docs/screenshots/styled_gaps_in_qgis.png``: QGIS desktop (under ``xvfb-run``, in a
-   throw-away profile set to Chinese) after running the facility gap analysis on the sample
-   from Python the way the toolbox does (``processing.runAndLoadResults``): the result loaded
+   throw-away profile set to Chinese) after running the facility gap analysis on a copy of the
+   sample from Python the way the toolbox does (``processing.runAndLoadResults``): the result loaded
    with its style and legend.
 
 Look at the pictures before committing them.
@@ -25,7 +25,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 MAP_BOOK = REPO_ROOT / "output" / "demo" / "map_book.pdf"
 IMAGES = REPO_ROOT / "docs" / "images"
 SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
-SAMPLE = REPO_ROOT / "sample" / "nanjing_xuanwu.gpkg"
+sys.path.insert(0, str(REPO_ROOT / "tools"))
+
+from demo import copy_of_sample  # noqa: E402  (the desktop reads a copy, never sample/ itself)
 
 #: Run inside QGIS desktop by ``qgis --code``: load the plugin, run the analysis as the toolbox
 #: does, frame the result, grab the window, quit.
@@ -137,7 +139,7 @@ def desktop_screenshot() -> None:
         )
         script = work / "screenshot.py"
         script.write_text(
-            f"SAMPLE = {str(SAMPLE)!r}\nTARGET = {str(target)!r}\n{DESKTOP_SCRIPT}",
+            f"SAMPLE = {str(copy_of_sample(work))!r}\nTARGET = {str(target)!r}\n{DESKTOP_SCRIPT}",
             encoding="utf-8",
         )
         environment = dict(

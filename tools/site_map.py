@@ -3,9 +3,9 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python tools/site_map.py [output.png]
 
 Runs ``completecommunity:suggestsites`` for fresh markets (3 sites, proposed along the walking
-network) on ``sample/nanjing_xuanwu.gpkg`` and renders the compounds coloured by their status,
-the walking network, each site with its rank, and a line from every newly served compound to
-its site. Writes ``docs/images/suggested_sites.png`` by default.
+network) on a copy of ``sample/nanjing_xuanwu.gpkg`` and renders the compounds coloured by
+their status, the walking network, each site with its rank, and a line from every newly served
+compound to its site. Writes ``docs/images/suggested_sites.png`` by default.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = REPO_ROOT / "sample" / "nanjing_xuanwu.gpkg"
 DEFAULT_OUTPUT = REPO_ROOT / "docs" / "images" / "suggested_sites.png"
 sys.path.insert(0, str(REPO_ROOT / "tools"))
 
 from build_model import start_qgis  # noqa: E402  (one way to start QGIS with the plugin)
+from demo import copy_of_sample  # noqa: E402  (never sample/ itself)
 
 STATUS_COLOURS = {
     "covered_before": ("#9ccc9c", "covered before"),
@@ -35,18 +35,18 @@ FACILITY_TYPE = "fresh_market"
 RADIUS_M = 500
 
 
-def run_suggestion(folder: Path) -> dict:
+def run_suggestion(sample: Path, folder: Path) -> dict:
     import processing
 
     return processing.run(
         "completecommunity:suggestsites",
         {
-            "UNITS": f"{SAMPLE}|layername=compounds",
+            "UNITS": f"{sample}|layername=compounds",
             "UNIT_ID_FIELD": "compound_id",
             "POPULATION_FIELD": "population",
-            "FACILITIES": f"{SAMPLE}|layername=facilities",
+            "FACILITIES": f"{sample}|layername=facilities",
             "TYPE_FIELD": "type_code",
-            "NETWORK": f"{SAMPLE}|layername=roads",
+            "NETWORK": f"{sample}|layername=roads",
             "FACILITY_TYPE": FACILITY_TYPE,
             "SITES": 3,
             "CANDIDATE_SPACING": 50,
@@ -57,7 +57,7 @@ def run_suggestion(folder: Path) -> dict:
     )
 
 
-def styled_layers(result: dict):
+def styled_layers(sample: Path, result: dict):
     from qgis.core import (
         QgsCategorizedSymbolRenderer,
         QgsFeature,
@@ -76,7 +76,7 @@ def styled_layers(result: dict):
     from complete_community.scoring.standard import load_standard
 
     serving = ", ".join(f"'{code}'" for code in load_standard().satisfiers(FACILITY_TYPE))
-    existing = QgsVectorLayer(f"{SAMPLE}|layername=facilities", "existing", "ogr")
+    existing = QgsVectorLayer(f"{sample}|layername=facilities", "existing", "ogr")
     existing.setSubsetString(f'"type_code" IN ({serving})')
     existing.setRenderer(
         existing.renderer().__class__(
@@ -90,7 +90,7 @@ def styled_layers(result: dict):
             )
         )
     )
-    roads = QgsVectorLayer(f"{SAMPLE}|layername=roads", "roads", "ogr")
+    roads = QgsVectorLayer(f"{sample}|layername=roads", "roads", "ogr")
     roads.setRenderer(
         roads.renderer().__class__(
             QgsLineSymbol.createSimple({"color": "#8c8c8c", "width": "0.35"})
@@ -232,8 +232,9 @@ def main(argv) -> int:
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
-        result = run_suggestion(Path(folder))
-        layers, units = styled_layers(result)
+        sample = copy_of_sample(Path(folder) / "input")
+        result = run_suggestion(sample, Path(folder))
+        layers, units = styled_layers(sample, result)
         render(layers, units, output, result)
     print(f"wrote {output}: {result['SITES_CHOSEN']} sites, {result['POP_GAINED']:.0f} people")
     os._exit(0)  # skip QGIS teardown, which can crash headless
