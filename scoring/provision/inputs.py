@@ -15,6 +15,9 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 from ..errors import N_, DataError
 from .model import (
     BOTTOM_UP,
+    COMMUNITY,
+    DISTRICT,
+    NEIGHBOURHOOD,
     PARENT_TIER,
     Facility,
     FacilityId,
@@ -196,7 +199,11 @@ def check_facilities(
         if facility.id in seen:
             raise DataError(_DUPLICATE_FACILITY, facility_id=facility.id)
         seen[facility.id] = index
-        unit_of = {tier: facility.unit_in(tier) for tier in BOTTOM_UP}
+        unit_of = {
+            NEIGHBOURHOOD: facility.neighbourhood_id,
+            COMMUNITY: facility.community_id,
+            DISTRICT: facility.district_id,
+        }
         for tier, uid in unit_of.items():
             if uid is not None and uid not in units[tier]:
                 raise DataError(
@@ -219,6 +226,10 @@ def check_facilities(
 
 def _amount(facility: Facility, field_name: str) -> Optional[float]:
     raw = getattr(facility, field_name)
+    if raw is None:
+        return None
+    if type(raw) is float and 0.0 <= raw < math.inf:  # as layers give most: no checks to make
+        return raw
     try:
         value = to_number(raw)
     except _NotANumberError:

@@ -119,19 +119,22 @@ def measure_sharing(
     lines without a graph. Units and facilities farther than the snap tolerance from the graph
     share nothing."""
     reach_by_type = share_reach_by_type(standard, measure)
+    # Only the facilities of a type that is shared at some tier are snapped and searched for.
+    shared = np.array(
+        [i for i, code in enumerate(facility_codes) if code in reach_by_type], dtype=np.int64
+    )
+    shared_xy = np.asarray(facility_xy, dtype=float).reshape(-1, 2)[shared]
     facility_snaps = None
     sharing = Sharing(ReachTable())
-    if graph is not None:
-        facility_snaps = snap_points(graph, facility_xy, snap_tolerance)
+    if graph is not None and len(shared):
+        facility_snaps = snap_points(graph, shared_xy, snap_tolerance)
         sharing.facilities_not_joined = [
-            facility_ids[i]
-            for i in np.flatnonzero(~facility_snaps.joined).tolist()
-            if facility_codes[i] in reach_by_type
+            facility_ids[i] for i in shared[~facility_snaps.joined].tolist()
         ]
     for tier in TOP_DOWN:
         xy = units_xy.get(tier)
         reach = np.array(
-            [reach_by_type.get(code or "", {}).get(tier, np.nan) for code in facility_codes],
+            [reach_by_type[facility_codes[i]].get(tier, np.nan) for i in shared.tolist()],
             dtype=float,
         )
         if xy is None or not len(xy) or not np.isfinite(reach).any():
@@ -143,10 +146,10 @@ def measure_sharing(
             sharing.units_not_joined[tier] = [
                 ids[i] for i in np.flatnonzero(~unit_snaps.joined).tolist()
             ]
-        pairs = reach_pairs(graph, measure, xy, unit_snaps, facility_xy, facility_snaps, reach)
+        pairs = reach_pairs(graph, measure, xy, unit_snaps, shared_xy, facility_snaps, reach)
         for u, f, cost, length in zip(
             pairs.unit_index.tolist(),
-            pairs.facility_index.tolist(),
+            shared[pairs.facility_index].tolist(),
             pairs.cost.tolist(),
             pairs.length.tolist(),
         ):
