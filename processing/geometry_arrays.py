@@ -15,6 +15,7 @@ left to the caller's per-geometry path (``None``).
 
 from __future__ import annotations
 
+import itertools
 import struct
 from typing import List, Optional, Tuple
 
@@ -180,12 +181,23 @@ def _expand(start: np.ndarray, length: np.ndarray) -> Tuple[np.ndarray, np.ndarr
     return owner, start[owner] + within
 
 
-def points_2d(records: List[bytes]) -> np.ndarray:
-    """(n, 2) x and y of little-endian 2D point WKBs (each ``POINT_2D_SIZE`` bytes)."""
-    if not records:
-        return np.zeros((0, 2))
-    parsed = np.frombuffer(b"".join(records), dtype=_POINT_RECORD)
-    return np.column_stack([parsed["x"], parsed["y"]]).astype(np.float64)
+def plain_points(records: List[Optional[bytes]]) -> Tuple[np.ndarray, np.ndarray]:
+    """The rows of ``records`` (WKB, None allowed) that are little-endian 2D points, and
+    their x and y (NaN, NaN for an empty point), without a Python step per record."""
+    sizes = np.fromiter(
+        (0 if record is None else len(record) for record in records),
+        dtype=np.int64,
+        count=len(records),
+    )
+    candidates = np.flatnonzero(sizes == POINT_2D_SIZE)
+    if candidates.size == 0:
+        return candidates, np.zeros((0, 2))
+    parsed = np.frombuffer(
+        b"".join(itertools.compress(records, sizes == POINT_2D_SIZE)), dtype=_POINT_RECORD
+    )
+    plain = (parsed["order"] == _LITTLE_ENDIAN) & (parsed["type"] == _POINT)
+    kept = parsed[plain]
+    return candidates[plain], np.column_stack([kept["x"], kept["y"]]).astype(np.float64)
 
 
 def transform_xy(xy: np.ndarray, transform) -> np.ndarray:

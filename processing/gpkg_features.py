@@ -95,7 +95,15 @@ class GeoPackageTable:
 
 def wkb_of_blobs(blobs: Sequence[Any]) -> Optional[List[Optional[bytes]]]:
     """The standard WKB inside each GeoPackage geometry blob, None for a NULL or empty one;
-    None for the whole list when a blob is not a standard GeoPackage geometry."""
+    None for the whole list when a blob is not a standard GeoPackage geometry.
+
+    GDAL writes every geometry of a table with the same header flags (points without an
+    envelope, other types with one), so most tables are cut at one offset in one pass."""
+    heads = {blob[:4] for blob in blobs if blob is not None}
+    if len(heads) == 1:
+        cut = _wkb_offset(next(iter(heads)))
+        if cut is not None and min(len(blob) for blob in blobs if blob is not None) >= 8:
+            return [None if blob is None else blob[cut:] for blob in blobs]
     wkbs: List[Optional[bytes]] = []
     for blob in blobs:
         if blob is None:
@@ -109,6 +117,18 @@ def wkb_of_blobs(blobs: Sequence[Any]) -> Optional[List[Optional[bytes]]]:
             return None
         wkbs.append(None if flags & _EMPTY_FLAG else blob[8 + _ENVELOPE_BYTES[envelope] :])
     return wkbs
+
+
+def _wkb_offset(head: Any) -> Optional[int]:
+    """Where the WKB starts in blobs beginning with ``head`` (their first 4 bytes), None when
+    they are not plain GeoPackage geometries (empty, extended or of another kind)."""
+    if not isinstance(head, bytes) or len(head) < 4 or head[:2] != b"GP":
+        return None
+    flags = head[3]
+    envelope = (flags >> 1) & 7
+    if flags & (_EXTENDED_FLAG | _EMPTY_FLAG) or envelope >= len(_ENVELOPE_BYTES):
+        return None
+    return 8 + _ENVELOPE_BYTES[envelope]
 
 
 def direct_table(definition: Any, layer: Any) -> Optional[GeoPackageTable]:

@@ -236,6 +236,7 @@ def read_points(
         rows,
         transform,
         may_be_points,
+        compat.is_polygon(source),
         keep_measured and not may_be_points,
         QgsWkbTypes.isMultiType(source.wkbType()),
         result,
@@ -292,6 +293,7 @@ def _representative_points(
     rows: FeatureRows,
     transform,
     may_be_points: bool,
+    polygons: bool,
     keep_measured: bool,
     multi: bool,
     result: PointsRead,
@@ -308,38 +310,23 @@ def _representative_points(
     feature_ids, geometries = rows.feature_ids, rows.geometries
     xy = np.full((len(feature_ids), 2), np.nan)
     measured: list[Optional[QgsGeometry]] = [None] * (len(feature_ids) if keep_measured else 0)
-    plain_rows: list[int] = []
-    plain_wkb: list[bytes] = []
+    done = np.zeros(len(feature_ids), dtype=bool)
     other: dict[int, tuple[float, float]] = {}  # row -> point of the geometries read one by one
     empty_rows: list[int] = []
-    remaining: Any = range(len(geometries))
-    if not may_be_points and transform.isShortCircuited() and Qgis.geosVersionInt() >= 30800:
-        boxes, box_xy = geometry_arrays.rectangle_points(
-            [
-                item if item is None or isinstance(item, bytes) else bytes(item.asWkb())
-                for item in geometries
-            ]
-        )
+    plain_at, plain_xy = np.zeros(0, dtype=np.int64), np.zeros((0, 2))
+    if may_be_points:
+        plain_at, plain_xy = geometry_arrays.plain_points(_wkb_records(geometries))
+        done[plain_at] = True
+    elif polygons and transform.isShortCircuited() and Qgis.geosVersionInt() >= 30800:
+        boxes, box_xy = geometry_arrays.rectangle_points(_wkb_records(geometries))
         xy[boxes] = box_xy
-        done = set(boxes.tolist())
+        done[boxes] = True
         for row in boxes.tolist() if keep_measured else ():
             measured[row] = QgsGeometry(_as_geometry(geometries[row], multi))
-        remaining = [row for row in remaining if row not in done]
-    for count, index in enumerate(remaining):
+    for count, index in enumerate(np.flatnonzero(~done).tolist()):
         if count % 256 == 0 and feedback.isCanceled():
             raise Cancelled()
-        item = geometries[index]
-        if may_be_points:
-            wkb = item if item is None or isinstance(item, bytes) else bytes(item.asWkb())
-            if (
-                wkb is not None
-                and len(wkb) == geometry_arrays.POINT_2D_SIZE
-                and wkb.startswith(geometry_arrays.POINT_2D_PREFIX)
-            ):
-                plain_rows.append(index)
-                plain_wkb.append(wkb)
-                continue
-        geometry, repaired = _usable(_as_geometry(item, multi), transform)
+        geometry, repaired = _usable(_as_geometry(geometries[index], multi), transform)
         if keep_measured:
             measured[index] = geometry
         point = None
@@ -355,15 +342,20 @@ def _representative_points(
             result.repaired_geometry.append(feature_ids[index])
     if other:
         xy[list(other)] = list(other.values())
-    if plain_rows:
-        plain_xy = geometry_arrays.points_2d(plain_wkb)
-        finite = np.isfinite(plain_xy).all(axis=1)  # an empty point is NaN, NaN
-        at = np.asarray(plain_rows, dtype=np.int64)
-        xy[at[finite]] = geometry_arrays.transform_xy(plain_xy[finite], transform)
-        empty_rows.extend(at[~finite].tolist())
+    finite = np.isfinite(plain_xy).all(axis=1)  # an empty point is NaN, NaN
+    xy[plain_at[finite]] = geometry_arrays.transform_xy(plain_xy[finite], transform)
+    empty_rows.extend(plain_at[~finite].tolist())
     result.measured = measured
     result.empty_geometry = [feature_ids[row] for row in sorted(empty_rows)]
     return xy
+
+
+def _wkb_records(geometries: list[Any]) -> list[Optional[bytes]]:
+    """Each row's WKB (None without a geometry), whether read from the file or through QGIS."""
+    return [
+        item if item is None or isinstance(item, bytes) else bytes(item.asWkb())
+        for item in geometries
+    ]
 
 
 def _as_geometry(item: Any, multi: bool) -> Optional[QgsGeometry]:

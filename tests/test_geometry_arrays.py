@@ -71,12 +71,24 @@ def test_linestrings_2d_reads_records_at_every_byte_offset():
     ]  # fmt: skip
 
 
-def test_points_2d_and_bulk_reprojection_match_qgis_point_by_point():
+def test_plain_points_and_bulk_reprojection_match_qgis_point_by_point():
     lonlat = [(118.78, 32.05), (118.80, 32.07), (118.7612345, 32.0398765)]
     records = [wkb(f"POINT({x} {y})") for x, y in lonlat]
     assert all(len(r) == geometry_arrays.POINT_2D_SIZE for r in records)
-    xy = geometry_arrays.points_2d(records)
+    others = [
+        None,
+        wkb("POINT Z(1 2 3)"),
+        wkb("MULTIPOINT((1 2))"),
+        b"",
+        wkb("LINESTRING(0 0, 1 1)"),
+    ]
+    big_endian = b"\x00" + (1).to_bytes(4, "big") + records[0][5:]  # 21 bytes, not read here
+    mixed = [others[0], records[0], others[1], big_endian, records[1], *others[2:], records[2]]
+    rows, xy = geometry_arrays.plain_points(mixed)
+    assert rows.tolist() == [1, 4, 8]
     assert xy.tolist() == [list(p) for p in lonlat]
+    _rows, empty = geometry_arrays.plain_points([wkb("POINT EMPTY")])
+    assert np.isnan(empty).all()  # NaN, NaN where QGIS writes it so: the caller's empty point
     transform = QgsCoordinateTransform(WGS84, UTM, QgsProject.instance())
     moved = geometry_arrays.transform_xy(xy, transform)
     for (x, y), (mx, my) in zip(lonlat, moved):
