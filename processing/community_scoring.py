@@ -13,7 +13,7 @@ Manual scores come from a table, or from an evaluation workbook whose forms were
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -36,7 +36,7 @@ from ..scoring.rubric import (
     MANUAL_COLUMNS,
     PROVISION_COLUMNS,
     CommunityScore,
-    GapRow,
+    GapColumns,
     IndicatorTable,
     ManualTable,
     ProvisionRecord,
@@ -120,35 +120,6 @@ class Communities:
 
 
 @dataclass
-class GapsRead:
-    """The compounds of a facility-gap output: per compound its id, community, population,
-    ``ok_T`` and ``dist_T`` per facility type code T (in the order of ``codes``), ``time_T``
-    when the analysis measured walking time, and, when a name field was given, its name.
-    ``distances`` and ``times`` are empty when the algorithm does not read them
-    (:attr:`CommunityScoringAlgorithm.READS_NEAREST`)."""
-
-    label: str
-    codes: List[str]
-    compound_ids: List[str]
-    community_ids: List[Any]
-    population: List[Any]
-    ok: Dict[str, List[Any]]
-    distances: Dict[str, List[Any]]
-    names: List[Optional[str]]
-    times: Dict[str, List[Any]] = field(default_factory=dict)
-
-    def rows(self) -> List[GapRow]:
-        """The rows the indicators are worked out from (values already plain as read)."""
-        flags = [self.ok[code] for code in self.codes]
-        return [
-            GapRow(compound, community, population, dict(zip(self.codes, values)))
-            for compound, community, population, *values in zip(
-                self.compound_ids, self.community_ids, self.population, *flags
-            )
-        ]
-
-
-@dataclass
 class Evaluation:
     """Everything a scoring run read and worked out, for the algorithm to write out.
 
@@ -159,7 +130,7 @@ class Evaluation:
     standard: FacilityStandard
     rubric: Rubric
     communities: Communities
-    gaps: Optional[GapsRead]
+    gaps: Optional[GapColumns]
     provision_table: Optional[Table]
     provision: Optional[List[ProvisionRecord]]
     table: IndicatorTable
@@ -171,7 +142,7 @@ class Evaluation:
 def indicator_table(
     standard: FacilityStandard,
     communities: Communities,
-    gaps: Optional[GapsRead],
+    gaps: Optional[GapColumns],
     provision: Optional[List[ProvisionRecord]],
 ) -> IndicatorTable:
     """The communities' indicators from what was read (also used to score them again with
@@ -463,7 +434,7 @@ class CommunityScoringAlgorithm(BaseAlgorithm):
 
     def read_gaps(
         self, parameters, context, communities, feedback, name_field: str = ""
-    ) -> Optional[GapsRead]:
+    ) -> Optional[GapColumns]:
         source = self.parameterAsSource(parameters, self.GAPS, context)
         if source is None:
             return None
@@ -504,7 +475,7 @@ class CommunityScoringAlgorithm(BaseAlgorithm):
             table = self.read_attributes(parameters, self.GAPS, context, source, names, feedback)
             community_of = table.attributes[fields["community"]]
         values = table.attributes
-        return GapsRead(
+        return GapColumns(
             label=label,
             codes=codes,
             compound_ids=self.feature_names(table, fields["id"]),

@@ -32,6 +32,7 @@ from .evaluate import (
 from .excel import read_rubric_xlsx, write_rubric_xlsx
 from .indicator_values import (
     PROVISION_COLUMNS,
+    GapColumns,
     GapRow,
     IndicatorTable,
     ProvisionRecord,
@@ -78,6 +79,7 @@ __all__ = [
     "Category",
     "CommunityScore",
     "DeductionRule",
+    "GapColumns",
     "GapRow",
     "GradeBand",
     "IndicatorSpec",

@@ -108,6 +108,36 @@ class GapRow:
     ok: Mapping[str, Any]
 
 
+@dataclass
+class GapColumns:
+    """The ``facilitygap`` output as read, column by column: per compound (in one order) its
+    id, community and population, ``ok_T`` and ``dist_T`` per facility type code T (in the
+    order of ``codes``), ``time_T`` when the analysis measured walking time, and, when a name
+    field was given, its name. ``label`` names the layer in messages. ``distances`` and
+    ``times`` are empty when the reader did not read them (rubric scoring needs only ``ok``;
+    the workbook's gap list shows the rest)."""
+
+    label: str
+    codes: List[str]
+    compound_ids: List[str]
+    community_ids: List[Any]
+    population: List[Any]
+    ok: Dict[str, List[Any]]
+    distances: Dict[str, List[Any]]
+    names: List[Optional[str]]
+    times: Dict[str, List[Any]] = field(default_factory=dict)
+
+    def rows(self) -> List[GapRow]:
+        """The rows the indicators are worked out from (values already plain as read)."""
+        flags = [self.ok[code] for code in self.codes]
+        return [
+            GapRow(compound, community, population, dict(zip(self.codes, values)))
+            for compound, community, population, *values in zip(
+                self.compound_ids, self.community_ids, self.population, *flags
+            )
+        ]
+
+
 class ProvisionRecord(NamedTuple):
     """One row of the ``tieredprovision`` long table, typed. Areas are None where the type has
     no such rule, or where it has one but a facility's area is unknown (deficit only).

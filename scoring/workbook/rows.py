@@ -3,19 +3,18 @@ columns of the facility gap result, the provision table, the plan scenario's out
 store's projects.
 
 The Processing adapter (``exportworkbook``) reads those inputs in bulk and hands the columns
-here; nothing here imports ``qgis``. The gap result comes as any object with the columns of
-:class:`GapColumns` (the adapter's ``GapsRead``).
+here; nothing here imports ``qgis``. The gap result comes as :class:`..rubric.GapColumns`.
 """
 
 from __future__ import annotations
 
 import datetime
 import math
-from typing import Any, Callable, Dict, List, Mapping, Optional, Protocol, Sequence
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
 
 from ..plan import FUNDING_SOURCES, PROJECTS, STATUSES, choice_label, field_spec
 from ..provision import COMMUNITY, DISTRICT, NEIGHBOURHOOD
-from ..rubric import Bilingual, ProvisionRecord, community_key
+from ..rubric import Bilingual, GapColumns, ProvisionRecord, community_key
 from ..standard import FacilityStandard
 from ..values import numeric_or_none
 from .data import (
@@ -53,21 +52,6 @@ CHANGE_FIELDS = (
     "ok_after",
     "population",
 )
-
-
-class GapColumns(Protocol):
-    """The facility gap result as read, column by column: per compound (in one order) its id,
-    name (None without a name field), community and population; per facility type code T (in
-    the order of ``codes``) ``ok_T``, ``dist_T`` and, measured in walking time, ``time_T``."""
-
-    codes: List[str]
-    compound_ids: List[str]
-    community_ids: List[Any]
-    population: List[Any]
-    ok: Dict[str, List[Any]]
-    distances: Dict[str, List[Any]]
-    names: List[Optional[str]]
-    times: Dict[str, List[Any]]
 
 
 def split_ids(text: str) -> List[str]:
