@@ -14,7 +14,7 @@ from qgis_helpers import Log
 from test_tiered_provision_algorithm import ALGORITHM, OUTPUTS, sample_parameters
 
 from complete_community.processing import compat
-from complete_community.processing.gpkg_rows import append_rows, attribute_table
+from complete_community.processing.gpkg_rows import JoinedRows, append_rows, attribute_table
 from complete_community.processing.outputs import _CheckedSink
 
 TABLES = ("OUTPUT_TABLE", "SHARING")  # the attribute-only outputs
@@ -93,9 +93,9 @@ def test_a_table_written_with_sqlite_is_what_qgis_writes(both, name):
     assert count == [(ours.featureCount(),)]
 
 
-def test_rows_stop_at_a_cancel_and_none_are_kept(tmp_path):
-    path = tmp_path / "t.gpkg"
-    with sqlite3.connect(path) as connection:  # the shape QGIS's sink leaves: one table
+def _empty_table(path: Path) -> None:
+    """The shape QGIS's sink leaves: one attribute table, its count and GDAL's trigger."""
+    with sqlite3.connect(path) as connection:
         connection.executescript(
             """
             CREATE TABLE gpkg_contents (table_name TEXT, data_type TEXT);
@@ -109,6 +109,11 @@ def test_rows_stop_at_a_cancel_and_none_are_kept(tmp_path):
             """
         )
     connection.close()
+
+
+def test_rows_stop_at_a_cancel_and_none_are_kept(tmp_path):
+    path = tmp_path / "t.gpkg"
+    _empty_table(path)
     assert attribute_table(str(path)) == "表"
 
     class StopError(Exception):
@@ -133,5 +138,47 @@ def _rows(path: Path):
         triggers = list(connection.execute("SELECT name FROM sqlite_master WHERE type='trigger'"))
     connection.close()
     assert triggers == [("trigger_insert_feature_count_表",)]  # kept, or put back
-    assert all(kind == "real" for *_values, kind in rows)
+    assert all(kind in ("real", "null") for *_values, kind in rows)  # 1 stored as 1.0
     return [tuple(row[:3]) for row in rows], count
+
+
+#: Parts of rows: a head (a name) and a tail (a number), as rubric scoring joins each
+#: community's id and name to the point results communities share.
+_HEADS = [("甲",), (None,), ("小区丙",)]
+_TAILS = [(1,), (2.5,), (None,)]
+_KEYS = [(0, 1), (0, 0), (1, 1), (2, 2), (2, 0), (0, 1)]
+
+
+def test_joined_rows_are_written_as_the_rows_they_make(tmp_path):
+    joined = JoinedRows((_HEADS, _TAILS), _KEYS)
+    rows = [head + tail for head, tail in ((_HEADS[h], _TAILS[t]) for h, t in _KEYS)]
+    assert list(joined) == rows and len(joined) == 6
+    plain, made = tmp_path / "plain.gpkg", tmp_path / "joined.gpkg"
+    for path, given in ((plain, rows), (made, joined)):
+        _empty_table(path)
+        assert append_rows(str(path), "表", ["名称", "n"], given, every=4) == 6
+    assert _rows(made) == _rows(plain)
+    assert _rows(made)[0][:2] == [(1, "甲", 2.5), (2, "甲", 1.0)]  # fids in the keys' order
+
+
+def test_joined_rows_stop_at_a_cancel_and_none_are_kept(tmp_path):
+    path = tmp_path / "t.gpkg"
+    _empty_table(path)
+    calls = []
+
+    def stop():
+        calls.append(1)
+        if len(calls) == 3:  # after the parts, amid the keys
+            raise RuntimeError("cancelled")
+
+    with pytest.raises(RuntimeError):
+        append_rows(str(path), "表", ["名称", "n"], JoinedRows((_HEADS, _TAILS), _KEYS), stop, 4)
+    assert _rows(path) == ([], [(0,)])
+
+
+def test_joined_rows_must_make_the_columns(tmp_path):
+    path = tmp_path / "t.gpkg"
+    _empty_table(path)
+    with pytest.raises(ValueError, match="do not make 2 columns"):
+        append_rows(str(path), "表", ["名称", "n"], JoinedRows((_HEADS, [(1, 2)] * 3), _KEYS))
+    assert _rows(path) == ([], [(0,)])

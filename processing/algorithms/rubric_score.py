@@ -10,7 +10,7 @@ so an error or a cancel leaves no output.
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar, Iterator, List, Mapping, Optional, Sequence
+from typing import Any, ClassVar, List, Mapping, Optional, Sequence
 
 from qgis.core import (
     QgsCoordinateReferenceSystem,
@@ -30,6 +30,7 @@ from ...scoring.rubric import (
 )
 from .. import compat
 from ..community_scoring import CommunityScoringAlgorithm
+from ..gpkg_rows import JoinedRows
 
 #: Status words of the long table; Chinese like the rubric text it sits beside.
 STATUS_ZH = {STATUS_SCORED: "已评分", STATUS_PENDING: "待评", STATUS_NO_DATA: "无数据"}
@@ -162,23 +163,27 @@ class RubricScoreAlgorithm(CommunityScoringAlgorithm):
         return sink_id
 
 
-def point_rows(rubric: Rubric, communities, scores: Sequence[CommunityScore]) -> Iterator[tuple]:
+def point_rows(rubric: Rubric, communities, scores: Sequence[CommunityScore]) -> JoinedRows:
     """The long table's rows, one per community and scoring point, in field order
-    (:data:`POINT_FIELDS`); handed to the sink in bulk (straight into a new GeoPackage)."""
+    (:data:`POINT_FIELDS`): each community's id and name joined to its points' values, which
+    communities share (scoring reuses equal results), so each distinct part is written once."""
     # The rubric's words per point, looked up once (a city has some 100,000 rows).
     words = {
         place.point.id: (place.category.name.zh, place.item.name.zh, place.point.text)
         for place in rubric.places()
     }
-    # Communities share result objects (scoring reuses equal ones): each one's values once.
-    values_of: dict = {}
-    for community, name, score in zip(communities.ids, communities.names, scores):
-        head = (community, name)
+    heads = list(zip(communities.ids, communities.names))
+    results: List[tuple] = []
+    number_of: dict = {}
+    keys = []
+    for head, score in enumerate(scores):
         for result in score.points:
-            values = values_of.get(id(result))
-            if values is None:
-                values = values_of[id(result)] = point_values(result, words[result.point_id])
-            yield head + values
+            number = number_of.get(id(result))
+            if number is None:
+                number = number_of[id(result)] = len(results)
+                results.append(point_values(result, words[result.point_id]))
+            keys.append((head, number))
+    return JoinedRows((heads, results), keys)
 
 
 def point_values(result: PointResult, words) -> tuple:
