@@ -39,7 +39,7 @@ from ..scoring.rubric import (
     GapColumns,
     IndicatorTable,
     ManualTable,
-    ProvisionRecord,
+    ProvisionColumns,
     Rubric,
     ScoreSummary,
     community_key,
@@ -59,9 +59,6 @@ from .layers import describe_ids, measured_geometry, read_points
 from .table_reading import Table, plain, read_table
 
 _MANUAL_REQUIRED = ("community_id", "point_id", "score")
-#: Columns of the provision table read beyond the indicators' (:data:`PROVISION_COLUMNS`): the
-#: workbook's deficit list shows them.
-PROVISION_EXTRA = ("required_count",)
 #: Warnings list at most this many rows or cells, then say how many more.
 _SHOWN = 20
 
@@ -124,7 +121,7 @@ class Evaluation:
     """Everything a scoring run read and worked out, for the algorithm to write out.
 
     ``provision_table`` is the provision table as read (its columns), ``provision`` the same
-    rows typed for the indicators.
+    columns checked and typed for the indicators.
     """
 
     standard: FacilityStandard
@@ -132,7 +129,7 @@ class Evaluation:
     communities: Communities
     gaps: Optional[GapColumns]
     provision_table: Optional[Table]
-    provision: Optional[List[ProvisionRecord]]
+    provision: Optional[ProvisionColumns]
     table: IndicatorTable
     manual: ManualTable
     scores: List[CommunityScore]
@@ -143,7 +140,7 @@ def indicator_table(
     standard: FacilityStandard,
     communities: Communities,
     gaps: Optional[GapColumns],
-    provision: Optional[List[ProvisionRecord]],
+    provision: Optional[ProvisionColumns],
 ) -> IndicatorTable:
     """The communities' indicators from what was read (also used to score them again with
     another gap result, e.g. the one after the plan)."""
@@ -151,7 +148,7 @@ def indicator_table(
     return compute_indicators(
         communities.ids,
         gaps.rows() if gaps is not None else (),
-        provision or (),
+        provision,
         community_range=None if tier is None else (tier.population_min, tier.population_max),
     )
 
@@ -185,6 +182,9 @@ class CommunityScoringAlgorithm(BaseAlgorithm):
     #: type, ``dist_T`` and ``time_T``: the workbook's gap list shows them; the scores read
     #: only the ``ok_T`` flags (half the gap result's columns).
     READS_NEAREST = True
+    #: Columns of the provision table read beyond the indicators' (:data:`PROVISION_COLUMNS`):
+    #: the workbook's deficit list shows ``required_count``; the scores read none.
+    PROVISION_EXTRA: Tuple[str, ...] = ()
 
     def processAlgorithm(self, parameters, context, feedback) -> dict[str, Any]:
         """The run with Python's cyclic garbage collector paused
@@ -529,9 +529,9 @@ class CommunityScoringAlgorithm(BaseAlgorithm):
 
     def read_provision(
         self, parameters, context, feedback
-    ) -> Tuple[Optional[Table], Optional[List[ProvisionRecord]]]:
-        """The provision table's columns as read, and its rows typed for the indicators (None,
-        None without one)."""
+    ) -> Tuple[Optional[Table], Optional[ProvisionColumns]]:
+        """The provision table's columns as read, and the same checked and typed for the
+        indicators (None, None without one)."""
         source = self.parameterAsSource(parameters, self.PROVISION, context)
         if source is None:
             return None, None
@@ -540,7 +540,7 @@ class CommunityScoringAlgorithm(BaseAlgorithm):
         for column in PROVISION_COLUMNS:  # the table given is the provision table
             if column not in columns:
                 read_provision_columns({name: () for name in columns}, label)
-        wanted = [name for name in (*PROVISION_COLUMNS, *PROVISION_EXTRA) if name in columns]
+        wanted = [name for name in (*PROVISION_COLUMNS, *self.PROVISION_EXTRA) if name in columns]
         table = self.read_attributes(parameters, self.PROVISION, context, source, wanted, feedback)
         if feedback.isCanceled():
             raise Cancelled()

@@ -181,7 +181,7 @@ PROVISION = [
 
 
 def test_indicators_from_the_provision_table_per_tier() -> None:
-    table = compute_indicators(["C1", "C2", "C4"], provision_rows=read_provision_rows(PROVISION))
+    table = compute_indicators(["C1", "C2", "C4"], provision=read_provision_rows(PROVISION))
     c1, c2, c4 = (table.values[key] for key in ("C1", "C2", "C4"))
     # community tier: the community's own row
     assert (c1["has_station"], c1["count_deficit_station"]) == (1.0, 0.0)  # shared counts
@@ -210,6 +210,49 @@ def test_indicators_from_the_provision_table_per_tier() -> None:
     assert table.provision_communities_unknown == ("C9",)
     for name in table.available:
         assert find_indicator(name) is not None, name
+
+
+def compounds_of_c1(code: str, deficits, areas) -> list:
+    """C1 and one neighbourhood-tier row per compound of C1, with these deficits."""
+    rows = [provision_row("community", "C1", "D1", 5000, "station")]
+    for number, (deficit, area) in enumerate(zip(deficits, areas)):
+        rows.append(
+            provision_row(
+                "neighbourhood",
+                f"K{number}",
+                "C1",
+                100,
+                code,
+                deficit_count=deficit,
+                req_floor_area=1,
+                deficit_floor_area=area,
+                provision_status="missing",
+            )
+        )
+    return rows
+
+
+def test_compound_deficits_add_up_correctly_rounded() -> None:
+    # 0.1 + 0.2 + 0.3 is 0.6000000000000001 added left to right; the exact sum rounds to 0.6
+    rows = compounds_of_c1("hall", [1, 2, 3], [0.1, 0.2, 0.3])
+    c1 = compute_indicators(["C1"], provision=read_provision_rows(rows)).values["C1"]
+    assert (c1["count_deficit_hall"], c1["area_deficit_hall"]) == (6.0, 0.6)
+    assert (c1["has_hall"], c1["status_ok_hall"]) == (0.0, 0.0)
+    # whole numbers beyond 2**53: float addition would lose both 1s, the exact sum keeps them
+    rows = compounds_of_c1("hall", [2.0**53, 1, 1], [None, 5, 5])
+    c1 = compute_indicators(["C1"], provision=read_provision_rows(rows)).values["C1"]
+    assert c1["count_deficit_hall"] == 2.0**53 + 2 and c1["area_deficit_hall"] is None
+
+
+def test_provision_records_are_the_rows_typed() -> None:
+    records = read_provision_rows(PROVISION).records()
+    assert [record.row for record in records] == list(range(1, len(PROVISION) + 1))
+    district, _c1, c2 = records[:3]
+    assert (district.tier, district.unit_id, district.parent_id) == ("district", "D1", "")
+    assert (c2.population, c2.own_count, c2.deficit_floor_area) == (20000.0, 1.0, 0.0)
+    yard = records[5]  # a land-area rule only: no floor area, the land area's deficit
+    assert (yard.mandatory, yard.req_floor_area, yard.area_deficit) == (False, None, 200.0)
+    assert records[7].area_deficit is None and records[7].provided  # area unknown
 
 
 def test_provision_population_wins_over_the_gap_sum() -> None:

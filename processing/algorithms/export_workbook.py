@@ -79,6 +79,7 @@ class ExportWorkbookAlgorithm(BookReading, CommunityScoringAlgorithm):
     DISPLAY_NAME = "Export evaluation workbook"
     GROUP = "Evaluation"
     GROUP_ID = "evaluation"
+    PROVISION_EXTRA = ("required_count",)  # the deficit list shows it
 
     COMMUNITY_DISTRICT_FIELD = "COMMUNITY_DISTRICT_FIELD"
     DISTRICTS = "DISTRICTS"

@@ -4,6 +4,7 @@
 - :mod:`.rules` — the rule kinds of computed points (threshold, linear, yes/no, deduction);
 - :mod:`.indicators` — the catalogue of indicators a rubric may name;
 - :mod:`.indicator_values` — those indicators worked out per community from the analysis outputs;
+- :mod:`.provision_table` — the tiered provision's long table, one of them, read and checked;
 - :mod:`.evaluate` — scoring communities, manual scores;
 - :mod:`.excel` — the rubric as an editable .xlsx workbook (needs openpyxl).
 
@@ -30,16 +31,7 @@ from .evaluate import (
     summarise,
 )
 from .excel import read_rubric_xlsx, write_rubric_xlsx
-from .indicator_values import (
-    PROVISION_COLUMNS,
-    GapColumns,
-    GapRow,
-    IndicatorTable,
-    ProvisionRecord,
-    compute_indicators,
-    read_provision_columns,
-    read_provision_rows,
-)
+from .indicator_values import GapColumns, GapRow, IndicatorTable, compute_indicators
 from .indicators import CATALOGUE, IndicatorSpec, find_indicator, indicator_names
 from .model import (
     BUILTIN_RUBRIC_PATH,
@@ -53,6 +45,13 @@ from .model import (
     load_rubric,
     parse_rubric,
     validate,
+)
+from .provision_table import (
+    PROVISION_COLUMNS,
+    ProvisionColumns,
+    ProvisionRecord,
+    read_provision_columns,
+    read_provision_rows,
 )
 from .rules import (
     METHODS,
@@ -91,6 +90,7 @@ __all__ = [
     "ManualTable",
     "PointPlace",
     "PointResult",
+    "ProvisionColumns",
     "ProvisionRecord",
     "Rubric",
     "Rule",

@@ -10,9 +10,9 @@ A value that cannot be known is ``None`` (the point is then *no data*, never a s
 community without compounds has no coverage, a community missing from the provision table has
 none of its indicators, an area deficit with a facility of unknown area is unknown.
 
-Tables arrive from GeoPackage (typed) or CSV (every cell text), so numbers are accepted as
-numbers or numeric text; anything else stops the run with a message naming the row, compound
-and column.
+The gap result arrives from GeoPackage (typed) or CSV (every cell text), so numbers are
+accepted as numbers or numeric text; anything else stops the run with a message naming the
+compound and field. The provision table is read and checked by :mod:`.provision_table`.
 """
 
 from __future__ import annotations
@@ -21,69 +21,16 @@ import itertools
 import math
 import operator
 from dataclasses import dataclass, field
-from functools import partial
-from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
 from ..errors import N_, DataError
-from ..provision.model import (
-    COMMUNITY,
-    DISTRICT,
-    NEIGHBOURHOOD,
-    SIZE_IN_RANGE,
-    STATUS_AREA_SHORT,
-    STATUS_MISSING,
-    STATUS_OK,
-    STATUS_OK_SHARED,
-    STATUS_SIZE_MISMATCH,
-)
+from ..provision.model import COMMUNITY, DISTRICT, NEIGHBOURHOOD, SIZE_IN_RANGE
 from ..schema import show_value
 from .evaluate import community_key
+from .provision_table import OK_STATUSES, TIERS, ProvisionColumns, number_or_none
 
-#: Provision statuses that count as provided (达标, 共享达标).
-OK_STATUSES = (STATUS_OK, STATUS_OK_SHARED)
-_KNOWN_STATUSES = (*OK_STATUSES, STATUS_AREA_SHORT, STATUS_MISSING, STATUS_SIZE_MISMATCH)
-_TIERS = (DISTRICT, COMMUNITY, NEIGHBOURHOOD)
-
-#: The columns of the ``tieredprovision`` long table (``OUTPUT_TABLE``) read here.
-PROVISION_COLUMNS: Tuple[str, ...] = (
-    "tier",
-    "unit_id",
-    "parent_id",
-    "population",
-    "type_code",
-    "mandatory",
-    "own_count",
-    "shared_count",
-    "deficit_count",
-    "req_floor_area",
-    "deficit_floor_area",
-    "req_land_area",
-    "deficit_land_area",
-    "provision_status",
-    "size_flag",
-)
-_REQUIRED_NUMBERS = ("population", "mandatory", "own_count", "shared_count", "deficit_count")
-_OPTIONAL_NUMBERS = ("req_floor_area", "deficit_floor_area", "req_land_area", "deficit_land_area")
-
-_MISSING_COLUMN = N_(
-    "{source}: column '{column}' is missing; give the provision table (OUTPUT_TABLE) of "
-    "completecommunity:tieredprovision"
-)
-_CELL_EMPTY = N_("{source}, row {row}: column '{column}' is empty")
-_CELL_NOT_NUMBER = N_("{source}, row {row}: column '{column}' must be a number, got '{value}'")
-_BAD_TIER = N_("{source}, row {row}: column 'tier' must be one of {allowed}, got '{value}'")
-_BAD_STATUS = N_(
-    "{source}, row {row}: column 'provision_status' must be one of {allowed}, got '{value}'"
-)
-_DUPLICATE_ROW = N_(
-    "{source}, row {row}: unit {unit} and facility type {code} are already in row {other}"
-)
-_TYPE_TWO_TIERS = N_(
-    "{source}, row {row}: facility type {code} is at tier {tier} here but at tier {other} in "
-    "row {other_row}"
-)
 _DUPLICATE_COMMUNITY = N_("Community {community} appears more than once; ids must be unique")
 _GAP_NOT_NUMBER = N_("Compound {compound}: field '{field}' must be a number, got '{value}'")
 _GAP_NOT_FLAG = N_("Compound {compound}: field '{field}' must be 1, 0 or empty, got '{value}'")
@@ -138,45 +85,6 @@ class GapColumns:
         ]
 
 
-class ProvisionRecord(NamedTuple):
-    """One row of the ``tieredprovision`` long table, typed. Areas are None where the type has
-    no such rule, or where it has one but a facility's area is unknown (deficit only).
-
-    A named tuple rather than a dataclass: a city's table has some 200,000 rows, and a tuple
-    is made several times faster."""
-
-    row: int
-    tier: str
-    unit_id: str
-    parent_id: str
-    population: float
-    type_code: str
-    mandatory: bool
-    own_count: float
-    shared_count: float
-    deficit_count: float
-    req_floor_area: Optional[float]
-    deficit_floor_area: Optional[float]
-    req_land_area: Optional[float]
-    deficit_land_area: Optional[float]
-    provision_status: str
-    size_flag: str
-
-    @property
-    def area_deficit(self) -> Optional[float]:
-        """The floor-area deficit; the land-area one for a type with only a land-area rule."""
-        if self.req_floor_area is not None:
-            return self.deficit_floor_area
-        if self.req_land_area is not None:
-            return self.deficit_land_area
-        return None
-
-    @property
-    def provided(self) -> bool:
-        """达标 or 共享达标 by the arithmetic, whatever the unit's size (规模不符)."""
-        return self.provision_status in OK_STATUSES
-
-
 @dataclass(frozen=True)
 class IndicatorTable:
     """Indicator values per community (keyed by the ids given, in their order) and what did
@@ -203,220 +111,6 @@ class IndicatorTable:
 
 
 # --------------------------------------------------------------------------------------------
-# Reading the provision table
-# --------------------------------------------------------------------------------------------
-
-
-def read_provision_rows(
-    rows: Iterable[Mapping[str, Any]],
-    source: str = "Provision table",
-    columns: Optional[Iterable[str]] = None,
-) -> List[ProvisionRecord]:
-    """Typed records from the rows of the ``tieredprovision`` long table (rows from 1).
-
-    Each row maps column names (at least :data:`PROVISION_COLUMNS`) to values; see
-    :func:`read_provision_columns`, which this hands them to column by column.
-    """
-    rows = list(rows)
-    present = set(columns) if columns is not None else None
-    for row in rows:
-        for column in PROVISION_COLUMNS:
-            if column not in row:
-                raise DataError(_MISSING_COLUMN, source=source, column=column)
-    if present is None:
-        present = set(PROVISION_COLUMNS)
-    table = {
-        column: [row[column] for row in rows] for column in PROVISION_COLUMNS if column in present
-    }
-    return read_provision_columns(table, source)
-
-
-def read_provision_columns(
-    table: Mapping[str, Sequence[Any]], source: str = "Provision table"
-) -> List[ProvisionRecord]:
-    """Typed records from the columns of the ``tieredprovision`` long table (rows from 1).
-
-    ``table`` maps column names (at least :data:`PROVISION_COLUMNS`) to the column's values,
-    as a table is read in bulk; numbers may be numeric text and empty cells None or "". A
-    missing column, an unknown tier or status, a cell that is not a number, a unit and type
-    given twice or a type at two tiers raises :class:`DataError` naming the row and column.
-    """
-    for column in PROVISION_COLUMNS:
-        if column not in table:
-            raise DataError(_MISSING_COLUMN, source=source, column=column)
-    tiers = _choice_column(table["tier"], _TIERS, _BAD_TIER, source)
-    statuses = _choice_column(table["provision_status"], _KNOWN_STATUSES, _BAD_STATUS, source)
-    keys = {}
-    for column in ("unit_id", "parent_id", "type_code"):
-        keys[column] = _key_column(table[column])
-        if column != "parent_id" and "" in keys[column]:
-            row = keys[column].index("") + 1
-            raise DataError(_CELL_EMPTY, source=source, row=row, column=column)
-    numbers = {
-        column: _number_column(table[column], column, source, column in _REQUIRED_NUMBERS)
-        for column in _REQUIRED_NUMBERS + _OPTIONAL_NUMBERS
-    }
-    _check_unique(tiers, keys["unit_id"], keys["type_code"], source)
-    _check_one_tier_per_type(tiers, keys["type_code"], source)
-    columns = (
-        range(1, len(tiers) + 1),
-        tiers,
-        keys["unit_id"],
-        keys["parent_id"],
-        numbers["population"],
-        keys["type_code"],
-        [bool(value) for value in numbers["mandatory"]],
-        numbers["own_count"],
-        numbers["shared_count"],
-        numbers["deficit_count"],
-        numbers["req_floor_area"],
-        numbers["deficit_floor_area"],
-        numbers["req_land_area"],
-        numbers["deficit_land_area"],
-        statuses,
-        _texts(table["size_flag"]),
-    )
-    # ``tuple.__new__`` on the columns' rows: the records made without a Python call each.
-    return list(map(_new_record, zip(*columns)))
-
-
-#: A :class:`ProvisionRecord` from a tuple of its values (what ``ProvisionRecord._make`` does).
-_new_record = partial(tuple.__new__, ProvisionRecord)
-
-
-def _choice_column(
-    values: Sequence[Any], allowed: Tuple[str, ...], message: str, source: str
-) -> List[str]:
-    texts = _texts(values)
-    unknown = set(texts) - set(allowed)
-    if unknown:
-        row = next(number for number, text in enumerate(texts, 1) if text in unknown)
-        raise DataError(
-            message,
-            source=source,
-            row=row,
-            allowed=", ".join(allowed),
-            value=show_value(texts[row - 1]),
-        )
-    return texts
-
-
-def _number_column(
-    values: Sequence[Any], column: str, source: str, required: bool
-) -> List[Optional[float]]:
-    """A column of numbers (numbers or numeric text; None or "" for empty), checked.
-
-    numpy converts a whole column at once (None becomes NaN); a column it cannot convert (a
-    cell that is not a number, or empty text) is gone through cell by cell for the message.
-    """
-    try:
-        numbers = np.array(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        return _number_column_by_cell(values, column, source, required)
-    if numbers.ndim != 1 or np.isinf(numbers).any():
-        return _number_column_by_cell(values, column, source, required)
-    result: List[Optional[float]] = numbers.tolist()
-    empty = np.flatnonzero(np.isnan(numbers))
-    if len(empty):
-        if required:
-            raise DataError(_CELL_EMPTY, source=source, row=int(empty[0]) + 1, column=column)
-        for index in empty.tolist():
-            result[index] = None
-    return result
-
-
-def _number_column_by_cell(
-    values: Sequence[Any], column: str, source: str, required: bool
-) -> List[Optional[float]]:
-    result: List[Optional[float]] = []
-    for number, value in enumerate(values, 1):
-        value = _table_number(value, source, number, column)
-        if value is None and required:
-            raise DataError(_CELL_EMPTY, source=source, row=number, column=column)
-        result.append(value)
-    return result
-
-
-def _check_unique(tiers: List[str], units: List[str], codes: List[str], source: str) -> None:
-    if len(set(zip(tiers, units, codes))) == len(tiers):
-        return
-    seen: Dict[Tuple[str, str, str], int] = {}
-    for number, key in enumerate(zip(tiers, units, codes), 1):
-        earlier = seen.setdefault(key, number)
-        if earlier != number:
-            raise DataError(
-                _DUPLICATE_ROW, source=source, row=number, unit=key[1], code=key[2], other=earlier
-            )
-
-
-def _check_one_tier_per_type(tiers: List[str], codes: List[str], source: str) -> None:
-    if len(set(zip(codes, tiers))) == len(set(codes)):
-        return
-    tier_of: Dict[str, Tuple[str, int]] = {}
-    for number, (tier, code) in enumerate(zip(tiers, codes), 1):
-        earlier = tier_of.setdefault(code, (tier, number))
-        if earlier[0] != tier:
-            raise DataError(
-                _TYPE_TWO_TIERS,
-                source=source,
-                row=number,
-                code=code,
-                tier=tier,
-                other=earlier[0],
-                other_row=earlier[1],
-            )
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
-
-
-def _texts(values: Sequence[Any]) -> List[str]:
-    """:func:`_text` of a whole column."""
-    if _all_plain_text(values):
-        return list(values)
-    return [value.strip() if type(value) is str else _text(value) for value in values]
-
-
-def _key_column(values: Sequence[Any]) -> List[str]:
-    """Ids as text for matching (:func:`.evaluate.community_key`) of a whole column."""
-    if _all_plain_text(values):
-        return list(values)
-    return [value.strip() if type(value) is str else community_key(value) for value in values]
-
-
-def _all_plain_text(values: Sequence[Any]) -> bool:
-    """Every value text without spaces around it: a column that reads as it is. Its few
-    distinct values are looked at, not each cell (a city's table has 200,000 rows)."""
-    try:
-        distinct = set(values)
-    except TypeError:  # something unhashable: looked at cell by cell
-        return False
-    return all(type(value) is str and value == value.strip() for value in distinct)
-
-
-def _number(value: Any) -> Optional[float]:
-    """A float from a number or numeric text, None for empty; ValueError for anything else."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        return float(value)
-    number = float(value.strip() if isinstance(value, str) else value)
-    if math.isinf(number):
-        raise ValueError(value)
-    return None if math.isnan(number) else number
-
-
-def _table_number(value: Any, source: str, row: int, column: str) -> Optional[float]:
-    try:
-        return _number(value)
-    except (TypeError, ValueError):
-        raise DataError(
-            _CELL_NOT_NUMBER, source=source, row=row, column=column, value=show_value(value)
-        ) from None
-
-
-# --------------------------------------------------------------------------------------------
 # The indicators
 # --------------------------------------------------------------------------------------------
 
@@ -424,16 +118,16 @@ def _table_number(value: Any, source: str, row: int, column: str) -> Optional[fl
 def compute_indicators(
     community_ids: Sequence[Any],
     gap_rows: Iterable[GapRow] = (),
-    provision_rows: Iterable[ProvisionRecord] = (),
+    provision: Optional[ProvisionColumns] = None,
     community_range: Optional[Tuple[float, float]] = None,
     planned_projects: Optional[Mapping[Any, Any]] = None,
 ) -> IndicatorTable:
     """Every indicator the inputs allow, for each of ``community_ids``.
 
     - From ``gap_rows``: ``coverage_<code>`` for every code found in their ``ok`` mappings.
-    - From ``provision_rows``: ``has_``, ``count_deficit_``, ``area_deficit_`` and
-      ``status_ok_<code>`` for every type in the table, ``population``,
-      ``population_in_range`` and ``types_short``.
+    - From ``provision`` (the provision table as :mod:`.provision_table` reads it): ``has_``,
+      ``count_deficit_``, ``area_deficit_`` and ``status_ok_<code>`` for every type in the
+      table, ``population``, ``population_in_range`` and ``types_short``.
     - ``population`` without a provision table: the compounds' sum from the gap rows (None
       when any of them lacks a population); ``population_in_range`` without one: the
       population against ``community_range`` (min, max), when given.
@@ -449,16 +143,14 @@ def compute_indicators(
         gaps.add(row)
     for key, community in keys.items():
         values[community].update(gaps.coverage(key))
-    records = list(provision_rows)
-    provision = _Provision(records)
-    for key, community in keys.items():
-        values[community].update(provision.indicators(key))
+    provided = _Provision(provision, list(keys))
+    for (key, community), provision_values in zip(keys.items(), provided.indicators()):
+        values[community].update(provision_values)
         if gaps.n_rows:
             _add_population(values[community], gaps.population(key), community_range)
     if planned_projects is not None:
         _add_projects(values, keys, planned_projects)
     available = tuple(next(iter(values.values())).keys()) if values else ()
-    in_provision = provision.communities()
     return IndicatorTable(
         values=values,
         available=available,
@@ -466,12 +158,8 @@ def compute_indicators(
         compounds_elsewhere={key: tuple(ids) for key, ids in gaps.elsewhere.items()},
         compounds_without_population=tuple(gaps.without_population),
         communities_without_compounds=tuple(key for key in keys if key not in gaps.members),
-        communities_not_in_provision=(
-            tuple(key for key in keys if key not in in_provision) if records else ()
-        ),
-        provision_communities_unknown=tuple(
-            key for key in provision.community_units() if key not in keys
-        ),
+        communities_not_in_provision=provided.communities_not_in_table(),
+        provision_communities_unknown=provided.communities_not_scored(),
     )
 
 
@@ -510,7 +198,7 @@ def _add_projects(
     counts: Dict[str, float] = {}
     for community, count in planned_projects.items():
         try:
-            number = _number(count)
+            number = number_or_none(count)
         except (TypeError, ValueError):
             number = None
         if number is None:
@@ -590,7 +278,7 @@ class _Coverage:
 def _gap_population(value: Any, compound: str) -> Optional[float]:
     """A compound's population; None for NULL and negative (left out, as facilitygap does)."""
     try:
-        number = _number(value)
+        number = number_or_none(value)
     except (TypeError, ValueError):
         raise DataError(
             _GAP_NOT_NUMBER, compound=compound, field="population", value=show_value(value)
@@ -605,7 +293,7 @@ def _gap_flag(value: Any, compound: str, code: str) -> Optional[float]:
     if (kind is int or kind is float) and (value == 1 or value == 0):
         return float(value)
     try:
-        number = _number(value)
+        number = number_or_none(value)
     except (TypeError, ValueError):
         number = -1.0
     if number is not None and number not in (0.0, 1.0):
@@ -615,100 +303,208 @@ def _gap_flag(value: Any, compound: str, code: str) -> Optional[float]:
     return number
 
 
+#: The tiers' numbers (:attr:`.provision_table.ProvisionColumns.tier_numbers`).
+_DISTRICT, _COMMUNITY, _NEIGHBOURHOOD = map(TIERS.index, (DISTRICT, COMMUNITY, NEIGHBOURHOOD))
+#: Whether ``math.fsum`` gives +0.0 for a lone -0.0 (Python before 3.12; IEEE addition gives
+#: it only with +0.0 added): :func:`_as_fsum` then adds +0.0.
+_FSUM_CLEARS_NEGATIVE_ZERO = math.copysign(1.0, math.fsum((-0.0,))) > 0
+
+
 class _Provision:
-    """The provision table indexed for one community at a time: its own rows, its compounds'
-    rows and its district's rows, by facility type."""
+    """The provision table's indicators for the communities scored (``keys``), worked out for
+    all of them at once over whole columns: a city's table has some 200,000 rows.
 
-    def __init__(self, records: Sequence[ProvisionRecord]) -> None:
-        self.tier_of: Dict[str, str] = {}
-        self.mandatory: Dict[str, bool] = {}
-        self.by_unit: Dict[Tuple[str, str], Dict[str, ProvisionRecord]] = {}
-        self.compounds: Dict[str, Dict[str, List[ProvisionRecord]]] = {}
-        tier_of, by_unit = self.tier_of, self.by_unit
-        for record in records:
-            code, tier = record.type_code, record.tier
-            if code not in tier_of:
-                tier_of[code] = tier
-                self.mandatory[code] = record.mandatory
-            unit = (tier, record.unit_id)
-            of_unit = by_unit.get(unit)
-            if of_unit is None:
-                of_unit = by_unit[unit] = {}
-            of_unit[code] = record
-            if tier == NEIGHBOURHOOD and record.parent_id:
-                of_community = self.compounds.setdefault(record.parent_id, {})
-                of_community.setdefault(code, []).append(record)
-        self._district_values: Dict[Tuple[str, str], Tuple[Optional[float], ...]] = {}
-        #: Per type: its code, tier, whether mandatory and its four indicators' names.
-        self.types = [
-            (code, tier, self.mandatory[code], _type_indicator_names(code))
-            for code, tier in tier_of.items()
-        ]
+    Per community and facility type the values come from one row — the community's own
+    (community-tier types) or its district's (district-tier types) — or from its compounds'
+    rows combined (neighbourhood-tier types): any has a facility, the count and area deficits
+    added up, provided only when every row is. They are kept as four (community, type)
+    matrices, NaN where there is no value."""
 
-    def community_units(self) -> List[str]:
-        return [unit for tier, unit in self.by_unit if tier == COMMUNITY]
-
-    def communities(self) -> set:
-        return set(self.community_units()) | set(self.compounds)
-
-    def indicators(self, key: str) -> Dict[str, Optional[float]]:
-        if not self.tier_of:
-            return {}
-        own = self.by_unit.get((COMMUNITY, key), {})
-        district = next((record.parent_id for record in own.values() if record.parent_id), "")
-        rows_by_tier = {
-            COMMUNITY: {code: [record] for code, record in own.items()},
-            DISTRICT: {
-                code: [record]
-                for code, record in self.by_unit.get((DISTRICT, district), {}).items()
-            },
-            NEIGHBOURHOOD: self.compounds.get(key, {}),
-        }
-        result: Dict[str, Optional[float]] = {}
-        short = 0
-        for code, tier, mandatory, names in self.types:
-            rows = rows_by_tier[tier].get(code, ())
-            if tier == DISTRICT:  # the same for every community of the district
-                values = self._district_values.get((district, code))
-                if values is None:
-                    values = self._district_values[district, code] = _type_values(rows)
-            else:
-                values = _type_values(rows)
-                if rows and mandatory:
-                    short += not values[3]  # not every row provided (达标 or 共享达标)
-            result.update(zip(names, values))
-        assessed = bool(own or rows_by_tier[NEIGHBOURHOOD])
-        first = next(iter(own.values()), None)
-        result["population"] = first.population if first is not None else None
-        result["population_in_range"] = (
-            float(first.size_flag == SIZE_IN_RANGE) if first is not None else None
+    def __init__(self, table: Optional[ProvisionColumns], keys: List[str]) -> None:
+        self.keys = keys
+        self.table = table if table is not None and len(table) else None
+        if self.table is None:
+            return
+        table = self.table
+        self.position = {key: number for number, key in enumerate(keys)}
+        self.tiers = table.tier_numbers
+        self.type_rows = np.unique(table.type_code.codes, return_index=True)[1]  # first rows
+        self.shape = (len(keys), len(self.type_rows))
+        community = table.unit_id.numbers_of(self.community_of)
+        own = np.flatnonzero((self.tiers == _COMMUNITY) & (community >= 0))
+        self.first_rows = _first_rows(community[own], own, len(keys))
+        rows = _rows_by_unit(community[own], table.type_code.codes[own], own, self.shape)
+        named = own[table.parent_id.numbers_of(bool)[own] != 0]  # with a parent (district)
+        rows = np.maximum(
+            rows, self._district_rows(_first_rows(community[named], named, len(keys)))
         )
-        result["types_short"] = float(short) if assessed else None
+        row_values = _row_values(table)
+        self.values = _single_row_values(row_values, rows)
+        self.with_compounds = self._add_compound_values(row_values)
+
+    def community_of(self, key: str) -> int:
+        """A community's position in ``keys``; -1 for one not scored (or no id)."""
+        return self.position.get(key, -1) if key else -1
+
+    def _district_rows(self, naming_rows: np.ndarray) -> np.ndarray:
+        """Per community and district-tier type, the row of the community's district (the
+        parent its first row names: ``naming_rows``); -1 where there is none."""
+        table = self.table
+        assert table is not None
+        parents = table.parent_id
+        districts = [  # (a row -1 reads the last row's code, not used)
+            parents.values[code] if row >= 0 else ""
+            for row, code in zip(naming_rows.tolist(), parents.codes[naming_rows].tolist())
+        ]
+        slot = {district: number for number, district in enumerate(dict.fromkeys(districts))}
+        slot.pop("", None)
+        of_row = table.unit_id.numbers_of(lambda unit: slot.get(unit, -1))
+        rows = np.flatnonzero((self.tiers == _DISTRICT) & (of_row >= 0))
+        by_district = _rows_by_unit(
+            of_row[rows], table.type_code.codes[rows], rows, (len(slot) + 1, self.shape[1])
+        )  # a last district of no rows: where slot -1 (no district) points
+        return by_district[[slot.get(district, -1) for district in districts]]
+
+    def _add_compound_values(self, row_values: Tuple[np.ndarray, ...]) -> np.ndarray:
+        """Combine each community's compounds' rows per type (their :func:`_row_values`)
+        into :attr:`values`; returns, per community, whether it has any."""
+        table = self.table
+        assert table is not None
+        community = table.parent_id.numbers_of(self.community_of)
+        rows = np.flatnonzero((self.tiers == _NEIGHBOURHOOD) & (community >= 0))
+        with_compounds = np.bincount(community[rows], minlength=self.shape[0]) > 0
+        if not len(rows):
+            return with_compounds
+        cells = community[rows] * self.shape[1] + table.type_code.codes[rows]
+        order = np.argsort(cells, kind="stable")
+        rows, cells = rows[order], cells[order]
+        starts = np.flatnonzero(np.r_[True, cells[1:] != cells[:-1]])
+        has, deficit, area, provided = row_values
+        combined = (
+            np.maximum.reduceat(has[rows], starts),  # any has one
+            _group_sums(deficit[rows], starts),
+            _group_sums(area[rows], starts),  # NaN (unknown) when any is
+            np.minimum.reduceat(provided[rows], starts),  # all provided
+        )
+        for matrix, group_values in zip(self.values, combined):
+            matrix.flat[cells[starts]] = group_values
+        return with_compounds
+
+    def indicators(self) -> List[Dict[str, Optional[float]]]:
+        """Per community (in the order of ``keys``) its indicators, named as the catalogue
+        names them: per type ``has_``, ``count_deficit_``, ``area_deficit_`` and
+        ``status_ok_``, then ``population``, ``population_in_range`` and ``types_short``."""
+        if self.table is None:
+            return [{} for _ in self.keys]
+        codes = self.table.type_code.values
+        names = [name for code in codes for name in _type_indicator_names(code)]
+        per_type = np.stack(self.values, axis=2).reshape(self.shape[0], 4 * self.shape[1])
+        listed = per_type.astype(object)
+        listed[np.isnan(per_type)] = None
+        result = []
+        for values, population, in_range, short in zip(listed.tolist(), *self._community_values()):
+            indicators = dict(zip(names, values))
+            indicators.update(
+                population=population, population_in_range=in_range, types_short=short
+            )
+            result.append(indicators)
         return result
+
+    def _community_values(self) -> Tuple[List[Optional[float]], ...]:
+        """Per community its population and whether it is in range (from its first row), and
+        how many mandatory community- and neighbourhood-tier types it is short of (None for a
+        community the table does not assess)."""
+        table = self.table
+        assert table is not None
+        first = self.first_rows.tolist()
+        population = table.numbers["population"][self.first_rows].tolist()  # -1: not used
+        mandatory = table.numbers["mandatory"][self.type_rows] != 0
+        counted = mandatory & (self.tiers[self.type_rows] != _DISTRICT)
+        short = ((self.values[3] == 0) & counted).sum(axis=1).tolist()
+        assessed = ((self.first_rows >= 0) | self.with_compounds).tolist()
+        return (
+            [people if row >= 0 else None for people, row in zip(population, first)],
+            [float(table.size_flag[row] == SIZE_IN_RANGE) if row >= 0 else None for row in first],
+            [float(count) if known else None for count, known in zip(short, assessed)],
+        )
+
+    def communities_not_in_table(self) -> Tuple[str, ...]:
+        """The communities scored that have no row in the table (none without a table)."""
+        if self.table is None:
+            return ()
+        assessed = (self.first_rows >= 0) | self.with_compounds
+        return tuple(key for key, known in zip(self.keys, assessed.tolist()) if not known)
+
+    def communities_not_scored(self) -> Tuple[str, ...]:
+        """The table's community units that are not scored, in the order they first appear."""
+        if self.table is None:
+            return ()
+        units = self.table.unit_id
+        codes = units.codes[self.tiers == _COMMUNITY]
+        first = np.sort(np.unique(codes, return_index=True)[1])
+        found = (units.values[code] for code in codes[first].tolist())
+        return tuple(unit for unit in found if self.community_of(unit) < 0)
 
 
 def _type_indicator_names(code: str) -> Tuple[str, str, str, str]:
     return ("has_" + code, "count_deficit_" + code, "area_deficit_" + code, "status_ok_" + code)
 
 
-def _type_values(rows: Sequence[ProvisionRecord]) -> Tuple[Optional[float], ...]:
-    """has_, count_deficit_, area_deficit_ and status_ok_ of one type over ``rows`` (the
-    community's own row, its district's, or one per compound); all None without rows."""
-    if not rows:
-        return (None, None, None, None)
-    if len(rows) == 1:
-        (record,) = rows
-        area = record.area_deficit
-        return (
-            float(record.own_count + record.shared_count >= 1),
-            math.fsum((record.deficit_count,)),
-            None if area is None else math.fsum((area,)),
-            float(record.provision_status in OK_STATUSES),
-        )
-    areas = [record.area_deficit for record in rows]
-    return (
-        float(any(r.own_count + r.shared_count >= 1 for r in rows)),
-        math.fsum([record.deficit_count for record in rows]),
-        None if None in areas else math.fsum(areas),  # type: ignore
-        float(all(record.provision_status in OK_STATUSES for record in rows)),
+def _row_values(table: ProvisionColumns) -> Tuple[np.ndarray, ...]:
+    """Per row: has a facility (own or shared), the count deficit, the area deficit (the
+    floor area's; the land area's for a type with only a land-area rule; NaN where unknown or
+    without a rule) and provided (达标 or 共享达标), as floats."""
+    numbers = table.numbers
+    has = (numbers["own_count"] + numbers["shared_count"] >= 1).astype(np.float64)
+    land = np.where(np.isnan(numbers["req_land_area"]), np.nan, numbers["deficit_land_area"])
+    area = np.where(np.isnan(numbers["req_floor_area"]), land, numbers["deficit_floor_area"])
+    provided = table.provision_status.numbers_of(OK_STATUSES.__contains__)
+    return has, numbers["deficit_count"], area, provided.astype(np.float64)
+
+
+def _first_rows(numbers: np.ndarray, rows: np.ndarray, count: int) -> np.ndarray:
+    """Per number 0 … count - 1, the first of ``rows`` (ascending) with that number; -1 where
+    none has it."""
+    first = np.full(count, -1, dtype=np.int64)
+    found, at = np.unique(numbers, return_index=True)
+    first[found] = rows[at]
+    return first
+
+
+def _rows_by_unit(
+    units: np.ndarray, types: np.ndarray, rows: np.ndarray, shape: Tuple[int, int]
+) -> np.ndarray:
+    """A (unit, type) matrix of ``rows`` (each of unit ``units[i]``, type ``types[i]``; the
+    table has at most one row per unit and type); -1 where there is none."""
+    found = np.full(shape, -1, dtype=np.int64)
+    found[units, types] = rows
+    return found
+
+
+def _single_row_values(row_values: Tuple[np.ndarray, ...], rows: np.ndarray) -> List[np.ndarray]:
+    """The four (community, type) matrices from one row each (``rows``, -1: none, NaN)."""
+    present = rows >= 0
+    taken = np.where(present, rows, 0)
+    has, deficit, area, provided = (
+        np.where(present, values[taken], np.nan) for values in row_values
     )
+    return [has, _as_fsum(deficit), _as_fsum(area), provided]
+
+
+def _group_sums(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Each group's sum (groups start at ``starts``) exactly as ``math.fsum`` gives it,
+    correctly rounded; NaN where a value is. When every value is a whole number and no sum
+    can pass 2**52, float addition is exact and numpy adds them; otherwise fsum does, group
+    by group."""
+    known = values[~np.isnan(values)]
+    if np.array_equal(known, np.trunc(known)) and np.abs(known).sum() <= 2.0**52:
+        return _as_fsum(np.add.reduceat(values, starts))
+    listed = values.tolist()
+    ends = [*starts[1:].tolist(), len(listed)]
+    return np.array([math.fsum(listed[start:end]) for start, end in zip(starts.tolist(), ends)])
+
+
+def _as_fsum(sums: np.ndarray) -> np.ndarray:
+    """Exact sums (a value alone, or whole numbers) as ``math.fsum`` gives them: the same
+    numbers, a zero signed as fsum signs it."""
+    return sums + 0.0 if _FSUM_CLEARS_NEGATIVE_ZERO else sums

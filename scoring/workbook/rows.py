@@ -14,7 +14,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
 
 from ..plan import FUNDING_SOURCES, PROJECTS, STATUSES, choice_label, field_spec
 from ..provision import COMMUNITY, DISTRICT, NEIGHBOURHOOD
-from ..rubric import Bilingual, GapColumns, ProvisionRecord, community_key
+from ..rubric import Bilingual, GapColumns, ProvisionColumns, ProvisionRecord, community_key
 from ..standard import FacilityStandard
 from ..values import numeric_or_none
 from .data import (
@@ -185,16 +185,17 @@ def _flags(values: Sequence[Any]) -> List[Optional[bool]]:
 
 def deficit_list(
     required: Optional[Sequence[Any]],
-    records: Sequence[ProvisionRecord],
+    provision: ProvisionColumns,
     standard: FacilityStandard,
     names: Mapping[str, Mapping[str, str]],
     district_name: Callable[[Any], str],
 ) -> List[UnitDeficits]:
-    """配置缺口: the units short of a required facility, district tier first; each unit named
-    from its own tier's names (ids of different tiers may look alike). The required count,
-    which the indicators do not read, comes from the provision table's ``required_count``
-    column, ``required`` (None without one)."""
+    """配置缺口: the units of the provision table short of a required facility, district tier
+    first; each unit named from its own tier's names (ids of different tiers may look alike).
+    The required count, which the indicators do not read, comes from the provision table's
+    ``required_count`` column, ``required`` (None without one)."""
     order = {DISTRICT: 0, COMMUNITY: 1, NEIGHBOURHOOD: 2}
+    records = provision.records()
     rows = sorted(records, key=lambda record: order.get(record.tier, 3))  # stable within a tier
 
     def required_count(record: ProvisionRecord) -> Optional[int]:
