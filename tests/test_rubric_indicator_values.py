@@ -212,6 +212,15 @@ def test_indicators_from_the_provision_table_per_tier() -> None:
         assert find_indicator(name) is not None, name
 
 
+def test_a_community_without_a_district_has_no_district_values() -> None:
+    rows = [*PROVISION, provision_row("community", "C3", None, 4000, "station", own_count=1)]
+    table = compute_indicators(["C3", "C1"], provision=read_provision_rows(rows))
+    c3, c1 = table.values["C3"], table.values["C1"]
+    assert c3["has_station"] == 1.0 and c1["has_centre"] == 1.0
+    kinds = ("has", "count_deficit", "area_deficit", "status_ok")
+    assert [c3[f"{kind}_centre"] for kind in kinds] == [None] * 4
+
+
 def compounds_of_c1(code: str, deficits, areas) -> list:
     """C1 and one neighbourhood-tier row per compound of C1, with these deficits."""
     rows = [provision_row("community", "C1", "D1", 5000, "station")]

@@ -356,8 +356,8 @@ class _Provision:
             parents.values[code] if row >= 0 else ""
             for row, code in zip(naming_rows.tolist(), parents.codes[naming_rows].tolist())
         ]
-        slot = {district: number for number, district in enumerate(dict.fromkeys(districts))}
-        slot.pop("", None)
+        named = dict.fromkeys(district for district in districts if district)
+        slot = {district: number for number, district in enumerate(named)}
         of_row = table.unit_id.numbers_of(lambda unit: slot.get(unit, -1))
         rows = np.flatnonzero((self.tiers == _DISTRICT) & (of_row >= 0))
         by_district = _rows_by_unit(
