@@ -1,15 +1,24 @@
-"""Helpers the algorithm tests share: a feedback that keeps messages, and layers as records."""
+"""Helpers the algorithm tests share: a feedback that keeps messages, layers as records, and
+layers saved into GeoPackages."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Optional, Sequence
 
-from qgis.core import QgsFeature, QgsGeometry, QgsProcessingFeedback, QgsVectorLayer
+from qgis.core import (
+    QgsCoordinateTransformContext,
+    QgsFeature,
+    QgsGeometry,
+    QgsProcessingFeedback,
+    QgsVectorFileWriter,
+    QgsVectorLayer,
+)
 
 from complete_community.processing import compat
 from complete_community.processing.layers import python_value as plain
 
-__all__ = ["Log", "memory_layer", "plain", "records"]
+__all__ = ["Log", "memory_layer", "plain", "records", "save_gpkg"]
 
 
 class Log(QgsProcessingFeedback):
@@ -73,3 +82,20 @@ def memory_layer(
         features.append(feature)
     assert provider.addFeatures(features)[0]
     return result
+
+
+def save_gpkg(layer: QgsVectorLayer, path: Path, name: str) -> str:
+    """``layer`` written as the table ``name`` of the GeoPackage ``path`` (added beside the
+    tables already there; path and name may be Chinese); its source as QGIS names it."""
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    options.layerName = name
+    if path.exists():
+        options.actionOnExistingFile = (
+            QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
+        )
+    error = QgsVectorFileWriter.writeAsVectorFormatV3(
+        layer, str(path), QgsCoordinateTransformContext(), options
+    )
+    assert error[0] == QgsVectorFileWriter.WriterError.NoError, error
+    return f"{path}|layername={name}"

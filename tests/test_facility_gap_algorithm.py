@@ -27,11 +27,10 @@ from qgis.core import (
     QgsGeometry,
     QgsProcessingException,
     QgsProject,
-    QgsVectorFileWriter,
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis_helpers import Log, memory_layer, plain
+from qgis_helpers import Log, memory_layer, plain, save_gpkg
 from standard_files import TWO_CODES, standard_text, write_standard
 
 from complete_community.i18n import tr
@@ -124,22 +123,6 @@ def copied(source: QgsVectorLayer, crs: str = UTM, features: bool = True) -> Qgs
             moved[-1].setGeometry(shape)
         copy.dataProvider().addFeatures(moved)
     return copy
-
-
-def save_gpkg(source: QgsVectorLayer, path: Path, layer_name: str) -> str:
-    """Write a layer into a GeoPackage (path and layer name may be Chinese); its source URI."""
-    options = QgsVectorFileWriter.SaveVectorOptions()
-    options.driverName = "GPKG"
-    options.layerName = layer_name
-    if path.exists():
-        options.actionOnExistingFile = (
-            QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
-        )
-    error = QgsVectorFileWriter.writeAsVectorFormatV3(
-        source, str(path), QgsProject.instance().transformContext(), options
-    )
-    assert error[0] == QgsVectorFileWriter.WriterError.NoError, error
-    return f"{path}|layername={layer_name}"
 
 
 # --- running ---------------------------------------------------------------------------------

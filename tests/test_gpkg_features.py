@@ -26,9 +26,9 @@ from qgis.core import (
     QgsProcessingFeatureSourceDefinition,
     QgsProcessingFeedback,
     QgsProject,
-    QgsVectorFileWriter,
     QgsVectorLayer,
 )
+from qgis_helpers import save_gpkg
 
 from complete_community.processing import compat, geometry_arrays
 from complete_community.processing.gpkg_features import direct_table
@@ -153,18 +153,7 @@ def write_layer(path: Path, geometry: str, crs, rows, name: str = "units") -> st
         feature.setAttributes(values)
         features.append(feature)
     assert memory.dataProvider().addFeatures(features)[0]
-    options = QgsVectorFileWriter.SaveVectorOptions()
-    options.driverName = "GPKG"
-    options.layerName = name
-    if path.exists():
-        options.actionOnExistingFile = (
-            QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
-        )
-    error = QgsVectorFileWriter.writeAsVectorFormatV3(
-        memory, str(path), QgsProcessingContext().transformContext(), options
-    )
-    assert error[0] == QgsVectorFileWriter.WriterError.NoError, error
-    return f"{path}|layername={name}"
+    return save_gpkg(memory, path, name)
 
 
 def edit(path: Path) -> sqlite3.Connection:

@@ -19,10 +19,10 @@ from qgis.core import (
     QgsGeometry,
     QgsProcessingFeatureSourceDefinition,
     QgsProject,
-    QgsVectorFileWriter,
     QgsVectorLayer,
 )
 from qgis_helpers import Log as SharedLog
+from qgis_helpers import save_gpkg
 from standard_files import KINDERGARTEN, write_standard
 
 from complete_community.processing import compat
@@ -79,21 +79,6 @@ def street(*points) -> str:
     return "LINESTRING({})".format(", ".join(f"{X0 + x} {Y0 + y}" for x, y in points))
 
 
-def save(layer: QgsVectorLayer, path: Path, name: str) -> str:
-    options = QgsVectorFileWriter.SaveVectorOptions()
-    options.driverName = "GPKG"
-    options.layerName = name
-    if path.exists():
-        options.actionOnExistingFile = (
-            QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
-        )
-    error = QgsVectorFileWriter.writeAsVectorFormatV3(
-        layer, str(path), QgsProject.instance().transformContext(), options
-    )
-    assert error[0] == QgsVectorFileWriter.WriterError.NoError, error
-    return f"{path}|layername={name}"
-
-
 def settle(path: Path, seconds_ago: float = 60.0) -> None:
     """Date the file back, as a file written a while ago (a fresh one is never trusted)."""
     then = time.time() - seconds_ago
@@ -105,12 +90,12 @@ def city(tmp_path):
     """Units, facilities and the street in one GeoPackage; returns (path, uris, standard)."""
     path = tmp_path / "city.gpkg"
     uris = {
-        "roads": save(
+        "roads": save_gpkg(
             memory_layer("LineString", [("road", "int")], [(street((0, 0), (1000, 0)), [1])]),
             path,
             "roads",
         ),
-        "units": save(
+        "units": save_gpkg(
             memory_layer(
                 "Point",
                 [("unit_id", "string"), ("pop", "int")],
@@ -119,7 +104,7 @@ def city(tmp_path):
             path,
             "units",
         ),
-        "facilities": save(
+        "facilities": save_gpkg(
             memory_layer("Point", [("kind", "string")], [(point(100, 20), ["kg"])]),
             path,
             "facilities",
@@ -172,7 +157,7 @@ def test_a_rewritten_network_file_is_read_again(plugin, empty_cache, city):
     run_gap(uris, standard, uris["roads"], Log())
     # The same street 20 m further south: the same number of vertices, so the file may well
     # keep its size; its modification time tells the change.
-    save(
+    save_gpkg(
         memory_layer("LineString", [("road", "int")], [(street((0, -20), (1000, -20)), [1])]),
         path,
         "roads",
@@ -205,7 +190,7 @@ def test_a_new_facility_is_read_and_searched_while_the_rest_is_reused(
         ),
         ("facilities", memory_layer("Point", [("kind", "string")], [(point(100, 20), ["kg"])])),
     ):
-        uris[name] = save(layer, tmp_path / f"{name}.gpkg", name)
+        uris[name] = save_gpkg(layer, tmp_path / f"{name}.gpkg", name)
         settle(tmp_path / f"{name}.gpkg")
     standard = write_standard(tmp_path, codes=[KINDERGARTEN])
     first, second = Log(), Log()
@@ -215,7 +200,7 @@ def test_a_new_facility_is_read_and_searched_while_the_rest_is_reused(
     assert not first.not_read("units") and not first.not_read("facilities")
 
     # A second kindergarten 10 m off the street at x = 450.
-    save(
+    save_gpkg(
         memory_layer(
             "Point", [("kind", "string")], [(point(100, 20), ["kg"]), (point(450, -10), ["kg"])]
         ),
@@ -264,7 +249,7 @@ def test_unsaved_edits_memory_layers_and_fresh_files_are_never_reused(
     assert not any(log.reused for log in logs)
 
     fresh = tmp_path / "fresh.gpkg"
-    fresh_uri = save(
+    fresh_uri = save_gpkg(
         memory_layer("LineString", [("road", "int")], [(street((0, 0), (1000, 0)), [1])]),
         fresh,
         "roads",
