@@ -117,7 +117,7 @@ def test_harness_writes_a_results_row(tmp_path):
         ],
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=1200,  # a guard against a hang, not a speed check (a loaded machine is slow)
         env=environment,
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
