@@ -84,10 +84,6 @@
       <translation>可选：设施图层，在社区页面上按类型绘制。</translation>
     </message>
     <message>
-      <source>The facility's type (code, name or OSM tag among the standard's aliases).</source>
-      <translation>设施类型（标准别名中的代码、名称或 OSM 标签）。</translation>
-    </message>
-    <message>
       <source>Optional: the walking network, drawn on community pages.</source>
       <translation>可选：步行网络，在社区页面上绘制。</translation>
     </message>
@@ -184,18 +180,6 @@
       <translation>每个小区的居民人数，用于表格和居民覆盖比例。</translation>
     </message>
     <message>
-      <source>Facilities</source>
-      <translation>设施</translation>
-    </message>
-    <message>
-      <source>Facility type field</source>
-      <translation>设施类型字段</translation>
-    </message>
-    <message>
-      <source>Walking network</source>
-      <translation>步行网络</translation>
-    </message>
-    <message>
       <source>Community scores</source>
       <translation>社区得分</translation>
     </message>
@@ -248,12 +232,12 @@
       <translation>页数</translation>
     </message>
     <message>
-      <source>Give the district id field on communities to write one PDF per district.</source>
-      <translation>要按片区分别输出 PDF，请指定社区图层上的片区编号字段。</translation>
+      <source>No file was given for the map book: nothing was drawn.</source>
+      <translation>未指定社区体检图集的输出文件：未绘制。</translation>
     </message>
     <message>
-      <source>Map book: {files} file(s), {pages} pages, written in {fonts}.</source>
-      <translation>社区体检图集：{files} 个文件，共 {pages} 页，字体为 {fonts}。</translation>
+      <source>Give the district id field on communities to write one PDF per district.</source>
+      <translation>要按片区分别输出 PDF，请指定社区图层上的片区编号字段。</translation>
     </message>
     <message>
       <source>Chinese (中文)</source>
@@ -272,16 +256,8 @@
       <translation>每个片区一个 PDF</translation>
     </message>
     <message>
-      <source>Output '{output}': the folder '{folder}' does not exist.</source>
-      <translation>输出“{output}”：文件夹“{folder}”不存在。</translation>
-    </message>
-    <message>
-      <source>Layer '{layer}' has no ok_T fields: give the units output of the facility gap analysis.</source>
-      <translation>图层“{layer}”没有 ok_T 字段：请提供设施短板分析输出的单元图层。</translation>
-    </message>
-    <message>
-      <source>Give the facility type field of layer '{layer}'.</source>
-      <translation>请指定图层“{layer}”的设施类型字段。</translation>
+      <source>Map book: {files} file(s), {pages} pages, written in {fonts}.</source>
+      <translation>社区体检图集：{files} 个文件，共 {pages} 页，字体为 {fonts}。</translation>
     </message>
     <message>
       <source>Export rubric to Excel</source>
@@ -312,12 +288,20 @@
       <translation>已写出 {file}：{categories} 个大类、{items} 个项目、{points} 个评分点，满分 {total} 分。</translation>
     </message>
     <message>
-      <source>Output '{output}': the file must end in .xlsx, got '{file}'.</source>
-      <translation>输出“{output}”：文件名必须以 .xlsx 结尾，实际为“{file}”。</translation>
-    </message>
-    <message>
       <source>Export evaluation workbook</source>
       <translation>导出评价工作簿</translation>
+    </message>
+    <message>
+      <source>Draws the map book's maps into the workbook: the overview below the summary, each community's map below its evaluation form (needs the facility gap result).</source>
+      <translation>将社区体检图集的地图绘入工作簿：总览图置于汇总表下方，各社区地图置于其评价表下方（需要设施短板分析结果）。</translation>
+    </message>
+    <message>
+      <source>Optional, with maps: facilities, drawn by type on the communities' maps.</source>
+      <translation>可选，绘制地图时使用：设施，按类型绘于各社区地图上。</translation>
+    </message>
+    <message>
+      <source>Optional, with maps: the walking network, drawn on the communities' maps.</source>
+      <translation>可选，绘制地图时使用：步行网络，绘于各社区地图上。</translation>
     </message>
     <message>
       <source>Optional: the districts, to show their names instead of their ids. Their id field holds the values of the district id field on communities.</source>
@@ -350,6 +334,10 @@
     <message>
       <source>The .xlsx to write. Split by district, one file per district is written next to it, named &lt;name&gt;_&lt;district&gt;.xlsx.</source>
       <translation>要写出的 .xlsx 文件。按片区拆分时，在其旁边为每个片区写出一个文件，命名为 &lt;文件名&gt;_&lt;片区&gt;.xlsx。</translation>
+    </message>
+    <message>
+      <source>Place maps in the workbook</source>
+      <translation>在工作簿中放置地图</translation>
     </message>
     <message>
       <source>The name of each district, shown in the workbook.</source>
@@ -410,6 +398,10 @@
     <message>
       <source>Workbooks written</source>
       <translation>已写出的工作簿</translation>
+    </message>
+    <message>
+      <source>Give the facility gap result to place maps in the workbook.</source>
+      <translation>请提供设施短板分析结果，以便在工作簿中放置地图。</translation>
     </message>
     <message>
       <source>Give both outputs of the plan scenario, 'Coverage before and after the plan' and 'Gaps closed by the plan', to write the 规划前后对比 sheet.</source>
@@ -546,6 +538,10 @@
     <message>
       <source>Population field</source>
       <translation>人口字段</translation>
+    </message>
+    <message>
+      <source>Facilities</source>
+      <translation>设施</translation>
     </message>
     <message>
       <source>Search cut-off (metres)</source>
@@ -836,18 +832,6 @@
       <translation>分级配置分析（片区–社区–小区）</translation>
     </message>
     <message>
-      <source>districts (片区)</source>
-      <translation>片区</translation>
-    </message>
-    <message>
-      <source>communities (社区)</source>
-      <translation>社区</translation>
-    </message>
-    <message>
-      <source>compounds (小区)</source>
-      <translation>小区</translation>
-    </message>
-    <message>
       <source>Walkable lines, for the distance within which a facility may be shared with a neighbouring unit. Without a network that distance is straight-line.</source>
       <translation>可步行的线，用于计算设施可与相邻单元共享的距离。不提供路网时按直线距离计算。</translation>
     </message>
@@ -1004,64 +988,28 @@
       <translation>小区上的社区编号字段</translation>
     </message>
     <message>
-      <source>The outputs describe the state AFTER the plan: {count} projects are counted as facilities. The plan changes output compares the deficits before and after.</source>
-      <translation>输出描述的是规划实施后的状态：{count} 个项目作为设施计入。“规划前后的缺口变化”输出对比规划前后的缺口。</translation>
+      <source>{count} facilities are farther than the snap tolerance from the walking network and are shared with no other unit: {ids}</source>
+      <translation>{count} 处设施距步行路网超过吸附容差，不与其他单元共享：{ids}</translation>
     </message>
     <message>
       <source>{count} unit × facility type deficits change with the plan (before and after in the plan changes output).</source>
       <translation>规划改变了 {count} 个“单元 × 设施类型”的缺口（规划前后见“规划前后的缺口变化”输出）。</translation>
     </message>
     <message>
-      <source>{count} {units} overlap several {parents}; each belongs to the one it overlaps most: {ids}</source>
-      <translation>{count} 个{units}与多个{parents}重叠，各自归属于重叠面积最大的一个：{ids}</translation>
-    </message>
-    <message>
-      <source>{count} {units} overlap two {parents} equally; the first in the layer was taken, check them: {ids}</source>
-      <translation>{count} 个{units}与两个{parents}的重叠面积相等，已取图层中靠前的一个，请核查：{ids}</translation>
-    </message>
-    <message>
-      <source>{count} pairs of {units} overlap; a facility in both counts for the first one only: {pairs}</source>
-      <translation>有 {count} 对{units}相互重叠；位于重叠部分的设施只计入其中第一个：{pairs}</translation>
-    </message>
-    <message>
-      <source>Projects whose id is also the id of an existing facility: {ids}. Choose another facility id field or rename those facilities.</source>
-      <translation>以下项目的编号与现状设施的编号相同：{ids}。请选择其他设施编号字段，或重新命名这些设施。</translation>
+      <source>Id field of {layer}</source>
+      <translation>{layer}的编号字段</translation>
     </message>
     <message>
       <source>{count} {units} are farther than the snap tolerance from the walking network and can share no neighbour's facility: {ids}</source>
       <translation>{count} 个{units}距步行路网超过吸附容差，无法共享相邻单元的设施：{ids}</translation>
     </message>
     <message>
-      <source>{count} facilities lie outside every unit and serve none: {ids}</source>
-      <translation>{count} 处设施不在任何单元内，也未服务任何单元：{ids}</translation>
-    </message>
-    <message>
-      <source>{count} facilities are of types with no count or area rule (coverage only) and are not counted here: {ids}</source>
-      <translation>{count} 处设施的类型没有数量或面积要求（只考核覆盖），此处不计入：{ids}</translation>
-    </message>
-    <message>
-      <source>Id field of {layer}</source>
-      <translation>{layer}的编号字段</translation>
-    </message>
-    <message>
-      <source>Layer '{layer}': feature {fid} has no value in the id field '{field}'.</source>
-      <translation>图层“{layer}”：要素 {fid} 的编号字段“{field}”为空。</translation>
-    </message>
-    <message>
-      <source>{count} facilities are farther than the snap tolerance from the walking network and are shared with no other unit: {ids}</source>
-      <translation>{count} 处设施距步行路网超过吸附容差，不与其他单元共享：{ids}</translation>
-    </message>
-    <message>
-      <source>{count} {units} belong to none of the {parents}; their population ({population}) is in no higher unit: {ids}</source>
-      <translation>{count} 个{units}不属于任何{parents}，其人口（{population}）未计入上级单元：{ids}</translation>
-    </message>
-    <message>
-      <source>{count} {units} have a population outside the standard's range for their tier (status 规模不符): {ids}</source>
-      <translation>{count} 个{units}的人口超出标准对该层级规定的范围（状态为“规模不符”）：{ids}</translation>
-    </message>
-    <message>
       <source>Field holding each facility's type: a code, Chinese or English name, or OSM tag listed among the standard's aliases.</source>
       <translation>记录设施类型的字段：标准中的代码、中文或英文名称，或标准别名中列出的 OSM 标签。</translation>
+    </message>
+    <message>
+      <source>Facility type field</source>
+      <translation>设施类型字段</translation>
     </message>
     <message>
       <source>Facility standard file</source>
@@ -1076,10 +1024,6 @@
       <translation>评价细则文件</translation>
     </message>
     <message>
-      <source>Cancelled: nothing was written.</source>
-      <translation>已取消：未写入任何结果。</translation>
-    </message>
-    <message>
       <source>Facility standard (*.yaml *.yml *.json)</source>
       <translation>设施标准 (*.yaml *.yml *.json)</translation>
     </message>
@@ -1090,6 +1034,10 @@
     <message>
       <source>Facility types the standard does not know (field '{field}'), left out: {values}</source>
       <translation>标准中没有的设施类型（字段“{field}”），未参与计算：{values}</translation>
+    </message>
+    <message>
+      <source>Input '{input}' ({name}): the layer {layer} cannot be opened. Check that the file exists, can be read and holds that layer.</source>
+      <translation>输入“{input}”（{name}）：无法打开图层 {layer}。请检查文件是否存在、是否可读、其中是否有该图层。</translation>
     </message>
     <message>
       <source>Layer '{layer}' is empty: there is nothing to analyse.</source>
@@ -1240,6 +1188,10 @@
       <translation>设施配置表“{layer}”中有 {count} 个社区未参与评分：{ids}</translation>
     </message>
     <message>
+      <source>Layer '{layer}': feature {fid} has no value in the id field '{field}'.</source>
+      <translation>图层“{layer}”：要素 {fid} 的编号字段“{field}”为空。</translation>
+    </message>
+    <message>
       <source>Layer '{layer}' has no valid coordinate reference system; set its CRS first.</source>
       <translation>图层“{layer}”没有有效的坐标参考系；请先设置坐标系。</translation>
     </message>
@@ -1308,6 +1260,10 @@
       <translation>设施（按类型）</translation>
     </message>
     <message>
+      <source>Walking network</source>
+      <translation>步行网络</translation>
+    </message>
+    <message>
       <source>Legend</source>
       <translation>图例</translation>
     </message>
@@ -1340,6 +1296,18 @@
       <translation>步行范围内缺少的应配建设施</translation>
     </message>
     <message>
+      <source>Community</source>
+      <translation>社区</translation>
+    </message>
+    <message>
+      <source>All within reach</source>
+      <translation>全部可达居民</translation>
+    </message>
+    <message>
+      <source>Total · grade (* provisional)</source>
+      <translation>总分 · 等级（* 暂定）</translation>
+    </message>
+    <message>
       <source>Data: {sources}.</source>
       <translation>数据来源：{sources}。</translation>
     </message>
@@ -1368,8 +1336,12 @@
       <translation>无法写入图集 {file}：{reason}</translation>
     </message>
     <message>
-      <source>The map book {file} could not be put in place: {reason}</source>
-      <translation>无法将图集 {file} 移动到目标位置：{reason}</translation>
+      <source>Layer '{layer}' has no ok_T fields: give the units output of the facility gap analysis.</source>
+      <translation>图层“{layer}”没有 ok_T 字段：请提供设施短板分析输出的单元图层。</translation>
+    </message>
+    <message>
+      <source>Give the facility type field of layer '{layer}'.</source>
+      <translation>请指定图层“{layer}”的设施类型字段。</translation>
     </message>
     <message>
       <source>A4 landscape</source>
@@ -1408,12 +1380,32 @@
       <translation>步行不可达</translation>
     </message>
     <message>
+      <source>Covered before</source>
+      <translation>原已覆盖</translation>
+    </message>
+    <message>
+      <source>Newly covered by a suggested site</source>
+      <translation>建议选址新覆盖</translation>
+    </message>
+    <message>
+      <source>Still not covered</source>
+      <translation>仍未覆盖</translation>
+    </message>
+    <message>
+      <source>Unreachable</source>
+      <translation>无法到达</translation>
+    </message>
+    <message>
       <source>Other facility types</source>
       <translation>其他设施类型</translation>
     </message>
     <message>
       <source>{grade} (total ≥ {minimum})</source>
       <translation>{grade}（总分 ≥ {minimum}）</translation>
+    </message>
+    <message>
+      <source>Language of the workbook and map book</source>
+      <translation>工作簿和图集的语言</translation>
     </message>
     <message>
       <source>The model file {file} could not be read.</source>
@@ -1612,6 +1604,62 @@
       <translation>其中 {count} 条同时是台阶、桥梁或隧道：按其固定通行时间计算。</translation>
     </message>
     <message>
+      <source>Output '{output}', file</source>
+      <translation>输出“{output}”的文件</translation>
+    </message>
+    <message>
+      <source>Output '{output}' ({parameter}) cannot be written to '{destination}': after a file name an output takes only the layer of a GeoPackage, as file.gpkg|layername=name.</source>
+      <translation>输出“{output}”（{parameter}）无法写入“{destination}”：输出在文件名之后只能指定 GeoPackage 的图层，写作 文件.gpkg|layername=图层名。</translation>
+    </message>
+    <message>
+      <source>Output '{output}', table</source>
+      <translation>输出“{output}”的表</translation>
+    </message>
+    <message>
+      <source>Cancelled: nothing was written.</source>
+      <translation>已取消：未写入任何结果。</translation>
+    </message>
+    <message>
+      <source>{label} {file} could not be written: {reason}</source>
+      <translation>{label} {file} 无法写入：{reason}</translation>
+    </message>
+    <message>
+      <source>{label} {file} must end in {suffix}.</source>
+      <translation>{label} {file} 的文件名必须以 {suffix} 结尾。</translation>
+    </message>
+    <message>
+      <source>{label} {file}: this output must be written to a file.</source>
+      <translation>{label} {file}：该输出只能写入文件。</translation>
+    </message>
+    <message>
+      <source>Writing '{output}'…</source>
+      <translation>正在写入“{output}”…</translation>
+    </message>
+    <message>
+      <source>unknown error</source>
+      <translation>未知错误</translation>
+    </message>
+    <message>
+      <source>only {found} of {count} features reached the file; is the disk full?</source>
+      <translation>只有 {found} 个要素（共 {count} 个）写入了文件；磁盘是否已满？</translation>
+    </message>
+    <message>
+      <source>{label} {table} cannot be written: the schema '{schema}' does not exist</source>
+      <translation>{label} {table} 无法写入：模式“{schema}”不存在</translation>
+    </message>
+    <message>
+      <source>{label} {file} could not be created: {reason}</source>
+      <translation>{label} {file} 无法创建：{reason}</translation>
+    </message>
+    <message>
+      <source>{label} {table} cannot be written: the database cannot be reached: {reason}</source>
+      <translation>{label} {table} 无法写入：无法连接数据库：{reason}</translation>
+    </message>
+    <message>
+      <source>The tables {tables} could not be put in place: {reason}. The older tables are left as they were</source>
+      <translation>表 {tables} 无法放到目标位置：{reason}。原有的表均保持不变</translation>
+    </message>
+    <message>
       <source>Plan store {file}: its coordinate reference system '{crs}' is not known to QGIS, so the project locations cannot be placed</source>
       <translation>规划数据库 {file}：其坐标参照系“{crs}”QGIS 无法识别，项目位置无法定位</translation>
     </message>
@@ -1674,6 +1722,54 @@
     <message>
       <source>Plan store {file}: {reason}</source>
       <translation>规划数据库 {file}：{reason}</translation>
+    </message>
+    <message>
+      <source>districts (片区)</source>
+      <translation>片区</translation>
+    </message>
+    <message>
+      <source>communities (社区)</source>
+      <translation>社区</translation>
+    </message>
+    <message>
+      <source>compounds (小区)</source>
+      <translation>小区</translation>
+    </message>
+    <message>
+      <source>The outputs describe the state AFTER the plan: {count} projects are counted as facilities. The plan changes output compares the deficits before and after.</source>
+      <translation>输出描述的是规划实施后的状态：{count} 个项目作为设施计入。“规划前后的缺口变化”输出对比规划前后的缺口。</translation>
+    </message>
+    <message>
+      <source>{count} {units} overlap several {parents}; each belongs to the one it overlaps most: {ids}</source>
+      <translation>{count} 个{units}与多个{parents}重叠，各自归属于重叠面积最大的一个：{ids}</translation>
+    </message>
+    <message>
+      <source>{count} {units} overlap two {parents} equally; the first in the layer was taken, check them: {ids}</source>
+      <translation>{count} 个{units}与两个{parents}的重叠面积相等，已取图层中靠前的一个，请核查：{ids}</translation>
+    </message>
+    <message>
+      <source>{count} pairs of {units} overlap; a facility in both counts for the first one only: {pairs}</source>
+      <translation>有 {count} 对{units}相互重叠；位于重叠部分的设施只计入其中第一个：{pairs}</translation>
+    </message>
+    <message>
+      <source>Projects whose id is also the id of an existing facility: {ids}. Choose another facility id field or rename those facilities.</source>
+      <translation>以下项目的编号与现状设施的编号相同：{ids}。请选择其他设施编号字段，或重新命名这些设施。</translation>
+    </message>
+    <message>
+      <source>{count} facilities lie outside every unit and serve none: {ids}</source>
+      <translation>{count} 处设施不在任何单元内，也未服务任何单元：{ids}</translation>
+    </message>
+    <message>
+      <source>{count} facilities are of types with no count or area rule (coverage only) and are not counted here: {ids}</source>
+      <translation>{count} 处设施的类型没有数量或面积要求（只考核覆盖），此处不计入：{ids}</translation>
+    </message>
+    <message>
+      <source>{count} {units} belong to none of the {parents}; their population ({population}) is in no higher unit: {ids}</source>
+      <translation>{count} 个{units}不属于任何{parents}，其人口（{population}）未计入上级单元：{ids}</translation>
+    </message>
+    <message>
+      <source>{count} {units} have a population outside the standard's range for their tier (status 规模不符): {ids}</source>
+      <translation>{count} 个{units}的人口超出标准对该层级规定的范围（状态为“规模不符”）：{ids}</translation>
     </message>
     <message>
       <source>Layer '{layer}': {count} candidate polygons are smaller than the standard's minimum land area of {area} m² for this type and were skipped: {ids}</source>
@@ -1844,6 +1940,54 @@
       <translation>可兼顾此类服务的现有 {types} 设施也计入。</translation>
     </message>
     <message>
+      <source>{label} {file} could not be written: the folder {folder} does not exist</source>
+      <translation>{label} {file} 无法写入：文件夹 {folder} 不存在</translation>
+    </message>
+    <message>
+      <source>{label} {file} could not be written: the folder {folder} is read-only. Make it writable or choose another folder</source>
+      <translation>{label} {file} 无法写入：文件夹 {folder} 是只读的。请将其设为可写，或另选文件夹</translation>
+    </message>
+    <message>
+      <source>{label} {file} could not be written: a folder of that name exists</source>
+      <translation>{label} {file} 无法写入：已有同名文件夹</translation>
+    </message>
+    <message>
+      <source>{label} {file} could not be written: a file of that name exists</source>
+      <translation>{label} {file} 无法写入：已有同名文件</translation>
+    </message>
+    <message>
+      <source>{label} {file} already exists; choose another file name or allow it to be replaced</source>
+      <translation>{label} {file} 已存在；请另选文件名，或允许覆盖该文件</translation>
+    </message>
+    <message>
+      <source>{label} {file} cannot be replaced: the file is read-only. Make it writable or choose another file name; the existing file is left as it was</source>
+      <translation>{label} {file} 无法覆盖：该文件是只读的。请将其设为可写，或另选文件名；原有文件保持不变</translation>
+    </message>
+    <message>
+      <source>{label} {file} cannot be replaced: it is being edited in QGIS or another program ({busy} is beside it). Save or stop the edits, then run again; the existing file is left as it was</source>
+      <translation>{label} {file} 无法覆盖：该文件正在 QGIS 或其他程序中编辑（旁边有 {busy}）。请保存或结束编辑后重新运行；原有文件保持不变</translation>
+    </message>
+    <message>
+      <source>{label} {file} cannot be replaced: {reason}. Close it in Excel or another program, or check that it is not read-only; the existing file is left as it was</source>
+      <translation>{label} {file} 无法覆盖：{reason}。请在 Excel 或其他程序中关闭该文件，或检查它是否为只读；原有文件保持不变</translation>
+    </message>
+    <message>
+      <source>{label} {file} could not be written: {reason}. Nothing was changed; check that the folder is writable and has free space</source>
+      <translation>{label} {file} 无法写入：{reason}。未做任何更改；请检查文件夹是否可写、磁盘空间是否充足</translation>
+    </message>
+    <message>
+      <source>{label} {file} could not be put in place: {reason}. Every existing file is left as it was</source>
+      <translation>{label} {file} 无法放到目标位置：{reason}。所有原有文件均保持不变</translation>
+    </message>
+    <message>
+      <source>{label} {file} could not be put in place ({reason}), and the older file could not be put back: it is kept as {kept}</source>
+      <translation>{label} {file} 无法放到目标位置（{reason}），原有文件也未能恢复：它保存在 {kept}</translation>
+    </message>
+    <message>
+      <source>{label} {file} is named twice, also as {other} {file}; give the outputs different files</source>
+      <translation>{label} {file} 被指定了两次，另一次是{other} {file}；请为各输出指定不同的文件</translation>
+    </message>
+    <message>
       <source>Residential unit {unit_id}: its location has no valid coordinates</source>
       <translation>居住单元 {unit_id}：位置没有有效坐标</translation>
     </message>
@@ -1898,6 +2042,10 @@
     <message>
       <source>Communities: {communities} · districts: {districts}</source>
       <translation>社区 {communities} 个 · 片区 {districts} 个</translation>
+    </message>
+    <message>
+      <source>… and {count} more communities on the pages that follow.</source>
+      <translation>……另有 {count} 个社区，见后续各页。</translation>
     </message>
     <message>
       <source>… and {count} more compounds: see the gap list of the evaluation workbook.</source>
@@ -2048,10 +2196,6 @@
       <translation>项目库工作簿 {file} 无法作为 .xlsx 工作簿读取：{reason}</translation>
     </message>
     <message>
-      <source>Projects workbook {file} could not be written: {reason}</source>
-      <translation>项目库工作簿 {file} 无法写入：{reason}</translation>
-    </message>
-    <message>
       <source>Workbook {file}, sheet '{sheet}': column '{column}' is missing</source>
       <translation>工作簿 {file}，工作表“{sheet}”：缺少“{column}”列</translation>
     </message>
@@ -2074,6 +2218,10 @@
     <message>
       <source>Workbook {file}, sheet '{sheet}': there are no project rows</source>
       <translation>工作簿 {file}，工作表“{sheet}”：没有项目数据行</translation>
+    </message>
+    <message>
+      <source>Projects workbook</source>
+      <translation>项目库工作簿</translation>
     </message>
     <message>
       <source>Plan store {file} was not found</source>
@@ -2524,10 +2672,6 @@
       <translation>无法将评分细则工作簿 {file} 作为 .xlsx 工作簿读取：{reason}</translation>
     </message>
     <message>
-      <source>Rubric workbook {file} could not be written: {reason}</source>
-      <translation>无法写入评分细则工作簿 {file}：{reason}</translation>
-    </message>
-    <message>
       <source>Rubric workbook {file}: sheet '{sheet}' is missing (sheets found: {found})</source>
       <translation>评分细则工作簿 {file}：缺少工作表“{sheet}”（现有工作表：{found}）</translation>
     </message>
@@ -2594,34 +2738,6 @@
     <message>
       <source>Rubric workbook {file}, sheet '{sheet}', row {row}, column {column} ({key}): '{value}' differs from '{first}' in row {first_row} of the same item</source>
       <translation>评分细则工作簿 {file}，工作表“{sheet}”，第 {row} 行 {column} 列（{key}）：“{value}”与同一评价项第 {first_row} 行的“{first}”不一致</translation>
-    </message>
-    <message>
-      <source>{source}: column '{column}' is missing; give the provision table (OUTPUT_TABLE) of completecommunity:tieredprovision</source>
-      <translation>{source}：缺少“{column}”列；请给出 completecommunity:tieredprovision 输出的配置表（OUTPUT_TABLE）</translation>
-    </message>
-    <message>
-      <source>{source}, row {row}: column '{column}' is empty</source>
-      <translation>{source}，第 {row} 行：“{column}”列为空</translation>
-    </message>
-    <message>
-      <source>{source}, row {row}: column '{column}' must be a number, got '{value}'</source>
-      <translation>{source}，第 {row} 行：“{column}”列必须是数字，实际为“{value}”</translation>
-    </message>
-    <message>
-      <source>{source}, row {row}: column 'tier' must be one of {allowed}, got '{value}'</source>
-      <translation>{source}，第 {row} 行：“tier”列必须是 {allowed} 之一，实际为“{value}”</translation>
-    </message>
-    <message>
-      <source>{source}, row {row}: column 'provision_status' must be one of {allowed}, got '{value}'</source>
-      <translation>{source}，第 {row} 行：“provision_status”列必须是 {allowed} 之一，实际为“{value}”</translation>
-    </message>
-    <message>
-      <source>{source}, row {row}: unit {unit} and facility type {code} are already in row {other}</source>
-      <translation>{source}，第 {row} 行：单元 {unit} 的设施类型 {code} 已在第 {other} 行出现</translation>
-    </message>
-    <message>
-      <source>{source}, row {row}: facility type {code} is at tier {tier} here but at tier {other} in row {other_row}</source>
-      <translation>{source}，第 {row} 行：设施类型 {code} 在此处属于层级 {tier}，但在第 {other_row} 行属于层级 {other}</translation>
     </message>
     <message>
       <source>Community {community} appears more than once; ids must be unique</source>
@@ -2916,6 +3032,34 @@
       <translation>评分细则 {file}：键“{key}”在同一映射中出现两次</translation>
     </message>
     <message>
+      <source>{source}: column '{column}' is missing; give the provision table (OUTPUT_TABLE) of completecommunity:tieredprovision</source>
+      <translation>{source}：缺少“{column}”列；请给出 completecommunity:tieredprovision 输出的配置表（OUTPUT_TABLE）</translation>
+    </message>
+    <message>
+      <source>{source}, row {row}: column '{column}' is empty</source>
+      <translation>{source}，第 {row} 行：“{column}”列为空</translation>
+    </message>
+    <message>
+      <source>{source}, row {row}: column '{column}' must be a number, got '{value}'</source>
+      <translation>{source}，第 {row} 行：“{column}”列必须是数字，实际为“{value}”</translation>
+    </message>
+    <message>
+      <source>{source}, row {row}: column 'tier' must be one of {allowed}, got '{value}'</source>
+      <translation>{source}，第 {row} 行：“tier”列必须是 {allowed} 之一，实际为“{value}”</translation>
+    </message>
+    <message>
+      <source>{source}, row {row}: column 'provision_status' must be one of {allowed}, got '{value}'</source>
+      <translation>{source}，第 {row} 行：“provision_status”列必须是 {allowed} 之一，实际为“{value}”</translation>
+    </message>
+    <message>
+      <source>{source}, row {row}: unit {unit} and facility type {code} are already in row {other}</source>
+      <translation>{source}，第 {row} 行：单元 {unit} 的设施类型 {code} 已在第 {other} 行出现</translation>
+    </message>
+    <message>
+      <source>{source}, row {row}: facility type {code} is at tier {tier} here but at tier {other} in row {other_row}</source>
+      <translation>{source}，第 {row} 行：设施类型 {code} 在此处属于层级 {tier}，但在第 {other_row} 行属于层级 {other}</translation>
+    </message>
+    <message>
       <source>Suggested site {site}: none of the compounds it newly serves has a community id, so it cannot be filed as a project</source>
       <translation>建议点位 {site}：它新覆盖的小区都没有社区编号，无法作为项目写入</translation>
     </message>
@@ -3180,28 +3324,8 @@
       <translation>工作簿 {file}：文件名必须以 .xlsx 结尾</translation>
     </message>
     <message>
-      <source>Workbook {file} cannot be written: the folder {folder} does not exist</source>
-      <translation>无法写入工作簿 {file}：文件夹 {folder} 不存在</translation>
-    </message>
-    <message>
-      <source>Workbook {file} already exists; choose another file name or allow it to be replaced</source>
-      <translation>工作簿 {file} 已存在；请另选文件名，或允许覆盖该文件</translation>
-    </message>
-    <message>
-      <source>Workbook {file} cannot be written: a folder of that name exists</source>
-      <translation>无法写入工作簿 {file}：已存在同名文件夹</translation>
-    </message>
-    <message>
-      <source>Workbook {file} cannot be replaced: {reason}. Close it in Excel or another program, or check that it is not read-only; the existing file is left as it was</source>
-      <translation>无法替换工作簿 {file}：{reason}。请在 Excel 或其他程序中关闭该文件，或检查它是否为只读；原文件保持不变</translation>
-    </message>
-    <message>
-      <source>Workbook {file} could not be written: {reason}. Nothing was changed; check that the folder is writable and has free space</source>
-      <translation>无法写入工作簿 {file}：{reason}。未做任何更改；请检查文件夹是否可写、磁盘空间是否充足</translation>
-    </message>
-    <message>
-      <source>Workbook {file} could not be put in place: {reason}. The existing file is left as it was</source>
-      <translation>无法将工作簿 {file} 放到目标位置：{reason}。原文件保持不变</translation>
+      <source>Workbook</source>
+      <translation>工作簿</translation>
     </message>
     <message>
       <source>Sheet '{sheet}' would have {count} rows, more than an Excel sheet holds ({limit}); split the workbook by district</source>
@@ -3777,15 +3901,23 @@
     </message>
     <message>
       <source>No sites are proposed on lines of layer '{layer}' where {expression}</source>
-      <translation>图层“{layer}”中满足以下条件的线上不生成点位：{expression}</translation>
+      <translation type="vanished">图层“{layer}”中满足以下条件的线上不生成点位：{expression}</translation>
     </message>
     <message>
       <source>Optional: a plan store GeoPackage made by the plan dialogs; its projects make the 项目库 sheet. Without it the sheet is left out.</source>
-      <translation>可选：用规划数据对话框建立的规划数据库 GeoPackage，其中的项目写入项目库工作表。不给时不生成该表。</translation>
+      <translation type="vanished">可选：用规划数据对话框建立的规划数据库 GeoPackage，其中的项目写入项目库工作表。不给时不生成该表。</translation>
+    </message>
+    <message>
+      <source>Output '{output}': the file must end in .xlsx, got '{file}'.</source>
+      <translation type="vanished">输出“{output}”：文件名必须以 .xlsx 结尾，实际为“{file}”。</translation>
+    </message>
+    <message>
+      <source>Output '{output}': the folder '{folder}' does not exist.</source>
+      <translation type="vanished">输出“{output}”：文件夹“{folder}”不存在。</translation>
     </message>
     <message>
       <source>Plan store (*.gpkg)</source>
-      <translation>规划数据库 (*.gpkg)</translation>
+      <translation type="vanished">规划数据库 (*.gpkg)</translation>
     </message>
     <message>
       <source>Plan store {file} is read-only: the suggested sites cannot be added.</source>
@@ -3796,8 +3928,16 @@
       <translation type="vanished">规划数据库 {file} 由旧版本插件写入（结构版本 {version}），需要升级，但数据库角色 {role} 只有读取权限。请该模式的所有者用本版本打开一次。该模式未作任何改动</translation>
     </message>
     <message>
+      <source>Projects workbook {file} could not be written: {reason}</source>
+      <translation type="vanished">项目库工作簿 {file} 无法写入：{reason}</translation>
+    </message>
+    <message>
       <source>Reduced problem: {demands} compounds not served in {groups} groups of compounds reached by the same candidates; {candidates} candidates not dominated by another.</source>
       <translation type="vanished">约简后的问题：{demands} 个未覆盖小区，按可服务它们的备选点位相同归为 {groups} 组；{candidates} 个备选点位不被其他点位支配。</translation>
+    </message>
+    <message>
+      <source>Rubric workbook {file} could not be written: {reason}</source>
+      <translation type="vanished">无法写入评分细则工作簿 {file}：{reason}</translation>
     </message>
     <message>
       <source>Suggested by site suggestion on {date}: newly serves {people} residents in {units} compounds within {radius} m.</source>
@@ -3808,8 +3948,44 @@
       <translation type="vanished">建议选址（数字为排序）</translation>
     </message>
     <message>
+      <source>The facility's type (code, name or OSM tag among the standard's aliases).</source>
+      <translation type="vanished">设施类型（标准别名中的代码、名称或 OSM 标签）。</translation>
+    </message>
+    <message>
+      <source>The map book {file} could not be put in place: {reason}</source>
+      <translation type="vanished">无法将图集 {file} 移动到目标位置：{reason}</translation>
+    </message>
+    <message>
       <source>The plan store {file} was upgraded to the current format; the old file was kept as {backup}.</source>
-      <translation>规划数据库 {file} 已升级为当前格式；旧文件保留为 {backup}。</translation>
+      <translation type="vanished">规划数据库 {file} 已升级为当前格式；旧文件保留为 {backup}。</translation>
+    </message>
+    <message>
+      <source>Total · grade</source>
+      <translation type="vanished">总分 · 等级</translation>
+    </message>
+    <message>
+      <source>Workbook {file} already exists; choose another file name or allow it to be replaced</source>
+      <translation type="vanished">工作簿 {file} 已存在；请另选文件名，或允许覆盖该文件</translation>
+    </message>
+    <message>
+      <source>Workbook {file} cannot be replaced: {reason}. Close it in Excel or another program, or check that it is not read-only; the existing file is left as it was</source>
+      <translation type="vanished">无法替换工作簿 {file}：{reason}。请在 Excel 或其他程序中关闭该文件，或检查它是否为只读；原文件保持不变</translation>
+    </message>
+    <message>
+      <source>Workbook {file} cannot be written: a folder of that name exists</source>
+      <translation type="vanished">无法写入工作簿 {file}：已存在同名文件夹</translation>
+    </message>
+    <message>
+      <source>Workbook {file} cannot be written: the folder {folder} does not exist</source>
+      <translation type="vanished">无法写入工作簿 {file}：文件夹 {folder} 不存在</translation>
+    </message>
+    <message>
+      <source>Workbook {file} could not be put in place: {reason}. The existing file is left as it was</source>
+      <translation type="vanished">无法将工作簿 {file} 放到目标位置：{reason}。原文件保持不变</translation>
+    </message>
+    <message>
+      <source>Workbook {file} could not be written: {reason}. Nothing was changed; check that the folder is writable and has free space</source>
+      <translation type="vanished">无法写入工作簿 {file}：{reason}。未做任何更改；请检查文件夹是否可写、磁盘空间是否充足</translation>
     </message>
     <message>
       <source>unreachable: no candidate site within {radius} m</source>
@@ -3824,192 +4000,16 @@
       <translation type="vanished">{file} 不是规划数据库：模式“{schema}”中没有格式为“{format}”的“{table}”表。该模式未作任何改动</translation>
     </message>
     <message>
-      <source>{names} … ({count} in all)</source>
-      <translation type="vanished">{names}等，共 {count} 类</translation>
-    </message>
-    <message>
-      <source>Output '{output}', file</source>
-      <translation>输出“{output}”的文件</translation>
-    </message>
-    <message>
-      <source>Output '{output}', table</source>
-      <translation>输出“{output}”的表</translation>
-    </message>
-    <message>
-      <source>{label} {file} could not be written: {reason}</source>
-      <translation>{label} {file} 无法写入：{reason}</translation>
-    </message>
-    <message>
-      <source>{label} {file} must end in {suffix}.</source>
-      <translation>{label} {file} 的文件名必须以 {suffix} 结尾。</translation>
-    </message>
-    <message>
-      <source>{label} {file}: this output must be written to a file.</source>
-      <translation>{label} {file}：该输出只能写入文件。</translation>
-    </message>
-    <message>
-      <source>Writing '{output}'…</source>
-      <translation>正在写入“{output}”…</translation>
-    </message>
-    <message>
-      <source>unknown error</source>
-      <translation>未知错误</translation>
-    </message>
-    <message>
-      <source>only {found} of {count} features reached the file; is the disk full?</source>
-      <translation>只有 {found} 个要素（共 {count} 个）写入了文件；磁盘是否已满？</translation>
-    </message>
-    <message>
-      <source>Input '{input}' ({name}): the layer {layer} cannot be opened. Check that the file exists, can be read and holds that layer.</source>
-      <translation>输入“{input}”（{name}）：无法打开图层 {layer}。请检查文件是否存在、是否可读、其中是否有该图层。</translation>
-    </message>
-    <message>
-      <source>{label} {table} cannot be written: the schema '{schema}' does not exist</source>
-      <translation>{label} {table} 无法写入：模式“{schema}”不存在</translation>
-    </message>
-    <message>
-      <source>{label} {file} could not be created: {reason}</source>
-      <translation>{label} {file} 无法创建：{reason}</translation>
-    </message>
-    <message>
-      <source>{label} {table} cannot be written: the database cannot be reached: {reason}</source>
-      <translation>{label} {table} 无法写入：无法连接数据库：{reason}</translation>
-    </message>
-    <message>
-      <source>The tables {tables} could not be put in place: {reason}. The older tables are left as they were</source>
-      <translation>表 {tables} 无法放到目标位置：{reason}。原有的表均保持不变</translation>
-    </message>
-    <message>
-      <source>{label} {file} could not be written: the folder {folder} does not exist</source>
-      <translation>{label} {file} 无法写入：文件夹 {folder} 不存在</translation>
-    </message>
-    <message>
-      <source>{label} {file} could not be written: the folder {folder} is read-only. Make it writable or choose another folder</source>
-      <translation>{label} {file} 无法写入：文件夹 {folder} 是只读的。请将其设为可写，或另选文件夹</translation>
-    </message>
-    <message>
-      <source>{label} {file} could not be written: a folder of that name exists</source>
-      <translation>{label} {file} 无法写入：已有同名文件夹</translation>
-    </message>
-    <message>
-      <source>{label} {file} could not be written: a file of that name exists</source>
-      <translation>{label} {file} 无法写入：已有同名文件</translation>
-    </message>
-    <message>
-      <source>{label} {file} already exists; choose another file name or allow it to be replaced</source>
-      <translation>{label} {file} 已存在；请另选文件名，或允许覆盖该文件</translation>
-    </message>
-    <message>
-      <source>{label} {file} cannot be replaced: the file is read-only. Make it writable or choose another file name; the existing file is left as it was</source>
-      <translation>{label} {file} 无法覆盖：该文件是只读的。请将其设为可写，或另选文件名；原有文件保持不变</translation>
-    </message>
-    <message>
-      <source>{label} {file} cannot be replaced: it is being edited in QGIS or another program ({busy} is beside it). Save or stop the edits, then run again; the existing file is left as it was</source>
-      <translation>{label} {file} 无法覆盖：该文件正在 QGIS 或其他程序中编辑（旁边有 {busy}）。请保存或结束编辑后重新运行；原有文件保持不变</translation>
-    </message>
-    <message>
-      <source>{label} {file} cannot be replaced: {reason}. Close it in Excel or another program, or check that it is not read-only; the existing file is left as it was</source>
-      <translation>{label} {file} 无法覆盖：{reason}。请在 Excel 或其他程序中关闭该文件，或检查它是否为只读；原有文件保持不变</translation>
-    </message>
-    <message>
-      <source>{label} {file} could not be written: {reason}. Nothing was changed; check that the folder is writable and has free space</source>
-      <translation>{label} {file} 无法写入：{reason}。未做任何更改；请检查文件夹是否可写、磁盘空间是否充足</translation>
-    </message>
-    <message>
-      <source>{label} {file} could not be put in place: {reason}. Every existing file is left as it was</source>
-      <translation>{label} {file} 无法放到目标位置：{reason}。所有原有文件均保持不变</translation>
-    </message>
-    <message>
-      <source>{label} {file} could not be put in place ({reason}), and the older file could not be put back: it is kept as {kept}</source>
-      <translation>{label} {file} 无法放到目标位置（{reason}），原有文件也未能恢复：它保存在 {kept}</translation>
-    </message>
-    <message>
-      <source>{label} {file} is named twice, also as {other} {file}; give the outputs different files</source>
-      <translation>{label} {file} 被指定了两次，另一次是{other} {file}；请为各输出指定不同的文件</translation>
-    </message>
-    <message>
-      <source>Projects workbook</source>
-      <translation>项目库工作簿</translation>
-    </message>
-    <message>
-      <source>Workbook</source>
-      <translation>工作簿</translation>
+      <source>{found} of {count} features are in the file</source>
+      <translation type="vanished">文件中只有 {found} 个要素（应为 {count} 个）</translation>
     </message>
     <message>
       <source>{label}: this output was not asked for, so it cannot be written.</source>
       <translation type="vanished">{label}：未指定该输出，无法写入。</translation>
     </message>
     <message>
-      <source>{found} of {count} features are in the file</source>
-      <translation>文件中只有 {found} 个要素（应为 {count} 个）</translation>
-    </message>
-    <message>
-      <source>No file was given for the map book: nothing was drawn.</source>
-      <translation>未指定社区体检图集的输出文件：未绘制。</translation>
-    </message>
-    <message>
-      <source>Community</source>
-      <translation>社区</translation>
-    </message>
-    <message>
-      <source>All within reach</source>
-      <translation>全部可达居民</translation>
-    </message>
-    <message>
-      <source>Total · grade (* provisional)</source>
-      <translation>总分 · 等级（* 暂定）</translation>
-    </message>
-    <message>
-      <source>Language of the workbook and map book</source>
-      <translation>工作簿和图集的语言</translation>
-    </message>
-    <message>
-      <source>… and {count} more communities on the pages that follow.</source>
-      <translation>……另有 {count} 个社区，见后续各页。</translation>
-    </message>
-    <message>
-      <source>Total · grade</source>
-      <translation type="vanished">总分 · 等级</translation>
-    </message>
-    <message>
-      <source>Covered before</source>
-      <translation>原已覆盖</translation>
-    </message>
-    <message>
-      <source>Newly covered by a suggested site</source>
-      <translation>建议选址新覆盖</translation>
-    </message>
-    <message>
-      <source>Still not covered</source>
-      <translation>仍未覆盖</translation>
-    </message>
-    <message>
-      <source>Unreachable</source>
-      <translation>无法到达</translation>
-    </message>
-    <message>
-      <source>Draws the map book's maps into the workbook: the overview below the summary, each community's map below its evaluation form (needs the facility gap result).</source>
-      <translation>将社区体检图集的地图绘入工作簿：总览图置于汇总表下方，各社区地图置于其评价表下方（需要设施短板分析结果）。</translation>
-    </message>
-    <message>
-      <source>Optional, with maps: facilities, drawn by type on the communities' maps.</source>
-      <translation>可选，绘制地图时使用：设施，按类型绘于各社区地图上。</translation>
-    </message>
-    <message>
-      <source>Optional, with maps: the walking network, drawn on the communities' maps.</source>
-      <translation>可选，绘制地图时使用：步行网络，绘于各社区地图上。</translation>
-    </message>
-    <message>
-      <source>Place maps in the workbook</source>
-      <translation>在工作簿中放置地图</translation>
-    </message>
-    <message>
-      <source>Give the facility gap result to place maps in the workbook.</source>
-      <translation>请提供设施短板分析结果，以便在工作簿中放置地图。</translation>
-    </message>
-    <message>
-      <source>Output '{output}' ({parameter}) cannot be written to '{destination}': after a file name an output takes only the layer of a GeoPackage, as file.gpkg|layername=name.</source>
-      <translation>输出“{output}”（{parameter}）无法写入“{destination}”：输出在文件名之后只能指定 GeoPackage 的图层，写作 文件.gpkg|layername=图层名。</translation>
+      <source>{names} … ({count} in all)</source>
+      <translation type="vanished">{names}等，共 {count} 类</translation>
     </message>
   </context>
 </TS>
