@@ -35,6 +35,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
@@ -884,7 +885,17 @@ def _timed_run(
         "search_max_seconds": max(searches, default=0.0),
         "stage_calls": {stage: len(calls) for stage, calls in clock.calls.items()},
         "outputs": {name: str(value) for name, value in outputs.items()},
+        "workbook_sheets": workbook_sheets(outputs.get("OUTPUT")),
     }
+
+
+def workbook_sheets(output: Any) -> Optional[int]:
+    """How many sheets the .xlsx workbook an algorithm wrote holds (its lists and one
+    evaluation form per community given one), counted in the file; None for any other output."""
+    if not (isinstance(output, str) and output.lower().endswith(".xlsx")):
+        return None
+    with zipfile.ZipFile(output) as workbook:
+        return workbook.read("xl/workbook.xml").decode("utf-8").count("<sheet ")
 
 
 # --------------------------------------------------------------------------------------------
@@ -1518,9 +1529,11 @@ def _stage_table(entry: BenchAlgorithm, rows: Sequence[Dict[str, Any]]) -> List[
             + _cells([a["search_max_seconds"] for a in answers], "{:.3f}")
             + " |",
         ]
-    forms = [answer.get("stage_calls", {}).get("sheet_forms") for answer in answers]
-    if any(forms):
-        lines.append("| evaluation forms written | " + _cells(forms, "{:,}") + " |")
+    sheets = [answer.get("workbook_sheets") for answer in answers]
+    if any(sheets):
+        lines.append(
+            "| sheets in the workbook (counted in the file) | " + _cells(sheets, "{:,}") + " |"
+        )
     lines += [
         "| peak memory (MB) | " + _cells([a["peak_memory_mb"] for a in answers], "{:.0f}") + " |",
         "| of which QGIS + plugin at start (MB) | "
