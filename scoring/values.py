@@ -2,7 +2,8 @@
 
 A column read from a GeoPackage holds numbers, from a CSV numeric text, through QGIS a null
 QVariant for NULL on Qt5 builds; code that only wants a number reads every one of them the same
-way here.
+way here: leniently (:func:`numeric_or_none`, where anything else is no number) or strictly
+(:func:`checked_number`, where anything else is an error the caller names).
 """
 
 from __future__ import annotations
@@ -21,4 +22,17 @@ def numeric_or_none(value: Any) -> Optional[float]:
         number = float(value)
     except (TypeError, ValueError):
         return None
+    return None if math.isnan(number) else number
+
+
+def checked_number(value: Any) -> Optional[float]:
+    """A number from a number or numeric text, None for empty (None, blank text or NaN);
+    ValueError for anything else, infinity included, so that the caller can name the cell."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        return float(value)
+    number = float(value.strip() if isinstance(value, str) else value)
+    if math.isinf(number):
+        raise ValueError(value)
     return None if math.isnan(number) else number

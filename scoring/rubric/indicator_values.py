@@ -28,8 +28,9 @@ import numpy as np
 from ..errors import N_, DataError
 from ..provision.model import COMMUNITY, DISTRICT, NEIGHBOURHOOD, SIZE_IN_RANGE
 from ..schema import show_value
+from ..values import checked_number
 from .evaluate import community_key
-from .provision_table import OK_STATUSES, TIERS, ProvisionColumns, number_or_none
+from .provision_table import OK_STATUSES, TIERS, ProvisionColumns
 
 _DUPLICATE_COMMUNITY = N_("Community {community} appears more than once; ids must be unique")
 _GAP_NOT_NUMBER = N_("Compound {compound}: field '{field}' must be a number, got '{value}'")
@@ -198,7 +199,7 @@ def _add_projects(
     counts: Dict[str, float] = {}
     for community, count in planned_projects.items():
         try:
-            number = number_or_none(count)
+            number = checked_number(count)
         except (TypeError, ValueError):
             number = None
         if number is None:
@@ -278,7 +279,7 @@ class _Coverage:
 def _gap_population(value: Any, compound: str) -> Optional[float]:
     """A compound's population; None for NULL and negative (left out, as facilitygap does)."""
     try:
-        number = number_or_none(value)
+        number = checked_number(value)
     except (TypeError, ValueError):
         raise DataError(
             _GAP_NOT_NUMBER, compound=compound, field="population", value=show_value(value)
@@ -293,7 +294,7 @@ def _gap_flag(value: Any, compound: str, code: str) -> Optional[float]:
     if (kind is int or kind is float) and (value == 1 or value == 0):
         return float(value)
     try:
-        number = number_or_none(value)
+        number = checked_number(value)
     except (TypeError, ValueError):
         number = -1.0
     if number is not None and number not in (0.0, 1.0):

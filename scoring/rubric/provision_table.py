@@ -13,7 +13,6 @@ numbers or numeric text; anything else stops the run with a message naming the r
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import partial
 from typing import (
@@ -43,6 +42,7 @@ from ..provision.model import (
     STATUS_SIZE_MISMATCH,
 )
 from ..schema import show_value
+from ..values import checked_number
 from .evaluate import community_key
 
 #: Provision statuses that count as provided (达标, 共享达标).
@@ -412,21 +412,9 @@ def _plain_distinct(values: Sequence[Any]) -> Optional[Dict[str, None]]:
     return None
 
 
-def number_or_none(value: Any) -> Optional[float]:
-    """A float from a number or numeric text, None for empty; ValueError for anything else."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        return float(value)
-    number = float(value.strip() if isinstance(value, str) else value)
-    if math.isinf(number):
-        raise ValueError(value)
-    return None if math.isnan(number) else number
-
-
 def _table_number(value: Any, source: str, row: int, column: str) -> Optional[float]:
     try:
-        return number_or_none(value)
+        return checked_number(value)
     except (TypeError, ValueError):
         raise DataError(
             _CELL_NOT_NUMBER, source=source, row=row, column=column, value=show_value(value)
