@@ -7,6 +7,7 @@ A unit is *short* of a type when the arithmetic found it 缺项 or 面积不足 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from itertools import compress
 from typing import List, Sequence
 
@@ -74,16 +75,16 @@ def summarise_units(result: ProvisionResult, mandatory_only: bool = False) -> Li
     return summaries
 
 
+@dataclass(frozen=True)
 class _TierColumns:
     """One tier's block of the long table as unit × type lists: deficit counts, which counted
     types are missing, short of area or met by sharing, and the counted deficits' totals."""
 
-    def __init__(self, deficits, missing, area_short, shared, totals) -> None:
-        self.deficits = deficits
-        self.missing = missing
-        self.area_short = area_short
-        self.shared = shared
-        self.totals = totals
+    deficits: list
+    missing: list
+    area_short: list
+    shared: list
+    totals: list
 
     @classmethod
     def of(cls, columns, start: int, n_units: int, codes: Sequence[str], mandatory_only: bool):
