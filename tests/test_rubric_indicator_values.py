@@ -259,9 +259,18 @@ def test_provision_records_are_the_rows_typed() -> None:
     district, _c1, c2 = records[:3]
     assert (district.tier, district.unit_id, district.parent_id) == ("district", "D1", "")
     assert (c2.population, c2.own_count, c2.deficit_floor_area) == (20000.0, 1.0, 0.0)
-    yard = records[5]  # a land-area rule only: no floor area, the land area's deficit
-    assert (yard.mandatory, yard.req_floor_area, yard.area_deficit) == (False, None, 200.0)
-    assert records[7].area_deficit is None and records[7].provided  # area unknown
+    yard = records[5]  # a land-area rule only: no floor area
+    assert (yard.mandatory, yard.req_floor_area, yard.deficit_land_area) == (False, None, 200.0)
+    assert records[7].deficit_land_area is None and records[7].provision_status == "ok"
+
+
+def test_a_land_area_rule_alone_gives_the_land_area_deficit() -> None:
+    # C1 with K1 only: the yard has no floor-area rule, so its deficit is the land area's;
+    # with K2 too, whose yard's land area is unknown, the sum is unknown
+    only_k1 = compute_indicators(["C1"], provision=read_provision_rows(PROVISION[:6]))
+    assert only_k1.values["C1"]["area_deficit_yard"] == 200.0
+    both = compute_indicators(["C1"], provision=read_provision_rows(PROVISION))
+    assert both.values["C1"]["area_deficit_yard"] is None
 
 
 def test_provision_population_wins_over_the_gap_sum() -> None:

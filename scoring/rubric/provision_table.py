@@ -115,20 +115,6 @@ class ProvisionRecord(NamedTuple):
     provision_status: str
     size_flag: str
 
-    @property
-    def area_deficit(self) -> Optional[float]:
-        """The floor-area deficit; the land-area one for a type with only a land-area rule."""
-        if self.req_floor_area is not None:
-            return self.deficit_floor_area
-        if self.req_land_area is not None:
-            return self.deficit_land_area
-        return None
-
-    @property
-    def provided(self) -> bool:
-        """达标 or 共享达标 by the arithmetic, whatever the unit's size (规模不符)."""
-        return self.provision_status in OK_STATUSES
-
 
 class CodedColumn:
     """A text column with its distinct values numbered in the order they first appear: row i
